@@ -1,0 +1,286 @@
+package kernsim.actors;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.pekko.dispatch.Mailbox;
+
+/**
+ * The run queue of the controlled dispatcher and the virtual clock.
+ *
+ * <p>Pekko submits a mailbox here when it has work; the mailbox stays queued until the controller
+ * thread picks it. Queued mailboxes are kept sorted by key (then creation serial, for a stopped and a
+ * new actor sharing a name), so candidate {@code i} means the same actor whatever order Pekko
+ * submitted them in. Only the owner thread touches the sorted array; any other thread's submission
+ * lands in a concurrent queue and is counted, because a world must never be driven from outside.
+ */
+final class Controller {
+  /** The thread driving the current run, or null between runs. */
+  private volatile Thread owner;
+  /** Between construction and the first run, other threads may submit (Pekko's own start-up). */
+  private volatile boolean armed;
+
+  /** A queued actor: its mailbox, its key, and a creation serial that breaks ties between namesakes. */
+  static final class Slot {
+    final Mailbox mailbox;
+    final String key;
+    final long serial;
+
+    Slot(Mailbox mailbox, String key, long serial) {
+      this.mailbox = mailbox;
+      this.key = key;
+      this.serial = serial;
+    }
+  }
+
+  /** Looked up by identity only; never iterated. Cleared of a world's actors after its teardown. */
+  private final Map<Mailbox, Slot> slots = new IdentityHashMap<>();
+  private Slot[] ready = new Slot[16];
+  private int readyCount;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+  private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger foreignSubmissions = new AtomicInteger();
+  private volatile String foreignThread = "";
+
+  private long mailboxSerial;
+  private Run run;
+
+  // The virtual clock and its timers, ordered by due time, then by registration order.
+  private long nowNanos;
+  private long timerSerial;
+  private final PriorityQueue<VirtualTimer> timers = new PriorityQueue<>();
+
+  // ---- submission (any thread) ----
+
+  void submit(Runnable r) {
+    if (Thread.currentThread() == owner) {
+      Slot slot = r instanceof Mailbox m ? slot(m) : null;
+      if (slot != null) {
+        insert(slot);
+      } else {
+        tasks.add(r);
+      }
+    } else {
+      foreign.add(r);
+      if (armed) {
+        foreignThread = Thread.currentThread().getName();
+        foreignSubmissions.incrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * Once armed, every actor that registers is a world actor created on the owner thread, so the hot
+   * path reads the map without a lock; during start-up Pekko's threads register too.
+   */
+  private Slot slot(Mailbox m) {
+    if (armed) {
+      return slots.get(m);
+    }
+    synchronized (this) {
+      return slots.get(m);
+    }
+  }
+
+  /** Called on the thread that creates the actor (the owner, for every world actor). */
+  synchronized void register(Mailbox mailbox, String key) {
+    slots.put(mailbox, new Slot(mailbox, key, mailboxSerial++));
+  }
+
+  /** Forgets every actor but the guardian; called once a world is fully stopped. */
+  synchronized void forgetWorld() {
+    slots.values().removeIf(s -> !s.key.equals(Keys.GUARDIAN));
+    mailboxSerial = 0;
+  }
+
+  void actorFailed(String actorKey, Throwable cause) {
+    Run r = run;
+    if (r != null) {
+      r.actorFailed(actorKey, cause);
+    }
+  }
+
+  // ---- ownership ----
+
+  void bind(Thread thread, Run run) {
+    if (owner != null && owner != thread) {
+      throw new IllegalStateException("a Simulator runs one world at a time, from one thread");
+    }
+    this.owner = thread;
+    this.run = run;
+  }
+
+  void unbind() {
+    this.run = null;
+    this.owner = null;
+  }
+
+  void arm() {
+    armed = true;
+  }
+
+  boolean isOwner() {
+    return Thread.currentThread() == owner;
+  }
+
+  int foreignSubmissions() {
+    return foreignSubmissions.get();
+  }
+
+  String foreignThread() {
+    return foreignThread;
+  }
+
+  /** Forgets submissions that arrived from outside between runs: they belong to no live world. */
+  void clearForeign() {
+    foreign.clear();
+    foreignSubmissions.set(0);
+  }
+
+  // ---- the ready set ----
+
+  int readyCount() {
+    return readyCount;
+  }
+
+  String readyKey(int i) {
+    return ready[i].key;
+  }
+
+  Slot take(int i) {
+    Slot m = ready[i];
+    System.arraycopy(ready, i + 1, ready, i, readyCount - i - 1);
+    ready[--readyCount] = null;
+    return m;
+  }
+
+  private void insert(Slot m) {
+    if (readyCount == ready.length) {
+      ready = Arrays.copyOf(ready, readyCount * 2);
+    }
+    int i = readyCount;
+    while (i > 0 && compare(ready[i - 1], m) > 0) {
+      ready[i] = ready[i - 1];
+      i--;
+    }
+    ready[i] = m;
+    readyCount++;
+  }
+
+  private static int compare(Slot a, Slot b) {
+    int c = a.key.compareTo(b.key);
+    return c != 0 ? c : Long.compare(a.serial, b.serial);
+  }
+
+  /** Runs what a step left behind that is not a mailbox (callbacks on this dispatcher), in order. */
+  void runTasks() {
+    Runnable t;
+    while ((t = tasks.poll()) != null) {
+      t.run();
+    }
+  }
+
+  /**
+   * Runs everything queued, lowest key first, outside any trace: starts the permanent guardian and
+   * tears worlds down. Returns once {@code done} holds and nothing is queued. Pekko's own start-up
+   * submits from its threads, so this may wait for them, up to {@code waitNanos} of wall-clock time
+   * (the runtime's, never a world's).
+   */
+  void pumpUnrecorded(BooleanSupplier done, int maxRuns, long waitNanos, String what) {
+    int runs = 0;
+    long deadline = System.nanoTime() + waitNanos;
+    while (true) {
+      Runnable f;
+      while ((f = foreign.poll()) != null) {
+        Slot slot = f instanceof Mailbox m ? slot(m) : null;
+        if (slot != null) {
+          insert(slot);
+        } else {
+          tasks.add(f);
+        }
+      }
+      runTasks();
+      if (readyCount > 0) {
+        take(0).mailbox.run();
+        if (++runs > maxRuns) {
+          throw new IllegalStateException(what + " did not settle within " + maxRuns + " runs");
+        }
+      } else if (done.getAsBoolean()) {
+        return;
+      } else if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " did not settle: nothing left to run");
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  List<String> readyKeys() {
+    List<String> keys = new ArrayList<>(readyCount);
+    for (int i = 0; i < readyCount; i++) {
+      keys.add(ready[i].key);
+    }
+    return keys;
+  }
+
+  // ---- the virtual clock ----
+
+  long nowNanos() {
+    return nowNanos;
+  }
+
+  VirtualTimer schedule(long delayNanos, long intervalNanos, Runnable task) {
+    VirtualTimer t =
+        new VirtualTimer(this, nowNanos + Math.max(0, delayNanos), intervalNanos, timerSerial++, task);
+    timers.add(t);
+    return t;
+  }
+
+  boolean hasTimer() {
+    VirtualTimer t;
+    while ((t = timers.peek()) != null && t.isCancelled()) {
+      timers.poll();
+    }
+    return t != null;
+  }
+
+  long nextTimerDue() {
+    return hasTimer() ? timers.peek().dueNanos : Long.MAX_VALUE;
+  }
+
+  /** Jumps the clock to the earliest live timer and runs it; a periodic timer is registered again. */
+  VirtualTimer fireNextTimer() {
+    if (!hasTimer()) {
+      throw new IllegalStateException("no timer to fire");
+    }
+    VirtualTimer t = timers.poll();
+    nowNanos = Math.max(nowNanos, t.dueNanos);
+    if (t.intervalNanos > 0) {
+      timers.add(t.next(timerSerial++));
+    } else {
+      t.markFired();
+    }
+    t.task.run();
+    return t;
+  }
+
+  /** Ends a world's time: drops its timers (running those Pekko asks to run on close) and resets. */
+  void resetClock() {
+    for (VirtualTimer t : timers) {
+      if (!t.isCancelled() && t.task instanceof org.apache.pekko.actor.Scheduler.TaskRunOnClose) {
+        t.task.run();
+      }
+    }
+    timers.clear();
+    nowNanos = 0;
+    timerSerial = 0;
+  }
+}

@@ -1,0 +1,27 @@
+package kernsim.actors;
+
+/**
+ * An observer of a world: it sees every step and every observation model code emits, and may fail
+ * the run. It never sends messages and never affects scheduling. Safety checks go in
+ * {@link #onStep}/{@link #onObservation}, end-of-run checks in {@link #onEnd}.
+ */
+public interface Monitor {
+  /** The name shown in reports (an oracle's name). */
+  String name();
+
+  default void onStep(Step step, Verdict verdict) {}
+
+  default void onObservation(Object observation, Verdict verdict) {}
+
+  /** The world reached its end without another failure (nothing runnable, no timer pending). */
+  default void onEnd(Verdict verdict) {}
+
+  /** One step as monitors see it: after the actor handled the message. */
+  record Step(int index, long timeNanos, String actor, Object message) {}
+
+  /** How a monitor fails a run. */
+  interface Verdict {
+    /** Fails the run with a safety violation naming this monitor. */
+    void fail(String message);
+  }
+}

@@ -1,0 +1,281 @@
+package kernsim.actors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.TreeMap;
+import kernsim.actors.Failure.WaitEdge;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.dispatch.AbstractNodeQueue;
+import org.apache.pekko.dispatch.Envelope;
+import org.apache.pekko.dispatch.Mailbox;
+import org.apache.pekko.dispatch.sysmsg.SystemMessage;
+
+/**
+ * One iteration of a world: the step loop, the recording of every choice, the wait-for graph, and
+ * the monitors. Lives on the controller thread only.
+ */
+final class Run implements World, Strategy.Ready {
+  static final String CLOCK = "(clock)";
+  static final String RUNTIME = "(runtime)";
+
+  private final Controller controller;
+  private final Strategy strategy;
+  private final RunOptions options;
+  private final ChoiceLog choices = new ChoiceLog();
+  private final EventLog log = new EventLog();
+  /** Keyed by the waiter's key (a String): iteration order is the keys' order. */
+  private final TreeMap<String, WaitEdge> waits = new TreeMap<>();
+  private List<Monitor> monitors = List.of();
+  private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
+
+  private Failure failure;
+  private int steps;
+  private boolean clockOffered;
+  private boolean open = true;
+  private String currentActor = "";
+
+  Run(Controller controller, Strategy strategy, RunOptions options) {
+    this.controller = controller;
+    this.strategy = strategy;
+    this.options = options;
+  }
+
+  void monitors(List<Monitor> ms) {
+    this.monitors = List.copyOf(ms);
+    this.verdicts = new Monitor.Verdict[ms.size()];
+    for (int i = 0; i < ms.size(); i++) {
+      String name = ms.get(i).name();
+      verdicts[i] = message -> fail(new Failure.SafetyViolation(name, message, steps, currentActor));
+    }
+  }
+
+  ChoiceLog choices() {
+    return choices;
+  }
+
+  EventLog log() {
+    return log;
+  }
+
+  int steps() {
+    return steps;
+  }
+
+  Failure failure() {
+    return failure;
+  }
+
+  /** Runs the world until it ends, fails, or passes its step bound. */
+  Failure loop() {
+    while (failure == null) {
+      if (controller.foreignSubmissions() > 0) {
+        fail(foreignSubmission());
+        break;
+      }
+      int n = controller.readyCount();
+      boolean timer = controller.hasTimer();
+      if (n == 0 && !timer) {
+        end();
+        break;
+      }
+      if (steps >= options.maxSteps()) {
+        fail(new Failure.Livelock(options.maxSteps(), steps));
+        break;
+      }
+      clockOffered = timer && (n == 0 || options.clockChoices());
+      int pick = strategy.next(this);
+      if (divergence()) {
+        break;
+      }
+      if (pick == n) {
+        if (!clockOffered) {
+          throw new IllegalStateException(strategy.kind() + " chose the clock when it was not offered");
+        }
+        choices.clock();
+        long due = controller.nextTimerDue();
+        currentActor = CLOCK;
+        log.append(due, CLOCK, new Summaries.ClockAdvance(due));
+        controller.fireNextTimer();
+      } else {
+        Controller.Slot s = controller.take(pick);
+        choices.actor(s.key);
+        currentActor = s.key;
+        Object message = peek(s.mailbox);
+        log.append(controller.nowNanos(), s.key, message);
+        s.mailbox.run();
+        controller.runTasks();
+      }
+      if (verdicts.length > 0) {
+        Monitor.Step step = new Monitor.Step(steps, log.timeNanos(steps), currentActor, log.message(steps));
+        for (int i = 0; i < verdicts.length && failure == null; i++) {
+          monitors.get(i).onStep(step, verdicts[i]);
+        }
+      }
+      steps++;
+      divergence();
+    }
+    open = false;
+    return failure;
+  }
+
+  private boolean divergence() {
+    if (strategy instanceof ReplayStrategy r && r.divergence() != null) {
+      r.stepIs(steps);
+      failure = r.divergence(); // a diverged replay says nothing else worth trusting
+      return true;
+    }
+    return false;
+  }
+
+  private void end() {
+    currentActor = ""; // end-of-run verdicts belong to no single actor
+    if (!waits.isEmpty()) {
+      fail(deadlock());
+      return;
+    }
+    for (int i = 0; i < verdicts.length && failure == null; i++) {
+      monitors.get(i).onEnd(verdicts[i]);
+    }
+    if (failure == null && strategy instanceof ReplayStrategy r) {
+      r.checkExhausted(steps);
+      divergence();
+    }
+  }
+
+  private Failure.Deadlock deadlock() {
+    for (String start : waits.keySet()) {
+      List<String> path = new ArrayList<>();
+      String cur = start;
+      while (cur != null && waits.containsKey(cur)) {
+        int at = path.indexOf(cur);
+        if (at >= 0) {
+          List<String> ring = path.subList(at, path.size());
+          int min = ring.indexOf(ring.stream().min(String::compareTo).orElseThrow());
+          List<WaitEdge> cycle = new ArrayList<>();
+          for (int i = 0; i < ring.size(); i++) {
+            cycle.add(waits.get(ring.get((min + i) % ring.size())));
+          }
+          return new Failure.Deadlock(cycle, List.copyOf(waits.values()), steps);
+        }
+        path.add(cur);
+        cur = waits.get(cur).on();
+      }
+    }
+    return new Failure.Deadlock(List.of(), List.copyOf(waits.values()), steps);
+  }
+
+  private Failure foreignSubmission() {
+    return new Failure.UnexpectedException(RUNTIME, "NondeterministicSubmission",
+        "work was submitted to the controlled dispatcher from thread '" + controller.foreignThread()
+            + "'; the model used a mechanism that leaves the controller (e.g. the Java DSL's ask or pipeToSelf)",
+        steps);
+  }
+
+  void fail(Failure f) {
+    if (failure == null) {
+      failure = f;
+    }
+  }
+
+  void actorFailed(String actor, Throwable cause) {
+    if (open) {
+      fail(new Failure.UnexpectedException(actor, cause.getClass().getName(), cause.getMessage(), steps));
+    }
+  }
+
+  /** What the next run of {@code m} will deliver: its system messages, then one ordinary message. */
+  private static Object peek(Mailbox m) {
+    Object next = null;
+    Object head = null;
+    if (m.messageQueue() instanceof AbstractNodeQueue<?> q) { // typed actors' default mailbox
+      head = q.peek();
+    } else if (m.messageQueue() instanceof Queue<?> q) {
+      head = q.peek();
+    }
+    if (head instanceof Envelope e) {
+      next = e.message();
+    }
+    if (m.hasSystemMessages()) {
+      List<String> kinds = new ArrayList<>(2);
+      for (SystemMessage s = m.systemQueueGet(); s != null; s = s.next()) {
+        kinds.add(0, s.getClass().getSimpleName()); // the queue is latest-first
+      }
+      return new Summaries.SystemMessages(kinds, next);
+    }
+    return next;
+  }
+
+  // ---- Strategy.Ready ----
+
+  @Override
+  public int size() {
+    return controller.readyCount();
+  }
+
+  @Override
+  public String key(int i) {
+    return controller.readyKey(i);
+  }
+
+  @Override
+  public boolean clockAvailable() {
+    return clockOffered;
+  }
+
+  @Override
+  public int step() {
+    return steps;
+  }
+
+  // ---- World ----
+
+  private void checkInWorld(String what) {
+    if (!open || !controller.isOwner()) {
+      throw new IllegalStateException(what + " must be called by an actor of a running world");
+    }
+  }
+
+  @Override
+  public boolean nextBoolean() {
+    checkInWorld("World.nextBoolean");
+    boolean b = strategy.nextBoolean();
+    choices.bool(b);
+    return b;
+  }
+
+  @Override
+  public int nextInt(int bound) {
+    checkInWorld("World.nextInt");
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive, got " + bound);
+    }
+    int v = strategy.nextInt(bound);
+    choices.integer(v, bound);
+    return v;
+  }
+
+  @Override
+  public long nanoTime() {
+    return controller.nowNanos();
+  }
+
+  @Override
+  public void emit(Object observation) {
+    checkInWorld("World.emit");
+    for (int i = 0; i < verdicts.length && failure == null; i++) {
+      monitors.get(i).onObservation(observation, verdicts[i]);
+    }
+  }
+
+  @Override
+  public void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what) {
+    String w = Keys.of(waiter);
+    waits.put(w, new WaitEdge(w, Keys.of(on), what));
+  }
+
+  @Override
+  public void stopWaiting(ActorRef<?> waiter) {
+    waits.remove(Keys.of(waiter));
+  }
+}

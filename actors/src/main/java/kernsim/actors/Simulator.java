@@ -1,0 +1,251 @@
+package kernsim.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Runs worlds on one reused ActorSystem (creating one costs tens of milliseconds, an iteration tens of
+ * microseconds).
+ *
+ * <p>The system's guardian at {@code /user} is permanent and lives on the controlled dispatcher, as
+ * does every actor below it (a deployment rule for {@code /world/**}, so model code spawns children
+ * with a plain {@code context.spawn}). For each iteration the guardian spawns the world's root as
+ * {@code /user/world}; that bootstrap and the world's teardown run outside the trace. Pekko's logger,
+ * receptionist and system actors stay on Pekko's own dispatchers.
+ *
+ * <p>Use a Simulator from one thread at a time; make one per thread to run in parallel.
+ */
+public final class Simulator implements AutoCloseable {
+  static final String DISPATCHER = "kernsim.controlled-dispatcher";
+
+  /** Settings of every simulation ActorSystem, on top of the application's config. */
+  static final String SIMULATION_CONFIG =
+      """
+      pekko {
+        scheduler.implementation = "kernsim.actors.VirtualScheduler"
+        # Pekko's deployer matches paths below any top-level guardian (/user and /system alike), so
+        # the rule names the world's root rather than everything.
+        actor.deployment {
+          "/world" { dispatcher = "kernsim.controlled-dispatcher" }
+          "/world/**" { dispatcher = "kernsim.controlled-dispatcher" }
+        }
+        log-dead-letters = off
+        log-dead-letters-during-shutdown = off
+        loglevel = WARNING
+        stdout-loglevel = WARNING
+        coordinated-shutdown.run-by-jvm-shutdown-hook = off
+      }
+      """;
+
+  private static final AtomicInteger SYSTEMS = new AtomicInteger();
+  private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final ActorSystem<Command> system;
+  private final Controller controller;
+  private boolean guardianReady;
+  private boolean worldStopped = true;
+  private boolean closed;
+
+  private Simulator() {
+    Config config = ConfigFactory.parseString(SIMULATION_CONFIG).withFallback(ConfigFactory.load());
+    Thread me = Thread.currentThread();
+    this.system = ActorSystem.create(
+        guardian(), "kernsim-" + SYSTEMS.incrementAndGet(), config, DispatcherSelector.fromConfig(DISPATCHER));
+    ControlledDispatcher d =
+        (ControlledDispatcher) system.classicSystem().dispatchers().lookup(DISPATCHER);
+    this.controller = d.controller();
+    ((VirtualScheduler) system.classicSystem().scheduler()).attach(controller);
+    // Start the guardian on this thread; Pekko's start-up submits from its own threads meanwhile.
+    controller.bind(me, null);
+    try {
+      system.tell(Ping.INSTANCE);
+      controller.pumpUnrecorded(() -> guardianReady, Integer.MAX_VALUE, SETTLE_NANOS, "starting the simulator");
+    } finally {
+      controller.unbind();
+    }
+    controller.arm();
+  }
+
+  public static Simulator create() {
+    return new Simulator();
+  }
+
+  // ---- the permanent guardian ----
+
+  private sealed interface Command {}
+
+  private record Start(Behavior<?> root) implements Command {}
+
+  private enum Stop implements Command {
+    INSTANCE
+  }
+
+  private enum Ping implements Command {
+    INSTANCE
+  }
+
+  private Behavior<Command> guardian() {
+    return Behaviors.setup(ctx -> {
+      ActorRef<?>[] world = new ActorRef<?>[1];
+      return Behaviors.receive(Command.class)
+          .onMessage(Start.class, s -> {
+            @SuppressWarnings("unchecked")
+            Behavior<Object> root = (Behavior<Object>) s.root();
+            world[0] = ctx.spawn(root, "world");
+            ctx.watch(world[0]);
+            worldStopped = false;
+            return Behaviors.same();
+          })
+          .onMessageEquals(Stop.INSTANCE, () -> {
+            if (world[0] != null) {
+              ctx.stop(world[0]);
+            }
+            return Behaviors.same();
+          })
+          .onMessageEquals(Ping.INSTANCE, () -> {
+            guardianReady = true;
+            return Behaviors.same();
+          })
+          .onSignal(Terminated.class, t -> {
+            world[0] = null;
+            worldStopped = true;
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  // ---- running ----
+
+  /** Runs one iteration with {@code strategy}. */
+  public RunResult run(WorldSpec spec, Strategy strategy, RunOptions options, long seed, int iteration) {
+    if (closed) {
+      throw new IllegalStateException("this Simulator is closed");
+    }
+    Run run = new Run(controller, strategy, options);
+    controller.clearForeign();
+    controller.bind(Thread.currentThread(), run);
+    try {
+      Behavior<?> root = spec.root(run);
+      run.monitors(spec.monitors(run));
+      system.tell(new Start(root));
+      // Bootstrap: the guardian's own step spawns the root, outside the trace.
+      while (controller.readyCount() > 0 && controller.readyKey(0).equals(Keys.GUARDIAN)) {
+        controller.take(0).mailbox.run();
+      }
+      controller.runTasks();
+      Failure failure = run.loop();
+      long end = controller.nowNanos();
+      teardown();
+      return new RunResult(failure, run.steps(), end, run.log(),
+          () -> trace(spec, options, strategy.kind().id(), seed, iteration, run, failure));
+    } finally {
+      controller.unbind();
+    }
+  }
+
+  private void teardown() {
+    controller.bind(Thread.currentThread(), null); // nothing is recorded from here on
+    system.tell(Stop.INSTANCE);
+    controller.pumpUnrecorded(() -> worldStopped, 10_000_000, SETTLE_NANOS, "stopping the world");
+    controller.resetClock();
+    controller.forgetWorld();
+  }
+
+  private static Trace trace(
+      WorldSpec spec, RunOptions options, String strategy, long seed, int iteration, Run run, Failure failure) {
+    Trace.Header h = new Trace.Header(Trace.FORMAT_VERSION, spec.modelVersion(), spec.name(),
+        Trace.hashText(spec.text()), strategy, seed, iteration, options.asMap());
+    Trace.Footer f = new Trace.Footer(run.steps(), failure == null ? "ok" : failure.signature(), run.log().hash());
+    return new Trace(h, run.choices().keys(), run.choices().data(), f);
+  }
+
+  /** The seed of iteration {@code i} of an exploration with {@code seed} (SplitMix64). */
+  public static long iterationSeed(long seed, int i) {
+    long z = seed + 0x9E3779B97F4A7C15L * (i + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Called after each iteration of an exploration; return false to stop early. */
+  public interface Progress {
+    boolean iterationDone(int iteration, RunResult result);
+  }
+
+  /** Runs up to {@code options.iterations()} iterations and stops at the first failure. */
+  public ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress) {
+    int pctSteps = options.pctSteps();
+    long totalSteps = 0;
+    RunResult last = null;
+    for (int i = 0; i < options.iterations(); i++) {
+      long s = iterationSeed(options.seed(), i);
+      Strategy strategy = switch (options.strategy()) {
+        case RANDOM -> new RandomStrategy(s);
+        case PCT -> new PctStrategy(s, options.pctDepth(), pctSteps);
+        case REPLAY -> throw new IllegalArgumentException("replay is not an exploration strategy; replay a trace");
+      };
+      last = run(spec, strategy, options.run(), options.seed(), i);
+      totalSteps += last.steps();
+      pctSteps = Math.max(pctSteps, last.steps()); // PCT's k: the longest iteration so far
+      boolean goOn = progress == null || progress.iterationDone(i, last);
+      if (last.failed()) {
+        return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
+      }
+      if (!goOn) {
+        return new ExploreResult(Optional.empty(), i + 1, totalSteps, last);
+      }
+    }
+    return new ExploreResult(Optional.empty(), options.iterations(), totalSteps, last);
+  }
+
+  public ExploreResult explore(WorldSpec spec, ExploreOptions options) {
+    return explore(spec, options, null);
+  }
+
+  /**
+   * Runs {@code trace} again through the same code as exploration.
+   *
+   * @throws TraceMismatchException if the trace was recorded against another model or scenario
+   */
+  public ReplayResult replay(WorldSpec spec, Trace trace) throws TraceMismatchException {
+    String mismatch = trace.header().mismatch(spec);
+    if (mismatch != null) {
+      throw new TraceMismatchException(mismatch);
+    }
+    RunOptions options;
+    try {
+      options = RunOptions.fromMap(trace.header().options());
+    } catch (IllegalArgumentException e) {
+      throw new TraceMismatchException("the trace's options are not understood: " + e.getMessage());
+    }
+    RunResult r = run(spec, new ReplayStrategy(trace.choiceLog()), options,
+        trace.header().seed(), trace.header().iteration());
+    return new ReplayResult(r, trace.footer());
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      // The guardian lives on the controlled dispatcher: this thread must run its stop itself.
+      java.util.concurrent.CompletableFuture<?> terminated = system.getWhenTerminated().toCompletableFuture();
+      controller.bind(Thread.currentThread(), null);
+      try {
+        system.terminate();
+        controller.pumpUnrecorded(terminated::isDone, Integer.MAX_VALUE, SETTLE_NANOS, "terminating the simulator");
+      } finally {
+        controller.unbind();
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package kernsim.actors;
+
+/**
+ * Makes every nondeterministic choice of one iteration. The runtime records what it answers (see
+ * {@link ChoiceLog}), so a strategy never needs to be replayed itself: the {@code replay} strategy
+ * reads the record back.
+ */
+public interface Strategy {
+  StrategyKind kind();
+
+  /**
+   * Picks what runs next: an index in {@code [0, ready.size())}, or {@code ready.size()} to advance
+   * the virtual clock when {@link Ready#clockAvailable()}.
+   */
+  int next(Ready ready);
+
+  boolean nextBoolean();
+
+  /** A value in {@code [0, bound)}. */
+  int nextInt(int bound);
+
+  /** The candidates of one scheduling point, sorted by actor key. */
+  interface Ready {
+    int size();
+
+    String key(int i);
+
+    /** Whether a timer is pending, so that "advance the clock" is a choice (index {@link #size()}). */
+    boolean clockAvailable();
+
+    /** How many steps the iteration has taken so far. */
+    int step();
+  }
+}

@@ -1,0 +1,33 @@
+package kernsim.actors;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What model code may ask of the world it runs in. Everything nondeterministic a model needs goes
+ * through here, so a seed drives it and a trace replays it; everything here must be called from
+ * inside the world (an actor's handler), never from another thread.
+ */
+public interface World {
+  /** A recorded choice between false and true. */
+  boolean nextBoolean();
+
+  /** A recorded choice in {@code [0, bound)}. */
+  int nextInt(int bound);
+
+  /** Virtual time since the world began, in nanoseconds. */
+  long nanoTime();
+
+  /** Hands an observation to the monitors, synchronously; it does not affect scheduling. */
+  void emit(Object observation);
+
+  /** Records that {@code waiter} is blocked until {@code on} answers (a wait-for edge). */
+  void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what);
+
+  /** Clears {@code waiter}'s wait-for edge. */
+  void stopWaiting(ActorRef<?> waiter);
+
+  /** The stable key of an actor: its path below the world's guardian. */
+  default String keyOf(ActorRef<?> ref) {
+    return Keys.of(ref);
+  }
+}

@@ -1,0 +1,62 @@
+package kernsim.actors;
+
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * What a world is made of. {@link #root} builds a fresh actor tree for each iteration; it must build
+ * the same tree from the same choices (no state carried over between iterations).
+ */
+public interface WorldSpec {
+  /** A readable name, used in trace files and reports. */
+  String name();
+
+  /** The model's version: a trace recorded on another version is refused. */
+  String modelVersion();
+
+  /** The scenario's text (what a user wrote); its hash goes into every trace header. */
+  String text();
+
+  /** The root behavior of one iteration's world. */
+  Behavior<?> root(World world);
+
+  /** Fresh monitors for one iteration. */
+  default List<Monitor> monitors(World world) {
+    return List.of();
+  }
+
+  static WorldSpec of(
+      String name,
+      String modelVersion,
+      String text,
+      Function<World, Behavior<?>> root,
+      Function<World, List<Monitor>> monitors) {
+    return new WorldSpec() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String modelVersion() {
+        return modelVersion;
+      }
+
+      @Override
+      public String text() {
+        return text;
+      }
+
+      @Override
+      public Behavior<?> root(World world) {
+        return root.apply(world);
+      }
+
+      @Override
+      public List<Monitor> monitors(World world) {
+        return monitors.apply(world);
+      }
+    };
+  }
+}
