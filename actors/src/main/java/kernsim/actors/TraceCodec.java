@@ -68,8 +68,10 @@ public final class TraceCodec {
     }
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 4);
-    int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
-        | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
+    int stored;
+    try (Input tail = new Input(bytes, bytes.length - 4, 4)) {
+      stored = tail.readInt();
+    }
     if ((int) crc.getValue() != stored) {
       throw new TraceFormatException(source + ": the trace is truncated or corrupt (checksum mismatch over "
           + bytes.length + " bytes)");
