@@ -1,0 +1,283 @@
+package kernsim.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import kernsim.actors.ExploreOptions;
+import kernsim.actors.ExploreResult;
+import kernsim.actors.RunOptions;
+import kernsim.actors.Simulator;
+import kernsim.actors.StrategyKind;
+import kernsim.actors.WorldSpec;
+import kernsim.actors.examples.Counters;
+import kernsim.actors.examples.PingPong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Three throughput figures in one run. Wall-clock timing is fine here: the bench drives worlds from
+ * outside, it is not model code.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures, in one run:",
+      "  a. controlled steps/s of a two-actor ping-pong (" + BenchCommand.ROUNDS_TEXT
+          + " rounds per iteration, random strategy), target >= 5,000,000 steps/s;",
+      "  b. controlled iterations/s of a ~200-step scenario (atomic-update-4x25) with the ActorSystem reused,"
+          + " target >= 15,000 iterations/s;",
+      "  c. raw Pekko messages/s of the same ping-pong on Pekko's default dispatcher (no Simulator),"
+          + " and the ratio of (a) to (c).",
+      "Each figure is warmed up, then measured. The figures are for one core (the simulator runs every world"
+          + " on the calling thread) and the machine is shared and noisy: read them as rough, and compare"
+          + " only figures taken in the same run. Nothing fails on a missed target."
+    })
+final class BenchCommand implements Callable<Integer> {
+  static final int ROUNDS = 100_000;
+  static final String ROUNDS_TEXT = "100,000";
+  static final long PING_PONG_TARGET = 5_000_000;
+  static final long SCENARIO_TARGET = 15_000;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+      description = "Measuring time per figure, in seconds (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "2",
+      description = "Warm-up time per figure, in seconds; 0 for none (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  private PrintWriter w;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(seconds > 0) || seconds > 3600) {
+      throw new ParameterException(spec.commandLine(), "--seconds must be in (0, 3600], got " + seconds);
+    }
+    if (!(warmup >= 0) || warmup > 3600) {
+      throw new ParameterException(spec.commandLine(), "--warmup must be in [0, 3600], got " + warmup);
+    }
+    w = spec.commandLine().getOut();
+    w.printf(Locale.ROOT, "kernsim bench: %.1f s warm-up + %.1f s measured per figure;"
+        + " one core, shared noisy machine: rough figures%n", warmup, seconds);
+    w.println(jvm());
+    w.flush();
+
+    double controlled;
+    try (Simulator sim = Simulator.create()) {
+      controlled = pingPongControlled(sim);
+      scenarioControlled(sim);
+    }
+    double raw = pingPongRaw();
+    w.printf(Locale.ROOT, "controlled/raw: %.2f (ping-pong steps/s under the simulator over raw Pekko messages/s)%n",
+        controlled / raw);
+    w.flush();
+    return Main.OK;
+  }
+
+  // ---- a. controlled ping-pong ----
+
+  private double pingPongControlled(Simulator sim) {
+    WorldSpec spec = PingPong.spec(ROUNDS);
+    RunOptions run = new RunOptions(2 * ROUNDS + 1_000, true); // the default bound would call this a livelock
+    long[] seed = {1};
+    long[] iterations = {0};
+    LongSupplier once = () -> {
+      // RandomStrategy is package-private, so one iteration of a random exploration stands for sim.run.
+      ExploreResult r = sim.explore(spec, new ExploreOptions(StrategyKind.RANDOM, seed[0]++, 1, 1, 64, run));
+      check(r, spec);
+      iterations[0]++;
+      return r.totalSteps();
+    };
+    time(warmup, once);
+    iterations[0] = 0;
+    Sample s = time(seconds, once);
+    double rate = s.perSecond();
+    w.printf(Locale.ROOT, "a. ping-pong, controlled:  %,15.0f steps/s       target >= %,d steps/s  %s"
+            + "  (%,d steps/iteration, %,d iterations)%n",
+        rate, PING_PONG_TARGET, verdict(rate, PING_PONG_TARGET), s.units() / Math.max(1, iterations[0]),
+        iterations[0]);
+    w.flush();
+    return rate;
+  }
+
+  // ---- b. a ~200-step scenario, iterations per second ----
+
+  private void scenarioControlled(Simulator sim) {
+    WorldSpec spec = Counters.spec(Counters.Update.ONE_MESSAGE, 4, 25);
+    int batch = 250;
+    long[] seed = {1};
+    long[] steps = {0};
+    LongSupplier once = () -> {
+      ExploreResult r = sim.explore(spec, ExploreOptions.random(seed[0]++, batch));
+      check(r, spec);
+      steps[0] += r.totalSteps();
+      return r.iterations();
+    };
+    time(warmup, once);
+    steps[0] = 0;
+    Sample s = time(seconds, once);
+    double rate = s.perSecond();
+    w.printf(Locale.ROOT, "b. %s, controlled: %,10.0f iterations/s  target >= %,d iterations/s  %s"
+            + "  (%.1f steps/iteration on average, %,d iterations)%n",
+        spec.name(), rate, SCENARIO_TARGET, verdict(rate, SCENARIO_TARGET), (double) steps[0] / s.units(),
+        s.units());
+    w.flush();
+  }
+
+  private static void check(ExploreResult r, WorldSpec spec) {
+    if (r.found()) {
+      throw new IllegalStateException(spec.name() + " failed under the bench: " + r.failing().orElseThrow().outcome());
+    }
+  }
+
+  // ---- c. the same ping-pong on plain Pekko ----
+
+  /** Counts down the current latch when a player receives the spent ball (left = 0). */
+  private static final class EndOfRally extends BehaviorInterceptor<PingPong.Ball, PingPong.Ball> {
+    private final AtomicReference<CountDownLatch> done;
+
+    EndOfRally(AtomicReference<CountDownLatch> done) {
+      super(PingPong.Ball.class);
+      this.done = done;
+    }
+
+    @Override
+    public Behavior<PingPong.Ball> aroundReceive(
+        TypedActorContext<PingPong.Ball> ctx, PingPong.Ball ball, ReceiveTarget<PingPong.Ball> target) {
+      Behavior<PingPong.Ball> next = target.apply(ctx, ball);
+      if (ball.left() == 0) {
+        done.get().countDown();
+      }
+      return next;
+    }
+  }
+
+  private record Serve(int rounds) {}
+
+  private static Behavior<Serve> table(AtomicReference<CountDownLatch> done) {
+    return Behaviors.setup(ctx -> {
+      ActorRef<PingPong.Ball> ping = ctx.spawn(Behaviors.intercept(() -> new EndOfRally(done), PingPong.player()), "ping");
+      ActorRef<PingPong.Ball> pong = ctx.spawn(Behaviors.intercept(() -> new EndOfRally(done), PingPong.player()), "pong");
+      return Behaviors.receive(Serve.class)
+          .onMessage(Serve.class, s -> {
+            pong.tell(new PingPong.Ball(s.rounds(), ping));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private double pingPongRaw() throws Exception {
+    AtomicReference<CountDownLatch> done = new AtomicReference<>();
+    Config config = ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING\npekko.log-dead-letters = off\n"
+            + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off").withFallback(ConfigFactory.load());
+    ActorSystem<Serve> system = ActorSystem.create(table(done), "kernsim-bench-raw", config);
+    try {
+      LongSupplier once = () -> {
+        CountDownLatch latch = new CountDownLatch(1);
+        done.set(latch);
+        system.tell(new Serve(ROUNDS));
+        try {
+          if (!latch.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(new TimeoutException("a raw ping-pong rally took over 60 s"));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        return ROUNDS + 1L; // balls with left = ROUNDS … 0
+      };
+      time(warmup, once);
+      Sample s = time(seconds, once);
+      double rate = s.perSecond();
+      w.printf(Locale.ROOT, "c. ping-pong, raw Pekko:   %,15.0f messages/s    default dispatcher, %d-thread pool,"
+              + " no target  (%,d rallies)%n",
+          rate, dispatcherThreads(system), s.units() / (ROUNDS + 1L));
+      w.flush();
+      return rate;
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int dispatcherThreads(ActorSystem<?> system) {
+    Config c = system.settings().config().getConfig("pekko.actor.default-dispatcher.fork-join-executor");
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int n = (int) Math.ceil(cpus * c.getDouble("parallelism-factor"));
+    return Math.max(c.getInt("parallelism-min"), Math.min(c.getInt("parallelism-max"), n));
+  }
+
+  // ---- timing ----
+
+  /** {@code units} of work done in {@code nanos}. */
+  private record Sample(long units, long nanos) {
+    double perSecond() {
+      return units * 1e9 / Math.max(1, nanos);
+    }
+  }
+
+  /** Repeats {@code work} (which returns the units it did) until {@code seconds} have passed, at least once. */
+  private static Sample time(double seconds, LongSupplier work) {
+    if (seconds <= 0) {
+      return new Sample(0, 0);
+    }
+    long budget = (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    long units = 0;
+    long elapsed;
+    do {
+      units += work.getAsLong();
+      elapsed = System.nanoTime() - start;
+    } while (elapsed < budget);
+    return new Sample(units, elapsed);
+  }
+
+  private static String verdict(double rate, long target) {
+    return rate >= target ? "[met]   " : "[missed]";
+  }
+
+  private static String jvm() {
+    List<String> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(GarbageCollectorMXBean::getName).collect(Collectors.toList());
+    String names = String.join(", ", collectors);
+    String gc = names.contains("PS ") ? "Parallel"
+        : names.contains("G1") ? "G1"
+        : names.contains("ZGC") ? "ZGC"
+        : names.contains("Shenandoah") ? "Shenandoah"
+        : names.contains("MarkSweepCompact") || names.contains("Copy") ? "Serial"
+        : names.contains("Epsilon") || collectors.isEmpty() ? "none/Epsilon"
+        : "unknown";
+    Runtime rt = Runtime.getRuntime();
+    List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    return String.format(Locale.ROOT, "jvm: %s %s (%s); gc: %s (%s); max heap %.1f GiB; %d processors visible%s",
+        System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
+        System.getProperty("java.vm.vendor"), gc, names, rt.maxMemory() / (double) (1L << 30),
+        rt.availableProcessors(), args.isEmpty() ? "" : "; jvm args: " + String.join(" ", args));
+  }
+}

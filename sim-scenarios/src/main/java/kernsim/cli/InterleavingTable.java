@@ -1,0 +1,210 @@
+package kernsim.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kernsim.actors.EventLog;
+import kernsim.actors.Summaries;
+
+/**
+ * An event log as a table: one column per actor key (sorted), one row per step, each step's summary
+ * in the column of the actor that took it. Cells wrap so the table fits a width (120 columns by
+ * default) as long as every actor column can keep {@value #MIN_COLUMN} characters.
+ */
+final class InterleavingTable {
+  static final int WIDTH = 120;
+  static final int MAX_ROWS = 200;
+  private static final int MIN_COLUMN = 10;
+  private static final String SEP = " | ";
+  private static final String WORLD = "world";
+  private static final String WORLD_PREFIX = WORLD + "/";
+  /** "Read Read(replyTo=…)": the log line gives the type and then a record rendering that repeats it. */
+  private static final Pattern REPEATED_TYPE = Pattern.compile("(?<![\\w$])([\\w$]+) \\1\\(");
+  /** How the log renders a step that delivered system messages (and perhaps one ordinary message). */
+  private static final Pattern SYSTEM = Pattern.compile("system (\\S+)(?: then (.*))?");
+  /** An enum message: its type, then its constant's name. */
+  private static final Pattern ENUM = Pattern.compile("(?<=^|\\] )([A-Z][\\w$]*) ([A-Z][A-Z0-9_]*)$");
+  private static final Pattern WORLD_REF = Pattern.compile("(?<![\\w/.-])world/");
+
+  private InterleavingTable() {}
+
+  /** The table's lines, without a trailing newline, for at most {@code maxRows} steps. */
+  static List<String> render(EventLog log, int width, int maxRows) {
+    int steps = log.size();
+    int rows = Math.min(steps, maxRows);
+    TreeSet<String> keySet = new TreeSet<>();
+    boolean timed = false;
+    for (int i = 0; i < steps; i++) {
+      keySet.add(log.actor(i));
+      timed |= log.timeNanos(i) != 0;
+    }
+    List<String> keys = new ArrayList<>(keySet);
+    // Every world actor's key starts with "world/": drop that prefix from headers and cells.
+    boolean strip = keys.stream().allMatch(k -> k.equals(WORLD) || k.startsWith(WORLD_PREFIX) || k.startsWith("("));
+
+    int n = keys.size();
+    String[] headers = new String[n];
+    for (int c = 0; c < n; c++) {
+      String k = keys.get(c);
+      headers[c] = strip && k.startsWith(WORLD_PREFIX) ? k.substring(WORLD_PREFIX.length()) : k;
+    }
+    int[] column = new int[rows];
+    String[] cells = new String[rows];
+    String[] times = new String[rows];
+    for (int i = 0; i < rows; i++) {
+      column[i] = keys.indexOf(log.actor(i));
+      cells[i] = cell(log, i, strip);
+      times[i] = Summaries.time(log.timeNanos(i));
+    }
+
+    int stepWidth = Math.max("step".length(), Integer.toString(Math.max(0, rows - 1)).length());
+    int timeWidth = "time".length();
+    for (int i = 0; i < rows && timed; i++) {
+      timeWidth = Math.max(timeWidth, times[i].length());
+    }
+    int[] natural = new int[n];
+    for (int c = 0; c < n; c++) {
+      natural[c] = Math.max(headers[c].length(), 1);
+    }
+    for (int i = 0; i < rows; i++) {
+      natural[column[i]] = Math.max(natural[column[i]], cells[i].length());
+    }
+    int fixed = stepWidth + (timed ? SEP.length() + timeWidth : 0) + n * SEP.length();
+    int[] widths = fit(natural, width - fixed);
+
+    List<String> out = new ArrayList<>();
+    emit(out, "step", timed ? "time" : null, stepWidth, timeWidth, headers, widths);
+    StringBuilder rule = new StringBuilder("-".repeat(stepWidth));
+    if (timed) {
+      rule.append("-+-").append("-".repeat(timeWidth));
+    }
+    for (int w : widths) {
+      rule.append("-+-").append("-".repeat(w));
+    }
+    out.add(rule.toString());
+    for (int i = 0; i < rows; i++) {
+      String[] row = new String[n];
+      row[column[i]] = cells[i];
+      emit(out, Integer.toString(i), timed ? times[i] : null, stepWidth, timeWidth, row, widths);
+    }
+    if (steps > rows) {
+      out.add("... " + (steps - rows) + " more steps not shown (" + steps + " in all)");
+    }
+    return out;
+  }
+
+  /**
+   * The step's type and summary: its log line without the step number, time and actor, a little
+   * shortened for the table: system messages in brackets ({@code system Create then Read Read(…)}
+   * becomes {@code [Create] Read(…)}), enum messages as {@code Type.NAME}, and, when {@code strip},
+   * references to world actors without {@code world/}.
+   */
+  static String cell(EventLog log, int i, boolean strip) {
+    String line = log.line(i);
+    String prefix = i + " " + Summaries.time(log.timeNanos(i)) + " " + log.actor(i) + " ";
+    String s = line.startsWith(prefix) ? line.substring(prefix.length()) : line;
+    s = REPEATED_TYPE.matcher(s).replaceAll("$1(");
+    Matcher sys = SYSTEM.matcher(s);
+    if (sys.matches()) {
+      s = "[" + sys.group(1) + "]" + (sys.group(2) == null ? "" : " " + sys.group(2));
+    }
+    s = ENUM.matcher(s).replaceAll("$1.$2");
+    if (strip) {
+      s = WORLD_REF.matcher(s).replaceAll("");
+    }
+    return s;
+  }
+
+  /**
+   * Column widths within {@code budget}: the natural widths if they fit, otherwise the widest columns
+   * are cut to a common cap (never below {@value #MIN_COLUMN}).
+   */
+  static int[] fit(int[] natural, int budget) {
+    int sum = Arrays.stream(natural).sum();
+    if (sum <= budget) {
+      return natural.clone();
+    }
+    int cap = Arrays.stream(natural).max().orElse(MIN_COLUMN);
+    while (cap > MIN_COLUMN) {
+      int total = 0;
+      for (int w : natural) {
+        total += Math.min(w, cap);
+      }
+      if (total <= budget) {
+        break;
+      }
+      cap--;
+    }
+    int[] widths = new int[natural.length];
+    for (int c = 0; c < natural.length; c++) {
+      widths[c] = Math.min(natural[c], cap);
+    }
+    return widths;
+  }
+
+  private static void emit(
+      List<String> out, String step, String time, int stepWidth, int timeWidth, String[] row, int[] widths) {
+    List<List<String>> wrapped = new ArrayList<>(row.length);
+    int height = 1;
+    for (int c = 0; c < row.length; c++) {
+      List<String> w = row[c] == null ? List.of() : wrap(row[c], widths[c]);
+      wrapped.add(w);
+      height = Math.max(height, w.size());
+    }
+    for (int l = 0; l < height; l++) {
+      StringBuilder b = new StringBuilder();
+      b.append(pad(l == 0 ? step : "", stepWidth, true));
+      if (time != null) {
+        b.append(SEP).append(pad(l == 0 ? time : "", timeWidth, true));
+      }
+      for (int c = 0; c < row.length; c++) {
+        List<String> w = wrapped.get(c);
+        b.append(SEP).append(pad(l < w.size() ? w.get(l) : "", widths[c], false));
+      }
+      out.add(b.toString().stripTrailing());
+    }
+  }
+
+  /**
+   * Greedy wrapping to {@code width}: preferably after a ", " in the line's second half, else at the
+   * last space, else after a comma or an opening parenthesis; a word longer than the width is split.
+   */
+  static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    String rest = text;
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(", ", width - 1) + 1; // keep the comma
+      if (cut < width / 2) {
+        cut = rest.lastIndexOf(' ', width);
+      }
+      if (cut <= 0) {
+        for (int i = width; i > 0 && cut <= 0; i--) {
+          char before = rest.charAt(i - 1);
+          if (before == ',' || before == '(') {
+            cut = i;
+          }
+        }
+      }
+      if (cut <= 0) {
+        cut = width;
+      }
+      lines.add(rest.substring(0, cut).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+    }
+    if (!rest.isEmpty() || lines.isEmpty()) {
+      lines.add(rest);
+    }
+    return lines;
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    if (s.length() >= width) {
+      return s;
+    }
+    String spaces = " ".repeat(width - s.length());
+    return right ? spaces + s : s + spaces;
+  }
+}

@@ -1,0 +1,127 @@
+package kernsim.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code kernsim} command line.
+ *
+ * <p>Exit codes: {@value #OK} fine, {@value #NOT_AS_EXPECTED} the command ran but did not behave as
+ * expected (or kernsim itself failed), {@value #BAD_INPUT} bad input (options, arguments, an output
+ * directory that cannot be written). User mistakes never print a stack trace.
+ */
+@Command(
+    name = "kernsim",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Deterministic exploration of Pekko actor worlds for races, deadlocks and lost updates.",
+    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:fine",
+      "1:the command did not behave as expected (e.g. the demo missed a bug), or kernsim failed",
+      "2:bad input (unknown option, bad value, unwritable output directory)"
+    })
+public final class Main implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int NOT_AS_EXPECTED = 1;
+  public static final int BAD_INPUT = 2;
+
+  @Spec CommandSpec spec;
+
+  /** Without a subcommand there is nothing to do: that is a usage mistake. */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing a command (demo or bench)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests redirect its output with {@code setOut}/{@code setErr}. */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setParameterExceptionHandler(new BadInput());
+    cmd.setExecutionExceptionHandler(new Failed());
+    return cmd;
+  }
+
+  /** A mistake found while a command runs (not by the parser): reported as one line, exit 2. */
+  static final class UserError extends RuntimeException {
+    UserError(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    UserError(String message) {
+      super(message);
+    }
+  }
+
+  /** Parameter errors: the message, suggestions for typos, the usage; exit 2, no stack trace. */
+  private static final class BadInput implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+      UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println();
+      cmd.usage(err, cmd.getColorScheme());
+      err.flush();
+      return BAD_INPUT;
+    }
+  }
+
+  /** Errors while running: user errors as one line (exit 2), anything else with its stack trace (exit 1). */
+  private static final class Failed implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+      PrintWriter err = cmd.getErr();
+      String who = cmd.getCommandSpec().qualifiedName();
+      if (ex instanceof UserError) {
+        err.println(who + ": " + ex.getMessage());
+        err.flush();
+        return BAD_INPUT;
+      }
+      err.println(who + ": internal error, please report it with the command line that caused it:");
+      ex.printStackTrace(err);
+      err.flush();
+      return NOT_AS_EXPECTED;
+    }
+  }
+
+  /** kernsim's version (from the build), Pekko's and the JVM's. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // fall through to "unknown"
+      }
+      return new String[] {
+        "kernsim " + p.getProperty("version", "unknown"),
+        "Pekko " + p.getProperty("pekko", "unknown"),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+            + System.getProperty("java.vm.vendor") + ")"
+      };
+    }
+  }
+}
