@@ -24,8 +24,8 @@ final class Run implements World, Strategy.Ready {
   private final RunOptions options;
   private final ChoiceLog choices = new ChoiceLog();
   private final EventLog log = new EventLog();
-  /** Keyed by the waiter's key (a String): iteration order is the keys' order. */
-  private final TreeMap<String, WaitEdge> waits = new TreeMap<>();
+  /** waiter key → what → edge; Strings, so iteration order is the keys' order. */
+  private final TreeMap<String, TreeMap<String, WaitEdge>> waits = new TreeMap<>();
   private List<Monitor> monitors = List.of();
   private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
 
@@ -143,26 +143,52 @@ final class Run implements World, Strategy.Ready {
     }
   }
 
+  /**
+   * The wait-for graph's first cycle (searching from the lowest waiter key, edges in key order),
+   * rotated to start at its lowest key; or, with no cycle, a deadlock naming every wait.
+   */
   private Failure.Deadlock deadlock() {
+    List<WaitEdge> all = new ArrayList<>();
+    waits.values().forEach(m -> all.addAll(m.values()));
+    java.util.Set<String> done = new java.util.TreeSet<>();
     for (String start : waits.keySet()) {
-      List<String> path = new ArrayList<>();
-      String cur = start;
-      while (cur != null && waits.containsKey(cur)) {
-        int at = path.indexOf(cur);
-        if (at >= 0) {
-          List<String> ring = path.subList(at, path.size());
-          int min = ring.indexOf(ring.stream().min(String::compareTo).orElseThrow());
-          List<WaitEdge> cycle = new ArrayList<>();
-          for (int i = 0; i < ring.size(); i++) {
-            cycle.add(waits.get(ring.get((min + i) % ring.size())));
+      List<WaitEdge> cycle = cycleFrom(start, new ArrayList<>(), new ArrayList<>(), done);
+      if (cycle != null) {
+        int min = 0;
+        for (int i = 1; i < cycle.size(); i++) {
+          if (cycle.get(i).waiter().compareTo(cycle.get(min).waiter()) < 0) {
+            min = i;
           }
-          return new Failure.Deadlock(cycle, List.copyOf(waits.values()), steps);
         }
-        path.add(cur);
-        cur = waits.get(cur).on();
+        List<WaitEdge> rotated = new ArrayList<>(cycle.subList(min, cycle.size()));
+        rotated.addAll(cycle.subList(0, min));
+        return new Failure.Deadlock(rotated, all, steps);
       }
     }
-    return new Failure.Deadlock(List.of(), List.copyOf(waits.values()), steps);
+    return new Failure.Deadlock(List.of(), all, steps);
+  }
+
+  /** Depth-first search; {@code done} holds nodes already known to lead to no cycle. */
+  private List<WaitEdge> cycleFrom(String node, List<String> path, List<WaitEdge> edges, java.util.Set<String> done) {
+    int at = path.indexOf(node);
+    if (at >= 0) {
+      return new ArrayList<>(edges.subList(at, edges.size()));
+    }
+    if (done.contains(node) || !waits.containsKey(node)) {
+      return null;
+    }
+    path.add(node);
+    for (WaitEdge e : waits.get(node).values()) {
+      edges.add(e);
+      List<WaitEdge> c = cycleFrom(e.on(), path, edges, done);
+      if (c != null) {
+        return c;
+      }
+      edges.remove(edges.size() - 1);
+    }
+    path.remove(path.size() - 1);
+    done.add(node);
+    return null;
   }
 
   private Failure foreignSubmission() {
@@ -271,7 +297,16 @@ final class Run implements World, Strategy.Ready {
   @Override
   public void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what) {
     String w = Keys.of(waiter);
-    waits.put(w, new WaitEdge(w, Keys.of(on), what));
+    waits.computeIfAbsent(w, k -> new TreeMap<>()).put(what, new WaitEdge(w, Keys.of(on), what));
+  }
+
+  @Override
+  public void stopWaiting(ActorRef<?> waiter, String what) {
+    String w = Keys.of(waiter);
+    TreeMap<String, WaitEdge> m = waits.get(w);
+    if (m != null && m.remove(what) != null && m.isEmpty()) {
+      waits.remove(w);
+    }
   }
 
   @Override

@@ -20,10 +20,17 @@ public interface World {
   /** Hands an observation to the monitors, synchronously; it does not affect scheduling. */
   void emit(Object observation);
 
-  /** Records that {@code waiter} is blocked until {@code on} answers (a wait-for edge). */
+  /**
+   * Records a wait-for edge: {@code waiter} is blocked until {@code on} acts. An actor may wait on
+   * several others at once (a device whose two locks are held by two harts); edges are told apart by
+   * {@code what}, and the same {@code (waiter, what)} replaces its earlier edge.
+   */
   void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what);
 
-  /** Clears {@code waiter}'s wait-for edge. */
+  /** Clears {@code waiter}'s edge named {@code what}. */
+  void stopWaiting(ActorRef<?> waiter, String what);
+
+  /** Clears all of {@code waiter}'s edges. */
   void stopWaiting(ActorRef<?> waiter);
 
   /** The stable key of an actor: its path below the world's guardian. */
