@@ -190,8 +190,8 @@ public final class Simulator implements AutoCloseable {
     for (int i = 0; i < options.iterations(); i++) {
       long s = iterationSeed(options.seed(), i);
       Strategy strategy = switch (options.strategy()) {
-        case RANDOM -> new RandomStrategy(s);
-        case PCT -> new PctStrategy(s, options.pctDepth(), pctSteps);
+        case RANDOM -> Strategies.random(s);
+        case PCT -> Strategies.pct(s, options.pctDepth(), pctSteps);
         case REPLAY -> throw new IllegalArgumentException("replay is not an exploration strategy; replay a trace");
       };
       last = run(spec, strategy, options.run(), options.seed(), i);

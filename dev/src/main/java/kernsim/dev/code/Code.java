@@ -1,0 +1,100 @@
+package kernsim.dev.code;
+
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * One step of kernel code run by a hart. See the package documentation.
+ *
+ * <ul>
+ *   <li>{@link Done}: the procedure finished with a value;
+ *   <li>{@link Call}: send one request (a lock region) to the owner of some data, wait for its
+ *       {@link Reply}, continue with the reply's value. {@code sleeps} marks a request that models
+ *       sleeping I/O (a backing file's read, write or sync): sending one inside a no-preempt region is a
+ *       violation the hart reports;
+ *   <li>{@link Region}: enter or leave a no-preempt region ({@code SpinNoPreempt}), named for the
+ *       call chain in reports.
+ * </ul>
+ */
+public sealed interface Code {
+  record Done(Object value) implements Code {}
+
+  record Call(
+      ActorRef<?> target,
+      Function<ActorRef<Reply>, ?> request,
+      String what,
+      boolean sleeps,
+      Function<Object, Code> then)
+      implements Code {
+    public Call {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(then, "then");
+    }
+  }
+
+  record Region(String label, boolean enter, Supplier<Code> next) implements Code {}
+
+  // ---- building code ----
+
+  static Code done(Object value) {
+    return new Done(value);
+  }
+
+  static Code ok(long value) {
+    return new Done(SysResult.ok(value));
+  }
+
+  static Code err(Errno errno) {
+    return new Done(SysResult.err(errno));
+  }
+
+  /** One lock region at {@code target}; continue with the reply's value. */
+  static <T> Code call(ActorRef<T> target, Function<ActorRef<Reply>, T> request, String what,
+      Function<Object, Code> then) {
+    return new Call(target, request, what, false, then);
+  }
+
+  /** A request that models sleeping I/O (backing-file read/write/sync). */
+  static <T> Code sleepingCall(ActorRef<T> target, Function<ActorRef<Reply>, T> request, String what,
+      Function<Object, Code> then) {
+    return new Call(target, request, what, true, then);
+  }
+
+  /** Runs {@code body} inside a no-preempt region named {@code label}, then continues with its value. */
+  static Code noPreempt(String label, Supplier<Code> body, Function<Object, Code> then) {
+    return new Region(label, true, () -> bind(body.get(), v -> new Region(label, false, () -> then.apply(v))));
+  }
+
+  /** Sequencing: run {@code first}, then continue with {@code next} applied to its value. */
+  static Code bind(Code first, Function<Object, Code> next) {
+    if (first instanceof Done d) {
+      return next.apply(d.value());
+    }
+    if (first instanceof Call c) {
+      return new Call(c.target(), c.request(), c.what(), c.sleeps(), v -> bind(c.then().apply(v), next));
+    }
+    Region r = (Region) first;
+    return new Region(r.label(), r.enter(), () -> bind(r.next().get(), next));
+  }
+
+  /**
+   * Sequencing for procedures that end in a {@link SysResult}: an {@link SysResult.Err} ends the whole
+   * chain with that error, an {@link SysResult.Ok} continues.
+   */
+  static Code then(Code first, Function<SysResult.Ok, Code> next) {
+    return bind(first, v -> v instanceof SysResult.Ok ok ? next.apply(ok) : done(v));
+  }
+
+  /** A loop: {@code body(i)} for i in [from, to), in order, stopping at the first error result. */
+  static Code forEach(int from, int to, java.util.function.IntFunction<Code> body) {
+    if (from >= to) {
+      return ok(0);
+    }
+    return then(body.apply(from), ok -> forEach(from + 1, to, body));
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Kernel code as a hart runs it.
+ *
+ * <p>In the kernel, a syscall runs on the calling CPU and takes the locks of the data it touches. In
+ * kernsim the data is owned by actors (a loop device, a block cache, a file), and a syscall is
+ * {@link kernsim.dev.code.Code}: a chain of steps in which every region where the source holds a lock
+ * is one message to the owner of that data ({@link kernsim.dev.code.Code.Call}), and the code between
+ * two regions is where other harts run. A mutex that the source holds across several regions is a
+ * {@link kernsim.dev.code.Mutex} in its owner: {@code Lock} and {@code Unlock} are messages, and while
+ * it is held other harts' {@code Lock}s wait in its queue, with wait-for edges for the deadlock oracle.
+ *
+ * <p>Code is plain data built by functions, so a procedure is written once and run by any executor: a
+ * hart ({@code cpu/}), or {@link kernsim.dev.code.Runner} in tests.
+ */
+package kernsim.dev.code;

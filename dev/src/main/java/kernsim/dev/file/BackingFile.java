@@ -1,0 +1,32 @@
+package kernsim.dev.file;
+
+import kernsim.dev.code.Reply;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a loop device needs from its backing file. {@code fs} implements it for its files; every
+ * request models sleeping VFS I/O, so kernel code sends them with {@code Code.sleepingCall}.
+ *
+ * <p>Each request is one region at the file's owner. Replies carry a {@link kernsim.dev.SysResult}:
+ * {@code ReadAt} → {@code Ok(n, byte[])}, {@code WriteAt} → {@code Ok(n)}, {@code Sync} → {@code Ok(0)}
+ * or {@code Err(EIO)}, {@code Length} → {@code Ok(length)}.
+ */
+public final class BackingFile {
+  private BackingFile() {}
+
+  /** Requests a backing file understands; a file actor's own protocol extends this. */
+  public interface Command {}
+
+  public record ReadAt(long offset, int length, ActorRef<Reply> replyTo) implements Command {}
+
+  public record WriteAt(long offset, byte[] data, ActorRef<Reply> replyTo) implements Command {
+    @Override
+    public String toString() {
+      return "WriteAt(offset=" + offset + ", bytes=" + data.length + ")";
+    }
+  }
+
+  public record Sync(ActorRef<Reply> replyTo) implements Command {}
+
+  public record Length(ActorRef<Reply> replyTo) implements Command {}
+}
