@@ -34,16 +34,16 @@ import picocli.CommandLine.TypeConversionException;
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Finds a lost update and a deadlock in example worlds, replays them, passes a correct variant.",
     description = {
-      "Demonstrates the runtime on its example models:",
-      "  1. lost-update-2x1: two harts increment a counter by read, then write, in two messages;"
-          + " the exploration should find the lost update,",
-      "  2. atomic-update-2x1: the same in one message; the same budget should find nothing,",
-      "  3. lock-order-inversion: two harts take two locks in opposite orders;"
-          + " the exploration should find the deadlock.",
-      "Each failure is written as a trace to DIR/<scenario>-<seed>.trace, shown as a per-actor interleaving,"
-          + " and replayed from the file to confirm the same outcome and event log.",
-      "Exits 0 when all of that happened as expected, 1 otherwise."
+      "Explores three example worlds with the same strategy, seed and budget: lost-update-2x1 (two harts add"
+          + " one to a counter by read, then write, in two messages), atomic-update-2x1 (the same in one message,"
+          + " which is correct) and lock-order-inversion (two harts take two locks in opposite orders).",
+      "Each failure found is written as a trace to DIR/<scenario>-<seed>.trace, shown as a per-actor"
+          + " interleaving, and replayed from that file to confirm the same outcome and event-log hash."
+          + " The last line is the event-log hash of the last run.",
+      "Exits 0 when the lost update and the deadlock were found and their replays confirmed and the atomic"
+          + " update passed, 1 otherwise, 2 on bad input."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
     w = spec.commandLine().getOut();
     RunOptions run = RunOptions.DEFAULT;
     ExploreOptions options = new ExploreOptions(strategy, seed, iterations, depth, PCT_STEPS, run);
-    w.printf("kernsim demo: seed=%d strategy=%s iterations=%d depth=%d%s pct-steps=%d max-steps=%d"
+    w.printf("kernsim demo: seed=%d strategy=%s iterations=%d depth=%d pct-steps=%d%s max-steps=%d"
             + " clock-choices=%b out=%s%n",
-        seed, strategy.id(), iterations, depth, strategy == StrategyKind.PCT ? "" : " (unused by random)",
-        PCT_STEPS, run.maxSteps(), run.clockChoices(), out);
+        seed, strategy.id(), iterations, depth, PCT_STEPS, strategy == StrategyKind.PCT ? "" : " (pct only)",
+        run.maxSteps(), run.clockChoices(), out);
     w.flush();
 
     List<String> problems = new ArrayList<>();

@@ -27,7 +27,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "kernsim",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Deterministic exploration of Pekko actor worlds for races, deadlocks and lost updates.",
+    description = {
+      "Deterministic exploration of Pekko actor worlds for races, deadlocks and lost updates.",
+      "Until the scenario language lands, 'kernsim demo' shows what the runtime does."
+    },
     subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -80,7 +83,16 @@ public final class Main implements Callable<Integer> {
       err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
       UnmatchedArgumentException.printSuggestions(ex, err);
       err.println();
-      cmd.usage(err, cmd.getColorScheme());
+      // The usage without the description: synopsis, options, commands.
+      CommandLine.Help help = cmd.getHelp();
+      err.print(help.synopsisHeading());
+      err.print(help.synopsis(help.synopsisHeadingLength()));
+      err.print(help.optionList());
+      if (!cmd.getSubcommands().isEmpty()) {
+        err.print(help.commandListHeading());
+        err.print(help.commandList());
+      }
+      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();
       return BAD_INPUT;
     }
