@@ -48,8 +48,22 @@ public final class EventLog {
     return times[step];
   }
 
+  /**
+   * What the step delivered: the message, a {@link Summaries.SystemMessages} when system messages
+   * came first, or a {@link Summaries.ClockAdvance} for a clock step.
+   */
   public Object message(int step) {
     return messages[step];
+  }
+
+  /** The step's message type, as in its line. */
+  public String type(int step) {
+    return Summaries.type(messages[step]);
+  }
+
+  /** The step's summary, as in its line. */
+  public String summary(int step) {
+    return Summaries.render(messages[step]);
   }
 
   /** The rendered lines, one per step. */
@@ -65,9 +79,7 @@ public final class EventLog {
   }
 
   public String line(int step) {
-    Object m = messages[step];
-    return step + " " + Summaries.time(times[step]) + " " + actors[step] + " " + Summaries.type(m) + " "
-        + Summaries.render(m);
+    return step + " " + Summaries.time(times[step]) + " " + actors[step] + " " + type(step) + " " + summary(step);
   }
 
   /** SHA-256 of the rendered lines, first 16 hex digits: printed at the end of every run. */

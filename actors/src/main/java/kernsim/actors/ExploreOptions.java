@@ -19,6 +19,11 @@ public record ExploreOptions(
     }
   }
 
+  /** The same exploration with other run options (e.g. a larger step bound). */
+  public ExploreOptions withRun(RunOptions other) {
+    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, other);
+  }
+
   public static ExploreOptions pct(long seed, int iterations, int depth) {
     return new ExploreOptions(StrategyKind.PCT, seed, iterations, depth, 64, RunOptions.DEFAULT);
   }

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 /** One iteration's outcome. The trace and the log's hash are computed on first use. */
 public final class RunResult {
+  private final int iteration;
   private final Failure failure;
   private final int steps;
   private final long endNanos;
@@ -12,12 +13,18 @@ public final class RunResult {
   private final Supplier<Trace> traceSupplier;
   private Trace trace;
 
-  RunResult(Failure failure, int steps, long endNanos, EventLog log, Supplier<Trace> trace) {
+  RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, Supplier<Trace> trace) {
+    this.iteration = iteration;
     this.failure = failure;
     this.steps = steps;
     this.endNanos = endNanos;
     this.log = log;
     this.traceSupplier = trace;
+  }
+
+  /** Which iteration of its exploration this was (0 for a single run or a replay of iteration 0). */
+  public int iteration() {
+    return iteration;
   }
 
   /** Why the run failed, if it did. */

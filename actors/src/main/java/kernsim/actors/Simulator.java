@@ -146,7 +146,7 @@ public final class Simulator implements AutoCloseable {
       Failure failure = run.loop();
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(failure, run.steps(), end, run.log(),
+      return new RunResult(iteration, failure, run.steps(), end, run.log(),
           () -> trace(spec, options, strategy.kind().id(), seed, iteration, run, failure));
     } finally {
       controller.unbind();

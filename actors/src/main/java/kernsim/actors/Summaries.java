@@ -33,12 +33,13 @@ public final class Summaries {
   private Summaries() {}
 
   /** The system messages a step delivered before (perhaps) one ordinary message. */
-  record SystemMessages(List<String> kinds, Object next) {}
+  public record SystemMessages(List<String> kinds, Object next) {}
 
   /** The virtual clock advanced to a timer's due time. */
-  record ClockAdvance(long toNanos) {}
+  public record ClockAdvance(long toNanos) {}
 
-  static String type(Object m) {
+  /** The message type column of the event log. */
+  public static String type(Object m) {
     if (m instanceof SystemMessages s) {
       return "system";
     }
@@ -51,7 +52,8 @@ public final class Summaries {
     return m == null ? "-" : m.getClass().getSimpleName();
   }
 
-  static String render(Object m) {
+  /** The summary column of the event log (at most 120 characters). */
+  public static String render(Object m) {
     String s;
     if (m instanceof SystemMessages sys) {
       s = String.join(",", sys.kinds()) + (sys.next() == null ? "" : " then " + type(sys.next()) + " " + value(sys.next()));

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 import kernsim.actors.ExploreOptions;
 import kernsim.actors.ExploreResult;
 import kernsim.actors.RunOptions;
+import kernsim.actors.RunResult;
 import kernsim.actors.Simulator;
+import kernsim.actors.Strategies;
 import kernsim.actors.StrategyKind;
 import kernsim.actors.WorldSpec;
 import kernsim.actors.examples.Counters;
@@ -106,11 +108,13 @@ final class BenchCommand implements Callable<Integer> {
     long[] seed = {1};
     long[] iterations = {0};
     LongSupplier once = () -> {
-      // RandomStrategy is package-private, so one iteration of a random exploration stands for sim.run.
-      ExploreResult r = sim.explore(spec, new ExploreOptions(StrategyKind.RANDOM, seed[0]++, 1, 1, 64, run));
-      check(r, spec);
+      long s = seed[0]++;
+      RunResult r = sim.run(spec, Strategies.random(s), run, s, 0);
+      if (r.failed()) {
+        throw new IllegalStateException(spec.name() + " failed: " + r.outcome());
+      }
       iterations[0]++;
-      return r.totalSteps();
+      return r.steps();
     };
     time(warmup, once);
     iterations[0] = 0;

@@ -150,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
     String signature = failing.failure().orElseThrow().signature();
     String foundKind = failing.failure().orElseThrow().kind();
     w.printf("found in iteration %d (%d of at most %d iterations run, %,d steps in all)%n",
-        trace.header().iteration(), result.iterations(), options.iterations(), result.totalSteps());
+        failing.iteration(), result.iterations(), options.iterations(), result.totalSteps());
     printWrapped("failure: ", signature);
     if (!foundKind.equals(kind)) {
       problems.add(ws.name() + ": expected a " + kind + ", found " + signature);
@@ -165,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     w.printf("interleaving of iteration %d, %d steps (a column per actor, keys without world/,"
-        + " system messages in [brackets]):%n", trace.header().iteration(), failing.steps());
+        + " system messages in [brackets]):%n", failing.iteration(), failing.steps());
     for (String line : InterleavingTable.render(failing.log(), InterleavingTable.WIDTH, InterleavingTable.MAX_ROWS)) {
       w.println(line);
     }
@@ -201,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     if (result.found()) {
       RunResult failing = result.failing().orElseThrow();
       w.printf("UNEXPECTED failure in iteration %d: %s%n",
-          failing.trace().header().iteration(), failing.failure().orElseThrow().signature());
+          failing.iteration(), failing.failure().orElseThrow().signature());
       problems.add(ws.name() + ": unexpected " + failing.outcome());
     } else {
       w.printf("no violation found in %d iterations (%,d steps in all)%n", result.iterations(), result.totalSteps());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kernsim.actors.EventLog;
 import kernsim.actors.Summaries;
@@ -21,12 +20,6 @@ final class InterleavingTable {
   private static final String SEP = " | ";
   private static final String WORLD = "world";
   private static final String WORLD_PREFIX = WORLD + "/";
-  /** "Read Read(replyTo=…)": the log line gives the type and then a record rendering that repeats it. */
-  private static final Pattern REPEATED_TYPE = Pattern.compile("(?<![\\w$])([\\w$]+) \\1\\(");
-  /** How the log renders a step that delivered system messages (and perhaps one ordinary message). */
-  private static final Pattern SYSTEM = Pattern.compile("system (\\S+)(?: then (.*))?");
-  /** An enum message: its type, then its constant's name. */
-  private static final Pattern ENUM = Pattern.compile("(?<=^|\\] )([A-Z][\\w$]*) ([A-Z][A-Z0-9_]*)$");
   private static final Pattern WORLD_REF = Pattern.compile("(?<![\\w/.-])world/");
 
   private InterleavingTable() {}
@@ -103,19 +96,22 @@ final class InterleavingTable {
    * references to world actors without {@code world/}.
    */
   static String cell(EventLog log, int i, boolean strip) {
-    String line = log.line(i);
-    String prefix = i + " " + Summaries.time(log.timeNanos(i)) + " " + log.actor(i) + " ";
-    String s = line.startsWith(prefix) ? line.substring(prefix.length()) : line;
-    s = REPEATED_TYPE.matcher(s).replaceAll("$1(");
-    Matcher sys = SYSTEM.matcher(s);
-    if (sys.matches()) {
-      s = "[" + sys.group(1) + "]" + (sys.group(2) == null ? "" : " " + sys.group(2));
+    Object m = log.message(i);
+    String s = m instanceof Summaries.SystemMessages sys
+        ? "[" + String.join(",", sys.kinds()) + "]" + (sys.next() == null ? "" : " " + show(sys.next()))
+        : show(m);
+    return strip ? WORLD_REF.matcher(s).replaceAll("") : s;
+  }
+
+  /** A message as a cell: records render with their type already, enums as Type.NAME. */
+  private static String show(Object m) {
+    if (m instanceof Enum<?> e) {
+      return e.getDeclaringClass().getSimpleName() + "." + e.name();
     }
-    s = ENUM.matcher(s).replaceAll("$1.$2");
-    if (strip) {
-      s = WORLD_REF.matcher(s).replaceAll("");
+    if (m instanceof Record) {
+      return Summaries.render(m);
     }
-    return s;
+    return Summaries.type(m) + " " + Summaries.render(m);
   }
 
   /**
