@@ -16,23 +16,33 @@ import java.util.List;
  * in every JVM. Model messages must be immutable, as Pekko asks anyway.
  */
 public final class EventLog {
-  private long[] times = new long[256];
-  private String[] actors = new String[256];
-  private Object[] messages = new Object[256];
+  // Fixed-size chunks: appending never copies, however long the run.
+  private static final int CHUNK_BITS = 12;
+  private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int MASK = CHUNK - 1;
+  private long[][] times = new long[4][];
+  private String[][] actors = new String[4][];
+  private Object[][] messages = new Object[4][];
   private int size;
   private List<String> rendered;
   private String hash;
 
   void append(long timeNanos, String actor, Object message) {
-    if (size == times.length) {
-      int n = size * 2;
-      times = Arrays.copyOf(times, n);
-      actors = Arrays.copyOf(actors, n);
-      messages = Arrays.copyOf(messages, n);
+    int c = size >>> CHUNK_BITS;
+    int i = size & MASK;
+    if (i == 0) {
+      if (c == times.length) {
+        times = Arrays.copyOf(times, c * 2);
+        actors = Arrays.copyOf(actors, c * 2);
+        messages = Arrays.copyOf(messages, c * 2);
+      }
+      times[c] = new long[CHUNK];
+      actors[c] = new String[CHUNK];
+      messages[c] = new Object[CHUNK];
     }
-    times[size] = timeNanos;
-    actors[size] = actor;
-    messages[size] = message;
+    times[c][i] = timeNanos;
+    actors[c][i] = actor;
+    messages[c][i] = message;
     size++;
   }
 
@@ -41,11 +51,19 @@ public final class EventLog {
   }
 
   public String actor(int step) {
-    return actors[step];
+    check(step);
+    return actors[step >>> CHUNK_BITS][step & MASK];
   }
 
   public long timeNanos(int step) {
-    return times[step];
+    check(step);
+    return times[step >>> CHUNK_BITS][step & MASK];
+  }
+
+  private void check(int step) {
+    if (step < 0 || step >= size) {
+      throw new IndexOutOfBoundsException("step " + step + " of " + size);
+    }
   }
 
   /**
@@ -53,17 +71,18 @@ public final class EventLog {
    * came first, or a {@link Summaries.ClockAdvance} for a clock step.
    */
   public Object message(int step) {
-    return messages[step];
+    check(step);
+    return messages[step >>> CHUNK_BITS][step & MASK];
   }
 
   /** The step's message type, as in its line. */
   public String type(int step) {
-    return Summaries.type(messages[step]);
+    return Summaries.type(message(step));
   }
 
   /** The step's summary, as in its line. */
   public String summary(int step) {
-    return Summaries.render(messages[step]);
+    return Summaries.render(message(step));
   }
 
   /** The rendered lines, one per step. */
@@ -79,7 +98,7 @@ public final class EventLog {
   }
 
   public String line(int step) {
-    return step + " " + Summaries.time(times[step]) + " " + actors[step] + " " + type(step) + " " + summary(step);
+    return step + " " + Summaries.time(timeNanos(step)) + " " + actor(step) + " " + type(step) + " " + summary(step);
   }
 
   /** SHA-256 of the rendered lines, first 16 hex digits: printed at the end of every run. */

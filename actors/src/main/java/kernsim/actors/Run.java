@@ -24,8 +24,14 @@ final class Run implements World, Strategy.Ready {
   private final RunOptions options;
   private final ChoiceLog choices = new ChoiceLog();
   private final EventLog log = new EventLog();
-  /** waiter key → what → edge; Strings, so iteration order is the keys' order. */
-  private final TreeMap<String, TreeMap<String, WaitEdge>> waits = new TreeMap<>();
+  /**
+   * waiter key → its edges. Updated on every request a model waits on, so it is a hash map (String
+   * keys: value equality); it is only iterated to report a deadlock, in sorted order.
+   */
+  private final java.util.HashMap<String, List<WaitEdge>> waits = new java.util.HashMap<>();
+  /** Actor keys by path identity: rendering a Pekko path is costly and models ask for keys often. */
+  private final java.util.IdentityHashMap<org.apache.pekko.actor.ActorPath, String> keys =
+      new java.util.IdentityHashMap<>();
   private List<Monitor> monitors = List.of();
   private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
 
@@ -148,11 +154,17 @@ final class Run implements World, Strategy.Ready {
    * rotated to start at its lowest key; or, with no cycle, a deadlock naming every wait.
    */
   private Failure.Deadlock deadlock() {
+    TreeMap<String, List<WaitEdge>> sorted = new TreeMap<>();
+    waits.forEach((w, edges) -> {
+      List<WaitEdge> e = new ArrayList<>(edges);
+      e.sort(java.util.Comparator.comparing(WaitEdge::what).thenComparing(WaitEdge::on));
+      sorted.put(w, e);
+    });
     List<WaitEdge> all = new ArrayList<>();
-    waits.values().forEach(m -> all.addAll(m.values()));
+    sorted.values().forEach(all::addAll);
     java.util.Set<String> done = new java.util.TreeSet<>();
-    for (String start : waits.keySet()) {
-      List<WaitEdge> cycle = cycleFrom(start, new ArrayList<>(), new ArrayList<>(), done);
+    for (String start : sorted.keySet()) {
+      List<WaitEdge> cycle = cycleFrom(sorted, start, new ArrayList<>(), new ArrayList<>(), done);
       if (cycle != null) {
         int min = 0;
         for (int i = 1; i < cycle.size(); i++) {
@@ -169,7 +181,8 @@ final class Run implements World, Strategy.Ready {
   }
 
   /** Depth-first search; {@code done} holds nodes already known to lead to no cycle. */
-  private List<WaitEdge> cycleFrom(String node, List<String> path, List<WaitEdge> edges, java.util.Set<String> done) {
+  private static List<WaitEdge> cycleFrom(TreeMap<String, List<WaitEdge>> waits, String node, List<String> path,
+      List<WaitEdge> edges, java.util.Set<String> done) {
     int at = path.indexOf(node);
     if (at >= 0) {
       return new ArrayList<>(edges.subList(at, edges.size()));
@@ -178,9 +191,9 @@ final class Run implements World, Strategy.Ready {
       return null;
     }
     path.add(node);
-    for (WaitEdge e : waits.get(node).values()) {
+    for (WaitEdge e : waits.get(node)) {
       edges.add(e);
-      List<WaitEdge> c = cycleFrom(e.on(), path, edges, done);
+      List<WaitEdge> c = cycleFrom(waits, e.on(), path, edges, done);
       if (c != null) {
         return c;
       }
@@ -295,22 +308,31 @@ final class Run implements World, Strategy.Ready {
   }
 
   @Override
+  public String keyOf(ActorRef<?> ref) {
+    return keys.computeIfAbsent(ref.path(), Keys::of);
+  }
+
+  @Override
   public void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what) {
-    String w = Keys.of(waiter);
-    waits.computeIfAbsent(w, k -> new TreeMap<>()).put(what, new WaitEdge(w, Keys.of(on), what));
+    String w = keyOf(waiter);
+    List<WaitEdge> edges = waits.computeIfAbsent(w, k -> new ArrayList<>(1));
+    edges.removeIf(e -> e.what().equals(what));
+    edges.add(new WaitEdge(w, keyOf(on), what));
   }
 
   @Override
   public void stopWaiting(ActorRef<?> waiter, String what) {
-    String w = Keys.of(waiter);
-    TreeMap<String, WaitEdge> m = waits.get(w);
-    if (m != null && m.remove(what) != null && m.isEmpty()) {
+    String w = keyOf(waiter);
+    List<WaitEdge> edges = waits.get(w);
+    if (edges != null && edges.removeIf(e -> e.what().equals(what)) && edges.isEmpty()) {
       waits.remove(w);
     }
   }
 
   @Override
   public void stopWaiting(ActorRef<?> waiter) {
-    waits.remove(Keys.of(waiter));
+    if (!waits.isEmpty()) {
+      waits.remove(keyOf(waiter));
+    }
   }
 }

@@ -47,21 +47,24 @@ public final class Counters {
   /** Observation: the device's value changed. */
   public record Stored(int value) {}
 
-  static Behavior<DeviceCommand> device(World world, int value) {
+  static Behavior<DeviceCommand> device(World world) {
+    int[] value = {0}; // the device's register; one message is one lock region over it
     return Behaviors.receive(DeviceCommand.class)
         .onMessage(Read.class, r -> {
-          r.replyTo().tell(new Value(value));
+          r.replyTo().tell(new Value(value[0]));
           return Behaviors.same();
         })
         .onMessage(Write.class, wr -> {
-          world.emit(new Stored(wr.value()));
+          value[0] = wr.value();
+          world.emit(new Stored(value[0]));
           wr.replyTo().tell(Ack.INSTANCE);
-          return device(world, wr.value());
+          return Behaviors.same();
         })
         .onMessage(Increment.class, inc -> {
-          world.emit(new Stored(value + 1));
+          value[0]++;
+          world.emit(new Stored(value[0]));
           inc.replyTo().tell(Ack.INSTANCE);
-          return device(world, value + 1);
+          return Behaviors.same();
         })
         .build();
   }
@@ -104,7 +107,7 @@ public final class Counters {
 
   static Behavior<Void> root(World world, Update update, int harts, int rounds) {
     return Behaviors.setup(ctx -> {
-      ActorRef<DeviceCommand> device = ctx.spawn(device(world, 0), "counter");
+      ActorRef<DeviceCommand> device = ctx.spawn(Behaviors.setup(c -> device(world)), "counter");
       for (int i = 1; i <= harts; i++) {
         ctx.spawn(hart(world, device, update, rounds), "hart-" + i);
       }
