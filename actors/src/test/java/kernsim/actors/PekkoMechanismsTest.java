@@ -166,6 +166,18 @@ class PekkoMechanismsTest {
     assertEquals("boom on fuse", e.message());
   }
 
+  /** A rally that keeps the world stepping long after a foreign thread's callback arrives. */
+  private static void keepBusy(org.apache.pekko.actor.typed.javadsl.ActorContext<?> ctx) {
+    ActorRef<PingPong.Ball> ping = ctx.spawn(PingPong.player(), "ping");
+    ActorRef<PingPong.Ball> pong = ctx.spawn(PingPong.player(), "pong");
+    pong.tell(new PingPong.Ball(Integer.MAX_VALUE, ping));
+  }
+
+  private static Failure.UnexpectedException runUntilCaught(WorldSpec spec) {
+    RunResult r = sim.run(spec, new RandomStrategy(1), new RunOptions(Integer.MAX_VALUE, true), 1, 0);
+    return assertInstanceOf(Failure.UnexpectedException.class, r.failure().orElseThrow());
+  }
+
   record Piped(int value) {}
 
   @Test
@@ -179,13 +191,10 @@ class PekkoMechanismsTest {
         c.pipeToSelf(later, (v, ex) -> new Piped(v));
         return Behaviors.receive(Piped.class).onAnyMessage(m -> Behaviors.same()).build();
       }), "piper");
-      ActorRef<PingPong.Ball> ping = ctx.spawn(PingPong.player(), "ping");
-      ActorRef<PingPong.Ball> pong = ctx.spawn(PingPong.player(), "pong");
-      pong.tell(new PingPong.Ball(Integer.MAX_VALUE, ping));
+      keepBusy(ctx);
       return Behaviors.empty();
     }), new ArrayList<>());
-    RunResult r = sim.run(spec, new RandomStrategy(1), new RunOptions(Integer.MAX_VALUE, true), 1, 0);
-    Failure.UnexpectedException e = assertInstanceOf(Failure.UnexpectedException.class, r.failure().orElseThrow());
+    Failure.UnexpectedException e = runUntilCaught(spec);
     assertEquals("(runtime)", e.actor());
     assertEquals("NondeterministicSubmission", e.exception());
   }
@@ -205,13 +214,10 @@ class PekkoMechanismsTest {
         c.ask(Integer.class, server, Duration.ofSeconds(1), Question::new, (v, ex) -> new Asked(v));
         return Behaviors.receive(Asked.class).onAnyMessage(m -> Behaviors.same()).build();
       }), "client");
-      ActorRef<PingPong.Ball> ping = ctx.spawn(PingPong.player(), "ping");
-      ActorRef<PingPong.Ball> pong = ctx.spawn(PingPong.player(), "pong");
-      pong.tell(new PingPong.Ball(Integer.MAX_VALUE, ping));
+      keepBusy(ctx);
       return Behaviors.empty();
     }), new ArrayList<>());
-    RunResult r = sim.run(spec, new RandomStrategy(1), new RunOptions(Integer.MAX_VALUE, true), 1, 0);
-    Failure.UnexpectedException e = assertInstanceOf(Failure.UnexpectedException.class, r.failure().orElseThrow());
+    Failure.UnexpectedException e = runUntilCaught(spec);
     assertEquals("NondeterministicSubmission", e.exception());
   }
 
