@@ -20,6 +20,11 @@ public final class BackingFile {
   public record ReadAt(long offset, int length, ActorRef<Reply> replyTo) implements Command {}
 
   public record WriteAt(long offset, byte[] data, ActorRef<Reply> replyTo) implements Command {
+    /** Copies {@code data}: a message must not change after it is sent. */
+    public WriteAt {
+      data = data.clone();
+    }
+
     @Override
     public String toString() {
       return "WriteAt(offset=" + offset + ", bytes=" + data.length + ")";
