@@ -1,0 +1,77 @@
+package kernsim.fs.file;
+
+import java.util.TreeMap;
+import kernsim.dev.Errno;
+import kernsim.dev.code.Code;
+
+/**
+ * A process's file descriptor table: a plain object owned by the process's hart, which alone runs code
+ * that touches it (so it needs no actor). fds are allocated lowest-first, as POSIX requires; several
+ * fds (and several tables) may share one {@link OpenFile}.
+ */
+public final class FdTable {
+  /** RLIMIT_NOFILE's usual soft limit. */
+  public static final int DEFAULT_LIMIT = 1024;
+
+  private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
+  private final int limit;
+
+  public FdTable() {
+    this(DEFAULT_LIMIT);
+  }
+
+  public FdTable(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("fd limit must be positive, got " + limit);
+    }
+    this.limit = limit;
+  }
+
+  /** Installs {@code file} at the lowest free fd; returns it, or -1 when the table is full (EMFILE). */
+  public int install(OpenFile file) {
+    int fd = 0;
+    for (int used : fds.keySet()) {
+      if (used != fd) {
+        break;
+      }
+      fd++;
+    }
+    if (fd >= limit) {
+      return -1;
+    }
+    fds.put(fd, file);
+    return fd;
+  }
+
+  /** The open file at {@code fd}, or null (the source's {@code get_file_like} fails with EBADF). */
+  public OpenFile get(int fd) {
+    return fds.get(fd);
+  }
+
+  public int limit() {
+    return limit;
+  }
+
+  public int size() {
+    return fds.size();
+  }
+
+  /** close(2): {@code Ok(0)} or {@code EBADF}; the object learns that one reference went away. */
+  public Code close(int fd) {
+    OpenFile f = fds.remove(fd);
+    return f == null ? Code.err(Errno.EBADF) : f.ops().release();
+  }
+
+  /** dup(2): {@code Ok(new fd)}, {@code EBADF} or {@code EMFILE}. */
+  public Code dup(int fd) {
+    OpenFile f = fds.get(fd);
+    if (f == null) {
+      return Code.err(Errno.EBADF);
+    }
+    int nfd = install(f);
+    if (nfd < 0) {
+      return Code.err(Errno.EMFILE);
+    }
+    return Code.then(f.ops().open(), ok -> Code.ok(nfd));
+  }
+}

@@ -1,0 +1,169 @@
+package kernsim.fs.file;
+
+import java.util.Arrays;
+import kernsim.actors.World;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import kernsim.dev.code.Reply;
+import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.BackingFileActor;
+import kernsim.dev.file.BackingImage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * An in-memory regular file for tests: a {@link BackingImage} owned by one actor, so each message is
+ * one region under the file's lock. It speaks dev's {@link BackingFile} protocol (a loop device can use
+ * it as its backing file) plus what the file syscalls need. {@code Sync} makes the written bytes the
+ * durable image and emits dev's {@link BackingFileActor.Synced}, so the durability oracle can follow it;
+ * every change emits {@link Changed}.
+ */
+public final class RamFile extends AbstractBehavior<BackingFile.Command> {
+  /** RamFile's own requests, on top of {@link BackingFile}'s. */
+  public sealed interface Command extends BackingFile.Command {}
+
+  /** Writes at the current end of file, in this one region; replies {@code Ok(n, Long end)}. */
+  public record Append(byte[] data, ActorRef<Reply> replyTo) implements Command {
+    public Append {
+      data = data.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Append(bytes=" + data.length + ")";
+    }
+  }
+
+  /** The source's {@code set_len}: grows with zeros or shrinks; replies {@code Ok(0)}. */
+  public record Truncate(long length, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Observation: {@code file} now holds {@code length} bytes (after a write, append or truncate). */
+  public record Changed(String file, int length) {}
+
+  private final World world;
+  private final BackingImage image;
+  private final String key;
+
+  private RamFile(ActorContext<BackingFile.Command> ctx, World world, BackingImage image) {
+    super(ctx);
+    this.world = world;
+    this.image = image;
+    this.key = world.keyOf(ctx.getSelf());
+  }
+
+  public static Behavior<BackingFile.Command> create(World world, BackingImage image) {
+    return Behaviors.setup(ctx -> new RamFile(ctx, world, image));
+  }
+
+  /** Spawns a regular RamFile named {@code name} holding {@code initial} (also its durable image). */
+  public static Ops spawn(ActorContext<?> ctx, World world, String name, byte[] initial) {
+    return spawn(ctx, world, name, new BackingImage(initial, BackingImage.Faults.NONE), FileKind.REGULAR);
+  }
+
+  public static Ops spawn(ActorContext<?> ctx, World world, String name, BackingImage image, FileKind kind) {
+    ActorRef<BackingFile.Command> ref = ctx.spawn(create(world, image), name);
+    return new Ops(ref, kind, world.keyOf(ref));
+  }
+
+  @Override
+  public Receive<BackingFile.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(BackingFile.ReadAt.class, this::onReadAt)
+        .onMessage(BackingFile.WriteAt.class, this::onWriteAt)
+        .onMessage(BackingFile.Sync.class, this::onSync)
+        .onMessage(BackingFile.Length.class, this::onLength)
+        .onMessage(Append.class, this::onAppend)
+        .onMessage(Truncate.class, this::onTruncate)
+        .build();
+  }
+
+  private Behavior<BackingFile.Command> onReadAt(BackingFile.ReadAt r) {
+    r.replyTo().tell(new Reply(image.readAt(r.offset(), r.length())));
+    return this;
+  }
+
+  private Behavior<BackingFile.Command> onWriteAt(BackingFile.WriteAt w) {
+    // dev's WriteAt does not copy its array; copy before keeping anything of it.
+    SysResult res = image.writeAt(w.offset(), Arrays.copyOf(w.data(), w.data().length));
+    changed(res);
+    w.replyTo().tell(new Reply(res));
+    return this;
+  }
+
+  private Behavior<BackingFile.Command> onAppend(Append a) {
+    long end = image.length();
+    SysResult res = image.writeAt(end, a.data());
+    changed(res);
+    a.replyTo().tell(new Reply(res instanceof SysResult.Ok ok
+        ? SysResult.ok(ok.value(), end + ok.value()) : res));
+    return this;
+  }
+
+  private Behavior<BackingFile.Command> onTruncate(Truncate t) {
+    // BackingImage keeps an int-sized array; anything it cannot hold is "too big" for this file.
+    SysResult res = t.length() > Integer.MAX_VALUE - 8 ? SysResult.err(Errno.EFBIG) : image.truncate(t.length());
+    changed(res);
+    t.replyTo().tell(new Reply(res));
+    return this;
+  }
+
+  private Behavior<BackingFile.Command> onSync(BackingFile.Sync s) {
+    SysResult res = image.sync();
+    if (res.isOk()) {
+      world.emit(new BackingFileActor.Synced(key, image.durable()));
+    }
+    s.replyTo().tell(new Reply(res));
+    return this;
+  }
+
+  private Behavior<BackingFile.Command> onLength(BackingFile.Length l) {
+    l.replyTo().tell(new Reply(SysResult.ok(image.length())));
+    return this;
+  }
+
+  private void changed(SysResult res) {
+    if (res.isOk()) {
+      world.emit(new Changed(key, image.length()));
+    }
+  }
+
+  /** {@link FileOps} over a RamFile (or any actor speaking RamFile's protocol). */
+  public record Ops(ActorRef<BackingFile.Command> ref, FileKind kind, String id) implements FileOps {
+    @Override
+    public Code readAt(long offset, int length) {
+      return Code.sleepingCall(ref, r -> new BackingFile.ReadAt(offset, length, r), "read_at", Code::done);
+    }
+
+    @Override
+    public Code writeAt(long offset, byte[] data) {
+      byte[] copy = data.clone();
+      return Code.sleepingCall(ref, r -> new BackingFile.WriteAt(offset, copy, r), "write_at", Code::done);
+    }
+
+    @Override
+    public Code append(byte[] data) {
+      return Code.sleepingCall(ref, r -> new Append(data, r), "append", Code::done);
+    }
+
+    @Override
+    public Code length() {
+      return Code.call(ref, BackingFile.Length::new, "len", Code::done);
+    }
+
+    @Override
+    public Code truncate(long length) {
+      return Code.sleepingCall(ref, r -> new Truncate(length, r), "set_len", Code::done);
+    }
+
+    @Override
+    public Code sync(boolean dataOnly) {
+      // In memory, data and metadata become durable together: fdatasync is fsync.
+      return Code.sleepingCall(ref, BackingFile.Sync::new, dataOnly ? "fdatasync" : "fsync", Code::done);
+    }
+  }
+}
