@@ -25,8 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *                                                              (holder only), UnlockFile (grants the next)
  * ro: AtomicBool                     ro                        LoadRo, StoreRo
  * ra: AtomicU32 (512)                ra                        LoadRa, StoreRa
- * file_name: Mutex&lt;[u8; 64]&gt;        fileName                  ReadName, StoreName, MergeName: the source
- *                                                              holds it only within one region each time
+ * file_name: Mutex&lt;[u8; 64]&gt;        fileName + nameLock       LockName (grant = NameSlot), UnlockName
+ *                                      (Mutex)                 (stores what the holder wrote)
  * flags: AtomicU32                   flags                     LoadFlags, StoreFlags
  * exclusive: AtomicBool              exclusive                 Open (swap or load), Close (store)
  * block_cache: Mutex&lt;BlockCache&gt;    cache + cacheLock (Mutex) LockCache (grant = CacheSlot), ClearCache,
@@ -34,7 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * </pre>
  *
  * {@code file} and {@code block_cache} are sleeping mutexes the source holds across regions at other
- * owners (LOOP_CLR_FD holds both while it writes back through the cache and the file), so they are
+ * owners (LOOP_CLR_FD holds both while it writes back through the cache and the file), and
+ * LOOP_SET_STATUS holds {@code file_name} across set_lo_flags' two stores, so all three are
  * {@link Mutex}es: a held lock queues other harts' Lock requests, with wait-for edges. Beyond the
  * source, for Linux's {@code /dev/loop-control}: {@code openers} (counted by Open/Close) and
  * {@code deleting} (set by {@link MarkDeleting}; an open then fails with ENXIO).
@@ -91,22 +92,18 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   public record StoreRa(int ra, ActorRef<Reply> replyTo) implements Command {}
 
-  // ---- file_name: Mutex<[u8; 64]>, one region each ----
+  // ---- file_name: Mutex<[u8; 64]> ----
 
-  /** Replies a copy of the 64-byte name. */
-  public record ReadName(ActorRef<Reply> replyTo) implements Command {}
+  /** {@code self.file_name.lock()}: granted with a {@link NameSlot} (a copy of the 64 bytes) once free. */
+  public record LockName(ActorRef<Reply> replyTo) implements Command {}
 
-  /** {@code *self.file_name.lock() = name} (LOOP_SET_STATUS64, LOOP_CONFIGURE, LOOP_CLR_FD). */
-  public record StoreName(byte[] name, ActorRef<Reply> replyTo) implements Command {
-    public StoreName {
-      name = LoopAbi.name64(name);
-    }
-  }
-
-  /** LOOP_SET_STATUS's loop: copies {@code name} up to and including its first NUL; the rest stays. */
-  public record MergeName(byte[] name, ActorRef<Reply> replyTo) implements Command {
-    public MergeName {
-      name = LoopAbi.name64(name);
+  /**
+   * Drops the file_name guard, by its holder, first storing {@code name} if not null (what the holder
+   * wrote through the guard: nobody else can see the name until it is released). Replies {@code Ok(0)}.
+   */
+  public record UnlockName(byte[] name, ActorRef<Reply> replyTo) implements Command {
+    public UnlockName {
+      name = name == null ? null : LoopAbi.name64(name);
     }
   }
 
@@ -141,6 +138,13 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** The block_cache lock's guard: the current cache, or null. */
   public record CacheSlot(CacheRef cache) {}
 
+  /** The file_name lock's guard: a copy of the name. */
+  public record NameSlot(byte[] name) {
+    public NameSlot {
+      name = name.clone();
+    }
+  }
+
   private final World world;
   private final int number;
   private final String name;
@@ -151,6 +155,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private int generation;
   private boolean ro;
   private int ra = 512;
+  private final Mutex nameLock;
   private byte[] fileName = new byte[LoopAbi.LO_NAME_SIZE];
   private int flags;
   private boolean exclusive;
@@ -181,6 +186,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     this.name = deviceName(number);
     this.fileLock = new Mutex(name + ".file", world, ctx.getSelf());
     this.cacheLock = new Mutex(name + ".block_cache", world, ctx.getSelf());
+    this.nameLock = new Mutex(name + ".file_name", world, ctx.getSelf());
   }
 
   @Override
@@ -199,9 +205,8 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(StoreFlags.class, this::onStoreFlags)
         .onMessage(LoadRa.class, this::onLoadRa)
         .onMessage(StoreRa.class, this::onStoreRa)
-        .onMessage(ReadName.class, this::onReadName)
-        .onMessage(StoreName.class, this::onStoreName)
-        .onMessage(MergeName.class, this::onMergeName)
+        .onMessage(LockName.class, this::onLockName)
+        .onMessage(UnlockName.class, this::onUnlockName)
         .onMessage(Open.class, this::onOpen)
         .onMessage(Close.class, this::onClose)
         .onMessage(MarkDeleting.class, this::onMarkDeleting)
@@ -322,25 +327,17 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   // ---- file_name ----
 
-  private Behavior<Command> onReadName(ReadName m) {
-    m.replyTo().tell(new Reply(fileName.clone()));
+  private Behavior<Command> onLockName(LockName m) {
+    nameLock.lock(m.replyTo(), new NameSlot(fileName));
     return this;
   }
 
-  private Behavior<Command> onStoreName(StoreName m) {
-    fileName = m.name().clone();
-    ack(m.replyTo());
-    return this;
-  }
-
-  private Behavior<Command> onMergeName(MergeName m) {
-    byte[] src = m.name();
-    for (int i = 0; i < src.length; i++) {
-      fileName[i] = src[i];
-      if (src[i] == 0) {
-        break;
-      }
+  private Behavior<Command> onUnlockName(UnlockName m) {
+    requireHolder(nameLock, m.replyTo(), "UnlockName");
+    if (m.name() != null) {
+      fileName = m.name().clone();
     }
+    nameLock.unlock(m.replyTo(), new NameSlot(fileName));
     ack(m.replyTo());
     return this;
   }

@@ -222,9 +222,23 @@ public final class LoopIoctls {
     })));
   }
 
-  /** LOOP_SET_STATUS: {@code set_info} is a no-op; the name is merged up to its NUL, then the flags. No bound check. */
+  /**
+   * LOOP_SET_STATUS: {@code set_info} is a no-op; under the file_name lock the name is overwritten up
+   * to and including the new name's first NUL (the bytes after it stay), and the guard is still held
+   * while set_lo_flags stores flags and ro. No bound check.
+   */
   public Code setStatus(LoopInfo info) {
-    return mergeName(info.name(), () -> setLoFlags(info.flags(), () -> Code.ok(0)));
+    byte[] src = info.name();
+    return lockName(name -> {
+      byte[] merged = name.clone();
+      for (int i = 0; i < src.length; i++) {
+        merged[i] = src[i];
+        if (src[i] == 0) {
+          break;
+        }
+      }
+      return setLoFlags(info.flags(), () -> unlockName(merged, () -> Code.ok(0)));
+    });
   }
 
   /** LOOP_GET_STATUS64 ({@code get_info64}): ENXIO unbound; all 64 name bytes, then the flags. */
@@ -551,18 +565,24 @@ public final class LoopIoctls {
         "ro.store", v -> then.get()));
   }
 
+  private Code lockName(Function<byte[], Code> then) {
+    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock", v -> then.apply(((LoopDevice.NameSlot) v).name()));
+  }
+
+  /** Releases file_name, storing {@code name} first unless it is null. */
+  private Code unlockName(byte[] name, Supplier<Code> then) {
+    byte[] copy = name == null ? null : name.clone();
+    return Code.call(dev, r -> new LoopDevice.UnlockName(copy, r), "file_name.unlock", v -> then.get());
+  }
+
+  /** {@code *self.file_name.lock()} read: a file_name region. */
   private Code readName(Function<byte[], Code> then) {
-    return Code.call(dev, LoopDevice.ReadName::new, "file_name.lock", v -> then.apply((byte[]) v));
+    return lockName(name -> unlockName(null, () -> then.apply(name)));
   }
 
+  /** {@code *self.file_name.lock() = name}: a file_name region. */
   private Code storeName(byte[] name, Supplier<Code> then) {
-    byte[] copy = name.clone();
-    return Code.call(dev, r -> new LoopDevice.StoreName(copy, r), "file_name.lock", v -> then.get());
-  }
-
-  private Code mergeName(byte[] name, Supplier<Code> then) {
-    byte[] copy = name.clone();
-    return Code.call(dev, r -> new LoopDevice.MergeName(copy, r), "file_name.lock", v -> then.get());
+    return lockName(old -> unlockName(name, then));
   }
 
   // ==== regions at a cache and a file ====
