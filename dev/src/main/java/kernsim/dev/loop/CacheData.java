@@ -21,8 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Every message is one region of the source: {@link ReadBlock} and {@link WriteBlock} are
  * {@code read_block}'s / {@code write_block}'s copy under the blocks lock (write_block's
- * {@code dirty.store(true)} right after the copy is folded in: nothing else happens between them on the
- * writer's side); {@link ChunkCount} and {@link CopyChunk} are {@code writeback_buffer}'s two kinds of
+ * {@code dirty.store(true)} is inside that region: its guard lives to the end of the function); {@link ChunkCount} and {@link CopyChunk} are {@code writeback_buffer}'s two kinds of
  * blocks-lock region; the others are single atomic operations. Its id is {@code loopN#g}.
  */
 public final class CacheData extends AbstractBehavior<CacheData.Command> {
