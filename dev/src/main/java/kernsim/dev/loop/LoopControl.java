@@ -1,0 +1,161 @@
+package kernsim.dev.loop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kernsim.actors.World;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Mutex;
+import kernsim.dev.code.Reply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * {@code /dev/loop-control} with Linux's semantics ({@code drivers/block/loop.c}; the source has no
+ * loop-control). It owns the index table ({@code loop_index_idr}) and Linux's {@code loop_ctl_mutex},
+ * which LOOP_CTL_REMOVE and LOOP_CTL_GET_FREE hold while they look at devices, so it is a {@link Mutex}
+ * taken with {@link Lock} and released with {@link Unlock}; {@link Add} and {@link Remove} are for its
+ * holder. Devices are children named {@code loopN} (a re-added index gets {@code loopN.k}, since Pekko
+ * reserves a stopped child's name until it is gone). The hart-side code is {@link LoopControlCalls}.
+ */
+public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
+  public static final int LOOP_CTL_ADD = 0x4C80;
+  public static final int LOOP_CTL_REMOVE = 0x4C81;
+  public static final int LOOP_CTL_GET_FREE = 0x4C82;
+
+  /** Linux's {@code MINORMASK >> part_shift} bound on indices (part_shift 0). */
+  public static final int MAX_INDEX = (1 << 20) - 1;
+
+  public sealed interface Command {}
+
+  /** {@code mutex_lock(&loop_ctl_mutex)}: granted with the current {@link Devices}. */
+  public record Lock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code mutex_unlock}: replies {@code Ok(0)}. */
+  public record Unlock(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * {@code loop_add(index)} by the holder: {@code index < 0} takes the lowest free index. Replies
+   * {@code Ok(index, Device)} or EEXIST.
+   */
+  public record Add(int index, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The holder removes a device it has marked deleting: stops it. Replies {@code Ok(0)}. */
+  public record Remove(int index, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Opening {@code /dev/loopN}: replies the {@link Device} or null (no lock; the block layer's lookup). */
+  public record Lookup(int index, ActorRef<Reply> replyTo) implements Command {}
+
+  /** One device of the table. */
+  public record Device(int index, ActorRef<LoopDevice.Command> ref) {}
+
+  /** The table, in index order. */
+  public record Devices(List<Device> devices) {
+    public Devices {
+      devices = List.copyOf(devices);
+    }
+  }
+
+  private final World world;
+  private final Mutex ctlLock;
+  private final TreeMap<Integer, ActorRef<LoopDevice.Command>> devices = new TreeMap<>();
+  private final TreeMap<Integer, Integer> incarnations = new TreeMap<>();
+
+  /** loop-control with devices {@code 0 .. initial-1} (Linux's {@code max_loop} at boot). */
+  public static Behavior<Command> create(World world, int initial) {
+    return Behaviors.setup(ctx -> new LoopControl(ctx, world, initial));
+  }
+
+  private LoopControl(ActorContext<Command> ctx, World world, int initial) {
+    super(ctx);
+    this.world = world;
+    this.ctlLock = new Mutex("loop_ctl_mutex", world, ctx.getSelf());
+    for (int i = 0; i < initial; i++) {
+      spawn(i);
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Lock.class, this::onLock)
+        .onMessage(Unlock.class, this::onUnlock)
+        .onMessage(Add.class, this::onAdd)
+        .onMessage(Remove.class, this::onRemove)
+        .onMessage(Lookup.class, this::onLookup)
+        .build();
+  }
+
+  private Devices snapshot() {
+    List<Device> out = new ArrayList<>();
+    for (Map.Entry<Integer, ActorRef<LoopDevice.Command>> e : devices.entrySet()) {
+      out.add(new Device(e.getKey(), e.getValue()));
+    }
+    return new Devices(out);
+  }
+
+  private ActorRef<LoopDevice.Command> spawn(int index) {
+    int k = incarnations.merge(index, 1, Integer::sum);
+    String child = LoopDevice.deviceName(index) + (k == 1 ? "" : "." + k);
+    ActorRef<LoopDevice.Command> ref = getContext().spawn(LoopDevice.create(world, index), child);
+    devices.put(index, ref);
+    return ref;
+  }
+
+  private void requireHolder(ActorRef<Reply> who, String what) {
+    if (!ctlLock.heldBy(who)) {
+      throw new IllegalStateException(what + " by a hart that does not hold loop_ctl_mutex");
+    }
+  }
+
+  private Behavior<Command> onLock(Lock m) {
+    ctlLock.lock(m.replyTo(), snapshot());
+    return this;
+  }
+
+  private Behavior<Command> onUnlock(Unlock m) {
+    ctlLock.unlock(m.replyTo(), snapshot());
+    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    return this;
+  }
+
+  private Behavior<Command> onAdd(Add m) {
+    requireHolder(m.replyTo(), "LOOP_CTL_ADD");
+    int index = m.index();
+    if (index < 0) {
+      index = 0;
+      while (devices.containsKey(index)) {
+        index++;
+      }
+    }
+    if (index > MAX_INDEX || devices.containsKey(index)) {
+      m.replyTo().tell(new Reply(SysResult.err(Errno.EEXIST))); // idr_alloc's -ENOSPC becomes EEXIST
+      return this;
+    }
+    ActorRef<LoopDevice.Command> ref = spawn(index);
+    m.replyTo().tell(new Reply(SysResult.ok(index, new Device(index, ref))));
+    return this;
+  }
+
+  private Behavior<Command> onRemove(Remove m) {
+    requireHolder(m.replyTo(), "LOOP_CTL_REMOVE");
+    ActorRef<LoopDevice.Command> ref = devices.remove(m.index());
+    if (ref != null) {
+      getContext().stop(ref);
+    }
+    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    return this;
+  }
+
+  private Behavior<Command> onLookup(Lookup m) {
+    ActorRef<LoopDevice.Command> ref = devices.get(m.index());
+    m.replyTo().tell(new Reply(ref == null ? null : new Device(m.index(), ref)));
+    return this;
+  }
+}

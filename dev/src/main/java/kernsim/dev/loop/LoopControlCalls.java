@@ -1,0 +1,97 @@
+package kernsim.dev.loop;
+
+import java.util.List;
+import java.util.Objects;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The ioctls of {@code /dev/loop-control} as {@link Code} a hart runs, in Linux's lock scopes: each
+ * holds {@code loop_ctl_mutex} throughout. Results are {@code Ok(index)} for ADD and GET_FREE,
+ * {@code Ok(0)} for REMOVE.
+ */
+public final class LoopControlCalls {
+  private final ActorRef<LoopControl.Command> ctl;
+
+  public LoopControlCalls(ActorRef<LoopControl.Command> ctl) {
+    this.ctl = Objects.requireNonNull(ctl, "ctl");
+  }
+
+  /** {@code ioctl(loop-control, command, arg)}; other numbers are ENOTTY (Linux: EINVAL is for bad args). */
+  public Code ioctl(int command, long arg) {
+    return switch (command) {
+      case LoopControl.LOOP_CTL_ADD -> add((int) arg);
+      case LoopControl.LOOP_CTL_REMOVE -> remove((int) arg);
+      case LoopControl.LOOP_CTL_GET_FREE -> getFree();
+      default -> Code.err(Errno.ENOTTY);
+    };
+  }
+
+  /** LOOP_CTL_ADD: EEXIST if the index exists; a negative index takes the lowest free one. */
+  public Code add(int index) {
+    return lock(devices -> Code.call(ctl, r -> new LoopControl.Add(index, r), "loop_add",
+        v -> unlock(() -> Code.done(v instanceof SysResult.Ok ok ? SysResult.ok(ok.value()) : v))));
+  }
+
+  /**
+   * LOOP_CTL_REMOVE: EINVAL for a negative index, ENODEV for a missing one, EBUSY if the device is
+   * bound or open (checked at the device, which then refuses opens).
+   */
+  public Code remove(int index) {
+    if (index < 0) {
+      return Code.err(Errno.EINVAL);
+    }
+    return lock(devices -> {
+      LoopControl.Device d = find(devices, index);
+      if (d == null) {
+        return unlock(() -> Code.err(Errno.ENODEV));
+      }
+      return Code.call(d.ref(), LoopDevice.MarkDeleting::new, "lo_mutex", v -> {
+        if (v instanceof SysResult.Err e) {
+          return unlock(() -> Code.done(e));
+        }
+        return Code.call(ctl, r -> new LoopControl.Remove(index, r), "loop_remove", x -> unlock(() -> Code.ok(0)));
+      });
+    });
+  }
+
+  /** LOOP_CTL_GET_FREE: the lowest index whose device is unbound (a racy read of each), else a new device. */
+  public Code getFree() {
+    return lock(devices -> scan(devices.devices(), 0));
+  }
+
+  private Code scan(List<LoopControl.Device> devices, int i) {
+    if (i >= devices.size()) {
+      return Code.call(ctl, r -> new LoopControl.Add(-1, r), "loop_add",
+          v -> unlock(() -> Code.done(v instanceof SysResult.Ok ok ? SysResult.ok(ok.value()) : v)));
+    }
+    LoopControl.Device d = devices.get(i);
+    return Code.call(d.ref(), LoopDevice.QueryUnbound::new, "lo_state", v -> (Boolean) v
+        ? unlock(() -> Code.ok(d.index()))
+        : scan(devices, i + 1));
+  }
+
+  /** Opening {@code /dev/loopN}: the device, or null. */
+  public Code lookup(int index) {
+    return Code.call(ctl, r -> new LoopControl.Lookup(index, r), "lookup", Code::done);
+  }
+
+  private static LoopControl.Device find(LoopControl.Devices devices, int index) {
+    for (LoopControl.Device d : devices.devices()) {
+      if (d.index() == index) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private Code lock(java.util.function.Function<LoopControl.Devices, Code> then) {
+    return Code.call(ctl, LoopControl.Lock::new, "loop_ctl_mutex.lock", v -> then.apply((LoopControl.Devices) v));
+  }
+
+  private Code unlock(java.util.function.Supplier<Code> then) {
+    return Code.call(ctl, LoopControl.Unlock::new, "loop_ctl_mutex.unlock", v -> then.get());
+  }
+}

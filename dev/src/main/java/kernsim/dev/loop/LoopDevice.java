@@ -1,0 +1,390 @@
+package kernsim.dev.loop;
+
+import java.util.List;
+import kernsim.actors.World;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Mutex;
+import kernsim.dev.code.Reply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * {@code /dev/loopN}: the state of the source's {@code struct LoopDevice}, one message per region in
+ * which the source touches it. The code that sends those messages (the ioctls, {@code as_dyn_block_device},
+ * …) is in {@link LoopIoctls}; a hart runs it.
+ *
+ * <pre>
+ * source field                       here                      how it is reached
+ * number, dev_id                     number, devId             immutable, no message
+ * file: Mutex&lt;Option&lt;FileBackend&gt;&gt;  file + fileLock (Mutex)    LockFile (grant = FileSlot), SetFile
+ *                                                              (holder only), UnlockFile (grants the next)
+ * ro: AtomicBool                     ro                        LoadRo, StoreRo
+ * ra: AtomicU32 (512)                ra                        LoadRa, StoreRa
+ * file_name: Mutex&lt;[u8; 64]&gt;        fileName + nameLock       LockName (grant = NameSlot), UnlockName
+ *                                      (Mutex)                 (stores what the holder wrote)
+ * flags: AtomicU32                   flags                     LoadFlags, StoreFlags
+ * exclusive: AtomicBool              exclusive                 Open (swap or load), Close (store)
+ * block_cache: Mutex&lt;BlockCache&gt;    cache + cacheLock (Mutex) LockCache (grant = CacheSlot), ClearCache,
+ *                                                              InstallCache (holder only), UnlockCache
+ * </pre>
+ *
+ * {@code file} and {@code block_cache} are sleeping mutexes the source holds across regions at other
+ * owners (LOOP_CLR_FD holds both while it writes back through the cache and the file), and
+ * LOOP_SET_STATUS holds {@code file_name} across set_lo_flags' two stores, so all three are
+ * {@link Mutex}es: a held lock queues other harts' Lock requests, with wait-for edges. Beyond the
+ * source, for Linux's {@code /dev/loop-control}: {@code openers} (counted by Open/Close) and
+ * {@code deleting} (set by {@link MarkDeleting}; an open then fails with ENXIO).
+ */
+public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
+  /** Linux's loop major number; {@code dev_id} is {@code makedev(7, N)}. */
+  public static final int LOOP_MAJOR = 7;
+
+  public sealed interface Command {}
+
+  // ---- file: Mutex<Option<FileBackend>> ----
+
+  /** {@code self.file.lock()}: granted with a {@link FileSlot} once the lock is free. */
+  public record LockFile(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code *guard = file} (null: None), by the holder of the file lock. Replies {@code Ok(0)}. */
+  public record SetFile(BoundFile file, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Drops the file guard. Replies {@code Ok(0)}. */
+  public record UnlockFile(ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- block_cache: Mutex<BlockCache> ----
+
+  /** {@code self.block_cache.lock()}: granted with a {@link CacheSlot} once the lock is free. */
+  public record LockCache(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code cache.data = None}, by the holder. Replies {@code Ok(0)}. */
+  public record ClearCache(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * {@code cache.data = Some(Arc::new(CacheData::new(chunks, len)))}, by the holder: spawns the cache
+   * actor and replies its {@link CacheRef}.
+   */
+  public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply> replyTo) implements Command {
+    public InstallCache {
+      chunks = chunks.stream().map(byte[]::clone).toList();
+    }
+  }
+
+  /** Drops the block_cache guard. Replies {@code Ok(0)}. */
+  public record UnlockCache(ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- atomics ----
+
+  public record LoadRo(ActorRef<Reply> replyTo) implements Command {}
+
+  public record StoreRo(boolean ro, ActorRef<Reply> replyTo) implements Command {}
+
+  public record LoadFlags(ActorRef<Reply> replyTo) implements Command {}
+
+  public record StoreFlags(int flags, ActorRef<Reply> replyTo) implements Command {}
+
+  public record LoadRa(ActorRef<Reply> replyTo) implements Command {}
+
+  public record StoreRa(int ra, ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- file_name: Mutex<[u8; 64]> ----
+
+  /** {@code self.file_name.lock()}: granted with a {@link NameSlot} (a copy of the 64 bytes) once free. */
+  public record LockName(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Drops the file_name guard, by its holder, first storing {@code name} if not null (what the holder
+   * wrote through the guard: nobody else can see the name until it is released). Replies {@code Ok(0)}.
+   */
+  public record UnlockName(byte[] name, ActorRef<Reply> replyTo) implements Command {
+    public UnlockName {
+      name = name == null ? null : LoopAbi.name64(name);
+    }
+  }
+
+  // ---- open / close (exclusive) ----
+
+  /**
+   * {@code open(exclusive)}: {@code exclusive.swap(true)} or {@code exclusive.load()}; EBUSY if it was
+   * set. Replies {@code Ok(0)}, EBUSY, or ENXIO once the device is being deleted.
+   */
+  public record Open(boolean exclusive, ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code close(exclusive)}: {@code exclusive.store(false)} if exclusive. Replies {@code Ok(0)}. */
+  public record Close(boolean exclusive, ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- for /dev/loop-control (Linux; not in the source) ----
+
+  /**
+   * LOOP_CTL_REMOVE's check under Linux's {@code lo_mutex}: EBUSY if a file is bound (or the file lock
+   * is held: a bind or unbind is in progress) or the device is open; otherwise the device is marked
+   * deleting and the reply is {@code Ok(0)}.
+   */
+  public record MarkDeleting(ActorRef<Reply> replyTo) implements Command {}
+
+  /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
+  public record QueryUnbound(ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- grant values ----
+
+  /** The file lock's guard: the bound file, or null. */
+  public record FileSlot(BoundFile file) {}
+
+  /** The block_cache lock's guard: the current cache, or null. */
+  public record CacheSlot(CacheRef cache) {}
+
+  /** The file_name lock's guard: a copy of the name. */
+  public record NameSlot(byte[] name) {
+    public NameSlot {
+      name = name.clone();
+    }
+  }
+
+  private final World world;
+  private final int number;
+  private final String name;
+  private final Mutex fileLock;
+  private BoundFile file;
+  private final Mutex cacheLock;
+  private CacheRef cache;
+  private int generation;
+  private boolean ro;
+  private int ra = 512;
+  private final Mutex nameLock;
+  private byte[] fileName = new byte[LoopAbi.LO_NAME_SIZE];
+  private int flags;
+  private boolean exclusive;
+  private int openers;
+  private boolean deleting;
+
+  public static Behavior<Command> create(World world, int number) {
+    if (number < 0) {
+      throw new IllegalArgumentException("a loop device number is not negative: " + number);
+    }
+    return Behaviors.setup(ctx -> new LoopDevice(ctx, world, number));
+  }
+
+  /** {@code dev_id} of {@code /dev/loopN}: {@code makedev(7, N)}. */
+  public static long devId(int number) {
+    return ((long) LOOP_MAJOR << 8) | (number & 0xff) | ((long) (number & ~0xff) << 12);
+  }
+
+  /** {@code loopN}, the name observations use. */
+  public static String deviceName(int number) {
+    return "loop" + number;
+  }
+
+  private LoopDevice(ActorContext<Command> ctx, World world, int number) {
+    super(ctx);
+    this.world = world;
+    this.number = number;
+    this.name = deviceName(number);
+    this.fileLock = new Mutex(name + ".file", world, ctx.getSelf());
+    this.cacheLock = new Mutex(name + ".block_cache", world, ctx.getSelf());
+    this.nameLock = new Mutex(name + ".file_name", world, ctx.getSelf());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(LockFile.class, this::onLockFile)
+        .onMessage(SetFile.class, this::onSetFile)
+        .onMessage(UnlockFile.class, this::onUnlockFile)
+        .onMessage(LockCache.class, this::onLockCache)
+        .onMessage(ClearCache.class, this::onClearCache)
+        .onMessage(InstallCache.class, this::onInstallCache)
+        .onMessage(UnlockCache.class, this::onUnlockCache)
+        .onMessage(LoadRo.class, this::onLoadRo)
+        .onMessage(StoreRo.class, this::onStoreRo)
+        .onMessage(LoadFlags.class, this::onLoadFlags)
+        .onMessage(StoreFlags.class, this::onStoreFlags)
+        .onMessage(LoadRa.class, this::onLoadRa)
+        .onMessage(StoreRa.class, this::onStoreRa)
+        .onMessage(LockName.class, this::onLockName)
+        .onMessage(UnlockName.class, this::onUnlockName)
+        .onMessage(Open.class, this::onOpen)
+        .onMessage(Close.class, this::onClose)
+        .onMessage(MarkDeleting.class, this::onMarkDeleting)
+        .onMessage(QueryUnbound.class, this::onQueryUnbound)
+        .build();
+  }
+
+  private static void ack(ActorRef<Reply> to) {
+    to.tell(new Reply(SysResult.ok(0)));
+  }
+
+  private void requireHolder(Mutex lock, ActorRef<Reply> who, String what) {
+    if (!lock.heldBy(who)) {
+      throw new IllegalStateException(what + " on " + name + " by a hart that does not hold " + lock.name());
+    }
+  }
+
+  // ---- file ----
+
+  private Behavior<Command> onLockFile(LockFile m) {
+    fileLock.lock(m.replyTo(), new FileSlot(file));
+    return this;
+  }
+
+  private Behavior<Command> onSetFile(SetFile m) {
+    requireHolder(fileLock, m.replyTo(), "SetFile");
+    BoundFile old = file;
+    file = m.file();
+    if (old != null && (file == null || !old.equals(file))) {
+      world.emit(new LoopEvents.FileUnbound(name, world.keyOf(old.ref())));
+    }
+    if (file != null && !file.equals(old)) {
+      world.emit(new LoopEvents.FileBound(name, world.keyOf(file.ref()), file.path(), file.readOnlyOpen()));
+    }
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onUnlockFile(UnlockFile m) {
+    fileLock.unlock(m.replyTo(), new FileSlot(file));
+    ack(m.replyTo());
+    return this;
+  }
+
+  // ---- block_cache ----
+
+  private Behavior<Command> onLockCache(LockCache m) {
+    cacheLock.lock(m.replyTo(), new CacheSlot(cache));
+    return this;
+  }
+
+  private Behavior<Command> onClearCache(ClearCache m) {
+    requireHolder(cacheLock, m.replyTo(), "ClearCache");
+    if (cache != null) {
+      world.emit(new LoopEvents.CacheCleared(name, cache.id()));
+    }
+    cache = null;
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onInstallCache(InstallCache m) {
+    requireHolder(cacheLock, m.replyTo(), "InstallCache");
+    // The previous cache actor stays alive: an adapter may still hold it (the source's Arc).
+    String id = CacheRef.id(number, ++generation);
+    ActorRef<CacheData.Command> ref = getContext().spawn(
+        CacheData.create(world, name, id, m.chunks(), m.totalLen()), "cache-" + generation);
+    if (cache != null) {
+      world.emit(new LoopEvents.CacheCleared(name, cache.id()));
+    }
+    cache = new CacheRef(id, ref, m.totalLen());
+    world.emit(new LoopEvents.CacheInstalled(name, id, m.totalLen()));
+    m.replyTo().tell(new Reply(cache));
+    return this;
+  }
+
+  private Behavior<Command> onUnlockCache(UnlockCache m) {
+    cacheLock.unlock(m.replyTo(), new CacheSlot(cache));
+    ack(m.replyTo());
+    return this;
+  }
+
+  // ---- atomics ----
+
+  private Behavior<Command> onLoadRo(LoadRo m) {
+    m.replyTo().tell(new Reply(ro));
+    return this;
+  }
+
+  private Behavior<Command> onStoreRo(StoreRo m) {
+    ro = m.ro();
+    world.emit(new LoopEvents.RoStored(name, ro));
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLoadFlags(LoadFlags m) {
+    m.replyTo().tell(new Reply(flags));
+    return this;
+  }
+
+  private Behavior<Command> onStoreFlags(StoreFlags m) {
+    flags = m.flags();
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLoadRa(LoadRa m) {
+    m.replyTo().tell(new Reply(ra));
+    return this;
+  }
+
+  private Behavior<Command> onStoreRa(StoreRa m) {
+    ra = m.ra();
+    ack(m.replyTo());
+    return this;
+  }
+
+  // ---- file_name ----
+
+  private Behavior<Command> onLockName(LockName m) {
+    nameLock.lock(m.replyTo(), new NameSlot(fileName));
+    return this;
+  }
+
+  private Behavior<Command> onUnlockName(UnlockName m) {
+    requireHolder(nameLock, m.replyTo(), "UnlockName");
+    if (m.name() != null) {
+      fileName = m.name().clone();
+    }
+    nameLock.unlock(m.replyTo(), new NameSlot(fileName));
+    ack(m.replyTo());
+    return this;
+  }
+
+  // ---- open / close ----
+
+  private Behavior<Command> onOpen(Open m) {
+    if (deleting) {
+      m.replyTo().tell(new Reply(SysResult.err(Errno.ENXIO)));
+      return this;
+    }
+    boolean was = exclusive;
+    if (m.exclusive()) {
+      exclusive = true; // swap(true)
+    }
+    if (was) {
+      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      return this;
+    }
+    openers++;
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onClose(Close m) {
+    if (m.exclusive()) {
+      exclusive = false;
+    }
+    openers = Math.max(0, openers - 1);
+    ack(m.replyTo());
+    return this;
+  }
+
+  // ---- loop-control ----
+
+  private Behavior<Command> onMarkDeleting(MarkDeleting m) {
+    if (file != null || fileLock.isHeld() || openers > 0) {
+      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      return this;
+    }
+    deleting = true;
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onQueryUnbound(QueryUnbound m) {
+    m.replyTo().tell(new Reply(file == null && !deleting));
+    return this;
+  }
+}

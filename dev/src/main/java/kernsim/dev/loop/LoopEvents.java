@@ -1,0 +1,86 @@
+package kernsim.dev.loop;
+
+import java.util.Arrays;
+
+/**
+ * Observations the loop stack emits ({@code World.emit}) for oracles. Devices are named {@code loopN},
+ * caches {@code loopN#g} ({@link CacheRef#id}), backing files by their actor key. Each record says who
+ * emits it and when, because oracles order them against each other:
+ *
+ * <ul>
+ *   <li>actor-side events ({@link BlockWritten}, {@link CacheInstalled}, {@link CacheCleared},
+ *       {@link FileBound}, {@link FileUnbound}) are emitted inside the region that makes the change, so
+ *       they are ordered exactly as the changes are;
+ *   <li>hart-side events ({@link WriteBlockAcked}, {@link AdapterCreated}, {@link AdapterDropped},
+ *       {@link PersistReturned}, {@link BackingWrite}) are emitted by the code a hart runs, at the
+ *       point the source returns or issues the I/O.
+ * </ul>
+ *
+ * Byte arrays are copies; do not mutate them.
+ */
+public final class LoopEvents {
+  private LoopEvents() {}
+
+  /** CacheData: write_block's copy landed in {@code cache} (dirty is now set). */
+  public record BlockWritten(String device, String cache, long blockId, byte[] data) {
+    @Override
+    public String toString() {
+      return "BlockWritten(" + cache + ", block " + blockId + ", " + data.length + " bytes)";
+    }
+  }
+
+  /** Hart: {@code write_block} returned success to its caller, for {@code cache} of {@code device}. */
+  public record WriteBlockAcked(String device, String cache, long blockId, byte[] data) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof WriteBlockAcked w && device.equals(w.device) && cache.equals(w.cache)
+          && blockId == w.blockId && Arrays.equals(data, w.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return (device.hashCode() * 31 + cache.hashCode()) * 31 + Long.hashCode(blockId);
+    }
+
+    @Override
+    public String toString() {
+      return "WriteBlockAcked(" + cache + ", block " + blockId + ", " + data.length + " bytes)";
+    }
+  }
+
+  /** LoopDevice: {@code cache} became the device's current cache (as_dyn_block_device's third step). */
+  public record CacheInstalled(String device, String cache, int totalLen) {}
+
+  /** LoopDevice: the device's cache slot was emptied; it held {@code cache}. */
+  public record CacheCleared(String device, String cache) {}
+
+  /** Hart: a block adapter over {@code cache} was created ({@code mounted} stored true). */
+  public record AdapterCreated(String device, String cache, boolean ro) {}
+
+  /** Hart: the adapter over {@code cache} was dropped ({@code mounted} stored false). */
+  public record AdapterDropped(String device, String cache) {}
+
+  /** LoopDevice: {@code file} was bound (LOOP_SET_FD / LOOP_CONFIGURE stored it under the file lock). */
+  public record FileBound(String device, String file, String path, boolean readOnlyOpen) {}
+
+  /** LoopDevice: the backing file was unbound (LOOP_CLR_FD). */
+  public record FileUnbound(String device, String file) {}
+
+  /**
+   * Hart: a call the source promises persists the cache returned success. {@code call} is
+   * {@code BLKFLSBUF}, {@code LOOP_CLR_FD} or {@code umount-writeback}; {@code cache} is the cache it
+   * found current (null if none), {@code file} the backing file it held (null if none), {@code wroteBack}
+   * whether it actually wrote back (the cache was dirty).
+   */
+  public record PersistReturned(String device, String call, String cache, String file, boolean wroteBack) {}
+
+  /**
+   * Hart: a write is being sent to backing file {@code file} through {@code device} ({@code via}:
+   * {@code write_at} or {@code writeback}). {@code readOnlyOpen}: the file was bound from an
+   * {@code O_RDONLY} fd, so this write should never happen (the read-only oracle fails on it).
+   */
+  public record BackingWrite(String device, String file, long offset, int length, boolean readOnlyOpen, String via) {}
+
+  /** LoopDevice: {@code ro} was stored (set_lo_flags' second store, or BLKROSET through it). */
+  public record RoStored(String device, boolean ro) {}
+}
