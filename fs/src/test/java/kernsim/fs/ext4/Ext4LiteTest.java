@@ -1,0 +1,121 @@
+package kernsim.fs.ext4;
+
+import static kernsim.fs.ext4.Harness.assertBytes;
+import static kernsim.fs.ext4.Harness.pattern;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import kernsim.actors.Simulator;
+import kernsim.dev.code.Runner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ext4-lite stores files through the block device and finds them again after a remount. */
+class Ext4LiteTest {
+  static Simulator sim;
+
+  @BeforeAll
+  static void start() {
+    sim = Simulator.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    sim.close();
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void mkfsMountCreateWriteRead() {
+    Harness.Outcome o = Harness.run1(sim, new RamDisk.Image(256), env -> List.of(
+        env.mkfs(), env.mount("mount", false), env.inode("create", "/hello"),
+        env.write("write", "/hello", 0, ascii("hello, world")),
+        env.read("read", "/hello", 0, 100),
+        env.op("stat", fs -> fs.stat(env.ino.get("/hello"))),
+        env.read("read past end", "/hello", 12, 10))).assertOk();
+    assertEquals(0, o.ok("mkfs").value());
+    assertEquals(2, o.ok("create /hello").value()); // inode 1 is the root
+    assertEquals(12, o.ok("write").value());
+    assertEquals("hello, world", new String(o.bytes("read"), StandardCharsets.US_ASCII));
+    assertEquals(new Stat(2, Stat.Type.FILE, 12, 1), o.ok("stat").data());
+    assertEquals(0, o.ok("read past end").value());
+  }
+
+  /** Files of several sizes (one past the direct blocks) in a small tree. */
+  static final List<String> FILES = List.of("/a", "/d/b", "/d/e/c", "/big");
+
+  static byte[] contentOf(String path) {
+    return switch (path) {
+      case "/a" -> ascii("a small file");
+      case "/d/b" -> pattern(1000, 2);
+      case "/d/e/c" -> pattern(512 * 3, 3);
+      case "/big" -> pattern(512 * 20 + 77, 4); // 21 blocks: through the indirect block
+      default -> throw new IllegalArgumentException(path);
+    };
+  }
+
+  static List<Runner.Step> writeTree(Harness.Env env) {
+    List<Runner.Step> s = new ArrayList<>(List.of(env.mkfs(), env.mount("mount", false),
+        env.inode("mkdir", "/d"), env.inode("mkdir", "/d/e")));
+    for (String f : FILES) {
+      s.add(env.inode("create", f));
+      byte[] c = contentOf(f);
+      // Two writes per file, the second one unaligned, so writes merge into existing blocks.
+      int half = c.length / 2 + 3;
+      s.add(env.write("write1 " + f, f, 0, java.util.Arrays.copyOfRange(c, 0, half)));
+      s.add(env.write("write2 " + f, f, half, java.util.Arrays.copyOfRange(c, half, c.length)));
+    }
+    s.add(env.op("umount", Ext4::umount));
+    return s;
+  }
+
+  static List<Runner.Step> readTree(Harness.Env env, String mount, boolean readOnly) {
+    List<Runner.Step> s = new ArrayList<>(List.of(env.mount(mount, readOnly)));
+    for (String f : FILES) {
+      s.add(env.inode("lookup", f));
+      s.add(env.read("read " + f, f, 0, 100_000));
+    }
+    s.add(env.op("readdir /", fs -> fs.readdir("/")));
+    s.add(env.op("readdir /d", fs -> fs.readdir("d")));
+    s.add(env.op("readdir /d/e", fs -> fs.readdir("/d/e/")));
+    return s;
+  }
+
+  static void checkTree(Harness.Outcome o) {
+    for (String f : FILES) {
+      assertBytes(contentOf(f), o.bytes("read " + f), f);
+    }
+    assertEquals(List.of("a", "big", "d"), o.ok("readdir /").data());
+    assertEquals(List.of("b", "e"), o.ok("readdir /d").data());
+    assertEquals(List.of("c"), o.ok("readdir /d/e").data());
+  }
+
+  @Test
+  void aTreeWrittenUnmountedAndMountedAgainComesBackByteForByte() {
+    Harness.Outcome o = Harness.run1(sim, new RamDisk.Image(512), env -> {
+      List<Runner.Step> s = new ArrayList<>(writeTree(env));
+      s.addAll(readTree(env, "mount again", false));
+      return s;
+    }).assertOk();
+    assertEquals(0, o.ok("umount").value());
+    checkTree(o);
+  }
+
+  @Test
+  void aFreshMountOfACopyOfTheDiskReadsTheSameFiles() {
+    RamDisk.Image image = new RamDisk.Image(512);
+    Harness.run1(sim, image, Ext4LiteTest::writeTree).assertOk();
+    RamDisk.Image copy = image.copy();
+    Harness.Outcome o = Harness.run1(sim, copy, env -> readTree(env, "mount copy", true)).assertOk();
+    checkTree(o);
+    assertFalse(!copy.sameBytes(image), "a read-only mount wrote to the disk");
+  }
+}
