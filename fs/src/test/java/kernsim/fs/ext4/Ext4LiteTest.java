@@ -118,4 +118,38 @@ class Ext4LiteTest {
     checkTree(o);
     assertFalse(!copy.sameBytes(image), "a read-only mount wrote to the disk");
   }
+
+  @Test
+  void truncateShrinksAndGrowsAndFreesBlocks() {
+    byte[] data = pattern(20 * 512 + 100, 9); // 21 data blocks and the indirect one
+    Harness.Outcome o = Harness.run1(sim, new RamDisk.Image(256), env -> {
+      List<Runner.Step> s = new ArrayList<>(List.of(env.mkfs(), env.mount("mount", false),
+          env.inode("create", "/t"), env.op("statfs before", Ext4::statfs),
+          env.write("write", "/t", 0, data), env.op("statfs written", Ext4::statfs),
+          env.op("shrink", fs -> fs.truncate(env.ino.get("/t"), 1000)), env.op("statfs shrunk", Ext4::statfs),
+          env.read("read shrunk", "/t", 0, 5000),
+          env.op("grow", fs -> fs.truncate(env.ino.get("/t"), 3000)), env.op("statfs grown", Ext4::statfs),
+          env.read("read grown", "/t", 0, 5000),
+          env.op("stat grown", fs -> fs.stat(env.ino.get("/t"))),
+          env.op("to zero", fs -> fs.truncate(env.ino.get("/t"), 0)), env.op("statfs zero", Ext4::statfs),
+          env.write("write again", "/t", 0, data),
+          env.op("unlink", fs -> fs.unlink("/t")), env.op("statfs unlinked", Ext4::statfs),
+          env.op("umount", Ext4::umount), env.mount("remount", false), env.op("statfs remounted", Ext4::statfs)));
+      return s;
+    }).assertOk();
+    Superblock before = (Superblock) o.ok("statfs before").data();
+    assertEquals(before.freeBlocks() - 22, o.ok("statfs written").value());
+    assertEquals(before.freeBlocks() - 2, o.ok("statfs shrunk").value());
+    assertArrayEquals(java.util.Arrays.copyOf(data, 1000), o.bytes("read shrunk"));
+    assertEquals(before.freeBlocks() - 2, o.ok("statfs grown").value()); // growing leaves a hole
+    byte[] grown = new byte[3000];
+    System.arraycopy(data, 0, grown, 0, 1000); // the rest reads as zeros, the old bytes too
+    assertArrayEquals(grown, o.bytes("read grown"));
+    assertEquals(3000, o.ok("stat grown").value());
+    assertEquals(before.freeBlocks(), o.ok("statfs zero").value());
+    Superblock unlinked = (Superblock) o.ok("statfs unlinked").data();
+    assertEquals(before.freeBlocks(), unlinked.freeBlocks());
+    assertEquals(before.freeInodes() + 1, unlinked.freeInodes());
+    assertEquals(unlinked, o.ok("statfs remounted").data()); // the free counts reached the disk
+  }
 }
