@@ -209,4 +209,36 @@ class Ext4ConcurrencyTest {
     assertEquals(0, o.ok("fsync /a").value());
     assertEquals(1, image.flushes);
   }
+
+  @Test
+  void umountWaitsForTheOperationInProgressAndLaterOnesGetEio() {
+    boolean sawEio = false;
+    boolean sawWritten = false;
+    for (long seed = 1; seed <= 20; seed++) {
+      Harness.Outcome o = Harness.run(sim, new RamDisk.Image(256), seed, d -> d, env -> {
+        List<Runner.Step> h1 = List.of(env.mkfs(), env.mount("mount", false), env.inode("create", "/f"),
+            env.open(), env.op("umount", Ext4::umount));
+        List<Runner.Step> h2 = new ArrayList<>(List.of(env.await()));
+        for (int i = 0; i < 4; i++) {
+          h2.add(env.write("write " + i, "/f", i * 100L, new byte[100]));
+        }
+        return List.of(h1, h2);
+      }, new Exclusive()).assertOk();
+      assertEquals(0, o.ok("umount").value());
+      boolean unmounted = false;
+      for (int i = 0; i < 4; i++) {
+        Object r = o.result("write " + i);
+        if (unmounted || r instanceof kernsim.dev.SysResult.Err) {
+          assertEquals(kernsim.dev.Errno.EIO, o.errno("write " + i), "seed " + seed);
+          unmounted = true;
+        } else {
+          assertEquals(100, o.ok("write " + i).value());
+        }
+      }
+      sawEio |= unmounted;
+      sawWritten |= o.result("write 0") instanceof kernsim.dev.SysResult.Ok;
+    }
+    // Some schedule ran umount while a write was in progress (it waited), some before any write.
+    assertTrue(sawEio && sawWritten, "umount did not both follow and precede hart-2's writes");
+  }
 }
