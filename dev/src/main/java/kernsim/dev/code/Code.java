@@ -17,7 +17,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  *       sleeping I/O (a backing file's read, write or sync): sending one inside a no-preempt region is a
  *       violation the hart reports;
  *   <li>{@link Region}: enter or leave a no-preempt region ({@code SpinNoPreempt}), named for the
- *       call chain in reports.
+ *       call chain in reports;
+ *   <li>{@link Lazy}: code built only when the hart reaches it ({@link #defer}), so it sees the state
+ *       of that moment, not of the moment the chain was built.
  * </ul>
  */
 public sealed interface Code {
@@ -38,6 +40,8 @@ public sealed interface Code {
   }
 
   record Region(String label, boolean enter, Supplier<Code> next) implements Code {}
+
+  record Lazy(Supplier<Code> next) implements Code {}
 
   // ---- building code ----
 
@@ -70,6 +74,11 @@ public sealed interface Code {
     return new Region(label, true, () -> bind(body.get(), v -> new Region(label, false, () -> then.apply(v))));
   }
 
+  /** Code built when the hart reaches it rather than now. */
+  static Code defer(Supplier<Code> code) {
+    return new Lazy(code);
+  }
+
   /** Sequencing: run {@code first}, then continue with {@code next} applied to its value. */
   static Code bind(Code first, Function<Object, Code> next) {
     if (first instanceof Done d) {
@@ -77,6 +86,9 @@ public sealed interface Code {
     }
     if (first instanceof Call c) {
       return new Call(c.target(), c.request(), c.what(), c.sleeps(), v -> bind(c.then().apply(v), next));
+    }
+    if (first instanceof Lazy l) {
+      return new Lazy(() -> bind(l.next().get(), next));
     }
     Region r = (Region) first;
     return new Region(r.label(), r.enter(), () -> bind(r.next().get(), next));

@@ -64,6 +64,10 @@ public final class Executor {
         onDone.accept(d.value());
         return;
       }
+      if (c instanceof Code.Lazy l) {
+        c = l.next().get();
+        continue;
+      }
       if (c instanceof Code.Region r) {
         if (r.enter()) {
           regions.push(r.label());

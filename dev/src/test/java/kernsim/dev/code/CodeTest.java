@@ -79,6 +79,20 @@ class CodeTest {
   }
 
   @Test
+  void deferredCodeIsBuiltWhenTheHartReachesIt() {
+    int[] built = {0};
+    Code chain = Code.bind(Code.ok(1), v -> Code.defer(() -> {
+      built[0]++;
+      return Code.ok(2);
+    }));
+    assertEquals(0, built[0], "nothing is built before the hart runs it");
+    assertInstanceOf(Code.Lazy.class, chain);
+    Code.Lazy lazy = (Code.Lazy) chain;
+    assertEquals(new Code.Done(SysResult.ok(2)), lazy.next().get());
+    assertEquals(1, built[0]);
+  }
+
+  @Test
   void sleepingIoInsideNoPreemptIsAViolationWithTheCallChain() {
     RunResult r = run(true, new ArrayList<>());
     Failure.SafetyViolation v = assertInstanceOf(Failure.SafetyViolation.class, r.failure().orElseThrow());
