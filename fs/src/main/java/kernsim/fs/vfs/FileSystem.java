@@ -53,9 +53,4 @@ public interface FileSystem {
   default Code mknod(long dir, String name, Object device) {
     return Code.err(Errno.EPERM);
   }
-
-  /** The root directory as a node. */
-  default Node root() {
-    return new Node(rootIno(), Kind.DIR, null, null);
-  }
 }

@@ -36,7 +36,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       {@link MarkExpired}, {@link SetWriteback}/{@link GetWriteback} (the {@code user_data} callback),
  *       {@link Detach} ({@code detach_mount}), {@link Unmount} ({@code unmount}), {@link IsBusy}
  *       ({@code ax_fs_ng::vfs::is_mount_busy}: the context's root or cwd inside the mount, or child
- *       mounts), {@link Pivot} ({@code FsContext::pivot_root}, sent while holding the context).
+ *       mounts), {@link Pivot} ({@code FsContext::pivot_root}, sent while holding the context), {@link WantWrite}
+ *       (the read-only check of the scenario helpers' mkdir and create).
  *   <li>These regions do not wait for the context mutex: in the source the mount tree has its own
  *       locks, so a tmpfs mount's {@code target.mount(&fs)} (after the context was dropped) runs while
  *       another hart holds the context.
@@ -76,7 +77,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
 
   public sealed interface Command
       permits LockCtx, UnlockCtx, SetCwd, Cross, Mount, Bind, Move, SetReadonly, SetPropagation,
-          MarkExpired, SetWriteback, GetWriteback, Detach, IsBusy, Unmount, Pivot, Spawn, Mounts {}
+          MarkExpired, SetWriteback, GetWriteback, Detach, IsBusy, Unmount, Pivot, WantWrite, Spawn, Mounts {}
 
   /** Takes {@code FS_CONTEXT}; the grant replies with the {@link Ctx}. */
   public record LockCtx(ActorRef<Reply> replyTo) implements Command {}
@@ -124,6 +125,9 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
    */
   public record Pivot(Location newRoot, Location putOld, ActorRef<Reply> replyTo) implements Command {}
 
+  /** {@code mnt_want_write}: replies {@code Ok(0)}, or {@code Err(EROFS)} on a read-only mount. */
+  public record WantWrite(int mountId, ActorRef<Reply> replyTo) implements Command {}
+
   /** Replies {@code Ok(0, FileSystem)}. */
   public record Spawn(FsFactory factory, ActorRef<Reply> replyTo) implements Command {}
 
@@ -158,17 +162,13 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     }
 
     Location rootLocation() {
-      return new Location(id, fs, rootNodeOf(fs, rootIno), true);
+      return new Location(id, fs, new FileSystem.Node(rootIno, FileSystem.Kind.DIR, null, null), true);
     }
 
     MountInfo info() {
       return new MountInfo(id, parent, on, fs.type(), rootIno, readonly, propagation, expired,
           writeback != null, state);
     }
-  }
-
-  private static FileSystem.Node rootNodeOf(FileSystem fs, long ino) {
-    return new FileSystem.Node(ino, FileSystem.Kind.DIR, null, null);
   }
 
   private final World world;
@@ -221,6 +221,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
         .onMessage(IsBusy.class, this::onIsBusy)
         .onMessage(Unmount.class, this::onUnmount)
         .onMessage(Pivot.class, this::onPivot)
+        .onMessage(WantWrite.class, this::onWantWrite)
         .onMessage(Spawn.class, this::onSpawn)
         .onMessage(Mounts.class, this::onMounts)
         .build();
@@ -496,6 +497,12 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     }
     changed("pivot", newRoot.id);
     reply(m.replyTo(), SysResult.ok(0, ctx()));
+    return this;
+  }
+
+  private Behavior<Command> onWantWrite(WantWrite m) {
+    MountRec r = mounts.get(m.mountId());
+    reply(m.replyTo(), r.readonly ? SysResult.err(Errno.EROFS) : SysResult.ok(0));
     return this;
   }
 

@@ -404,15 +404,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
 
   /** {@code mnt_want_write}: EROFS on a read-only mount. */
   private Code wantWrite(int mountId) {
-    return Code.then(mountCall(MountTable.Mounts::new, "mnt_want_write"), ok -> {
-      for (Object o : (List<?>) ok.data()) {
-        MountTable.MountInfo m = (MountTable.MountInfo) o;
-        if (m.id() == mountId && m.readonly()) {
-          return Code.err(Errno.EROFS);
-        }
-      }
-      return Code.ok(0);
-    });
+    return mountCall(r -> new MountTable.WantWrite(mountId, r), "mnt_want_write");
   }
 
   /** The parent's location resolved with the context held, then {@code op(parent, name)} after it is dropped. */

@@ -331,7 +331,10 @@ class MountTableTest {
         step("readdir /", () -> e.vfs().readdir("/")),
         step("readdir /old", () -> e.vfs().readdir("/old")),
         step("umount2(/old)", () -> e.vfs().umount2("/old", 0)), // 14: the old root, nobody uses it
-        step("readdir /old", () -> e.vfs().readdir("/old"))));
+        step("readdir /old", () -> e.vfs().readdir("/old")),
+        step("mkdir /old2", () -> e.vfs().mkdir("/old2")),
+        step("pivot(/., /./old2) the root mount", () -> e.vfs().pivotRoot("/.", "/./old2")))); // 17
+    assertErr(Errno.EINVAL, s.result(17));
     assertErr(Errno.EINVAL, s.result(2));
     assertErr(Errno.EINVAL, s.result(3));
     assertErr(Errno.EINVAL, s.result(4));
