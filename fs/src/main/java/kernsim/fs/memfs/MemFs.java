@@ -1,0 +1,328 @@
+package kernsim.fs.memfs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import kernsim.actors.World;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import kernsim.dev.code.Reply;
+import kernsim.dev.file.BackingFile;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * A tmpfs-like filesystem (starry's {@code MemoryFs}): one actor owns the whole directory tree, so each
+ * request is one region under the tree's lock. Directories keep their entries sorted (readdir order is
+ * deterministic); each regular file is a {@link MemFile} child actor that owns its bytes, so file I/O
+ * does not go through this actor. A removed directory's inode is gone: requests naming it get ENOENT,
+ * as an rmdir'ed directory that a hart still holds would.
+ *
+ * <p>Replies: {@code Lookup}, {@code Create}, {@code Mkdir}, {@code Mknod} → {@code Ok(ino, Entry)};
+ * {@code Unlink}, {@code Rmdir} → {@code Ok(0)}; {@code Readdir} → {@code Ok(count, List<String>)};
+ * {@code Stat} → {@code Ok(ino, Entry)}; failures → {@code Err(errno)}.
+ */
+public final class MemFs extends AbstractBehavior<MemFs.Command> {
+  /** The root directory's inode number. */
+  public static final long ROOT = 1;
+
+  public enum Kind {
+    DIR,
+    FILE,
+    DEVICE
+  }
+
+  /**
+   * What a directory entry names. {@code file} is set for regular files, {@code device} for device nodes
+   * (whatever immutable handle the device's driver gave to mknod, e.g. a loop device's reference).
+   */
+  public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {}
+
+  public sealed interface Command
+      permits Lookup, Create, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
+
+  public record Lookup(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Creates an empty regular file (O_CREAT|O_EXCL semantics: EEXIST if the name exists). */
+  public record Create(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Mkdir(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Mknod(long dir, String name, Object device, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Unlink(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Rmdir(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Readdir(long dir, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Stat(long ino, ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- code: one region each ----
+
+  public static Code lookup(ActorRef<Command> fs, long dir, String name) {
+    return Code.call(fs, r -> new Lookup(dir, name, r), "lookup", Code::done);
+  }
+
+  public static Code create(ActorRef<Command> fs, long dir, String name) {
+    return Code.call(fs, r -> new Create(dir, name, r), "create", Code::done);
+  }
+
+  public static Code mkdir(ActorRef<Command> fs, long dir, String name) {
+    return Code.call(fs, r -> new Mkdir(dir, name, r), "mkdir", Code::done);
+  }
+
+  public static Code mknod(ActorRef<Command> fs, long dir, String name, Object device) {
+    return Code.call(fs, r -> new Mknod(dir, name, device, r), "mknod", Code::done);
+  }
+
+  public static Code unlink(ActorRef<Command> fs, long dir, String name) {
+    return Code.call(fs, r -> new Unlink(dir, name, r), "unlink", Code::done);
+  }
+
+  public static Code rmdir(ActorRef<Command> fs, long dir, String name) {
+    return Code.call(fs, r -> new Rmdir(dir, name, r), "rmdir", Code::done);
+  }
+
+  public static Code readdir(ActorRef<Command> fs, long dir) {
+    return Code.call(fs, r -> new Readdir(dir, r), "readdir", Code::done);
+  }
+
+  public static Code stat(ActorRef<Command> fs, long ino) {
+    return Code.call(fs, r -> new Stat(ino, r), "stat", Code::done);
+  }
+
+  // ---- the actor ----
+
+  private static final class Node {
+    final long ino;
+    final Kind kind;
+    final TreeMap<String, Long> entries; // directories only
+    final ActorRef<BackingFile.Command> file;
+    final Object device;
+
+    Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+      this.ino = ino;
+      this.kind = kind;
+      this.entries = kind == Kind.DIR ? new TreeMap<>() : null;
+      this.file = file;
+      this.device = device;
+    }
+
+    Entry entry() {
+      return new Entry(ino, kind, file, device);
+    }
+  }
+
+  private final World world;
+  private final TreeMap<Long, Node> nodes = new TreeMap<>();
+  private long nextIno = ROOT;
+
+  /** An empty filesystem. */
+  public static Behavior<Command> create(World world) {
+    return create(world, new TreeMap<>());
+  }
+
+  /** A filesystem whose root holds {@code rootFiles} (name → contents), e.g. cgroup2's control files. */
+  public static Behavior<Command> create(World world, SortedMap<String, byte[]> rootFiles) {
+    TreeMap<String, byte[]> files = new TreeMap<>();
+    rootFiles.forEach((k, v) -> files.put(k, v.clone()));
+    return Behaviors.setup(ctx -> new MemFs(ctx, world, files));
+  }
+
+  private MemFs(ActorContext<Command> ctx, World world, SortedMap<String, byte[]> rootFiles) {
+    super(ctx);
+    this.world = world;
+    Node root = newNode(Kind.DIR, null);
+    for (Map.Entry<String, byte[]> f : rootFiles.entrySet()) {
+      long ino = nextIno;
+      Node n = newNode(Kind.FILE, ctx.spawn(MemFile.create(world, f.getValue()), "file-" + ino));
+      root.entries.put(f.getKey(), n.ino);
+    }
+  }
+
+  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file) {
+    return newNode(kind, file, null);
+  }
+
+  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+    Node n = new Node(nextIno++, kind, file, device);
+    nodes.put(n.ino, n);
+    return n;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Lookup.class, this::onLookup)
+        .onMessage(Create.class, this::onCreate)
+        .onMessage(Mkdir.class, this::onMkdir)
+        .onMessage(Mknod.class, this::onMknod)
+        .onMessage(Unlink.class, this::onUnlink)
+        .onMessage(Rmdir.class, this::onRmdir)
+        .onMessage(Readdir.class, this::onReaddir)
+        .onMessage(Stat.class, this::onStat)
+        .build();
+  }
+
+  /** The directory {@code ino}, or the errno for why it is not one. */
+  private Object dir(long ino) {
+    Node d = nodes.get(ino);
+    if (d == null) {
+      return Errno.ENOENT;
+    }
+    if (d.kind != Kind.DIR) {
+      return Errno.ENOTDIR;
+    }
+    return d;
+  }
+
+  private static void reply(ActorRef<Reply> to, SysResult r) {
+    to.tell(new Reply(r));
+  }
+
+  private static boolean badName(String name) {
+    return name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0;
+  }
+
+  private Behavior<Command> onLookup(Lookup m) {
+    Object d = dir(m.dir());
+    if (d instanceof Errno e) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    Node dir = (Node) d;
+    if (m.name().equals(".")) {
+      reply(m.replyTo(), SysResult.ok(dir.ino, dir.entry()));
+      return this;
+    }
+    Long child = dir.entries.get(m.name());
+    if (child == null) {
+      reply(m.replyTo(), SysResult.err(Errno.ENOENT));
+    } else {
+      Node n = nodes.get(child);
+      reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
+    }
+    return this;
+  }
+
+  /** The common part of create, mkdir and mknod: the errno, or null when the name is free. */
+  private Errno checkNew(long dirIno, String name) {
+    Object d = dir(dirIno);
+    if (d instanceof Errno e) {
+      return e;
+    }
+    if (badName(name)) {
+      return name.isEmpty() ? Errno.ENOENT : Errno.EEXIST;
+    }
+    return ((Node) d).entries.containsKey(name) ? Errno.EEXIST : null;
+  }
+
+  private Behavior<Command> onCreate(Create m) {
+    Errno e = checkNew(m.dir(), m.name());
+    if (e != null) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    long ino = nextIno;
+    Node n = newNode(Kind.FILE, getContext().spawn(MemFile.create(world, new byte[0]), "file-" + ino));
+    nodes.get(m.dir()).entries.put(m.name(), n.ino);
+    reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
+    return this;
+  }
+
+  private Behavior<Command> onMkdir(Mkdir m) {
+    Errno e = checkNew(m.dir(), m.name());
+    if (e != null) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    Node n = newNode(Kind.DIR, null);
+    nodes.get(m.dir()).entries.put(m.name(), n.ino);
+    reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
+    return this;
+  }
+
+  private Behavior<Command> onMknod(Mknod m) {
+    Errno e = checkNew(m.dir(), m.name());
+    if (e != null) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    Node n = newNode(Kind.DEVICE, null, Objects.requireNonNull(m.device(), "device"));
+    nodes.get(m.dir()).entries.put(m.name(), n.ino);
+    reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
+    return this;
+  }
+
+  private Behavior<Command> onUnlink(Unlink m) {
+    Object d = dir(m.dir());
+    if (d instanceof Errno e) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    Node dir = (Node) d;
+    Long child = dir.entries.get(m.name());
+    if (child == null) {
+      reply(m.replyTo(), SysResult.err(Errno.ENOENT));
+    } else if (nodes.get(child).kind == Kind.DIR) {
+      reply(m.replyTo(), SysResult.err(Errno.EISDIR));
+    } else {
+      // The MemFile actor lives on: open files keep working on an unlinked file, as in tmpfs.
+      dir.entries.remove(m.name());
+      nodes.remove(child);
+      reply(m.replyTo(), SysResult.ok(0));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRmdir(Rmdir m) {
+    Object d = dir(m.dir());
+    if (d instanceof Errno e) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    Node dir = (Node) d;
+    Long child = dir.entries.get(m.name());
+    if (child == null) {
+      reply(m.replyTo(), SysResult.err(Errno.ENOENT));
+      return this;
+    }
+    Node n = nodes.get(child);
+    if (n.kind != Kind.DIR) {
+      reply(m.replyTo(), SysResult.err(Errno.ENOTDIR));
+    } else if (!n.entries.isEmpty()) {
+      reply(m.replyTo(), SysResult.err(Errno.ENOTEMPTY));
+    } else {
+      dir.entries.remove(m.name());
+      nodes.remove(child);
+      reply(m.replyTo(), SysResult.ok(0));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReaddir(Readdir m) {
+    Object d = dir(m.dir());
+    if (d instanceof Errno e) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    List<String> names = List.copyOf(new ArrayList<>(((Node) d).entries.keySet()));
+    reply(m.replyTo(), SysResult.ok(names.size(), names));
+    return this;
+  }
+
+  private Behavior<Command> onStat(Stat m) {
+    Node n = nodes.get(m.ino());
+    reply(m.replyTo(), n == null ? SysResult.err(Errno.ENOENT) : SysResult.ok(n.ino, n.entry()));
+    return this;
+  }
+}

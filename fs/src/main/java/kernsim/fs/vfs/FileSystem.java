@@ -1,0 +1,56 @@
+package kernsim.fs.vfs;
+
+import kernsim.dev.Errno;
+import kernsim.dev.code.Code;
+import kernsim.dev.file.BackingFile;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A mounted filesystem as the VFS sees it (axfs-ng's {@code Filesystem} plus the directory operations
+ * path resolution and the scenario helpers need). Implementations are immutable handles, usually a
+ * record around the actor that owns the filesystem's data; every operation is {@link Code} whose
+ * regions are messages to that owner.
+ *
+ * <p>Results: {@code lookup}, {@code mkdir}, {@code create} end in {@code Ok(ino, Node)};
+ * {@code readdir} in {@code Ok(count, List<String>)} (sorted); failures in {@code Err(errno)}.
+ */
+public interface FileSystem {
+  enum Kind {
+    DIR,
+    FILE,
+    DEVICE
+  }
+
+  /**
+   * An inode as a directory entry names it. {@code file} is a regular file's data owner (a backing file
+   * for a loop device), {@code device} the handle a device node names; each is null otherwise.
+   */
+  record Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+    public boolean isDir() {
+      return kind == Kind.DIR;
+    }
+  }
+
+  /** The type name as {@code /proc/mounts} would show it ("tmpfs", "ext4", "overlay", …). */
+  String type();
+
+  /** The root directory's inode number. */
+  long rootIno();
+
+  Code lookup(long dir, String name);
+
+  Code readdir(long dir);
+
+  default Code mkdir(long dir, String name) {
+    return Code.err(Errno.EROFS);
+  }
+
+  default Code create(long dir, String name) {
+    return Code.err(Errno.EROFS);
+  }
+
+  /** Makes a device node naming {@code device}; only pseudo filesystems (devtmpfs) can. */
+  default Code mknod(long dir, String name, Object device) {
+    return Code.err(Errno.EPERM);
+  }
+}

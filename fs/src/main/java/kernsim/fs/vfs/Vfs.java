@@ -1,0 +1,473 @@
+package kernsim.fs.vfs;
+
+import static kernsim.fs.vfs.Flags.MNT_DETACH;
+import static kernsim.fs.vfs.Flags.MNT_EXPIRE;
+import static kernsim.fs.vfs.Flags.MNT_FORCE;
+import static kernsim.fs.vfs.Flags.MS_BIND;
+import static kernsim.fs.vfs.Flags.MS_MOVE;
+import static kernsim.fs.vfs.Flags.MS_PRIVATE;
+import static kernsim.fs.vfs.Flags.MS_RDONLY;
+import static kernsim.fs.vfs.Flags.MS_REC;
+import static kernsim.fs.vfs.Flags.MS_REMOUNT;
+import static kernsim.fs.vfs.Flags.MS_SHARED;
+import static kernsim.fs.vfs.Flags.MS_SILENT;
+import static kernsim.fs.vfs.Flags.MS_SLAVE;
+import static kernsim.fs.vfs.Flags.PROPAGATION_FLAGS;
+import static kernsim.fs.vfs.Flags.UMOUNT_NOFOLLOW;
+import static kernsim.fs.vfs.Flags.VALID_UMOUNT_FLAGS;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import kernsim.fs.memfs.MemFs;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The mount syscalls and path resolution as kernel code, following starry-mount.rs line by line: each
+ * {@code FS_CONTEXT.lock()} scope of the source is {@link #withCtx}, each mountpoint operation one
+ * message to the {@link MountTable}, each directory lookup one message to the filesystem's owner.
+ * Between them other harts run.
+ *
+ * @param table the mount table (FS_CONTEXT and the mount tree)
+ * @param ext4 the block filesystem driver for {@code "ext4"}, or null when the kernel has none (the
+ *     source's {@code cfg(feature = "ext4")}: the type is then ENODEV)
+ * @param tasks the task list, for the busy check and pivot_root's propagation
+ */
+public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks tasks) {
+
+  // ---- FS_CONTEXT and path resolution ----
+
+  /** {@code let ctx = FS_CONTEXT.lock(); body; drop(ctx)}: the lock is released on every path out of body. */
+  public Code withCtx(Function<MountTable.Ctx, Code> body) {
+    return Code.call(table, MountTable.LockCtx::new, "FS_CONTEXT.lock",
+        g -> Code.bind(body.apply((MountTable.Ctx) g),
+            v -> Code.call(table, MountTable.UnlockCtx::new, "FS_CONTEXT.unlock", u -> Code.done(v))));
+  }
+
+  /** {@code FS_CONTEXT.lock().resolve(path)}: ends in {@code Ok(0, Location)}. */
+  public Code resolve(String path) {
+    return withCtx(ctx -> resolveIn(ctx, path, true));
+  }
+
+  /** {@code FS_CONTEXT.lock().resolve_no_follow(path)}. */
+  public Code resolveNoFollow(String path) {
+    return withCtx(ctx -> resolveIn(ctx, path, false));
+  }
+
+  /**
+   * {@code ctx.resolve(path)} with the context held: a lookup at the directory's filesystem, then a
+   * step onto whatever is mounted there, per component. Without symlinks, following and not following
+   * the last component resolve alike. ".." is not modelled (EINVAL).
+   */
+  public Code resolveIn(MountTable.Ctx ctx, String path, boolean follow) {
+    if (path.isEmpty()) {
+      return Code.err(Errno.ENOENT);
+    }
+    List<String> parts = new ArrayList<>();
+    for (String p : path.split("/")) {
+      if (p.equals("..")) {
+        return Code.err(Errno.EINVAL);
+      }
+      if (!p.isEmpty() && !p.equals(".")) {
+        parts.add(p);
+      }
+    }
+    return walk(path.startsWith("/") ? ctx.root() : ctx.cwd(), parts, 0);
+  }
+
+  private Code walk(Location at, List<String> parts, int i) {
+    if (i == parts.size()) {
+      return Code.done(SysResult.ok(0, at));
+    }
+    if (!at.node().isDir()) {
+      return Code.err(Errno.ENOTDIR);
+    }
+    return Code.then(at.fs().lookup(at.ino(), parts.get(i)),
+        found -> Code.then(
+            Code.call(table, r -> new MountTable.Cross(at.mountId(), at.fs(), (FileSystem.Node) found.data(), r),
+                "cross", Code::done),
+            next -> walk((Location) next.data(), parts, i + 1)));
+  }
+
+  private static Location loc(SysResult.Ok ok) {
+    return (Location) ok.data();
+  }
+
+  private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply>, MountTable.Command> request, String what) {
+    return Code.call(table, request, what, Code::done);
+  }
+
+  private Code setReadonly(int mountId, boolean readonly) {
+    return mountCall(r -> new MountTable.SetReadonly(mountId, readonly, r), "set_readonly");
+  }
+
+  // ---- sys_mount ----
+
+  /** {@code sys_mount}; null strings are the source's null pointers. Ends in {@code Ok(0)} or {@code Err}. */
+  public Code mount(String source, String target, String fsType, int flags, String data) {
+    if (source == null || target == null) {
+      return Code.err(Errno.EFAULT); // vm_load_string
+    }
+    String type = fsType == null ? "" : fsType;
+
+    int propagation = flags & PROPAGATION_FLAGS;
+    if (Integer.bitCount(propagation) > 1) {
+      return Code.err(Errno.EINVAL);
+    }
+    if (propagation != 0) {
+      int allowed = propagation | MS_REC | MS_SILENT;
+      if ((flags & ~allowed) != 0) {
+        return Code.err(Errno.EINVAL);
+      }
+      MountTable.Propagation p = switch (propagation) {
+        case MS_SHARED -> MountTable.Propagation.SHARED;
+        case MS_PRIVATE -> MountTable.Propagation.PRIVATE;
+        case MS_SLAVE -> MountTable.Propagation.SLAVE;
+        default -> MountTable.Propagation.UNBINDABLE;
+      };
+      return Code.then(resolve(target), ok -> {
+        Location t = loc(ok);
+        if (!t.rootOfMount()) {
+          return Code.err(Errno.EINVAL);
+        }
+        return Code.then(mountCall(r -> new MountTable.SetPropagation(t.mountId(), p, r), "set_propagation"),
+            x -> Code.ok(0));
+      });
+    }
+
+    if ((flags & MS_REMOUNT) != 0) {
+      return Code.then(resolve(target), ok -> {
+        Location t = loc(ok);
+        if (!t.rootOfMount()) {
+          return Code.err(Errno.EINVAL);
+        }
+        if ((flags & MS_RDONLY) != 0) {
+          return Code.then(setReadonly(t.mountId(), true), x -> Code.ok(0));
+        }
+        return Code.ok(0);
+      });
+    }
+
+    if ((flags & MS_MOVE) != 0) {
+      return withCtx(ctx -> Code.then(resolveIn(ctx, source, true),
+          s -> Code.then(resolveIn(ctx, target, true),
+              t -> Code.then(mountCall(r -> new MountTable.Move(loc(s), loc(t), r), "move_mount"),
+                  x -> Code.ok(0)))));
+    }
+
+    if ((flags & MS_BIND) != 0) {
+      return withCtx(ctx -> Code.then(resolveIn(ctx, source, true),
+          s -> Code.then(resolveIn(ctx, target, true),
+              t -> Code.then(
+                  mountCall(r -> new MountTable.Bind(loc(s), loc(t), (flags & MS_REC) != 0, r), "bind_mount"),
+                  mp -> (flags & MS_RDONLY) != 0
+                      ? Code.then(setReadonly((int) mp.value(), true), x -> Code.ok(0))
+                      : Code.ok(0)))));
+    }
+
+    return switch (type) {
+      case "proc", "sysfs", "devtmpfs", "devpts", "tmpfs" ->
+          mountNew(memfs(type, new TreeMap<>()), target, flags);
+      case "cgroup2" -> mountNew(memfs("cgroup2", cgroupFiles()), target, flags);
+      case "ext4" -> ext4 == null ? Code.err(Errno.ENODEV) : mountExt4(source, target, (flags & MS_RDONLY) != 0);
+      case "overlay" -> mountOverlay(target, flags, data);
+      default -> Code.err(Errno.ENODEV);
+    };
+  }
+
+  private static MountTable.FsFactory memfs(String type, TreeMap<String, byte[]> files) {
+    return (ctx, world, name) -> new TmpFs(type, ctx.spawn(MemFs.create(world, files), name));
+  }
+
+  /** {@code new_cgroup2fs()}: enough of cgroup2 to be told apart, its controllers file. */
+  private static TreeMap<String, byte[]> cgroupFiles() {
+    TreeMap<String, byte[]> files = new TreeMap<>();
+    files.put("cgroup.controllers", "cpu io memory pids\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return files;
+  }
+
+  /**
+   * The pseudo filesystems and cgroup2: {@code let fs = MemoryFs::new(); let target =
+   * FS_CONTEXT.lock().resolve(target)?; let mp = target.mount(&fs)?; if RDONLY { mp.set_readonly(true) }}
+   * — the context is dropped before the mount, so another hart can mount in between.
+   */
+  private Code mountNew(MountTable.FsFactory factory, String target, int flags) {
+    return Code.then(MountTable.spawn(table, factory), fsOk -> {
+      FileSystem fs = (FileSystem) fsOk.data();
+      return Code.then(resolve(target),
+          t -> Code.then(mountCall(r -> new MountTable.Mount(loc(t), fs, r), "mount"),
+              mp -> (flags & MS_RDONLY) != 0
+                  ? Code.then(setReadonly((int) mp.value(), true), x -> Code.ok(0))
+                  : Code.ok(0)));
+    });
+  }
+
+  /**
+   * {@code mount_ext4}, all with FS_CONTEXT held: resolve the source, check it is a device (ENODEV),
+   * the driver (loop check, block handle, filesystem), resolve the target, mount (any error is EIO),
+   * {@code set_readonly(readonly)}, resolve the target again and put the write-back callback in that
+   * mount's user_data.
+   */
+  private Code mountExt4(String source, String target, boolean readonly) {
+    return withCtx(ctx -> Code.then(resolveIn(ctx, source, true), s -> {
+      Location src = loc(s);
+      if (src.kind() != FileSystem.Kind.DEVICE) {
+        return Code.err(Errno.ENODEV);
+      }
+      return Code.then(ext4.mount(src.node().device(), readonly, table), m -> {
+        BlockFsDriver.Mounted mounted = (BlockFsDriver.Mounted) m.data();
+        return Code.then(resolveIn(ctx, target, true),
+            t -> Code.bind(mountCall(r -> new MountTable.Mount(loc(t), mounted.fs(), r), "mount"), mv -> {
+              if (!(mv instanceof SysResult.Ok mp)) {
+                return Code.err(Errno.EIO);
+              }
+              return Code.then(setReadonly((int) mp.value(), readonly),
+                  x -> Code.then(resolveIn(ctx, target, true), rootOk -> {
+                    Supplier<Code> wb = mounted.writeback();
+                    if (wb == null) {
+                      return Code.ok(0);
+                    }
+                    int id = loc(rootOk).mountId();
+                    return Code.then(mountCall(r -> new MountTable.SetWriteback(id, wb, r), "user_data.insert"),
+                        y -> Code.ok(0));
+                  }));
+            }));
+      });
+    }));
+  }
+
+  /**
+   * The overlay arm: parse the options, then with FS_CONTEXT held resolve each lower dir, the upper and
+   * work dirs, make the filesystem, resolve the target, mount, and set read-only when there is no upper
+   * dir or MS_RDONLY.
+   */
+  private Code mountOverlay(String target, int flags, String data) {
+    Object parsed = Overlay.parseOptions(data);
+    if (parsed instanceof Errno e) {
+      return Code.err(e);
+    }
+    Overlay.Options o = (Overlay.Options) parsed;
+    return withCtx(ctx -> Code.then(resolveAll(ctx, o.lowerDirs(), 0, new ArrayList<>()), lowersOk -> {
+      @SuppressWarnings("unchecked")
+      List<Location> lowers = (List<Location>) lowersOk.data();
+      Code upper = o.upperDir() == null ? Code.ok(0) : resolveIn(ctx, o.upperDir(), true);
+      return Code.then(upper, u -> {
+        Code work = o.workDir() == null ? Code.ok(0) : resolveIn(ctx, o.workDir(), true);
+        return Code.then(work, w -> {
+          boolean readonly = o.upperDir() == null;
+          for (Location l : lowers) {
+            if (!l.node().isDir()) {
+              return Code.err(Errno.ENOTDIR); // new_overlayfs wants directories
+            }
+          }
+          FileSystem fs = new Overlay.Fs(lowers);
+          return Code.then(resolveIn(ctx, target, true),
+              t -> Code.then(mountCall(r -> new MountTable.Mount(loc(t), fs, r), "mount"),
+                  mp -> readonly || (flags & MS_RDONLY) != 0
+                      ? Code.then(setReadonly((int) mp.value(), true), x -> Code.ok(0))
+                      : Code.ok(0)));
+        });
+      });
+    }));
+  }
+
+  private Code resolveAll(MountTable.Ctx ctx, List<String> paths, int i, List<Location> acc) {
+    if (i == paths.size()) {
+      return Code.done(SysResult.ok(acc.size(), List.copyOf(acc)));
+    }
+    return Code.then(resolveIn(ctx, paths.get(i), true), ok -> {
+      List<Location> more = new ArrayList<>(acc);
+      more.add(loc(ok));
+      return resolveAll(ctx, paths, i + 1, more);
+    });
+  }
+
+  // ---- sys_umount2 ----
+
+  /** {@code sys_umount2}. Ends in {@code Ok(0)} or {@code Err}. */
+  public Code umount2(String target, int flags) {
+    if (target == null) {
+      return Code.err(Errno.EFAULT);
+    }
+    if ((flags & ~VALID_UMOUNT_FLAGS) != 0) {
+      return Code.err(Errno.EINVAL);
+    }
+    if ((flags & MNT_EXPIRE) != 0 && (flags & (MNT_FORCE | MNT_DETACH)) != 0) {
+      return Code.err(Errno.EINVAL);
+    }
+    Code resolved = (flags & UMOUNT_NOFOLLOW) != 0 ? resolveNoFollow(target) : resolve(target);
+    return Code.then(resolved, ok -> {
+      Location t = loc(ok);
+      // Linux umount2 returns EINVAL for paths that are not mount points.
+      if (!t.rootOfMount()) {
+        return Code.err(Errno.EINVAL);
+      }
+      int id = t.mountId();
+      Code expire = (flags & MNT_EXPIRE) == 0
+          ? Code.ok(0)
+          : Code.then(mountCall(r -> new MountTable.MarkExpired(id, r), "mark_expired"),
+              was -> was.value() == 1 ? Code.ok(0) : Code.err(Errno.EAGAIN));
+      return Code.then(expire, x -> {
+        if ((flags & MNT_DETACH) != 0) {
+          return Code.then(mountCall(r -> new MountTable.Detach(id, r), "detach_mount"), y -> Code.ok(0));
+        }
+        return Code.bind(isMountBusy(id), busy -> {
+          if (Boolean.TRUE.equals(busy)) {
+            return Code.err(Errno.EBUSY);
+          }
+          return Code.then(mountCall(r -> new MountTable.GetWriteback(id, r), "user_data.get"),
+              wb -> Code.then(mountCall(r -> new MountTable.Unmount(id, r), "unmount"), y -> {
+                if (wb.data() == null) {
+                  return Code.ok(0);
+                }
+                @SuppressWarnings("unchecked")
+                Supplier<Code> cb = (Supplier<Code>) wb.data();
+                // After unmount, filesystem block I/O has stopped: write back, and return its error.
+                return Code.then(cb.get(), z -> Code.ok(0));
+              }));
+        });
+      });
+    });
+  }
+
+  /** {@code is_mount_busy}: the vfs's own check, then every task's fds (ends in {@code Done(Boolean)}). */
+  public Code isMountBusy(int mountId) {
+    return Code.then(mountCall(r -> new MountTable.IsBusy(mountId, r), "fs_is_mount_busy"),
+        b -> b.value() == 1 ? Code.done(Boolean.TRUE) : tasks.usesMount(mountId));
+  }
+
+  // ---- sys_pivot_root ----
+
+  /** {@code sys_pivot_root}, its checks in the source's order. Ends in {@code Ok(0)} or {@code Err}. */
+  public Code pivotRoot(String newRoot, String putOld) {
+    if (newRoot == null || putOld == null) {
+      return Code.err(Errno.EFAULT);
+    }
+    // put_old must be at or under new_root, separator-aware (trim_end_matches('/') trims them all).
+    String nr = newRoot.replaceAll("/+$", "");
+    String nrSlash = nr + "/";
+    if (!(putOld.equals(nr) || putOld.startsWith(nrSlash))) {
+      return Code.err(Errno.EINVAL);
+    }
+    if (newRoot.equals("/")) {
+      return Code.err(Errno.EINVAL);
+    }
+    Code pivot = withCtx(ctx -> {
+      if (!ctx.root().rootOfMount()) {
+        return Code.err(Errno.EINVAL);
+      }
+      return Code.then(resolveIn(ctx, newRoot, true), n -> {
+        Location newLoc = loc(n);
+        if (!newLoc.node().isDir()) {
+          return Code.err(Errno.ENOTDIR);
+        }
+        return Code.then(resolveIn(ctx, putOld, true), p -> {
+          Location oldLoc = loc(p);
+          if (!oldLoc.node().isDir()) {
+            return Code.err(Errno.ENOTDIR);
+          }
+          if (!newLoc.rootOfMount()) {
+            return Code.err(Errno.EINVAL); // not the root of a mounted filesystem
+          }
+          Location oldRoot = ctx.root();
+          return Code.then(mountCall(r -> new MountTable.Pivot(newLoc, oldLoc, r), "pivot_root"),
+              done -> Code.done(SysResult.ok(0, List.of(oldRoot, ((MountTable.Ctx) done.data()).root()))));
+        });
+      });
+    });
+    // The context is dropped before touching other tasks.
+    return Code.then(pivot, ok -> {
+      List<?> roots = (List<?>) ok.data();
+      return Code.then(tasks.propagatePivotRoot((Location) roots.get(0), (Location) roots.get(1)),
+          x -> Code.ok(0));
+    });
+  }
+
+  // ---- helpers for scenarios (not part of starry-mount.rs) ----
+
+  /** The parent directory's path and the last name of {@code path}; null when there is no last name. */
+  private static String[] split(String path) {
+    String p = path.replaceAll("/+$", "");
+    int slash = p.lastIndexOf('/');
+    String name = p.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return null;
+    }
+    String parent = slash < 0 ? "." : slash == 0 ? "/" : p.substring(0, slash);
+    return new String[] {parent, name};
+  }
+
+  /** {@code mnt_want_write}: EROFS on a read-only mount. */
+  private Code wantWrite(int mountId) {
+    return mountCall(r -> new MountTable.WantWrite(mountId, r), "mnt_want_write");
+  }
+
+  /** The parent's location resolved with the context held, then {@code op(parent, name)} after it is dropped. */
+  private Code inParent(String path, boolean write, java.util.function.BiFunction<Location, String, Code> op) {
+    String[] pn = split(path);
+    if (pn == null) {
+      return Code.err(Errno.EEXIST);
+    }
+    return Code.then(resolve(pn[0]), ok -> {
+      Location dir = loc(ok);
+      if (!dir.node().isDir()) {
+        return Code.err(Errno.ENOTDIR);
+      }
+      return write ? Code.then(wantWrite(dir.mountId()), x -> op.apply(dir, pn[1])) : op.apply(dir, pn[1]);
+    });
+  }
+
+  /** mkdir: ends in {@code Ok(ino, Location)}. */
+  public Code mkdir(String path) {
+    return inParent(path, true, (dir, name) -> located(dir, dir.fs().mkdir(dir.ino(), name)));
+  }
+
+  /** open(O_CREAT|O_EXCL) of a regular file: ends in {@code Ok(ino, Location)}; the node carries the file's owner. */
+  public Code create(String path) {
+    return inParent(path, true, (dir, name) -> located(dir, dir.fs().create(dir.ino(), name)));
+  }
+
+  /** mknod of a device node naming {@code device}: ends in {@code Ok(ino, Location)}. */
+  public Code mknod(String path, Object device) {
+    return inParent(path, true, (dir, name) -> located(dir, dir.fs().mknod(dir.ino(), name, device)));
+  }
+
+  private static Code located(Location dir, Code fsOp) {
+    return Code.then(fsOp, ok -> Code.done(
+        SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), (FileSystem.Node) ok.data(), false))));
+  }
+
+  /** open of an existing path: ends in {@code Ok(0, Location)} (registering the fd is the caller's). */
+  public Code open(String path) {
+    return resolve(path);
+  }
+
+  /** readdir of a directory: ends in {@code Ok(n, List<String>)}. */
+  public Code readdir(String path) {
+    return Code.then(resolve(path), ok -> {
+      Location d = loc(ok);
+      return d.node().isDir() ? d.fs().readdir(d.ino()) : Code.err(Errno.ENOTDIR);
+    });
+  }
+
+  /** chdir: resolve and set the cwd with the context held. */
+  public Code chdir(String path) {
+    return withCtx(ctx -> Code.then(resolveIn(ctx, path, true), ok -> {
+      Location d = loc(ok);
+      if (!d.node().isDir()) {
+        return Code.err(Errno.ENOTDIR);
+      }
+      return Code.then(mountCall(r -> new MountTable.SetCwd(d, r), "set_cwd"), x -> Code.ok(0));
+    }));
+  }
+
+  /** The mount table as a list of {@link MountTable.MountInfo}: ends in {@code Ok(n, List)}. */
+  public Code mounts() {
+    return mountCall(MountTable.Mounts::new, "mounts");
+  }
+}
