@@ -17,11 +17,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * An in-memory regular file for tests: a {@link BackingImage} owned by one actor, so each message is
- * one region under the file's lock. It speaks dev's {@link BackingFile} protocol (a loop device can use
- * it as its backing file) plus what the file syscalls need. {@code Sync} makes the written bytes the
+ * An in-memory regular file: a {@link BackingImage} owned by one actor, so each message is one region
+ * under the file's lock. tmpfs ({@link kernsim.fs.memfs.MemFs}) makes one for each of its regular
+ * files, and tests spawn them directly. It speaks dev's {@link BackingFile} protocol (a loop device can
+ * use it as its backing file) plus what the file syscalls need. {@code Sync} makes the written bytes the
  * durable image and emits dev's {@link BackingFileActor.Synced}, so the durability oracle can follow it;
- * every change emits {@link Changed}.
+ * every change emits {@link Changed}. {@link SetFaults} injects the image's write and sync failures.
+ *
+ * <p>The actor's reference is an {@code ActorRef<BackingFile.Command>}; {@code ref.narrow()} gives an
+ * {@code ActorRef<RamFile.Command>} for the requests only a RamFile understands.
  */
 public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   /** RamFile's own requests, on top of {@link BackingFile}'s. */
@@ -42,6 +46,9 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   /** The source's {@code set_len}: grows with zeros or shrinks; replies {@code Ok(0)}. */
   public record Truncate(long length, ActorRef<Reply> replyTo) implements Command {}
 
+  /** Changes the image's fault options (for write-back failure paths); replies {@code Ok(0)}. */
+  public record SetFaults(BackingImage.Faults faults, ActorRef<Reply> replyTo) implements Command {}
+
   /** Observation: {@code file} now holds {@code length} bytes (after a write, append or truncate). */
   public record Changed(String file, int length) {}
 
@@ -58,6 +65,11 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
 
   public static Behavior<BackingFile.Command> create(World world, BackingImage image) {
     return Behaviors.setup(ctx -> new RamFile(ctx, world, image));
+  }
+
+  /** A file holding {@code initial}, written and durable, with no faults. */
+  public static Behavior<BackingFile.Command> create(World world, byte[] initial) {
+    return create(world, new BackingImage(initial, BackingImage.Faults.NONE));
   }
 
   /** Spawns a regular RamFile named {@code name} holding {@code initial} (also its durable image). */
@@ -79,6 +91,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
         .onMessage(BackingFile.Length.class, this::onLength)
         .onMessage(Append.class, this::onAppend)
         .onMessage(Truncate.class, this::onTruncate)
+        .onMessage(SetFaults.class, this::onSetFaults)
         .build();
   }
 
@@ -112,6 +125,12 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     return this;
   }
 
+  private Behavior<BackingFile.Command> onSetFaults(SetFaults f) {
+    image.faults(f.faults());
+    f.replyTo().tell(new Reply(SysResult.ok(0)));
+    return this;
+  }
+
   private Behavior<BackingFile.Command> onSync(BackingFile.Sync s) {
     SysResult res = image.sync();
     if (res.isOk()) {
@@ -130,6 +149,11 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     if (res.isOk()) {
       world.emit(new Changed(key, image.length()));
     }
+  }
+
+  /** Code: {@link SetFaults} at {@code file}, one region. */
+  public static Code setFaults(ActorRef<BackingFile.Command> file, BackingImage.Faults faults) {
+    return Code.call(file.<Command>narrow(), r -> new SetFaults(faults, r), "set_faults", Code::done);
   }
 
   /** {@link FileOps} over a RamFile (or any actor speaking RamFile's protocol). */

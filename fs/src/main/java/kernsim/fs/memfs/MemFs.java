@@ -12,6 +12,7 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import kernsim.dev.file.BackingFile;
+import kernsim.fs.file.RamFile;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -22,7 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * A tmpfs-like filesystem (starry's {@code MemoryFs}): one actor owns the whole directory tree, so each
  * request is one region under the tree's lock. Directories keep their entries sorted (readdir order is
- * deterministic); each regular file is a {@link MemFile} child actor that owns its bytes, so file I/O
+ * deterministic); each regular file is a {@link RamFile} child actor that owns its bytes, so file I/O
  * does not go through this actor. A removed directory's inode is gone: requests naming it get ENOENT,
  * as an rmdir'ed directory that a hart still holds would.
  *
@@ -144,7 +145,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     Node root = newNode(Kind.DIR, null);
     for (Map.Entry<String, byte[]> f : rootFiles.entrySet()) {
       long ino = nextIno;
-      Node n = newNode(Kind.FILE, ctx.spawn(MemFile.create(world, f.getValue()), "file-" + ino));
+      Node n = newNode(Kind.FILE, ctx.spawn(RamFile.create(world, f.getValue()), "file-" + ino));
       root.entries.put(f.getKey(), n.ino);
     }
   }
@@ -233,7 +234,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
       return this;
     }
     long ino = nextIno;
-    Node n = newNode(Kind.FILE, getContext().spawn(MemFile.create(world, new byte[0]), "file-" + ino));
+    Node n = newNode(Kind.FILE, getContext().spawn(RamFile.create(world, new byte[0]), "file-" + ino));
     nodes.get(m.dir()).entries.put(m.name(), n.ino);
     reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
     return this;
@@ -276,7 +277,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     } else if (nodes.get(child).kind == Kind.DIR) {
       reply(m.replyTo(), SysResult.err(Errno.EISDIR));
     } else {
-      // The MemFile actor lives on: open files keep working on an unlinked file, as in tmpfs.
+      // The RamFile actor lives on: open files keep working on an unlinked file, as in tmpfs.
       dir.entries.remove(m.name());
       nodes.remove(child);
       reply(m.replyTo(), SysResult.ok(0));

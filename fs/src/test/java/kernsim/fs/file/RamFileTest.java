@@ -6,6 +6,7 @@ import static kernsim.fs.file.Harness.assertRead;
 import static kernsim.fs.file.Harness.bytes;
 import static kernsim.fs.file.Harness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import kernsim.actors.Simulator;
@@ -14,6 +15,8 @@ import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.file.BackingFileActor;
 import kernsim.dev.file.BackingImage;
+import kernsim.fs.memfs.MemFs;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,5 +102,81 @@ class RamFileTest {
     });
     assertErr(Errno.EFBIG, o.result(0));
     assertErr(Errno.EFBIG, o.result(1));
+  }
+
+  @Test
+  void durableChangesOnlyAtSyncEachObservedInItsOwnCall() {
+    var o = Harness.hart(sim, env -> {
+      RamFile.Ops f = env.file("f", "");
+      return List.of(
+          () -> f.writeAt(0, bytes("abc")),
+          () -> f.sync(false),
+          () -> f.writeAt(1, bytes("XY")),
+          () -> f.readAt(0, 8),
+          () -> f.truncate(5),
+          () -> f.length(),
+          () -> f.sync(false));
+    });
+    assertRead("aXY", o.result(3));
+    assertOk(5, o.result(5));
+    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    assertEquals(2, synced.size());
+    assertEquals("abc", text(synced.get(0).durable()));
+    // The second write and the truncate reached the durable image only with the second sync.
+    assertEquals("aXY\0\0", text(synced.get(1).durable()));
+    int finishedBeforeFirst = 0;
+    for (Object x : o.observations()) {
+      if (x instanceof BackingFileActor.Synced) {
+        break;
+      }
+      if (x instanceof kernsim.dev.code.Runner.Finished) {
+        finishedBeforeFirst++;
+      }
+    }
+    assertEquals(1, finishedBeforeFirst, "the first sync is observed during its own call");
+  }
+
+  @Test
+  void setFaultsMakesLaterSyncsFailUntilCleared() {
+    var o = Harness.hart(sim, env -> {
+      RamFile.Ops f = env.file("f", "old");
+      return List.of(
+          () -> f.writeAt(0, bytes("new")),
+          () -> RamFile.setFaults(f.ref(), new BackingImage.Faults(false, true)),
+          () -> f.sync(false),
+          () -> RamFile.setFaults(f.ref(), new BackingImage.Faults(true, false)),
+          () -> f.writeAt(0, bytes("zzz")),
+          () -> RamFile.setFaults(f.ref(), BackingImage.Faults.NONE),
+          () -> f.sync(false));
+    });
+    assertOk(0, o.result(1));
+    assertErr(Errno.EIO, o.result(2));
+    assertErr(Errno.EIO, o.result(4)); // a failed write changes nothing
+    assertOk(0, o.result(6));
+    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    assertEquals(1, synced.size(), "a failing sync is not observed");
+    assertEquals("new", text(synced.get(0).durable()));
+  }
+
+  @Test
+  void aTmpfsRegularFileIsARamFile() {
+    @SuppressWarnings("unchecked")
+    ActorRef<BackingFile.Command>[] file = (ActorRef<BackingFile.Command>[]) new ActorRef<?>[1];
+    var o = Harness.hart(sim, env -> {
+      ActorRef<MemFs.Command> fs = env.ctx.spawn(MemFs.create(env.world), "fs");
+      return List.of(
+          () -> Code.then(MemFs.create(fs, MemFs.ROOT, "img"), ok -> {
+            file[0] = ((MemFs.Entry) ok.data()).file();
+            return Code.done(ok);
+          }),
+          () -> new RamFile.Ops(file[0], FileKind.REGULAR, "img").append(bytes("ab")),
+          () -> new RamFile.Ops(file[0], FileKind.REGULAR, "img").append(bytes("c")),
+          () -> new RamFile.Ops(file[0], FileKind.REGULAR, "img").sync(false));
+    });
+    assertEquals(3L, assertOk(1, o.result(2)).data());
+    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    assertEquals("world/fs/file-2", synced.get(0).file());
+    assertEquals("abc", text(synced.get(0).durable()));
+    assertTrue(o.observed(RamFile.Changed.class).stream().allMatch(c -> c.file().equals("world/fs/file-2")));
   }
 }

@@ -25,7 +25,7 @@ import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.file.BackingFileActor;
 import kernsim.dev.file.BackingImage;
-import kernsim.fs.memfs.MemFile;
+import kernsim.fs.file.RamFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,8 +268,8 @@ class MountTableTest {
   }
 
   private static Code failSyncs(SysResult img) {
-    return Code.call(((Location) ((SysResult.Ok) img).data()).node().file().<MemFile.Command>narrow(),
-        r -> new MemFile.SetFaults(new BackingImage.Faults(false, true), r), "faults", Code::done);
+    return RamFile.setFaults(((Location) ((SysResult.Ok) img).data()).node().file(),
+        new BackingImage.Faults(false, true));
   }
 
   @Test
