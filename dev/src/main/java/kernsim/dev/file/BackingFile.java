@@ -10,9 +10,23 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Each request is one region at the file's owner. Replies carry a {@link kernsim.dev.SysResult}:
  * {@code ReadAt} → {@code Ok(n, byte[])}, {@code WriteAt} → {@code Ok(n)}, {@code Sync} → {@code Ok(0)}
  * or {@code Err(EIO)}, {@code Length} → {@code Ok(length)}.
+ *
+ * <p>Every backing-file actor emits {@link Synced} inside the region of each successful {@code Sync},
+ * so the durability oracle can follow any file's durable image whatever actor implements it.
  */
 public final class BackingFile {
   private BackingFile() {}
+
+  /**
+   * Observation: {@code file} (the actor's key) synced; its durable image is now {@code durable} (a
+   * copy; do not mutate it).
+   */
+  public record Synced(String file, byte[] durable) {
+    @Override
+    public String toString() {
+      return "Synced(" + file + ", " + durable.length + " bytes)";
+    }
+  }
 
   /** Requests a backing file understands; a file actor's own protocol extends this. */
   public interface Command {}

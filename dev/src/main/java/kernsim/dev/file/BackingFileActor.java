@@ -6,15 +6,12 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A plain backing file: a {@link BackingImage} behind the {@link BackingFile} protocol. It emits a
- * {@link Synced} observation after every successful sync so oracles can follow the durable image.
+ * A plain backing file: a {@link BackingImage} behind the {@link BackingFile} protocol. Like every
+ * backing file it emits {@link BackingFile.Synced} after each successful sync.
  * {@code fs} has richer files; this one serves dev's own tests and benchmarks.
  */
 public final class BackingFileActor {
   private BackingFileActor() {}
-
-  /** Observation: {@code file}'s durable image is now {@code durable}. */
-  public record Synced(String file, byte[] durable) {}
 
   public static Behavior<BackingFile.Command> create(World world, BackingImage image) {
     return Behaviors.setup(ctx -> Behaviors.receive(BackingFile.Command.class)
@@ -29,7 +26,7 @@ public final class BackingFileActor {
         .onMessage(BackingFile.Sync.class, s -> {
           var result = image.sync();
           if (result.isOk()) {
-            world.emit(new Synced(world.keyOf(ctx.getSelf()), image.durable()));
+            world.emit(new BackingFile.Synced(world.keyOf(ctx.getSelf()), image.durable()));
           }
           s.replyTo().tell(new Reply(result));
           return Behaviors.same();

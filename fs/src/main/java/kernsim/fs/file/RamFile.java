@@ -7,7 +7,6 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import kernsim.dev.file.BackingFile;
-import kernsim.dev.file.BackingFileActor;
 import kernsim.dev.file.BackingImage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * under the file's lock. tmpfs ({@link kernsim.fs.memfs.MemFs}) makes one for each of its regular
  * files, and tests spawn them directly. It speaks dev's {@link BackingFile} protocol (a loop device can
  * use it as its backing file) plus what the file syscalls need. {@code Sync} makes the written bytes the
- * durable image and emits dev's {@link BackingFileActor.Synced}, so the durability oracle can follow it;
+ * durable image and emits dev's {@link BackingFile.Synced}, so the durability oracle can follow it;
  * every change emits {@link Changed}. {@link SetFaults} injects the image's write and sync failures.
  *
  * <p>The actor's reference is an {@code ActorRef<BackingFile.Command>}; {@code ref.narrow()} gives an
@@ -134,7 +133,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   private Behavior<BackingFile.Command> onSync(BackingFile.Sync s) {
     SysResult res = image.sync();
     if (res.isOk()) {
-      world.emit(new BackingFileActor.Synced(key, image.durable()));
+      world.emit(new BackingFile.Synced(key, image.durable()));
     }
     s.replyTo().tell(new Reply(res));
     return this;

@@ -13,7 +13,6 @@ import kernsim.actors.Simulator;
 import kernsim.dev.Errno;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
-import kernsim.dev.file.BackingFileActor;
 import kernsim.dev.file.BackingImage;
 import kernsim.fs.memfs.MemFs;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,7 +63,7 @@ class RamFileTest {
       return List.of(() -> f.writeAt(0, bytes("new!")), () -> f.sync(false));
     });
     assertOk(0, o.result(1));
-    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    List<BackingFile.Synced> synced = o.observed(BackingFile.Synced.class);
     assertEquals(1, synced.size());
     assertEquals("world/f", synced.get(0).file());
     assertEquals("new!", text(synced.get(0).durable()));
@@ -78,7 +77,7 @@ class RamFileTest {
       return List.of(() -> f.sync(true));
     });
     assertErr(Errno.EIO, o.result(0));
-    assertEquals(List.of(), o.observed(BackingFileActor.Synced.class));
+    assertEquals(List.of(), o.observed(BackingFile.Synced.class));
   }
 
   @Test
@@ -119,14 +118,14 @@ class RamFileTest {
     });
     assertRead("aXY", o.result(3));
     assertOk(5, o.result(5));
-    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    List<BackingFile.Synced> synced = o.observed(BackingFile.Synced.class);
     assertEquals(2, synced.size());
     assertEquals("abc", text(synced.get(0).durable()));
     // The second write and the truncate reached the durable image only with the second sync.
     assertEquals("aXY\0\0", text(synced.get(1).durable()));
     int finishedBeforeFirst = 0;
     for (Object x : o.observations()) {
-      if (x instanceof BackingFileActor.Synced) {
+      if (x instanceof BackingFile.Synced) {
         break;
       }
       if (x instanceof kernsim.dev.code.Runner.Finished) {
@@ -153,7 +152,7 @@ class RamFileTest {
     assertErr(Errno.EIO, o.result(2));
     assertErr(Errno.EIO, o.result(4)); // a failed write changes nothing
     assertOk(0, o.result(6));
-    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    List<BackingFile.Synced> synced = o.observed(BackingFile.Synced.class);
     assertEquals(1, synced.size(), "a failing sync is not observed");
     assertEquals("new", text(synced.get(0).durable()));
   }
@@ -174,7 +173,7 @@ class RamFileTest {
           () -> new RamFile.Ops(file[0], FileKind.REGULAR, "img").sync(false));
     });
     assertEquals(3L, assertOk(1, o.result(2)).data());
-    List<BackingFileActor.Synced> synced = o.observed(BackingFileActor.Synced.class);
+    List<BackingFile.Synced> synced = o.observed(BackingFile.Synced.class);
     assertEquals("world/fs/file-2", synced.get(0).file());
     assertEquals("abc", text(synced.get(0).durable()));
     assertTrue(o.observed(RamFile.Changed.class).stream().allMatch(c -> c.file().equals("world/fs/file-2")));

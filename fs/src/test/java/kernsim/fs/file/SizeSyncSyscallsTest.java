@@ -25,7 +25,7 @@ import kernsim.actors.Simulator;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
-import kernsim.dev.file.BackingFileActor;
+import kernsim.dev.file.BackingFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,7 +163,7 @@ class SizeSyncSyscallsTest {
     });
     assertOk(0, o.result(1));
     assertOk(0, o.result(3));
-    List<String> durable = o.observed(BackingFileActor.Synced.class).stream().map(s -> text(s.durable())).toList();
+    List<String> durable = o.observed(BackingFile.Synced.class).stream().map(s -> text(s.durable())).toList();
     assertEquals(List.of("one", "onetwo"), durable);
   }
 

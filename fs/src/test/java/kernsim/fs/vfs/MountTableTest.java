@@ -23,7 +23,6 @@ import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
-import kernsim.dev.file.BackingFileActor;
 import kernsim.dev.file.BackingImage;
 import kernsim.fs.file.RamFile;
 import org.junit.jupiter.api.AfterAll;
@@ -308,7 +307,7 @@ class MountTableTest {
     assertEquals(OK, s.result(4));
     assertTrue(mount(s.result(5), 3).readonly());
     assertEquals(MountTable.State.DETACHED, mount(s.result(5), 4).state());
-    long syncs = s.seen().stream().filter(o -> o instanceof BackingFileActor.Synced).count();
+    long syncs = s.seen().stream().filter(o -> o instanceof BackingFile.Synced).count();
     assertEquals(1, syncs, "only the plain umount wrote back");
     assertTrue(s.step("Sync(") < s.step("Detach("));
   }
