@@ -61,9 +61,14 @@ public final class Ext4 {
     return readOnly;
   }
 
+  /** The filesystem actor's key, a stable name for reports and file ids. */
+  public String key() {
+    return kernsim.actors.Keys.of(ref);
+  }
+
   @Override
   public String toString() {
-    return "ext4(" + kernsim.actors.Keys.of(ref) + (readOnly ? ", ro)" : ")");
+    return "ext4(" + key() + (readOnly ? ", ro)" : ")");
   }
 
   // ---- protocol ----
@@ -102,6 +107,26 @@ public final class Ext4 {
     return locked("lookup", path, tx -> FsOps.lookup(tx, path));
   }
 
+  /** {@code name} in directory {@code dir}: {@code Ok(inode, Stat)}; ENOENT, ENOTDIR, EINVAL, ENAMETOOLONG. */
+  public Code lookupAt(int dir, String name) {
+    return locked("lookup", "#" + dir + "/" + name, tx -> FsOps.lookupAt(tx, dir, name));
+  }
+
+  /** Creates regular file {@code name} in directory {@code dir}: {@code Ok(inode)}; errors as {@link #create}. */
+  public Code createAt(int dir, String name) {
+    return locked("create", "#" + dir + "/" + name, tx -> FsOps.createAt(tx, dir, name, false));
+  }
+
+  /** Creates directory {@code name} in directory {@code dir}: {@code Ok(inode)}; errors as {@link #create}. */
+  public Code mkdirAt(int dir, String name) {
+    return locked("mkdir", "#" + dir + "/" + name, tx -> FsOps.createAt(tx, dir, name, true));
+  }
+
+  /** The entries of directory {@code dir}: {@code Ok(count, List<String>)}, sorted; ENOENT, ENOTDIR. */
+  public Code readdirAt(int dir) {
+    return locked("readdir", "#" + dir, tx -> FsOps.readdirAt(tx, dir));
+  }
+
   /** {@code Ok(n, byte[n])}, n = 0 at or past the end; EISDIR, ENOENT (freed inode), EINVAL. */
   public Code read(int ino, long offset, int length) {
     return locked("read", "#" + ino, tx -> FsOps.read(tx, ino, offset, length));
@@ -111,6 +136,15 @@ public final class Ext4 {
   public Code write(int ino, long offset, byte[] data) {
     byte[] copy = data.clone(); // the caller may reuse its buffer before the hart runs this
     return locked("write", "#" + ino, tx -> FsOps.write(tx, ino, offset, copy));
+  }
+
+  /**
+   * Writes at the end of file, found under the same fs lock (O_APPEND stays atomic):
+   * {@code Ok(bytes written, Long new end)}; errors as {@link #write}.
+   */
+  public Code append(int ino, byte[] data) {
+    byte[] copy = data.clone();
+    return locked("append", "#" + ino, tx -> FsOps.append(tx, ino, copy));
   }
 
   /** {@code Ok(0)}; EFBIG, EROFS, EISDIR, ENOENT, EINVAL. */

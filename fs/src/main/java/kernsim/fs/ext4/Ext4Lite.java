@@ -19,6 +19,9 @@ public final class Ext4Lite {
   /** The largest file ext4-lite holds, in bytes. */
   public static final long MAX_FILE_SIZE = Layout.MAX_FILE_SIZE;
 
+  /** The root directory's inode number. */
+  public static final int ROOT_INODE = Layout.ROOT_INODE;
+
   /** The longest name, in UTF-8 bytes. */
   public static final int NAME_MAX = Layout.NAME_MAX;
 

@@ -36,8 +36,7 @@ final class FsOps {
   }
 
   static Code stat(Tx tx, int ino) {
-    return liveInode(tx, ino, in -> Code.done(SysResult.ok(in.size,
-        new Stat(ino, in.isDir() ? Stat.Type.DIR : Stat.Type.FILE, in.size, in.links))));
+    return liveInode(tx, ino, in -> Code.done(SysResult.ok(in.size, statOf(ino, in))));
   }
 
   /** create (a file) and mkdir: ends in {@code Ok(new inode)}. */
@@ -45,40 +44,72 @@ final class FsOps {
     if (tx.readOnly) {
       return err(Errno.EROFS);
     }
-    return withPath(path, comps -> {
-      if (comps.isEmpty()) {
-        return err(Errno.EEXIST); // the root
+    return withPath(path, comps -> createIn(tx, Layout.ROOT_INODE, comps, dir));
+  }
+
+  /** create and mkdir of {@code name} in directory {@code dirIno} (the VFS's per-component form). */
+  static Code createAt(Tx tx, int dirIno, String name, boolean dir) {
+    if (tx.readOnly) {
+      return err(Errno.EROFS);
+    }
+    return liveDir(tx, dirIno, d -> withPath(name, comps -> createIn(tx, dirIno, comps, dir)));
+  }
+
+  /** Looks {@code name} up in directory {@code dirIno}: {@code Ok(ino, Stat)}. "." is the directory. */
+  static Code lookupAt(Tx tx, int dirIno, String name) {
+    return liveDir(tx, dirIno, d -> withPath(name, comps -> let(tx.walk(comps, 0, dirIno),
+        (Tx.Found f) -> Code.done(SysResult.ok(f.ino(), statOf(f.ino(), f.inode()))))));
+  }
+
+  /** readdir of directory {@code dirIno}: {@code Ok(count, List<String>)}, sorted. */
+  static Code readdirAt(Tx tx, int dirIno) {
+    return liveDir(tx, dirIno, d -> let(tx.listDir(d),
+        (List<String> names) -> Code.done(SysResult.ok(names.size(), names))));
+  }
+
+  /** A directory named by inode: EINVAL out of range, ENOENT if freed (rmdir'ed), ENOTDIR for a file. */
+  private static Code liveDir(Tx tx, int ino, java.util.function.Function<Inode, Code> k) {
+    return liveInode(tx, ino, in -> in.isDir() ? k.apply(in) : err(Errno.ENOTDIR));
+  }
+
+  private static Stat statOf(int ino, Inode in) {
+    return new Stat(ino, in.isDir() ? Stat.Type.DIR : Stat.Type.FILE, in.size, in.links);
+  }
+
+  /** The body of create and mkdir: {@code comps} relative to directory {@code start}. */
+  private static Code createIn(Tx tx, int start, List<String> comps, boolean dir) {
+    if (comps.isEmpty()) {
+      return err(Errno.EEXIST); // the root
+    }
+    String name = comps.get(comps.size() - 1);
+    return let(tx.walk(comps.subList(0, comps.size() - 1), 0, start), (Tx.Found parent) -> {
+      Inode p = parent.inode();
+      if (!p.isDir()) {
+        return err(Errno.ENOTDIR);
       }
-      String name = comps.get(comps.size() - 1);
-      return let(tx.walk(comps.subList(0, comps.size() - 1), 0, Layout.ROOT_INODE), (Tx.Found parent) -> {
-        Inode p = parent.inode();
-        if (!p.isDir()) {
-          return err(Errno.ENOTDIR);
+      return let(tx.scanDir(p, name), (Tx.DirScan s) -> {
+        if (s.hit() != null) {
+          return err(Errno.EEXIST);
         }
-        return let(tx.scanDir(p, name), (Tx.DirScan s) -> {
-          if (s.hit() != null) {
-            return err(Errno.EEXIST);
+        if (tx.sb.freeInodes() == 0) {
+          return err(Errno.ENOSPC); // checked first: nothing to undo
+        }
+        boolean grew = s.free() == null;
+        Code slot = grew ? tx.growDir(p) : Code.done(s.free());
+        return let(slot, (Tx.DirSlot sl) -> let(tx.allocInode(), (Integer ino) -> {
+          Inode n = new Inode();
+          n.mode = dir ? Layout.MODE_DIR : Layout.MODE_FILE;
+          n.links = dir ? 2 : 1;
+          if (dir) {
+            p.links++;
           }
-          if (tx.sb.freeInodes() == 0) {
-            return err(Errno.ENOSPC); // checked first: nothing to undo
-          }
-          boolean grew = s.free() == null;
-          Code slot = grew ? tx.growDir(p) : Code.done(s.free());
-          return let(slot, (Tx.DirSlot sl) -> let(tx.allocInode(), (Integer ino) -> {
-            Inode n = new Inode();
-            n.mode = dir ? Layout.MODE_DIR : Layout.MODE_FILE;
-            n.links = dir ? 2 : 1;
-            if (dir) {
-              p.links++;
+          return let(tx.writeInode(ino, n), a -> let(tx.setEntry(sl, ino, name), b -> {
+            if (!dir && !grew) {
+              return Code.done(SysResult.ok(ino)); // the parent's inode did not change
             }
-            return let(tx.writeInode(ino, n), a -> let(tx.setEntry(sl, ino, name), b -> {
-              if (!dir && !grew) {
-                return Code.done(SysResult.ok(ino)); // the parent's inode did not change
-              }
-              return let(tx.writeInode(parent.ino(), p), c -> Code.done(SysResult.ok(ino)));
-            }));
+            return let(tx.writeInode(parent.ino(), p), c -> Code.done(SysResult.ok(ino)));
           }));
-        });
+        }));
       });
     });
   }
@@ -130,42 +161,60 @@ final class FsOps {
     if (offset < 0) {
       return err(Errno.EINVAL);
     }
+    return liveInode(tx, ino, in -> writeTo(tx, ino, in, offset, data));
+  }
+
+  /**
+   * O_APPEND's write: the end of file is read and written at in this one operation, so appends under
+   * the same fs lock never overwrite each other. Ends in {@code Ok(bytes written, Long new end)}.
+   */
+  static Code append(Tx tx, int ino, byte[] data) {
+    if (tx.readOnly) {
+      return err(Errno.EROFS);
+    }
     return liveInode(tx, ino, in -> {
-      if (in.isDir()) {
-        return err(Errno.EISDIR);
-      }
-      if (data.length == 0) {
-        return Code.done(SysResult.ok(0));
-      }
-      if (offset >= Layout.MAX_FILE_SIZE) {
-        return err(Errno.EFBIG);
-      }
-      int n = (int) Math.min(data.length, Layout.MAX_FILE_SIZE - offset);
-      int first = (int) (offset / Layout.BLOCK);
-      int last = (int) ((offset + n - 1) / Layout.BLOCK);
-      long[] written = {0};
-      Code blocks = Tx.each(first, last + 1, fb -> let(tx.mapForWrite(in, fb), (Tx.Mapped m) -> {
-        long base = (long) fb * Layout.BLOCK;
-        int from = (int) (Math.max(base, offset) - base);
-        int to = (int) (Math.min(base + Layout.BLOCK, offset + n) - base);
-        Code buf = m.fresh() || (from == 0 && to == Layout.BLOCK)
-            ? Code.done(new byte[Layout.BLOCK]) // nothing old to keep
-            : tx.read(m.block());
-        return let(buf, (byte[] b) -> {
-          System.arraycopy(data, (int) (base + from - offset), b, from, to - from);
-          return let(tx.write(m.block(), b), v -> {
-            written[0] += to - from;
-            return Tx.unit();
-          });
+      long end = in.size;
+      return let(writeTo(tx, ino, in, end, data),
+          (SysResult.Ok ok) -> Code.done(SysResult.ok(ok.value(), end + ok.value())));
+    });
+  }
+
+  /** The body of write on inode {@code in}, already read. */
+  private static Code writeTo(Tx tx, int ino, Inode in, long offset, byte[] data) {
+    if (in.isDir()) {
+      return err(Errno.EISDIR);
+    }
+    if (data.length == 0) {
+      return Code.done(SysResult.ok(0));
+    }
+    if (offset >= Layout.MAX_FILE_SIZE) {
+      return err(Errno.EFBIG);
+    }
+    int n = (int) Math.min(data.length, Layout.MAX_FILE_SIZE - offset);
+    int first = (int) (offset / Layout.BLOCK);
+    int last = (int) ((offset + n - 1) / Layout.BLOCK);
+    long[] written = {0};
+    Code blocks = Tx.each(first, last + 1, fb -> let(tx.mapForWrite(in, fb), (Tx.Mapped m) -> {
+      long base = (long) fb * Layout.BLOCK;
+      int from = (int) (Math.max(base, offset) - base);
+      int to = (int) (Math.min(base + Layout.BLOCK, offset + n) - base);
+      Code buf = m.fresh() || (from == 0 && to == Layout.BLOCK)
+          ? Code.done(new byte[Layout.BLOCK]) // nothing old to keep
+          : tx.read(m.block());
+      return let(buf, (byte[] b) -> {
+        System.arraycopy(data, (int) (base + from - offset), b, from, to - from);
+        return let(tx.write(m.block(), b), v -> {
+          written[0] += to - from;
+          return Tx.unit();
         });
-      }));
-      return Code.bind(blocks, r -> {
-        if (r instanceof SysResult.Err e && !(e.errno() == Errno.ENOSPC && written[0] > 0)) {
-          return let(tx.writeInode(ino, in), v -> Code.done(r)); // keep allocations reachable
-        }
-        in.size = Math.max(in.size, offset + written[0]);
-        return let(tx.writeInode(ino, in), v -> Code.done(SysResult.ok(written[0])));
       });
+    }));
+    return Code.bind(blocks, r -> {
+      if (r instanceof SysResult.Err e && !(e.errno() == Errno.ENOSPC && written[0] > 0)) {
+        return let(tx.writeInode(ino, in), v -> Code.done(r)); // keep allocations reachable
+      }
+      in.size = Math.max(in.size, offset + written[0]);
+      return let(tx.writeInode(ino, in), v -> Code.done(SysResult.ok(written[0])));
     });
   }
 

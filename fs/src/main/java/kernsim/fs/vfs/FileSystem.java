@@ -53,4 +53,15 @@ public interface FileSystem {
   default Code mknod(long dir, String name, Object device) {
     return Code.err(Errno.EPERM);
   }
+
+  /**
+   * The source's drop of the {@code Filesystem}, run by the hart whose call dropped the last mount of
+   * it: {@code sys_umount2} right after the unmount region and before the write-back callback (the
+   * source drops it inside {@code target.unmount()}), {@code MNT_DETACH} after the detach (no callback),
+   * and {@code mount_ext4} when it fails after the driver made the filesystem. A filesystem still
+   * mounted elsewhere (a bind mount) is not dropped. Ends in {@code Ok(0)}; a drop cannot fail.
+   */
+  default Code release() {
+    return Code.ok(0);
+  }
 }

@@ -112,11 +112,20 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
   /** {@code user_data().get()}: replies {@code Ok(1, callback)} or {@code Ok(0)}. */
   public record GetWriteback(int mountId, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * {@code detach_mount}: takes the mount and its subtree out of the namespace. Replies
+   * {@code Ok(0, List<FileSystem>)}: the filesystems no attached mount uses any more, for the caller to
+   * release (in mount id order).
+   */
   public record Detach(int mountId, ActorRef<Reply> replyTo) implements Command {}
 
   /** Replies {@code Ok(1)} when busy, {@code Ok(0)} otherwise. */
   public record IsBusy(int mountId, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * {@code unmount}. Replies {@code Ok(0, List<FileSystem>)}: the mount's filesystem when no attached
+   * mount uses it any more (a bind mount may), for the caller to release; else an empty list.
+   */
   public record Unmount(int mountId, ActorRef<Reply> replyTo) implements Command {}
 
   /**
@@ -437,18 +446,32 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
       reply(m.replyTo(), SysResult.err(Errno.EINVAL));
       return this;
     }
-    detachTree(r);
-    reply(m.replyTo(), SysResult.ok(0));
+    List<MountRec> gone = new ArrayList<>();
+    detachTree(r, gone);
+    reply(m.replyTo(), SysResult.ok(0, dropped(gone)));
     return this;
   }
 
   /** Lazy unmount takes the whole subtree out of the namespace. */
-  private void detachTree(MountRec r) {
+  private void detachTree(MountRec r, List<MountRec> gone) {
     for (MountRec c : children(r.id)) {
-      detachTree(c);
+      detachTree(c, gone);
     }
     r.state = State.DETACHED;
+    gone.add(r);
     changed("detach", r.id);
+  }
+
+  /** The filesystems of {@code gone} that no attached mount uses, once each, by mount id. */
+  private List<FileSystem> dropped(List<MountRec> gone) {
+    List<FileSystem> out = new ArrayList<>();
+    gone.stream().sorted(java.util.Comparator.comparingInt(g -> g.id)).forEach(g -> {
+      boolean inUse = mounts.values().stream().anyMatch(m -> m.state == State.ATTACHED && m.fs.equals(g.fs));
+      if (!inUse && !out.contains(g.fs)) {
+        out.add(g.fs);
+      }
+    });
+    return List.copyOf(out);
   }
 
   private Behavior<Command> onIsBusy(IsBusy m) {
@@ -467,7 +490,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     } else {
       r.state = State.UNMOUNTED;
       changed("unmount", r.id);
-      reply(m.replyTo(), SysResult.ok(0));
+      reply(m.replyTo(), SysResult.ok(0, dropped(List.of(r))));
     }
     return this;
   }

@@ -209,7 +209,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
 
   /**
    * {@code mount_ext4}, all with FS_CONTEXT held: resolve the source, check it is a device (ENODEV),
-   * the driver (loop check, block handle, filesystem), resolve the target, mount (any error is EIO),
+   * the driver (loop check, block handle, filesystem), resolve the target, mount (any error is EIO; a
+   * failure from here to the mount releases the filesystem, as the source drops it on return),
    * {@code set_readonly(readonly)}, resolve the target again and put the write-back callback in that
    * mount's user_data.
    */
@@ -221,22 +222,28 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
       }
       return Code.then(ext4.mount(src.node().device(), readonly, table), m -> {
         BlockFsDriver.Mounted mounted = (BlockFsDriver.Mounted) m.data();
-        return Code.then(resolveIn(ctx, target, true),
-            t -> Code.bind(mountCall(r -> new MountTable.Mount(loc(t), mounted.fs(), r), "mount"), mv -> {
-              if (!(mv instanceof SysResult.Ok mp)) {
-                return Code.err(Errno.EIO);
-              }
-              return Code.then(setReadonly((int) mp.value(), readonly),
-                  x -> Code.then(resolveIn(ctx, target, true), rootOk -> {
-                    Supplier<Code> wb = mounted.writeback();
-                    if (wb == null) {
-                      return Code.ok(0);
-                    }
-                    int id = loc(rootOk).mountId();
-                    return Code.then(mountCall(r -> new MountTable.SetWriteback(id, wb, r), "user_data.insert"),
-                        y -> Code.ok(0));
-                  }));
-            }));
+        // `?` after this point drops `fs`, and with it the loop adapter, before returning the error.
+        Function<Errno, Code> dropFs = e -> Code.bind(mounted.fs().release(), x -> Code.err(e));
+        return Code.bind(resolveIn(ctx, target, true), tv -> {
+          if (!(tv instanceof SysResult.Ok t)) {
+            return dropFs.apply(((SysResult) tv).errno());
+          }
+          return Code.bind(mountCall(r -> new MountTable.Mount(loc(t), mounted.fs(), r), "mount"), mv -> {
+            if (!(mv instanceof SysResult.Ok mp)) {
+              return dropFs.apply(Errno.EIO);
+            }
+            return Code.then(setReadonly((int) mp.value(), readonly),
+                x -> Code.then(resolveIn(ctx, target, true), rootOk -> {
+                  Supplier<Code> wb = mounted.writeback();
+                  if (wb == null) {
+                    return Code.ok(0);
+                  }
+                  int id = loc(rootOk).mountId();
+                  return Code.then(mountCall(r -> new MountTable.SetWriteback(id, wb, r), "user_data.insert"),
+                      y -> Code.ok(0));
+                }));
+          });
+        });
       });
     }));
   }
@@ -314,25 +321,34 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
               was -> was.value() == 1 ? Code.ok(0) : Code.err(Errno.EAGAIN));
       return Code.then(expire, x -> {
         if ((flags & MNT_DETACH) != 0) {
-          return Code.then(mountCall(r -> new MountTable.Detach(id, r), "detach_mount"), y -> Code.ok(0));
+          return Code.then(mountCall(r -> new MountTable.Detach(id, r), "detach_mount"),
+              y -> Code.bind(release(y), z -> Code.ok(0)));
         }
         return Code.bind(isMountBusy(id), busy -> {
           if (Boolean.TRUE.equals(busy)) {
             return Code.err(Errno.EBUSY);
           }
           return Code.then(mountCall(r -> new MountTable.GetWriteback(id, r), "user_data.get"),
-              wb -> Code.then(mountCall(r -> new MountTable.Unmount(id, r), "unmount"), y -> {
-                if (wb.data() == null) {
-                  return Code.ok(0);
-                }
-                @SuppressWarnings("unchecked")
-                Supplier<Code> cb = (Supplier<Code>) wb.data();
-                // After unmount, filesystem block I/O has stopped: write back, and return its error.
-                return Code.then(cb.get(), z -> Code.ok(0));
-              }));
+              wb -> Code.then(mountCall(r -> new MountTable.Unmount(id, r), "unmount"),
+                  // unmount() drops the filesystem (ext4: its umount, then the loop adapter) before the callback.
+                  y -> Code.bind(release(y), dropped -> {
+                    if (wb.data() == null) {
+                      return Code.ok(0);
+                    }
+                    @SuppressWarnings("unchecked")
+                    Supplier<Code> cb = (Supplier<Code>) wb.data();
+                    // After unmount, filesystem block I/O has stopped: write back, and return its error.
+                    return Code.then(cb.get(), z -> Code.ok(0));
+                  })));
         });
       });
     });
+  }
+
+  /** Releases, in order, the filesystems an Unmount or Detach reply lists as dropped. Ends in {@code Ok(0)}. */
+  private static Code release(SysResult.Ok dropped) {
+    List<?> fss = dropped.data() instanceof List<?> l ? l : List.of();
+    return Code.forEach(0, fss.size(), i -> Code.bind(((FileSystem) fss.get(i)).release(), v -> Code.ok(0)));
   }
 
   /** {@code is_mount_busy}: the vfs's own check, then every task's fds (ends in {@code Done(Boolean)}). */

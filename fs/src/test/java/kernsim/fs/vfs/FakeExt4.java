@@ -9,8 +9,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A stand-in for ext4 on a loop device: the device node names a backing file directly; the
- * "filesystem" is a fresh MemFs typed "ext4", and the write-back callback syncs the backing file
- * (what {@code flush_cache_to_file} ends in), so its EIO can be injected with the file's faults.
+ * "filesystem" is a fresh MemFs typed "ext4" (a {@link TrackedFs}, so its release is observed), and the
+ * write-back callback syncs the backing file (what {@code flush_cache_to_file} ends in), so its EIO can
+ * be injected with the file's faults.
  */
 record FakeExt4() implements BlockFsDriver {
   @Override
@@ -21,7 +22,8 @@ record FakeExt4() implements BlockFsDriver {
     @SuppressWarnings("unchecked")
     ActorRef<BackingFile.Command> file = (ActorRef<BackingFile.Command>) ref;
     return Code.then(
-        MountTable.spawn(table, (ctx, w, name) -> new TmpFs("ext4", ctx.spawn(MemFs.create(w), name))),
+        MountTable.spawn(table,
+            (ctx, w, name) -> new TrackedFs(new TmpFs("ext4", ctx.spawn(MemFs.create(w), name)), w, name)),
         ok -> Code.done(SysResult.ok(0, new Mounted((FileSystem) ok.data(),
             () -> Code.sleepingCall(file, BackingFile.Sync::new, "flush_cache_to_file", Code::done)))));
   }

@@ -312,6 +312,76 @@ class MountTableTest {
     assertTrue(s.step("Sync(") < s.step("Detach("));
   }
 
+  /** The index in {@code seen} of the first observation {@code o} with {@code test(o)}, or -1. */
+  private static int seenAt(VfsWorld.Seq s, java.util.function.Predicate<Object> test) {
+    for (int i = 0; i < s.seen().size(); i++) {
+      if (test.test(s.seen().get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long released(VfsWorld.Seq s) {
+    return s.seen().stream().filter(o -> o instanceof TrackedFs.Released).count();
+  }
+
+  @Test
+  void umountReleasesTheFilesystemAfterTheUnmountAndBeforeTheWriteback() {
+    VfsWorld.Seq s = VfsWorld.run(sim, new FakeExt4(), e -> List.of(
+        step("setup", () -> ext4Setup(e)),
+        step("mount ext4", () -> e.vfs().mount("/dev/loop0", "/mnt", "ext4", 0, null)),
+        step("umount2(/mnt)", () -> e.vfs().umount2("/mnt", 0))));
+    assertEquals(OK, s.result(2));
+    int unmount = seenAt(s, o -> o.equals(new MountTable.Changed("unmount", 3)));
+    int release = seenAt(s, o -> o instanceof TrackedFs.Released);
+    int sync = seenAt(s, o -> o instanceof BackingFile.Synced);
+    assertTrue(unmount >= 0 && unmount < release && release < sync, unmount + " < " + release + " < " + sync);
+    assertEquals(1, released(s));
+  }
+
+  @Test
+  void detachReleasesTheFilesystemWithoutWriteback() {
+    VfsWorld.Seq s = VfsWorld.run(sim, new FakeExt4(), e -> List.of(
+        step("setup", () -> ext4Setup(e)),
+        step("mount ext4", () -> e.vfs().mount("/dev/loop0", "/mnt", "ext4", 0, null)),
+        step("umount2(/mnt, DETACH)", () -> e.vfs().umount2("/mnt", MNT_DETACH))));
+    assertEquals(OK, s.result(2));
+    int detach = seenAt(s, o -> o.equals(new MountTable.Changed("detach", 3)));
+    int release = seenAt(s, o -> o instanceof TrackedFs.Released);
+    assertTrue(detach >= 0 && detach < release, detach + " < " + release);
+    assertEquals(1, released(s));
+    assertEquals(-1, seenAt(s, o -> o instanceof BackingFile.Synced));
+  }
+
+  @Test
+  void aFilesystemStillBindMountedIsNotReleased() {
+    VfsWorld.Seq s = VfsWorld.run(sim, new FakeExt4(), e -> List.of(
+        step("setup", () -> ext4Setup(e)),
+        step("mkdir /b", () -> e.vfs().mkdir("/b")),
+        step("mount ext4", () -> e.vfs().mount("/dev/loop0", "/mnt", "ext4", 0, null)),
+        step("bind /mnt on /b", () -> e.vfs().mount("/mnt", "/b", null, MS_BIND, null)),
+        step("umount2(/mnt)", () -> e.vfs().umount2("/mnt", 0)),
+        step("umount2(/b)", () -> e.vfs().umount2("/b", 0))));
+    assertEquals(OK, s.result(4));
+    assertEquals(OK, s.result(5));
+    int lastUnmount = seenAt(s, o -> o.equals(new MountTable.Changed("unmount", 4)));
+    int release = seenAt(s, o -> o instanceof TrackedFs.Released);
+    assertTrue(lastUnmount >= 0 && lastUnmount < release, lastUnmount + " < " + release);
+    assertEquals(1, released(s));
+  }
+
+  @Test
+  void aFailedExt4MountReleasesWhatTheDriverMade() {
+    VfsWorld.Seq s = VfsWorld.run(sim, new FakeExt4(), e -> List.of(
+        step("setup", () -> ext4Setup(e)),
+        step("mount ext4 on a missing target", () -> e.vfs().mount("/dev/loop0", "/nope", "ext4", 0, null)),
+        step("mount ext4 on a file", () -> e.vfs().mount("/dev/loop0", "/img", "ext4", 0, null))));
+    assertErr(Errno.ENOENT, s.result(1)); // ctx.resolve(target)? returns its own error
+    assertErr(Errno.EIO, s.result(2)); // target_loc.mount(&fs) failing is EIO
+    assertEquals(2, released(s));
+  }
+
   @Test
   void pivotRootChecksInOrder() {
     VfsWorld.Seq s = VfsWorld.run(sim, null, e -> List.of(
