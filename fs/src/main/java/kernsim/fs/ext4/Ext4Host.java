@@ -11,8 +11,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The parent of mounted ext4-lite filesystems. A hart cannot spawn actors itself (an actor's context
  * works only inside that actor), so {@link Ext4Lite#mount} asks this actor to spawn the filesystem's
- * actor, one region. In the full model the mount table can play this part, spawning with
- * {@link Ext4#create} and wrapping the child with {@link Ext4#handle}.
+ * actor, one region. In the full model the mount table plays this part ({@link LoopExt4Driver} spawns
+ * with {@link Ext4#create} through {@code MountTable.spawn} and wraps the child with {@link Ext4#handle}).
  */
 public final class Ext4Host {
   private Ext4Host() {}
