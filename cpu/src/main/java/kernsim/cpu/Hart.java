@@ -1,0 +1,71 @@
+package kernsim.cpu;
+
+import java.util.List;
+import kernsim.actors.World;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Executor;
+import kernsim.dev.code.Reply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A CPU hart running one process's program, one syscall at a time. Each syscall is kernel code
+ * ({@code dev.code.Code}): the hart sends one message per lock region and waits for the reply, visibly
+ * (a wait-for edge to the owner), so between two regions every other hart may run.
+ *
+ * <p>Besides replies, a hart answers the questions other harts' kernel code asks about its process (the
+ * umount busy check), at once, whatever it is waiting for: that data is the process's, not the
+ * syscall's.
+ */
+public final class Hart {
+  private Hart() {}
+
+  /** Sent to the hart's {@code onExit} actor when it has run its whole program. */
+  public record Exited(ActorRef<Object> hart) {}
+
+  /** Other harts' kernel code asks: does this process use mount {@code mountId}? Replies a Boolean. */
+  public record UsesMount(int mountId, ActorRef<Reply> replyTo) {}
+
+  /** A hart running {@code program}; {@code onExit} (may be null) hears when it is done. */
+  public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program, ActorRef<Object> onExit) {
+    return Behaviors.setup(ctx -> {
+      String key = world.keyOf(ctx.getSelf());
+      Proc proc = new Proc(key, world, ctx, kernel);
+      Executor exec = new Executor(world, ctx.getSelf().narrow());
+      int[] next = {0};
+      Runnable[] step = new Runnable[1];
+      step[0] = () -> {
+        if (next[0] == program.size()) {
+          world.emit(new Calls.Exited(key, program.size()));
+          if (onExit != null) {
+            onExit.tell(new Exited(ctx.getSelf()));
+          }
+          return;
+        }
+        int i = next[0]++;
+        Stmt s = program.get(i);
+        world.emit(new Calls.Started(key, i, s.text(), world.nanoTime()));
+        exec.start(s.text(), s.code().apply(proc), value -> {
+          if (s.assign() != null) {
+            // As in C: a failed call leaves -1 in the variable, so using it gives EBADF.
+            proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+          }
+          world.emit(new Calls.Returned(key, i, s.text(), value, world.nanoTime()));
+          step[0].run();
+        });
+      };
+      step[0].run();
+      return Behaviors.receive(Object.class)
+          .onMessage(Reply.class, r -> {
+            exec.onReply(r);
+            return Behaviors.same();
+          })
+          .onMessage(UsesMount.class, q -> {
+            q.replyTo().tell(new Reply(proc.usesMount(q.mountId())));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

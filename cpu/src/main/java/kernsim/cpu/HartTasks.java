@@ -1,0 +1,40 @@
+package kernsim.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import kernsim.dev.code.Code;
+import kernsim.fs.vfs.Location;
+import kernsim.fs.vfs.Tasks;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The task list as the mount syscalls see it: every hart's process, asked one at a time (the source
+ * takes each task's FD_TABLE lock in turn), in the order the harts were started.
+ */
+final class HartTasks implements Tasks {
+  private final List<ActorRef<Object>> harts = new ArrayList<>();
+
+  /** Called by the kernel as it starts each hart, before any kernel code can ask. */
+  void add(ActorRef<Object> hart) {
+    harts.add(hart);
+  }
+
+  @Override
+  public Code usesMount(int mountId) {
+    return ask(List.copyOf(harts), 0, mountId);
+  }
+
+  private static Code ask(List<ActorRef<Object>> harts, int i, int mountId) {
+    if (i == harts.size()) {
+      return Code.done(Boolean.FALSE);
+    }
+    return Code.call(harts.get(i).narrow(), r -> new Hart.UsesMount(mountId, r), "fd table",
+        busy -> Boolean.TRUE.equals(busy) ? Code.done(Boolean.TRUE) : ask(harts, i + 1, mountId));
+  }
+
+  /** Harts keep no root or cwd of their own beyond the mount they are in: nothing to move. */
+  @Override
+  public Code propagatePivotRoot(Location oldRoot, Location newRoot) {
+    return Code.ok(0);
+  }
+}

@@ -1,0 +1,82 @@
+package kernsim.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import kernsim.actors.World;
+import kernsim.dev.code.Code;
+import kernsim.dev.loop.LoopControl;
+import kernsim.dev.loop.LoopControlCalls;
+import kernsim.dev.loop.LoopIoctls;
+import kernsim.fs.ext4.LoopExt4Driver;
+import kernsim.fs.file.AnonFs;
+import kernsim.fs.vfs.MountTable;
+import kernsim.fs.vfs.Vfs;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A booted kernel: a tmpfs root with {@code /dev} (loop-control and {@code loops} loop devices) and
+ * {@code /mnt}, a setup program run alone on the {@code setup} hart (not raced: nothing else runs),
+ * then the racing harts {@code hart-1} … {@code hart-N}, all started together.
+ *
+ * <p>Actors: {@code world/mounts} (the mount table and its filesystems), {@code world/anon} (pipes and
+ * memfds), {@code world/loop-control} with {@code loop0} … below it, {@code world/setup},
+ * {@code world/hart-N}.
+ */
+public final class Kernel {
+  private Kernel() {}
+
+  /** The kernel's actors, as kernel code running on a hart reaches them. */
+  public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl) {}
+
+  /** What to boot: how many loop devices, the setup program, and one program per racing hart. */
+  public record Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts) {
+    public Spec {
+      setup = List.copyOf(setup);
+      harts = harts.stream().map(List::copyOf).toList();
+    }
+  }
+
+  public static Behavior<Object> create(World world, Spec spec) {
+    return Behaviors.setup(ctx -> {
+      ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world), "mounts");
+      ActorRef<AnonFs.Command> anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
+      ActorRef<LoopControl.Command> control = ctx.spawn(LoopControl.create(world, spec.loops()), "loop-control");
+      HartTasks tasks = new HartTasks();
+      Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks);
+      Refs refs = new Refs(world, vfs, anon, new LoopControlCalls(control));
+      List<Stmt> boot = new ArrayList<>(devices(world, refs, spec.loops()));
+      boot.addAll(spec.setup());
+      ActorRef<Object> setup = ctx.spawn(Hart.create(world, refs, boot, ctx.getSelf()), "setup");
+      tasks.add(setup);
+      return Behaviors.receive(Object.class)
+          .onMessage(Hart.Exited.class, e -> {
+            if (e.hart().equals(setup)) {
+              for (int i = 0; i < spec.harts().size(); i++) {
+                ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), "hart-" + (i + 1));
+                tasks.add(h);
+              }
+            }
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** mkdir /dev and /mnt, and the device nodes: loop-control, then each loop device by index. */
+  private static List<Stmt> devices(World world, Refs refs, int loops) {
+    List<Stmt> out = new ArrayList<>();
+    out.add(Stmt.of("mkdir(\"/dev\")", p -> refs.vfs().mkdir("/dev")));
+    out.add(Stmt.of("mkdir(\"/mnt\")", p -> refs.vfs().mkdir("/mnt")));
+    out.add(Stmt.of("mknod(\"/dev/loop-control\")", p -> refs.vfs().mknod("/dev/loop-control", refs.loopControl())));
+    for (int i = 0; i < loops; i++) {
+      int n = i;
+      out.add(Stmt.of("mknod(\"/dev/loop" + n + "\")", p -> Code.bind(refs.loopControl().lookup(n), d -> {
+        LoopControl.Device dev = (LoopControl.Device) d;
+        return refs.vfs().mknod("/dev/loop" + n, new LoopIoctls(world, dev.ref(), n));
+      })));
+    }
+    return out;
+  }
+}

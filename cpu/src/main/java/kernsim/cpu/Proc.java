@@ -1,0 +1,108 @@
+package kernsim.cpu;
+
+import java.util.TreeMap;
+import kernsim.actors.World;
+import kernsim.fs.file.FdTable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * A process as its hart runs it: the fd table, where each fd's file lives (for the umount busy check),
+ * the program's variables, and the kernel's actors. Only its own hart touches it, so it is a plain
+ * object; other harts ask the hart (one region per task, as the source's per-task FD_TABLE lock).
+ */
+public final class Proc {
+  private final String name;
+  private final World world;
+  private final ActorContext<Object> ctx;
+  private final Kernel.Refs kernel;
+  private final FdTable fds = new FdTable();
+  /** fd → id of the mount its file is on (absent for pipes, memfds and other anonymous files). */
+  private final TreeMap<Integer, Integer> fdMounts = new TreeMap<>();
+  /** fd → the path it was opened by (a loop device reports its backing file by it). */
+  private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
+  private final TreeMap<String, Long> vars = new TreeMap<>();
+  private int cwdMount = -1;
+  private int opened;
+
+  Proc(String name, World world, ActorContext<Object> ctx, Kernel.Refs kernel) {
+    this.name = name;
+    this.world = world;
+    this.ctx = ctx;
+    this.kernel = kernel;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public World world() {
+    return world;
+  }
+
+  /** The hart's context: kernel code running on the hart may spawn (an open file's position actor). */
+  public ActorContext<Object> ctx() {
+    return ctx;
+  }
+
+  public ActorRef<Object> self() {
+    return ctx.getSelf();
+  }
+
+  public Kernel.Refs kernel() {
+    return kernel;
+  }
+
+  public FdTable fds() {
+    return fds;
+  }
+
+  /** A fresh, stable name for an actor this process spawns (an open file's position). */
+  public String nextName(String prefix) {
+    return prefix + "-" + opened++;
+  }
+
+  /** Records a file opened by path on mount {@code mountId} at {@code fd}. */
+  public void opened(int fd, int mountId, String path) {
+    fdMounts.put(fd, mountId);
+    fdPaths.put(fd, path);
+  }
+
+  public void closed(int fd) {
+    fdMounts.remove(fd);
+    fdPaths.remove(fd);
+  }
+
+  /** The path {@code fd} was opened by, or "" for an anonymous file. */
+  public String path(int fd) {
+    return fdPaths.getOrDefault(fd, "");
+  }
+
+  public void cwdMount(int mountId) {
+    this.cwdMount = mountId;
+  }
+
+  /** {@code is_mount_busy} for this task: an fd on the mount, or the cwd inside it. */
+  boolean usesMount(int mountId) {
+    return cwdMount == mountId || fdMounts.containsValue(mountId);
+  }
+
+  /** A program variable's value (an fd, a size); an unknown name is the scenario's mistake. */
+  public long var(String variable) {
+    Long v = vars.get(variable);
+    if (v == null) {
+      throw new IllegalArgumentException(name + ": variable '" + variable + "' is not set");
+    }
+    return v;
+  }
+
+  /** The variable's value as an fd; -1 (EBADF from the syscall) when it was never set. */
+  public int fd(String variable) {
+    Long v = vars.get(variable);
+    return v == null ? -1 : (int) (long) v;
+  }
+
+  void set(String variable, long value) {
+    vars.put(variable, value);
+  }
+}

@@ -1,0 +1,250 @@
+package kernsim.cpu;
+
+import static kernsim.fs.file.Uapi.O_ACCMODE;
+import static kernsim.fs.file.Uapi.O_APPEND;
+import static kernsim.fs.file.Uapi.O_CREAT;
+import static kernsim.fs.file.Uapi.O_DIRECTORY;
+import static kernsim.fs.file.Uapi.O_EXCL;
+import static kernsim.fs.file.Uapi.O_NONBLOCK;
+import static kernsim.fs.file.Uapi.O_RDONLY;
+import static kernsim.fs.file.Uapi.O_RDWR;
+import static kernsim.fs.file.Uapi.O_TRUNC;
+import static kernsim.fs.file.Uapi.O_WRONLY;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import kernsim.dev.loop.BoundFile;
+import kernsim.dev.loop.FdArg;
+import kernsim.dev.loop.LoopControlCalls;
+import kernsim.dev.loop.LoopIoctl;
+import kernsim.dev.loop.LoopIoctls;
+import kernsim.fs.ext4.Ext4FileSystem;
+import kernsim.fs.ext4.LoopExt4Driver;
+import kernsim.fs.file.Directory;
+import kernsim.fs.file.FileKind;
+import kernsim.fs.file.FileOps;
+import kernsim.fs.file.FileSyscalls;
+import kernsim.fs.file.OpenFile;
+import kernsim.fs.file.RamFile;
+import kernsim.fs.vfs.FileSystem;
+import kernsim.fs.vfs.Location;
+
+/**
+ * The syscall table: each method builds the {@link Stmt} a program writes, and its kernel code routes
+ * to the module that owns the object ({@code fs.vfs} for paths and mounts, {@code fs.file} for open
+ * files, {@code dev.loop} for loop devices). fd arguments are program variables ("fd", "ld"), read
+ * when the statement runs.
+ */
+public final class Syscalls {
+  private Syscalls() {}
+
+  // ==== paths and mounts ====
+
+  public static Stmt mkdir(String path) {
+    return Stmt.of("mkdir(" + q(path) + ")", p -> p.kernel().vfs().mkdir(path));
+  }
+
+  public static Stmt mount(String source, String target, String type, int flags, String data) {
+    return Stmt.of("mount(" + q(source) + ", " + q(target) + ", " + q(type) + ", " + flags + ")",
+        p -> p.kernel().vfs().mount(source, target, type, flags, data));
+  }
+
+  public static Stmt umount2(String target, int flags) {
+    return Stmt.of("umount2(" + q(target) + ", " + flags + ")", p -> p.kernel().vfs().umount2(target, flags));
+  }
+
+  public static Stmt pivotRoot(String newRoot, String putOld) {
+    return Stmt.of("pivot_root(" + q(newRoot) + ", " + q(putOld) + ")",
+        p -> p.kernel().vfs().pivotRoot(newRoot, putOld));
+  }
+
+  /**
+   * {@code mkfs.ext4 DEVICE} for scenario setup: ext4-lite written through the loop device's block cache,
+   * then written back to the backing file (BLKFLSBUF). Ends in {@code Ok(0)}, or the device's errno.
+   */
+  public static Stmt mkfsExt4(String device) {
+    return Stmt.of("mkfs.ext4(" + q(device) + ")", p -> Code.then(p.kernel().vfs().open(device), ok -> {
+      Location loc = (Location) ok.data();
+      return loc.node().device() instanceof LoopIoctls loop ? LoopExt4Driver.mkfs(loop) : Code.err(Errno.ENOTBLK);
+    }));
+  }
+
+  // ==== open and close ====
+
+  /** open(2): {@code Ok(fd)}. Creates with O_CREAT (EEXIST only with O_EXCL), truncates with O_TRUNC. */
+  public static Stmt open(String path, int flags) {
+    return Stmt.of("open(" + q(path) + ", " + openFlags(flags) + ")", p -> open(p, path, flags));
+  }
+
+  private static Code open(Proc p, String path, int flags) {
+    var vfs = p.kernel().vfs();
+    Code found = (flags & O_CREAT) == 0
+        ? vfs.open(path)
+        : Code.bind(vfs.create(path), r -> r instanceof SysResult.Err e && e.errno() == Errno.EEXIST
+            && (flags & O_EXCL) == 0 ? vfs.open(path) : Code.done(r));
+    return Code.then(found, ok -> {
+      Location loc = (Location) ok.data();
+      boolean writes = (flags & O_ACCMODE) != O_RDONLY;
+      if (loc.node().isDir() && writes) {
+        return Code.err(Errno.EISDIR);
+      }
+      if (!loc.node().isDir() && (flags & O_DIRECTORY) != 0) {
+        return Code.err(Errno.ENOTDIR);
+      }
+      FileOps ops = fileOps(loc, path, flags);
+      if (ops == null) {
+        return Code.err(Errno.ENXIO);
+      }
+      return Code.then(ops.open(), opened -> {
+        OpenFile f = OpenFile.open(p.ctx(), p.world(), p.nextName("file"), ops, flags);
+        int fd = p.fds().install(f);
+        if (fd < 0) {
+          return Code.bind(ops.release(), x -> Code.err(Errno.EMFILE));
+        }
+        p.opened(fd, loc.mountId(), path);
+        if ((flags & O_TRUNC) != 0 && writes && ops.kind() == FileKind.REGULAR) {
+          return Code.then(ops.truncate(0), t -> Code.ok(fd));
+        }
+        return Code.ok(fd);
+      });
+    });
+  }
+
+  /** The open-file object for what a path names; null when nothing can be opened there. */
+  private static FileOps fileOps(Location loc, String path, int flags) {
+    FileSystem.Node node = loc.node();
+    String id = loc.fs().type() + ":" + loc.mountId() + ":" + node.ino();
+    return switch (node.kind()) {
+      case DIR -> new Directory(id);
+      case FILE -> {
+        if (node.file() != null) {
+          yield new RamFile.Ops(node.file(), FileKind.REGULAR, id);
+        }
+        yield loc.fs() instanceof Ext4FileSystem e ? e.fileOps(node.ino()) : null;
+      }
+      case DEVICE -> {
+        if (node.device() instanceof LoopIoctls loop) {
+          yield new DeviceFiles.Loop(loop, (flags & O_EXCL) != 0);
+        }
+        yield node.device() instanceof LoopControlCalls c ? new DeviceFiles.LoopControlFile(c) : null;
+      }
+    };
+  }
+
+  public static Stmt close(String fd) {
+    return Stmt.of("close(" + fd + ")", p -> {
+      int n = p.fd(fd);
+      p.closed(n);
+      return p.fds().close(n);
+    });
+  }
+
+  // ==== I/O on open files (fs.file) ====
+
+  public static Stmt write(String fd, String text) {
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+    return Stmt.of("write(" + fd + ", " + q(text) + ")", p -> FileSyscalls.write(p.fds(), p.fd(fd), data));
+  }
+
+  public static Stmt pwrite(String fd, String text, long offset) {
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+    return Stmt.of("pwrite64(" + fd + ", " + q(text) + ", " + offset + ")",
+        p -> FileSyscalls.pwrite64(p.fds(), p.fd(fd), data, offset));
+  }
+
+  public static Stmt read(String fd, int length) {
+    return Stmt.of("read(" + fd + ", " + length + ")", p -> FileSyscalls.read(p.fds(), p.fd(fd), length));
+  }
+
+  public static Stmt pread(String fd, int length, long offset) {
+    return Stmt.of("pread64(" + fd + ", " + length + ", " + offset + ")",
+        p -> FileSyscalls.pread64(p.fds(), p.fd(fd), length, offset));
+  }
+
+  public static Stmt lseek(String fd, long offset, int whence) {
+    return Stmt.of("lseek(" + fd + ", " + offset + ", " + whence + ")",
+        p -> FileSyscalls.lseek(p.fds(), p.fd(fd), offset, whence));
+  }
+
+  public static Stmt fsync(String fd) {
+    return Stmt.of("fsync(" + fd + ")", p -> FileSyscalls.fsync(p.fds(), p.fd(fd)));
+  }
+
+  public static Stmt ftruncate(String fd, long length) {
+    return Stmt.of("ftruncate(" + fd + ", " + length + ")", p -> FileSyscalls.ftruncate(p.fds(), p.fd(fd), length));
+  }
+
+  // ==== ioctl ====
+
+  /** ioctl(fd, cmd) with no argument, or with an integer one (BLKROSET, BLKRASET, loop-control's). */
+  public static Stmt ioctl(String fd, LoopIoctl cmd) {
+    return ioctl(fd, cmd.name(), cmd.number(), null);
+  }
+
+  public static Stmt ioctl(String fd, LoopIoctl cmd, int arg) {
+    return ioctl(fd, cmd.name() + ", " + arg, cmd.number(), arg);
+  }
+
+  /** LOOP_SET_FD: the argument is another fd variable, resolved when the call runs. */
+  public static Stmt ioctlFd(String fd, LoopIoctl cmd, String argFd) {
+    return Stmt.of("ioctl(" + fd + ", " + cmd.name() + ", " + argFd + ")",
+        p -> ioctlCode(p, fd, cmd.number(), fdArg(p, argFd)));
+  }
+
+  /** A loop-control ioctl (LOOP_CTL_GET_FREE, LOOP_CTL_ADD, LOOP_CTL_REMOVE) by name and number. */
+  public static Stmt ioctl(String fd, String name, int number, Integer arg) {
+    return Stmt.of("ioctl(" + fd + ", " + name + ")", p -> ioctlCode(p, fd, number, arg));
+  }
+
+  private static Code ioctlCode(Proc p, String fdVar, int number, Object arg) {
+    OpenFile f = p.fds().get(p.fd(fdVar));
+    if (f == null) {
+      return Code.err(Errno.EBADF);
+    }
+    if (f.ops() instanceof DeviceFiles.Loop l) {
+      return l.loop().ioctl(number, arg);
+    }
+    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
+      return c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue());
+    }
+    return Code.err(Errno.ENOTTY);
+  }
+
+  /** LOOP_SET_FD's fd as the source's {@code get_file_like} + downcast to File would find it. */
+  private static FdArg fdArg(Proc p, String fdVar) {
+    int n = p.fd(fdVar);
+    OpenFile f = n < 0 ? null : p.fds().get(n);
+    if (f == null) {
+      return FdArg.bad(Errno.EBADF);
+    }
+    if (!(f.ops() instanceof RamFile.Ops r)) {
+      return FdArg.bad(Errno.EINVAL);
+    }
+    return FdArg.of(new BoundFile(r.ref(), p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
+  }
+
+  // ==== names ====
+
+  private static String q(String s) {
+    return '"' + s + '"';
+  }
+
+  /** open flags by their C names, e.g. {@code O_RDWR|O_CREAT}. */
+  static String openFlags(int flags) {
+    List<String> names = new ArrayList<>();
+    int mode = flags & O_ACCMODE;
+    names.add(mode == O_WRONLY ? "O_WRONLY" : mode == O_RDWR ? "O_RDWR" : "O_RDONLY");
+    int[] bits = {O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK, O_DIRECTORY};
+    String[] bitNames = {"O_CREAT", "O_EXCL", "O_TRUNC", "O_APPEND", "O_NONBLOCK", "O_DIRECTORY"};
+    for (int i = 0; i < bits.length; i++) {
+      if ((flags & bits[i]) != 0) {
+        names.add(bitNames[i]);
+      }
+    }
+    return String.join("|", names);
+  }
+}
