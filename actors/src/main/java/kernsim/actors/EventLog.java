@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class EventLog {
   // Fixed-size chunks: appending never copies, however long the run.
-  private static final int CHUNK_BITS = 12;
+  private static final int CHUNK_BITS = 10;
   private static final int CHUNK = 1 << CHUNK_BITS;
   private static final int MASK = CHUNK - 1;
   private long[][] times = new long[4][];

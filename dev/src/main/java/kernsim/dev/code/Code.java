@@ -19,7 +19,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   <li>{@link Region}: enter or leave a no-preempt region ({@code SpinNoPreempt}), named for the
  *       call chain in reports;
  *   <li>{@link Lazy}: code built only when the hart reaches it ({@link #defer}), so it sees the state
- *       of that moment, not of the moment the chain was built.
+ *       of that moment, not of the moment the chain was built;
+ *   <li>{@link Bind}: run {@code first}, then continue with {@code next} of its value. The executor keeps
+ *       the pending continuations on a stack, so a step costs the same however deep the chain is.
  * </ul>
  */
 public sealed interface Code {
@@ -42,6 +44,8 @@ public sealed interface Code {
   record Region(String label, boolean enter, Supplier<Code> next) implements Code {}
 
   record Lazy(Supplier<Code> next) implements Code {}
+
+  record Bind(Code first, Function<Object, Code> next) implements Code {}
 
   // ---- building code ----
 
@@ -81,17 +85,7 @@ public sealed interface Code {
 
   /** Sequencing: run {@code first}, then continue with {@code next} applied to its value. */
   static Code bind(Code first, Function<Object, Code> next) {
-    if (first instanceof Done d) {
-      return next.apply(d.value());
-    }
-    if (first instanceof Call c) {
-      return new Call(c.target(), c.request(), c.what(), c.sleeps(), v -> bind(c.then().apply(v), next));
-    }
-    if (first instanceof Lazy l) {
-      return new Lazy(() -> bind(l.next().get(), next));
-    }
-    Region r = (Region) first;
-    return new Region(r.label(), r.enter(), () -> bind(r.next().get(), next));
+    return first instanceof Done d ? next.apply(d.value()) : new Bind(first, next);
   }
 
   /**

@@ -19,6 +19,8 @@ public final class Executor {
   private final World world;
   private final ActorRef<Reply> self;
   private final Deque<String> regions = new ArrayDeque<>();
+  /** Continuations of the {@link Code.Bind}s entered and not yet finished, innermost first. */
+  private final ArrayDeque<java.util.function.Function<Object, Code>> continuations = new ArrayDeque<>();
   private Code.Call pending;
   private String procedure = "";
   private Consumer<Object> onDone;
@@ -57,7 +59,16 @@ public final class Executor {
   private void run(Code code) {
     Code c = code;
     while (true) {
+      if (c instanceof Code.Bind b) {
+        continuations.push(b.next());
+        c = b.first();
+        continue;
+      }
       if (c instanceof Code.Done d) {
+        if (!continuations.isEmpty()) {
+          c = continuations.pop().apply(d.value());
+          continue;
+        }
         if (!regions.isEmpty()) {
           throw new IllegalStateException(procedure + " ended inside no-preempt region " + regions.peek());
         }

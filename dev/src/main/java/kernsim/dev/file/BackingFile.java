@@ -21,6 +21,10 @@ public final class BackingFile {
    * Observation: {@code file} (the actor's key) synced; its durable image is now {@code durable} (a
    * copy; do not mutate it).
    */
+  /**
+   * Observation: {@code file}'s durable image is now {@code durable}, an immutable snapshot (see
+   * {@link BackingImage#durableSnapshot()}); oracles read it and never write it.
+   */
   public record Synced(String file, byte[] durable) {
     @Override
     public String toString() {
@@ -33,12 +37,12 @@ public final class BackingFile {
 
   public record ReadAt(long offset, int length, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * {@code data} is not copied: as every array in a message, it is never written once sent (the
+   * receiver copies what it keeps). Write-back sends each chunk's fresh copy, so a copy here would be a
+   * third one per chunk on the hottest path.
+   */
   public record WriteAt(long offset, byte[] data, ActorRef<Reply> replyTo) implements Command {
-    /** Copies {@code data}: a message must not change after it is sent. */
-    public WriteAt {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "WriteAt(offset=" + offset + ", bytes=" + data.length + ")";

@@ -26,7 +26,7 @@ public final class BackingFileActor {
         .onMessage(BackingFile.Sync.class, s -> {
           var result = image.sync();
           if (result.isOk()) {
-            world.emit(new BackingFile.Synced(world.keyOf(ctx.getSelf()), image.durable()));
+            world.emit(new BackingFile.Synced(world.keyOf(ctx.getSelf()), image.durableSnapshot()));
           }
           s.replyTo().tell(new Reply(result));
           return Behaviors.same();

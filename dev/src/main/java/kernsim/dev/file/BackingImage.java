@@ -102,6 +102,14 @@ public final class BackingImage {
     return durable.clone();
   }
 
+  /**
+   * The durable bytes themselves, without a copy: each sync replaces the array rather than writing into
+   * it, so this one never changes. Callers must not write it (observations hand it to oracles).
+   */
+  public byte[] durableSnapshot() {
+    return durable;
+  }
+
   private void ensure(int size) {
     if (size > written.length) {
       written = Arrays.copyOf(written, Math.max(size, written.length * 2));

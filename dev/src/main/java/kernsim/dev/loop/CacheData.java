@@ -64,9 +64,10 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   public record StoreMounted(boolean value, ActorRef<Reply> replyTo) implements Command {}
 
   /** The reply to {@link CopyChunk}: {@code present} false when {@code blocks.get(i)} is None. */
+  /** {@code bytes} is the region's own fresh copy (the source's {@code buf}); nobody writes it afterwards. */
   public record Chunk(boolean present, byte[] bytes) {
     public Chunk {
-      bytes = bytes == null ? new byte[0] : bytes.clone();
+      bytes = bytes == null ? new byte[0] : bytes;
     }
   }
 

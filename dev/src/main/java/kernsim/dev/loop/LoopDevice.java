@@ -70,8 +70,9 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * actor and replies its {@link CacheRef}.
    */
   public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply> replyTo) implements Command {
+    /** The chunks are handed over: the new CacheData copies them into arrays of its own. */
     public InstallCache {
-      chunks = chunks.stream().map(byte[]::clone).toList();
+      chunks = List.copyOf(chunks);
     }
   }
 

@@ -133,7 +133,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   private Behavior<BackingFile.Command> onSync(BackingFile.Sync s) {
     SysResult res = image.sync();
     if (res.isOk()) {
-      world.emit(new BackingFile.Synced(key, image.durable()));
+      world.emit(new BackingFile.Synced(key, image.durableSnapshot()));
     }
     s.replyTo().tell(new Reply(res));
     return this;
