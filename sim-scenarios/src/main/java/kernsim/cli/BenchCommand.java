@@ -49,8 +49,11 @@ import picocli.CommandLine.Spec;
       "Prints, in one run: (a) controlled steps/s of a two-actor ping-pong, " + BenchCommand.ROUNDS_TEXT
           + " rounds per iteration, random strategy (target >= 5,000,000 steps/s); (b) controlled iterations/s"
           + " of a ~200-step scenario, atomic-update-4x25, with the ActorSystem reused (target >= 15,000"
-          + " iterations/s); (c) raw Pekko messages/s of the same ping-pong on Pekko's default dispatcher,"
-          + " without the simulator; the ratio of (a) to (c); and the JVM and GC in use.",
+          + " iterations/s); (d) controlled steps/s of the kernel model on a mixed workload: ext4 mounted on"
+          + " /dev/loop0, file writes and umount on one hart while another issues BLKFLSBUF (target >="
+          + " 1,000,000 steps/s), and its ratio to (a); (c) raw Pekko messages/s of the same ping-pong on"
+          + " Pekko's default dispatcher, without the simulator; the ratio of (a) to (c); and the JVM and GC"
+          + " in use.",
       "Each figure is warmed up, then measured. The figures are for one core (the simulator runs every world"
           + " on the calling thread) and the machine is shared and noisy: read them as rough, and compare only"
           + " figures taken in the same run. A missed target does not change the exit code."
@@ -60,6 +63,7 @@ final class BenchCommand implements Callable<Integer> {
   static final String ROUNDS_TEXT = "100,000";
   static final long PING_PONG_TARGET = 5_000_000;
   static final long SCENARIO_TARGET = 15_000;
+  static final long KERNEL_TARGET = 1_000_000;
 
   @Spec CommandSpec spec;
 
@@ -91,6 +95,8 @@ final class BenchCommand implements Callable<Integer> {
     try (Simulator sim = Simulator.create()) {
       controlled = pingPongControlled(sim);
       scenarioControlled(sim);
+      double kernel = kernelControlled(sim);
+      w.printf(Locale.ROOT, "kernel/ping-pong: %.3f (d over a: the same machine, the same minute)%n", kernel / controlled);
     }
     double raw = pingPongRaw();
     w.printf(Locale.ROOT, "controlled/raw: %.2f (a over c: ping-pong steps/s under the simulator over raw Pekko"
@@ -146,6 +152,31 @@ final class BenchCommand implements Callable<Integer> {
     figure("b", spec.name() + ", simulator", rate, "iterations/s", SCENARIO_TARGET, String.format(Locale.ROOT,
         "%.1f steps/iteration avg, best %s", (double) steps[0] / Math.max(1, s.units()), shortRate(s.best())));
     w.flush();
+  }
+
+  // ---- d. the kernel model on a mixed workload, steps per second ----
+
+  private double kernelControlled(Simulator sim) {
+    WorldSpec spec = kernsim.cpu.Workloads.mixed(8);
+    long[] seed = {1};
+    long[] iterations = {0};
+    LongSupplier once = () -> {
+      long s = seed[0]++;
+      RunResult r = sim.run(spec, Strategies.random(s), RunOptions.DEFAULT, s, 0);
+      if (r.failed()) {
+        throw new IllegalStateException(spec.name() + " failed under the bench: " + r.outcome());
+      }
+      iterations[0]++;
+      return r.steps();
+    };
+    time(warmup, once);
+    iterations[0] = 0;
+    Sample s = time(seconds, once);
+    double rate = s.perSecond();
+    figure("d", "kernel " + spec.name() + ", simulator", rate, "steps/s", KERNEL_TARGET, String.format(Locale.ROOT,
+        "%,d steps/iteration, best %s", s.units() / Math.max(1, iterations[0]), shortRate(s.best())));
+    w.flush();
+    return rate;
   }
 
   private static void check(ExploreResult r, WorldSpec spec) {

@@ -118,6 +118,7 @@ class MainTest {
     assertTrue(o.lines().stream().anyMatch(l -> l.startsWith("a. ") && l.contains("steps/s")), o.out());
     assertTrue(o.lines().stream().anyMatch(l -> l.startsWith("b. ") && l.contains("iterations/s")), o.out());
     assertTrue(o.lines().stream().anyMatch(l -> l.startsWith("c. ") && l.contains("messages/s")), o.out());
+    assertTrue(o.lines().stream().anyMatch(l -> l.startsWith("d. ") && l.contains("steps/s")), o.out());
     assertTrue(o.out().contains("controlled/raw: "), o.out());
   }
 }

@@ -86,11 +86,9 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
    * @param id {@code loopN#g}
    */
   public static Behavior<Command> create(World world, String device, String id, List<byte[]> chunks, int totalLen) {
-    List<byte[]> copy = new ArrayList<>(chunks.size());
-    for (byte[] c : chunks) {
-      copy.add(c.clone());
-    }
-    return Behaviors.setup(ctx -> new CacheData(ctx, world, device, id, copy, totalLen));
+    // The chunks are handed over: as_dyn_block_device allocated each one for this cache and keeps none.
+    List<byte[]> own = new ArrayList<>(chunks);
+    return Behaviors.setup(ctx -> new CacheData(ctx, world, device, id, own, totalLen));
   }
 
   private CacheData(ActorContext<Command> ctx, World world, String device, String id, List<byte[]> chunks, int totalLen) {
