@@ -16,6 +16,22 @@ public interface Monitor {
   /** The world reached its end without another failure (nothing runnable, no timer pending). */
   default void onEnd(Verdict verdict) {}
 
+  /** A monitor that only records every observation into {@code into}, for tools and tests to read. */
+  static Monitor recorder(java.util.List<Object> into) {
+    java.util.Objects.requireNonNull(into, "into");
+    return new Monitor() {
+      @Override
+      public String name() {
+        return "record";
+      }
+
+      @Override
+      public void onObservation(Object observation, Verdict verdict) {
+        into.add(observation);
+      }
+    };
+  }
+
   /** One step as monitors see it: after the actor handled the message. */
   record Step(int index, long timeNanos, String actor, Object message) {}
 

@@ -33,17 +33,7 @@ class VirtualTimeTest {
 
   /** A monitor that only collects observations, for the test to read. */
   static WorldSpec spec(String name, java.util.function.Function<World, Behavior<?>> root, List<Object> seen) {
-    return WorldSpec.of(name, "test/1", name, root, w -> List.of(new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        seen.add(o);
-      }
-    }));
+    return WorldSpec.of(name, "test/1", name, root, w -> List.of(Monitor.recorder(seen)));
   }
 
   @Test

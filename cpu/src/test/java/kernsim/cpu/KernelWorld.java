@@ -20,17 +20,7 @@ final class KernelWorld {
   static WorldSpec spec(String name, Kernel.Spec spec, List<Object> seen) {
     return WorldSpec.of(name, MODEL, name, w -> Kernel.create(w, spec), w -> List.of(
         new SleepInAtomicMonitor(),
-        new Monitor() {
-          @Override
-          public String name() {
-            return "collect";
-          }
-
-          @Override
-          public void onObservation(Object o, Verdict v) {
-            seen.add(o);
-          }
-        }));
+        Monitor.recorder(seen)));
   }
 
   /** Runs one iteration and returns the results of {@code hart}'s calls, in program order. */

@@ -53,17 +53,7 @@ class CodeTest {
           : new Runner.Step("write", () -> writeThenRead(f, data));
       ctx.spawn(Runner.create(w, List.of(step)), "hart-1");
       return Behaviors.empty();
-    }), w -> List.of(new SleepInAtomicMonitor(), new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        seen.add(o);
-      }
-    }));
+    }), w -> List.of(new SleepInAtomicMonitor(), Monitor.recorder(seen)));
     return sim.run(spec, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
   }
 

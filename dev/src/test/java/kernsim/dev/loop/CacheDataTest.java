@@ -74,17 +74,7 @@ class CacheDataTest {
       return Behaviors.empty();
     }), w -> {
       cap.events.clear();
-      return List.of(new Monitor() {
-        @Override
-        public String name() {
-          return "collect";
-        }
-
-        @Override
-        public void onObservation(Object o, Verdict v) {
-          cap.events.add(o);
-        }
-      });
+      return List.of(Monitor.recorder(cap.events));
     });
     RunResult r = sim.run(spec, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
     assertFalse(r.failed(), r.outcome());

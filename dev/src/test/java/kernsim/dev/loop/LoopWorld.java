@@ -73,17 +73,7 @@ final class LoopWorld {
     return WorldSpec.of(name, MODEL, name, w -> root(w, image, setup, harts, cap), w -> {
       cap.events.clear();
       List<Monitor> all = new ArrayList<>(monitors.get());
-      all.add(new Monitor() {
-        @Override
-        public String name() {
-          return "collect";
-        }
-
-        @Override
-        public void onObservation(Object o, Verdict v) {
-          cap.events.add(o);
-        }
-      });
+      all.add(Monitor.recorder(cap.events));
       return all;
     });
   }

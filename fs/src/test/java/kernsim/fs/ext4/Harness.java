@@ -195,17 +195,7 @@ final class Harness {
     }), w -> {
       List<Monitor> ms = new ArrayList<>(Arrays.asList(extra));
       ms.add(new SleepInAtomicMonitor());
-      ms.add(new Monitor() {
-        @Override
-        public String name() {
-          return "collect";
-        }
-
-        @Override
-        public void onObservation(Object o, Verdict v) {
-          seen.add(o);
-        }
-      });
+      ms.add(Monitor.recorder(seen));
       return ms;
     });
     return new Outcome(sim.run(spec, Strategies.random(seed), new RunOptions(200_000, true), seed, 0), seen);

@@ -158,17 +158,8 @@ final class LoopWorld {
         ctx.spawn(Runner.create(w, ps.get(i)), "hart-" + (i + 1));
       }
       return Behaviors.empty();
-    }), w -> List.of(new SleepInAtomicMonitor(), new SingleMountMonitor(), new ReadOnlyMonitor(), new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        seen.add(o);
-      }
-    }));
+    }), w -> List.of(new SleepInAtomicMonitor(), new SingleMountMonitor(), new ReadOnlyMonitor(),
+        Monitor.recorder(seen)));
     RunResult r = sim.run(spec, Strategies.random(seed), new RunOptions(500_000, true), seed, 0);
     assertFalse(r.failed(), () -> r.outcome().toString());
     return new Outcome(r, seen);

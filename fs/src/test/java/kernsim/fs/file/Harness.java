@@ -108,7 +108,7 @@ final class Harness {
 
   static Outcome harts(Simulator sim, Function<Env, List<List<Supplier<Code>>>> setup) {
     List<Object> seen = new ArrayList<>();
-    WorldSpec spec = spec("fs-file", setup, w -> List.of(collector(seen)));
+    WorldSpec spec = spec("fs-file", setup, w -> List.of(Monitor.recorder(seen)));
     RunResult run = sim.run(spec, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
     List<List<SysResult>> perHart = new ArrayList<>();
     for (Object o : seen) {
@@ -128,20 +128,6 @@ final class Harness {
     Outcome o = harts(sim, env -> List.of(setup.apply(env)));
     assertFalse(o.run().failed(), () -> o.run().outcome());
     return o;
-  }
-
-  static Monitor collector(List<Object> into) {
-    return new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        into.add(o);
-      }
-    };
   }
 
   static byte[] bytes(String s) {

@@ -25,17 +25,7 @@ final class OneHart {
     WorldSpec spec = WorldSpec.of("memfs", "test/1", "memfs", w -> Behaviors.<Void>setup(ctx -> {
       ctx.spawn(Runner.create(w, setup.apply(ctx, w)), "hart-1");
       return Behaviors.empty();
-    }), w -> List.of(new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        seen.add(o);
-      }
-    }));
+    }), w -> List.of(Monitor.recorder(seen)));
     RunResult r = sim.run(spec, Strategies.random(7), RunOptions.DEFAULT, 7, 0);
     assertFalse(r.failed(), r.outcome());
     return seen;

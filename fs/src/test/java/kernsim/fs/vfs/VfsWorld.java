@@ -38,21 +38,6 @@ final class VfsWorld {
     }), monitors);
   }
 
-  /** Collects every observation. */
-  static Monitor collect(List<Object> into) {
-    return new Monitor() {
-      @Override
-      public String name() {
-        return "collect";
-      }
-
-      @Override
-      public void onObservation(Object o, Verdict v) {
-        into.add(o);
-      }
-    };
-  }
-
   /** A finished sequential run: its observations and event log. */
   record Seq(List<Object> seen, RunResult run) {
     /** Procedure results in order. */
@@ -89,7 +74,7 @@ final class VfsWorld {
   /** Runs one hart's program to its end. */
   static Seq run(Simulator sim, BlockFsDriver ext4, Function<Env, List<Runner.Step>> program) {
     List<Object> seen = new ArrayList<>();
-    WorldSpec spec = spec("vfs", ext4, env -> List.of(program.apply(env)), w -> List.of(collect(seen)));
+    WorldSpec spec = spec("vfs", ext4, env -> List.of(program.apply(env)), w -> List.of(Monitor.recorder(seen)));
     RunResult r = sim.run(spec, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
     assertFalse(r.failed(), r.outcome());
     return new Seq(seen, r);
