@@ -22,7 +22,6 @@ public final class Proc {
   /** fd → the path it was opened by (a loop device reports its backing file by it). */
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
-  private int cwdMount = -1;
   private int opened;
 
   Proc(String name, World world, ActorContext<Object> ctx, Kernel.Refs kernel) {
@@ -78,13 +77,12 @@ public final class Proc {
     return fdPaths.getOrDefault(fd, "");
   }
 
-  public void cwdMount(int mountId) {
-    this.cwdMount = mountId;
-  }
-
-  /** {@code is_mount_busy} for this task: an fd on the mount, or the cwd inside it. */
+  /**
+   * {@code is_mount_busy} for this task: an fd on the mount. The cwd and root are the one FS_CONTEXT's
+   * that all harts share (see docs/model.md); the mount table checks those itself.
+   */
   boolean usesMount(int mountId) {
-    return cwdMount == mountId || fdMounts.containsValue(mountId);
+    return fdMounts.containsValue(mountId);
   }
 
   /** A program variable's value (an fd, a size); an unknown name is the scenario's mistake. */
