@@ -98,6 +98,25 @@ class StackTest {
   }
 
   @Test
+  void umountIsBusyWhileAnyHartHoldsAnFdOnTheMount() {
+    // hart-1 asks every hart's fd table, its own included, while it is blocked in umount2.
+    List<Object> seen = new ArrayList<>();
+    Kernel.Spec spec = new Kernel.Spec(1, boundAndFormatted(), List.of(List.of(
+        mount("/dev/loop0", "/mnt", "ext4", 0, null),
+        open("/mnt/a", O_RDWR | O_CREAT).as("fd"),
+        umount2("/mnt", 0),
+        close("fd"),
+        umount2("/mnt", 0))));
+    RunResult r = KernelWorld.run(sim, KernelWorld.spec("busy", spec, seen), 1);
+    assertFalse(r.failed(), r.outcome());
+    List<Object> res = KernelWorld.results(seen, "world/hart-1");
+    assertEquals(SysResult.err(Errno.EBUSY), res.get(2));
+    assertEquals(SysResult.ok(0), res.get(4));
+    assertTrue(r.log().lines().stream().anyMatch(l -> l.contains("world/hart-1 UsesMount")),
+        "the busy check asked hart-1's fd table");
+  }
+
+  @Test
   void anIoctlOnAFileThatIsNotADeviceIsEnotty() {
     List<Object> seen = new ArrayList<>();
     Kernel.Spec spec = new Kernel.Spec(1, List.of(), List.of(List.of(
