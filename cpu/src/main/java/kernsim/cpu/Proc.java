@@ -67,6 +67,15 @@ public final class Proc {
     fdPaths.put(fd, path);
   }
 
+  /** Records {@code newFd}, a dup of {@code fd}, on the same mount and path (none for an anonymous file). */
+  public void duplicated(int fd, int newFd) {
+    closed(newFd);
+    Integer mount = fdMounts.get(fd);
+    if (mount != null) {
+      opened(newFd, mount, path(fd));
+    }
+  }
+
   public void closed(int fd) {
     fdMounts.remove(fd);
     fdPaths.remove(fd);

@@ -1,5 +1,8 @@
 package kernsim.cpu;
 
+import static kernsim.fs.file.Uapi.F_ADD_SEALS;
+import static kernsim.fs.file.Uapi.F_GETFL;
+import static kernsim.fs.file.Uapi.F_GET_SEALS;
 import static kernsim.fs.file.Uapi.O_ACCMODE;
 import static kernsim.fs.file.Uapi.O_APPEND;
 import static kernsim.fs.file.Uapi.O_CREAT;
@@ -13,7 +16,9 @@ import static kernsim.fs.file.Uapi.O_WRONLY;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
@@ -30,6 +35,7 @@ import kernsim.fs.file.FileOps;
 import kernsim.fs.file.FileSyscalls;
 import kernsim.fs.file.OpenFile;
 import kernsim.fs.file.RamFile;
+import kernsim.fs.file.UserOffset;
 import kernsim.fs.vfs.FileSystem;
 import kernsim.fs.vfs.Location;
 
@@ -178,6 +184,129 @@ public final class Syscalls {
     return Stmt.of("ftruncate(" + fd + ", " + length + ")", p -> FileSyscalls.ftruncate(p.fds(), p.fd(fd), length));
   }
 
+  public static Stmt readv(String fd, int... lens) {
+    int[] iov = lens.clone();
+    return Stmt.of("readv(" + fd + ", " + Arrays.toString(iov) + ")",
+        p -> FileSyscalls.readv(p.fds(), p.fd(fd), iov));
+  }
+
+  public static Stmt writev(String fd, String... parts) {
+    byte[][] iov = iov(parts);
+    return Stmt.of("writev(" + fd + ", " + quoted(parts) + ")",
+        p -> FileSyscalls.writev(p.fds(), p.fd(fd), iov));
+  }
+
+  public static Stmt preadv(String fd, int[] lens, long offset) {
+    int[] iov = lens.clone();
+    return Stmt.of("preadv(" + fd + ", " + Arrays.toString(iov) + ", " + offset + ")",
+        p -> FileSyscalls.preadv(p.fds(), p.fd(fd), iov, offset));
+  }
+
+  public static Stmt pwritev(String fd, String[] parts, long offset) {
+    byte[][] iov = iov(parts);
+    return Stmt.of("pwritev(" + fd + ", " + quoted(parts) + ", " + offset + ")",
+        p -> FileSyscalls.pwritev(p.fds(), p.fd(fd), iov, offset));
+  }
+
+  public static Stmt preadv2(String fd, int[] lens, long offset, int flags) {
+    int[] iov = lens.clone();
+    return Stmt.of("preadv2(" + fd + ", " + Arrays.toString(iov) + ", " + offset + ", " + flags + ")",
+        p -> FileSyscalls.preadv2(p.fds(), p.fd(fd), iov, offset, flags));
+  }
+
+  public static Stmt pwritev2(String fd, String[] parts, long offset, int flags) {
+    byte[][] iov = iov(parts);
+    return Stmt.of("pwritev2(" + fd + ", " + quoted(parts) + ", " + offset + ", " + flags + ")",
+        p -> FileSyscalls.pwritev2(p.fds(), p.fd(fd), iov, offset, flags));
+  }
+
+  /**
+   * truncate(path, length) as root: the path resolves as open(2) resolves it (the same open-file object),
+   * without starting an open file (FileSyscalls.truncate never releases one).
+   */
+  public static Stmt truncate(String path, long length) {
+    return Stmt.of("truncate(" + q(path) + ", " + length + ")",
+        p -> FileSyscalls.truncate((at, flags) -> Code.then(p.kernel().vfs().open(at), ok -> {
+          Location loc = (Location) ok.data();
+          FileOps ops = fileOps(loc, at, flags);
+          return ops == null ? Code.err(Errno.ENXIO)
+              : Code.done(SysResult.ok(0, new FileSyscalls.Resolved(ops, 0, 0, 0644)));
+        }), FileSyscalls.Cred.ROOT, path, length));
+  }
+
+  public static Stmt fallocate(String fd, int mode, long offset, long len) {
+    return Stmt.of("fallocate(" + fd + ", " + mode + ", " + offset + ", " + len + ")",
+        p -> FileSyscalls.fallocate(p.fds(), p.fd(fd), mode, offset, len));
+  }
+
+  public static Stmt fdatasync(String fd) {
+    return Stmt.of("fdatasync(" + fd + ")", p -> FileSyscalls.fdatasync(p.fds(), p.fd(fd)));
+  }
+
+  public static Stmt syncFileRange(String fd, long offset, long nbytes, int flags) {
+    return Stmt.of("sync_file_range(" + fd + ", " + offset + ", " + nbytes + ", " + flags + ")",
+        p -> FileSyscalls.syncFileRange(p.fds(), p.fd(fd), offset, nbytes, flags));
+  }
+
+  public static Stmt fadvise64(String fd, long offset, long len, int advice) {
+    return Stmt.of("fadvise64(" + fd + ", " + offset + ", " + len + ", " + advice + ")",
+        p -> FileSyscalls.fadvise64(p.fds(), p.fd(fd), offset, len, advice));
+  }
+
+  // ==== transfers between fds (offsets: null is a NULL pointer, else a fresh cell per run) ====
+
+  public static Stmt sendfile(String outFd, String inFd, Long offset, long count) {
+    return Stmt.of("sendfile(" + outFd + ", " + inFd + ", " + ptr(offset) + ", " + count + ")",
+        p -> FileSyscalls.sendfile(p.fds(), p.fd(outFd), p.fd(inFd), cell(offset), count));
+  }
+
+  public static Stmt copyFileRange(String fdIn, Long offIn, String fdOut, Long offOut, long len, int flags) {
+    return Stmt.of("copy_file_range(" + fdIn + ", " + ptr(offIn) + ", " + fdOut + ", " + ptr(offOut) + ", " + len
+        + ", " + flags + ")",
+        p -> FileSyscalls.copyFileRange(p.fds(), p.fd(fdIn), cell(offIn), p.fd(fdOut), cell(offOut), len, flags));
+  }
+
+  public static Stmt splice(String fdIn, Long offIn, String fdOut, Long offOut, long len, int flags) {
+    return Stmt.of("splice(" + fdIn + ", " + ptr(offIn) + ", " + fdOut + ", " + ptr(offOut) + ", " + len + ", "
+        + flags + ")",
+        p -> FileSyscalls.splice(p.fds(), p.fd(fdIn), cell(offIn), p.fd(fdOut), cell(offOut), len, flags));
+  }
+
+  // ==== anonymous files and fds (memfds and pipes are on no mount) ====
+
+  /** memfd_create(name, flags): {@code Ok(fd)}, bound with {@code .as("var")}. */
+  public static Stmt memfdCreate(String name, int flags) {
+    return Stmt.of("memfd_create(" + q(name) + ", " + flags + ")",
+        p -> FileSyscalls.memfdCreate(p.fds(), p.kernel().anon(), name, flags));
+  }
+
+  /** pipe2([readVar, writeVar], flags): sets both variables (-1 both when it fails); {@code Ok(0)}. */
+  public static Stmt pipe2(String readVar, String writeVar, int flags) {
+    return Stmt.of("pipe2([" + readVar + ", " + writeVar + "], " + flags + ")",
+        p -> Code.bind(FileSyscalls.pipe2(p.fds(), p.kernel().anon(), flags), r -> {
+          List<?> ends = r instanceof SysResult.Ok ok ? (List<?>) ok.data() : List.of(-1, -1);
+          p.set(readVar, (Integer) ends.get(0));
+          p.set(writeVar, (Integer) ends.get(1));
+          return Code.done(r);
+        }));
+  }
+
+  public static Stmt fcntl(String fd, int cmd, int arg) {
+    return Stmt.of("fcntl(" + fd + ", " + fcntlCmd(cmd) + ", " + arg + ")",
+        p -> FileSyscalls.fcntl(p.fds(), p.fd(fd), cmd, arg));
+  }
+
+  /** dup(fd): {@code Ok(new fd)}, which is on the same mount (and path) as {@code fd}. */
+  public static Stmt dup(String fd) {
+    return Stmt.of("dup(" + fd + ")", p -> {
+      int old = p.fd(fd);
+      return Code.then(FileSyscalls.dup(p.fds(), old), ok -> {
+        p.duplicated(old, (int) ok.value());
+        return Code.done(ok);
+      });
+    });
+  }
+
   // ==== ioctl ====
 
   /** ioctl(fd, cmd) with no argument, or with an integer one (BLKROSET, BLKRASET, loop-control's). */
@@ -231,6 +360,32 @@ public final class Syscalls {
 
   private static String q(String s) {
     return '"' + s + '"';
+  }
+
+  private static String quoted(String[] parts) {
+    return Arrays.stream(parts).map(Syscalls::q).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static byte[][] iov(String[] parts) {
+    return Arrays.stream(parts).map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+  }
+
+  /** A {@code loff_t *} argument as C shows it. */
+  private static String ptr(Long offset) {
+    return offset == null ? "NULL" : "&" + offset;
+  }
+
+  private static UserOffset cell(Long offset) {
+    return offset == null ? null : new UserOffset(offset);
+  }
+
+  private static String fcntlCmd(int cmd) {
+    return switch (cmd) {
+      case F_GETFL -> "F_GETFL";
+      case F_ADD_SEALS -> "F_ADD_SEALS";
+      case F_GET_SEALS -> "F_GET_SEALS";
+      default -> Integer.toString(cmd);
+    };
   }
 
   /** open flags by their C names, e.g. {@code O_RDWR|O_CREAT}. */
