@@ -1,9 +1,7 @@
 package kernsim.actors;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -221,14 +219,6 @@ final class Controller {
         Thread.onSpinWait();
       }
     }
-  }
-
-  List<String> readyKeys() {
-    List<String> keys = new ArrayList<>(readyCount);
-    for (int i = 0; i < readyCount; i++) {
-      keys.add(ready[i].key);
-    }
-    return keys;
   }
 
   // ---- the virtual clock ----

@@ -94,26 +94,30 @@ final class Run implements World, Strategy.Ready {
       if (divergence()) {
         break;
       }
+      long time;
+      Object message;
       if (pick == n) {
         if (!clockOffered) {
           throw new IllegalStateException(strategy.kind() + " chose the clock when it was not offered");
         }
         choices.clock();
-        long due = controller.nextTimerDue();
+        time = controller.nextTimerDue();
         currentActor = CLOCK;
-        log.append(due, CLOCK, new Summaries.ClockAdvance(due));
+        message = new Summaries.ClockAdvance(time);
+        log.append(time, CLOCK, message);
         controller.fireNextTimer();
       } else {
         Controller.Slot s = controller.take(pick);
         choices.actor(s.key);
         currentActor = s.key;
-        Object message = peek(s.mailbox);
-        log.append(controller.nowNanos(), s.key, message);
+        time = controller.nowNanos();
+        message = peek(s.mailbox);
+        log.append(time, s.key, message);
         s.mailbox.run();
         controller.runTasks();
       }
       if (verdicts.length > 0) {
-        Monitor.Step step = new Monitor.Step(steps, log.timeNanos(steps), currentActor, log.message(steps));
+        Monitor.Step step = new Monitor.Step(steps, time, currentActor, message);
         for (int i = 0; i < verdicts.length && failure == null; i++) {
           monitors.get(i).onStep(step, verdicts[i]);
         }

@@ -3,7 +3,6 @@ package kernsim.cpu;
 import java.util.TreeMap;
 import kernsim.actors.World;
 import kernsim.fs.file.FdTable;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
@@ -42,10 +41,6 @@ public final class Proc {
   /** The hart's context: kernel code running on the hart may spawn (an open file's position actor). */
   public ActorContext<Object> ctx() {
     return ctx;
-  }
-
-  public ActorRef<Object> self() {
-    return ctx.getSelf();
   }
 
   public Kernel.Refs kernel() {

@@ -40,10 +40,6 @@ public final class Executor {
     run(code);
   }
 
-  public boolean busy() {
-    return pending != null;
-  }
-
   /** The reply to the outstanding call. */
   public void onReply(Reply reply) {
     Code.Call call = pending;
