@@ -3,6 +3,7 @@ package kernsim.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import kernsim.actors.World;
+import kernsim.dev.Semantics;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
@@ -18,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * A booted kernel: a tmpfs root with {@code /dev} (loop-control and {@code loops} loop devices) and
  * {@code /mnt}, a setup program run alone on the {@code setup} hart (not raced: nothing else runs),
- * then the racing harts {@code hart-1} … {@code hart-N}, all started together.
+ * then the racing harts (named by the spec, {@code hart-1} … by default), all started together.
  *
  * <p>Actors: {@code world/mounts} (the mount table and its filesystems), {@code world/anon} (pipes and
  * memfds), {@code world/loop-control} with {@code loop0} … below it, {@code world/setup},
@@ -30,11 +31,35 @@ public final class Kernel {
   /** The kernel's actors, as kernel code running on a hart reaches them. */
   public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl) {}
 
-  /** What to boot: how many loop devices, the setup program, and one program per racing hart. */
-  public record Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts) {
+  /**
+   * What to boot: how many loop devices, the setup program, one program per racing hart, the harts'
+   * names (their actors' names, e.g. {@code hart-1} or {@code mounter}), and the model's semantics.
+   */
+  public record Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts, List<String> names, Semantics semantics) {
     public Spec {
       setup = List.copyOf(setup);
       harts = harts.stream().map(List::copyOf).toList();
+      names = List.copyOf(names);
+      if (names.size() != harts.size()) {
+        throw new IllegalArgumentException(harts.size() + " harts but " + names.size() + " names");
+      }
+      if (names.stream().distinct().count() != names.size() || names.contains("setup")) {
+        throw new IllegalArgumentException("hart names must be distinct and not 'setup': " + names);
+      }
+      java.util.Objects.requireNonNull(semantics, "semantics");
+    }
+
+    /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
+    public Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts) {
+      this(loops, setup, harts, defaultNames(harts.size()), Semantics.STARRY);
+    }
+
+    public static List<String> defaultNames(int n) {
+      List<String> out = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        out.add("hart-" + i);
+      }
+      return out;
     }
   }
 
@@ -44,9 +69,9 @@ public final class Kernel {
       ActorRef<AnonFs.Command> anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
       ActorRef<LoopControl.Command> control = ctx.spawn(LoopControl.create(world, spec.loops()), "loop-control");
       HartTasks tasks = new HartTasks();
-      Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks);
+      Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
       Refs refs = new Refs(world, vfs, anon, new LoopControlCalls(control));
-      List<Stmt> boot = new ArrayList<>(devices(world, refs, spec.loops()));
+      List<Stmt> boot = new ArrayList<>(devices(world, refs, spec.loops(), spec.semantics()));
       boot.addAll(spec.setup());
       ActorRef<Object> setup = ctx.spawn(Hart.create(world, refs, boot, ctx.getSelf()), "setup");
       tasks.add(setup);
@@ -54,7 +79,7 @@ public final class Kernel {
           .onMessage(Hart.Exited.class, e -> {
             if (e.hart().equals(setup)) {
               for (int i = 0; i < spec.harts().size(); i++) {
-                ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), "hart-" + (i + 1));
+                ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
                 tasks.add(h);
               }
             }
@@ -65,7 +90,7 @@ public final class Kernel {
   }
 
   /** mkdir /dev and /mnt, and the device nodes: loop-control, then each loop device by index. */
-  private static List<Stmt> devices(World world, Refs refs, int loops) {
+  private static List<Stmt> devices(World world, Refs refs, int loops, Semantics semantics) {
     List<Stmt> out = new ArrayList<>();
     out.add(Stmt.of("mkdir(\"/dev\")", p -> refs.vfs().mkdir("/dev")));
     out.add(Stmt.of("mkdir(\"/mnt\")", p -> refs.vfs().mkdir("/mnt")));
@@ -74,7 +99,7 @@ public final class Kernel {
       int n = i;
       out.add(Stmt.of("mknod(\"/dev/loop" + n + "\")", p -> Code.bind(refs.loopControl().lookup(n), d -> {
         LoopControl.Device dev = (LoopControl.Device) d;
-        return refs.vfs().mknod("/dev/loop" + n, new LoopIoctls(world, dev.ref(), n));
+        return refs.vfs().mknod("/dev/loop" + n, new LoopIoctls(world, dev.ref(), n, semantics));
       })));
     }
     return out;

@@ -11,6 +11,8 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
+import kernsim.dev.Fix;
+import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
@@ -57,13 +59,24 @@ public final class LoopIoctls {
   private final ActorRef<LoopDevice.Command> dev;
   private final int number;
   private final String name;
+  private final Semantics semantics;
 
   /** Code for device {@code /dev/loop<number>}, whose actor is {@code dev}, run in {@code world}. */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number) {
+    this(world, dev, number, Semantics.STARRY);
+  }
+
+  /** The ioctls of device {@code number} as {@code semantics} has them (its profile and fixes). */
+  public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics) {
     this.world = Objects.requireNonNull(world, "world");
     this.dev = Objects.requireNonNull(dev, "dev");
     this.number = number;
     this.name = LoopDevice.deviceName(number);
+    this.semantics = Objects.requireNonNull(semantics, "semantics");
+  }
+
+  public Semantics semantics() {
+    return semantics;
   }
 
   public ActorRef<LoopDevice.Command> device() {

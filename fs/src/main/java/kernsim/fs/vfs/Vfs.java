@@ -22,6 +22,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import kernsim.dev.Errno;
+import kernsim.dev.Fix;
+import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.fs.memfs.MemFs;
@@ -38,7 +40,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *     source's {@code cfg(feature = "ext4")}: the type is then ENODEV)
  * @param tasks the task list, for the busy check and pivot_root's propagation
  */
-public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks tasks) {
+public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks tasks, Semantics semantics) {
+  public Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks tasks) {
+    this(table, ext4, tasks, Semantics.STARRY);
+  }
 
   // ---- FS_CONTEXT and path resolution ----
 
