@@ -13,6 +13,14 @@ public interface Monitor {
 
   default void onObservation(Object observation, Verdict verdict) {}
 
+  /**
+   * An observation with the key of the actor whose step emitted it (e.g. the hart running kernel
+   * code). The runtime calls this one; by default it forwards to {@link #onObservation(Object, Verdict)}.
+   */
+  default void onObservation(Object observation, String actor, Verdict verdict) {
+    onObservation(observation, verdict);
+  }
+
   /** The world reached its end without another failure (nothing runnable, no timer pending). */
   default void onEnd(Verdict verdict) {}
 

@@ -86,8 +86,10 @@ final class Run implements World, Strategy.Ready {
         break;
       }
       if (steps >= options.maxSteps()) {
-        fail(new Failure.Livelock(options.maxSteps(), steps));
-        break;
+        if (options.livelocks()) {
+          fail(new Failure.Livelock(options.maxSteps(), steps));
+        }
+        break; // with the livelock oracle off, the step bound just ends the world
       }
       clockOffered = timer && (n == 0 || options.clockChoices());
       int pick = strategy.next(this);
@@ -140,7 +142,7 @@ final class Run implements World, Strategy.Ready {
 
   private void end() {
     currentActor = ""; // end-of-run verdicts belong to no single actor
-    if (!waits.isEmpty()) {
+    if (!waits.isEmpty() && options.deadlocks()) {
       fail(deadlock());
       return;
     }
@@ -307,7 +309,7 @@ final class Run implements World, Strategy.Ready {
   public void emit(Object observation) {
     checkInWorld("World.emit");
     for (int i = 0; i < verdicts.length && failure == null; i++) {
-      monitors.get(i).onObservation(observation, verdicts[i]);
+      monitors.get(i).onObservation(observation, currentActor, verdicts[i]);
     }
   }
 

@@ -163,8 +163,10 @@ public final class Simulator implements AutoCloseable {
 
   private static Trace trace(
       WorldSpec spec, RunOptions options, String strategy, long seed, int iteration, Run run, Failure failure) {
+    java.util.TreeMap<String, String> all = new java.util.TreeMap<>(spec.options());
+    all.putAll(options.asMap());
     Trace.Header h = new Trace.Header(Trace.FORMAT_VERSION, spec.modelVersion(), spec.name(),
-        Trace.hashText(spec.text()), strategy, seed, iteration, options.asMap());
+        Trace.hashText(spec.text()), spec.text(), strategy, seed, iteration, all);
     Trace.Footer f = new Trace.Footer(run.steps(), failure == null ? "ok" : failure.signature(), run.log().hash());
     return new Trace(h, run.choices().keys(), run.choices().data(), f);
   }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public record Trace(Header header, List<String> keys, int[] choices, Footer footer) {
   /** Bumped whenever the file layout changes. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   public Trace {
     keys = List.copyOf(keys);
@@ -30,6 +30,7 @@ public record Trace(Header header, List<String> keys, int[] choices, Footer foot
    * @param modelVersion the version of the model the scenario ran on
    * @param scenario the scenario's name
    * @param scenarioHash a hash of the scenario's text
+   * @param text the scenario's text itself, so a trace replays on a machine that has nothing else
    * @param strategy the strategy that made the choices
    * @param seed the exploration's seed
    * @param iteration which iteration of that exploration this is
@@ -40,6 +41,7 @@ public record Trace(Header header, List<String> keys, int[] choices, Footer foot
       String modelVersion,
       String scenario,
       String scenarioHash,
+      String text,
       String strategy,
       long seed,
       int iteration,

@@ -35,6 +35,7 @@ public final class TraceCodec {
     out.writeString(h.modelVersion());
     out.writeString(h.scenario());
     out.writeString(h.scenarioHash());
+    out.writeString(h.text());
     out.writeString(h.strategy());
     out.writeVarLong(h.seed(), false);
     out.writeVarInt(h.iteration(), true);
@@ -85,6 +86,7 @@ public final class TraceCodec {
       String model = in.readString();
       String scenario = in.readString();
       String scenarioHash = in.readString();
+      String text = in.readString();
       String strategy = in.readString();
       long seed = in.readVarLong(false);
       int iteration = in.readVarInt(true);
@@ -108,7 +110,7 @@ public final class TraceCodec {
         throw new TraceFormatException(source + ": trailing bytes after the trace footer");
       }
       return new Trace(
-          new Trace.Header(format, model, scenario, scenarioHash, strategy, seed, iteration, options),
+          new Trace.Header(format, model, scenario, scenarioHash, text, strategy, seed, iteration, options),
           keys, choices, footer);
     } catch (KryoException | NullPointerException e) {
       throw new TraceFormatException(source + ": the trace is corrupt (" + e.getMessage() + ")");

@@ -21,6 +21,14 @@ public interface WorldSpec {
   /** The root behavior of one iteration's world. */
   Behavior<?> root(World world);
 
+  /**
+   * The world's own knobs (a semantic profile, fixes, oracles turned off), recorded in every trace
+   * header beside the run options so that a replay can rebuild the same world. Empty by default.
+   */
+  default java.util.SortedMap<String, String> options() {
+    return java.util.Collections.emptySortedMap();
+  }
+
   /** Fresh monitors for one iteration. */
   default List<Monitor> monitors(World world) {
     return List.of();
