@@ -213,6 +213,11 @@ public final class LoopIoctls {
       if (cur != null) {
         return unlockFile(() -> Code.err(Errno.EBUSY));
       }
+      if (semantics.has(Fix.CONFIGURE_FLAGS_FIRST)) {
+        // As LOOP_SET_FD does: the flags (and ro) are stored before the file is published.
+        return setLoFlags(flags, () -> setFile(file, () -> unlockFile(() -> storeName(config.info().fileName(),
+            () -> Code.ok(0)))));
+      }
       return setFile(file, () -> unlockFile(() -> storeName(config.info().fileName(),
           () -> setLoFlags(flags, () -> Code.ok(0)))));
     });
@@ -400,8 +405,7 @@ public final class LoopIoctls {
         int len = lenResult instanceof SysResult.Ok ok ? (int) ok.value() : 0; // unwrap_or(0)
         return lockCache(cd -> {
           Supplier<Code> readAndInstall = () -> readChunks(file, len, 0, new ArrayList<>(),
-              chunks -> lockCache(x -> installCache(chunks, len, fresh -> unlockCache(
-                  () -> loadRo(ro -> LoopBlockDevice.create(world, name, fresh, ro))))));
+              chunks -> installStep(file, chunks, len));
           Supplier<Code> clear = () -> clearCache(cd, () -> unlockCache(readAndInstall));
           if (cd == null) {
             return clear.get();
@@ -427,6 +431,39 @@ public final class LoopIoctls {
         });
       });
     });
+  }
+
+  /**
+   * Step (3): under the block_cache lock, install a fresh cache; then (unlocked) read {@code ro} and make
+   * the adapter, which stores {@code mounted = true}. The fixes change this step:
+   * {@link Fix#MOUNT_RECHECK_FILE} takes the file lock first (the same order as LOOP_CLR_FD) and refuses
+   * with ENXIO if the file read in step (2) is no longer bound; {@link Fix#MOUNT_RECHECK_SLOT} refuses
+   * with EBUSY if another cache was installed since step (1); {@link Fix#MARK_MOUNTED_AT_INSTALL} stores
+   * {@code mounted = true} before the cache lock is released.
+   */
+  private Code installStep(BoundFile file, List<byte[]> chunks, int len) {
+    Supplier<Code> install = () -> lockCache(x -> {
+      if (x != null && semantics.has(Fix.MOUNT_RECHECK_SLOT)) {
+        Supplier<Code> busy = () -> Code.err(Errno.EBUSY);
+        return unlockCache(semantics.has(Fix.MOUNT_RECHECK_FILE) ? () -> unlockFile(busy) : busy);
+      }
+      return installCache(chunks, len, fresh -> {
+        Supplier<Code> rest = () -> unlockCache(() -> {
+          Supplier<Code> adapter = () -> loadRo(ro -> LoopBlockDevice.create(world, name, fresh, ro));
+          return semantics.has(Fix.MOUNT_RECHECK_FILE) ? unlockFile(adapter) : adapter.get();
+        });
+        if (semantics.has(Fix.MARK_MOUNTED_AT_INSTALL)) {
+          return Code.call(fresh.ref(), r -> new CacheData.StoreMounted(true, r), "mounted.store(true)", v -> rest.get());
+        }
+        return rest.get();
+      });
+    });
+    if (!semantics.has(Fix.MOUNT_RECHECK_FILE)) {
+      return install.get();
+    }
+    return lockFile(now -> now == null || !now.equals(file)
+        ? unlockFile(() -> Code.err(Errno.ENXIO))
+        : install.get());
   }
 
   /** Step (2): chunk {@code index} of the file read into a zero-padded 4 KiB chunk; a short read is EIO. */
@@ -473,8 +510,11 @@ public final class LoopIoctls {
   }
 
   private Code umountFinish(CacheRef cd, BoundFile file, boolean failed, boolean wroteBack) {
-    return Code.call(cd.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)",
-        v -> unlockCache(() -> failed ? Code.err(Errno.EIO) : persisted(CALL_UMOUNT, cd, file, wroteBack)));
+    Supplier<Code> finish = () -> unlockCache(() -> failed ? Code.err(Errno.EIO) : persisted(CALL_UMOUNT, cd, file, wroteBack));
+    if (semantics.has(Fix.FLUSH_OWN_CACHE)) {
+      return finish.get(); // the unmounted adapter's drop already cleared mounted on its own cache
+    }
+    return Code.call(cd.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)", v -> finish.get());
   }
 
   /**

@@ -237,16 +237,20 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
             if (!(mv instanceof SysResult.Ok mp)) {
               return dropFs.apply(Errno.EIO);
             }
+            Function<Integer, Code> insert = id -> {
+              Supplier<Code> wb = mounted.writeback();
+              if (wb == null) {
+                return Code.ok(0);
+              }
+              return Code.then(mountCall(r -> new MountTable.SetWriteback(id, wb, r), "user_data.insert"),
+                  y -> Code.ok(0));
+            };
+            if (semantics.has(Fix.MOUNT_RESOLVE_ONCE)) {
+              // The patch: the callback goes on the mountpoint target.mount() returned.
+              return Code.then(setReadonly((int) mp.value(), readonly), x -> insert.apply((int) mp.value()));
+            }
             return Code.then(setReadonly((int) mp.value(), readonly),
-                x -> Code.then(resolveIn(ctx, target, true), rootOk -> {
-                  Supplier<Code> wb = mounted.writeback();
-                  if (wb == null) {
-                    return Code.ok(0);
-                  }
-                  int id = loc(rootOk).mountId();
-                  return Code.then(mountCall(r -> new MountTable.SetWriteback(id, wb, r), "user_data.insert"),
-                      y -> Code.ok(0));
-                }));
+                x -> Code.then(resolveIn(ctx, target, true), rootOk -> insert.apply(loc(rootOk).mountId())));
           });
         });
       });

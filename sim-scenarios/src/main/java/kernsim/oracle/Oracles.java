@@ -1,0 +1,70 @@
+package kernsim.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import kernsim.actors.Monitor;
+import kernsim.actors.RunOptions;
+import kernsim.cpu.Calls;
+import kernsim.dev.Semantics;
+import kernsim.dev.code.SleepInAtomicMonitor;
+import kernsim.dev.loop.DurabilityMonitor;
+import kernsim.dev.loop.ReadOnlyMonitor;
+import kernsim.dev.loop.SingleMountMonitor;
+import kernsim.dev.loop.StaleCacheMonitor;
+
+/**
+ * The oracles, by the names reports and {@code --no-oracle NAME} use. All are on by default. Most are
+ * monitors of a world; {@code deadlock} and {@code livelock} are the runtime's own checks, switched
+ * through {@link RunOptions}.
+ */
+public final class Oracles {
+  public static final String DEADLOCK = "deadlock";
+  public static final String LIVELOCK = "livelock";
+
+  /** Every oracle's name, in the order they are checked and listed. */
+  public static final List<String> NAMES = List.of(
+      StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
+      DurabilityMonitor.NAME, DEADLOCK, LIVELOCK);
+
+  private Oracles() {}
+
+  /** Fresh monitors for one world: every oracle not in {@code off}. */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off) {
+    List<Monitor> out = new ArrayList<>();
+    if (!off.contains(StaleCacheMonitor.NAME)) {
+      out.add(new StaleCacheMonitor());
+    }
+    if (!off.contains(SingleMountMonitor.NAME)) {
+      out.add(new SingleMountMonitor());
+    }
+    if (!off.contains(ReadOnlyMonitor.NAME)) {
+      out.add(new ReadOnlyMonitor());
+    }
+    if (!off.contains(SleepInAtomicMonitor.NAME)) {
+      out.add(new SleepInAtomicMonitor());
+    }
+    if (!off.contains(DurabilityMonitor.NAME)) {
+      out.add(new DurabilityMonitor(CALLS));
+    }
+    return out;
+  }
+
+  /** {@code base} with the runtime's two oracles switched as {@code off} says. */
+  public static RunOptions runOptions(RunOptions base, Set<String> off) {
+    return base.withOracles(!off.contains(DEADLOCK), !off.contains(LIVELOCK));
+  }
+
+  /** The durability oracle reads the harts' call observations through this. */
+  private static final DurabilityMonitor.Calls CALLS = new DurabilityMonitor.Calls() {
+    @Override
+    public String[] started(Object o) {
+      return o instanceof Calls.Started s ? new String[] {s.hart(), s.text()} : null;
+    }
+
+    @Override
+    public Object[] returned(Object o) {
+      return o instanceof Calls.Returned r ? new Object[] {r.hart(), r.text(), r.result()} : null;
+    }
+  };
+}

@@ -1,0 +1,89 @@
+package kernsim.scenario;
+
+import java.util.List;
+import java.util.SortedMap;
+import kernsim.actors.Monitor;
+import kernsim.actors.RunOptions;
+import kernsim.actors.World;
+import kernsim.actors.WorldSpec;
+import kernsim.cpu.Kernel;
+import kernsim.oracle.Oracles;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * A scenario as a world the simulator runs: its kernel under the settings' semantics, watched by every
+ * oracle the settings leave on. Extra monitors (a recorder for timelines) may be added.
+ */
+public final class ScenarioWorld implements WorldSpec {
+  /** Bumped whenever the model changes what a scenario does step by step: old traces are refused. */
+  public static final String MODEL_VERSION = "kernsim-model-1";
+
+  private final Scenario scenario;
+  private final Settings settings;
+  private final List<java.util.function.Function<World, Monitor>> extra;
+
+  public ScenarioWorld(Scenario scenario, Settings settings) {
+    this(scenario, settings, List.of());
+  }
+
+  public ScenarioWorld(Scenario scenario, Settings settings, List<java.util.function.Function<World, Monitor>> extra) {
+    this.scenario = scenario;
+    this.settings = settings;
+    this.extra = List.copyOf(extra);
+  }
+
+  public Scenario scenario() {
+    return scenario;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The same world with one more monitor per iteration (e.g. {@code w -> Monitor.recorder(list)}). */
+  public ScenarioWorld with(java.util.function.Function<World, Monitor> monitor) {
+    List<java.util.function.Function<World, Monitor>> more = new java.util.ArrayList<>(extra);
+    more.add(monitor);
+    return new ScenarioWorld(scenario, settings, more);
+  }
+
+  /** {@code base} with the deadlock and livelock oracles as the settings say. */
+  public RunOptions runOptions(RunOptions base) {
+    return Oracles.runOptions(base, settings.oraclesOff());
+  }
+
+  @Override
+  public String name() {
+    return scenario.name();
+  }
+
+  @Override
+  public String modelVersion() {
+    return MODEL_VERSION;
+  }
+
+  @Override
+  public String text() {
+    return scenario.text();
+  }
+
+  @Override
+  public SortedMap<String, String> options() {
+    return settings.options();
+  }
+
+  @Override
+  public Behavior<?> root(World world) {
+    Kernel.Spec spec = scenario.kernelSpec(settings.semantics());
+    return Kernel.create(world, spec);
+  }
+
+  @Override
+  public List<Monitor> monitors(World world) {
+    List<Monitor> out = new java.util.ArrayList<>(Oracles.monitors(settings.semantics(), settings.oraclesOff()));
+    for (var m : extra) {
+      out.add(m.apply(world));
+    }
+    return out;
+  }
+}
