@@ -59,7 +59,7 @@ class ScenarioFuzzTest {
     assertTrue(rejected > 1000, "rejected " + rejected);
     // What parses also runs: no compiled statement throws in the kernel (a wrong argument type would).
     try (Simulator sim = Simulator.create()) {
-      for (String input : accepted.subList(0, Math.min(accepted.size(), 30))) {
+      for (String input : accepted.subList(0, Math.min(accepted.size(), 20))) {
         RunResult r = Runs.run(sim, parse(input), 1).result();
         if (r.failure().orElse(null) instanceof Failure.UnexpectedException e) {
           fail("running " + show(input) + " failed: " + e.signature());
