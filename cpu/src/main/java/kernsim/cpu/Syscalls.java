@@ -28,7 +28,7 @@ import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.ext4.Ext4FileSystem;
-import kernsim.fs.ext4.LoopExt4Driver;
+import kernsim.fs.ext4.Ext4Lite;
 import kernsim.fs.file.Directory;
 import kernsim.fs.file.FileKind;
 import kernsim.fs.file.FileOps;
@@ -69,13 +69,14 @@ public final class Syscalls {
   }
 
   /**
-   * {@code mkfs.ext4 DEVICE} for scenario setup: ext4-lite written through the loop device's block cache,
-   * then written back to the backing file (BLKFLSBUF). Ends in {@code Ok(0)}, or the device's errno.
+   * {@code mkfs.ext4 DEVICE} as userspace runs it: a fresh ext4-lite image (sized to the backing file)
+   * written through the device file with {@code write_at} and synced, not through the block cache.
+   * Ends in {@code Ok(0)}, or the device's errno (EPERM unbound, EROFS read-only, ENOSPC too small).
    */
   public static Stmt mkfsExt4(String device) {
     return Stmt.of("mkfs.ext4(" + q(device) + ")", p -> Code.then(p.kernel().vfs().open(device), ok -> {
       Location loc = (Location) ok.data();
-      return loc.node().device() instanceof LoopIoctls loop ? LoopExt4Driver.mkfs(loop) : Code.err(Errno.ENOTBLK);
+      return loc.node().device() instanceof LoopIoctls loop ? loop.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
     }));
   }
 
@@ -338,7 +339,10 @@ public final class Syscalls {
       return l.loop().ioctl(number, arg);
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      return c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue());
+      // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
+      return arg == null || arg instanceof Number
+          ? c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue())
+          : Code.err(Errno.ENOTTY);
     }
     return Code.err(Errno.ENOTTY);
   }

@@ -11,6 +11,8 @@ import java.util.Optional;
 public enum Fix {
   /** as_dyn_block_device's install step refuses (EBUSY) when the slot was filled since step 1. */
   MOUNT_RECHECK_SLOT("mount-recheck-slot", "as_dyn_block_device: re-check the cache slot is still empty before installing"),
+  /** write_at clones the file first and reads {@code ro} after it (publication order: flags, then file). */
+  WRITE_AT_FILE_FIRST("write-at-file-first", "write_at: take the file, then check ro (the order LOOP_SET_FD publishes them in)"),
   /** LOOP_CONFIGURE computes and stores the read-only flag before it publishes the file. */
   CONFIGURE_FLAGS_FIRST("configure-flags-first", "LOOP_CONFIGURE: set LO_FLAGS_READ_ONLY before the file is visible"),
   /** as_dyn_block_device's install step re-checks, under the file lock, that the same file is bound. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import kernsim.dev.Fix;
 
 /**
  * The race catalog shipped with kernsim: {@code .ksim} files under {@code kernsim/catalog/} on the
@@ -23,10 +24,24 @@ public final class Catalog {
 
   /** The catalog's scenario names, in catalog order. */
   public static List<String> names() {
+    return index().stream().map(l -> l[0]).toList();
+  }
+
+  /** The fixes that close catalog scenario {@code name}'s race (empty for an unknown name). */
+  public static List<Fix> fixesFor(String name) {
+    return index().stream().filter(l -> l[0].equals(name) && l.length > 1)
+        .flatMap(l -> Arrays.stream(l[1].split(",")))
+        .map(f -> Fix.byId(f).orElseThrow(() -> new IllegalStateException("catalog index: unknown fix " + f)))
+        .toList();
+  }
+
+  /** The index's entries: {name, fixes}. */
+  private static List<String[]> index() {
     return Arrays.stream(read(DIR + "index.txt").orElseThrow(() -> new IllegalStateException("no catalog index"))
             .split("\n"))
         .map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .map(l -> l.split("\\s+"))
         .toList();
   }
 

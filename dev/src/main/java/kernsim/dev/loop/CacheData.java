@@ -203,6 +203,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
 
   private Behavior<Command> onStoreMounted(StoreMounted s) {
     mounted = s.value();
+    world.emit(new LoopEvents.MountedStored(device, id, mounted));
     s.replyTo().tell(new Reply(SysResult.ok(0)));
     return this;
   }

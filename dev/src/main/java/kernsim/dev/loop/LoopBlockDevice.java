@@ -49,10 +49,10 @@ public final class LoopBlockDevice implements BlockDevice {
       throw new IllegalStateException("adapter over " + cache.id() + " dropped twice");
     }
     dropped = true;
-    return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)", v -> {
-      world.emit(new LoopEvents.AdapterDropped(device, cache.id()));
-      return Code.ok(0);
-    });
+    // Reported as the drop begins: from here on the adapter does no more I/O, and once the store lands
+    // another mount may create the next adapter before this hart runs again.
+    world.emit(new LoopEvents.AdapterDropped(device, cache.id()));
+    return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)", v -> Code.ok(0));
   }
 
   public String device() {

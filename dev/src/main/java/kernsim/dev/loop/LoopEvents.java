@@ -81,6 +81,9 @@ public final class LoopEvents {
    */
   public record BackingWrite(String device, String file, long offset, int length, boolean readOnlyOpen, String via) {}
 
+  /** CacheData: {@code mounted} was stored on {@code cache}. */
+  public record MountedStored(String device, String cache, boolean mounted) {}
+
   /** LoopDevice: {@code ro} was stored (set_lo_flags' second store, or BLKROSET through it). */
   public record RoStored(String device, boolean ro) {}
 }

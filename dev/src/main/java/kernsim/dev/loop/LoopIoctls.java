@@ -379,12 +379,38 @@ public final class LoopIoctls {
         : Code.sleepingCall(f.ref(), r -> new BackingFile.ReadAt(offset, length, r), "read_at", Code::done));
   }
 
-  /** {@code write_at}: EROFS on a read-only device (checked before the file), EPERM unbound. */
+  /**
+   * {@code write_at}: EROFS on a read-only device (checked before the file), EPERM unbound. With
+   * {@link Fix#WRITE_AT_FILE_FIRST} the file is cloned first and {@code ro} read after it, so a file
+   * published after its flags (LOOP_SET_FD) is never written with a stale {@code ro}.
+   */
   public Code writeAt(long offset, byte[] data) {
     byte[] copy = data.clone();
+    if (semantics.has(Fix.WRITE_AT_FILE_FIRST)) {
+      return cloneFile(f -> f == null ? Code.err(Errno.EPERM)
+          : loadRo(ro -> ro ? Code.err(Errno.EROFS) : backingWrite(f, offset, copy, "write_at", Code::done)));
+    }
     return loadRo(ro -> ro
         ? Code.err(Errno.EROFS)
         : cloneFile(f -> f == null ? Code.err(Errno.EPERM) : backingWrite(f, offset, copy, "write_at", Code::done)));
+  }
+
+  /**
+   * A userspace mkfs through {@code /dev/loopN}: the image (made from the backing file's length by
+   * {@code image}; null means the device is too small: ENOSPC) written with one {@code write_at} at
+   * offset 0, then the backing file synced (fsync of the device file). EROFS on a read-only device,
+   * EPERM unbound, as {@link #writeAt}. The block cache is not involved, as in the source.
+   */
+  public Code format(java.util.function.LongFunction<byte[]> image) {
+    return loadRo(ro -> ro ? Code.err(Errno.EROFS) : cloneFile(f -> f == null ? Code.err(Errno.EPERM)
+        : length(f, len -> {
+          byte[] img = len instanceof SysResult.Ok ok ? image.apply(ok.value()) : null;
+          if (img == null) {
+            return Code.err(Errno.ENOSPC);
+          }
+          return backingWrite(f, 0, img, "write_at", w -> w instanceof SysResult.Err ? Code.done(w)
+              : Code.bind(sync(f), synced -> (Boolean) synced ? Code.ok(0) : Code.err(Errno.EIO)));
+        })));
   }
 
   // ==== the ext4 block adapter ====

@@ -58,6 +58,38 @@ public final class Ext4Lite {
         c -> let(tx.write(0, Layout.encodeSuper(sb)), d -> Code.ok(0)))));
   }
 
+  /**
+   * The bytes {@link #mkfs} leaves on a device of {@code size} bytes (whole blocks; the rest zero), as
+   * a userspace mkfs writes them through the block device file. Null when mkfs would refuse (fewer
+   * than 16 blocks).
+   */
+  public static byte[] image(long size) {
+    long blocks = size / Layout.BLOCK;
+    if (blocks < Layout.MIN_BLOCKS || size > Integer.MAX_VALUE) {
+      return null;
+    }
+    Superblock sb = Layout.geometry((int) blocks);
+    byte[] img = new byte[(int) size];
+    for (int i = 0; i < sb.blockBitmapBlocks(); i++) {
+      put(img, sb.blockBitmapStart() + i, bitmap(i, sb.dataStart(), sb.totalBlocks()));
+    }
+    for (int i = 0; i < sb.inodeBitmapBlocks(); i++) {
+      put(img, sb.inodeBitmapStart() + i, bitmap(i, Layout.ROOT_INODE + 1, sb.inodeCount()));
+    }
+    byte[] b = new byte[Layout.BLOCK];
+    Inode root = new Inode();
+    root.mode = Layout.MODE_DIR;
+    root.links = 2;
+    Layout.encodeInode(b, Layout.ROOT_INODE, root);
+    put(img, sb.inodeTableStart() + Layout.ROOT_INODE / Layout.INODES_PER_BLOCK, b);
+    put(img, 0, Layout.encodeSuper(sb));
+    return img;
+  }
+
+  private static void put(byte[] img, int block, byte[] data) {
+    System.arraycopy(data, 0, img, block * Layout.BLOCK, Layout.BLOCK);
+  }
+
   /** Bitmap block {@code i} with the bits below {@code usedBelow} and from {@code end} on set. */
   private static byte[] bitmap(int i, int usedBelow, int end) {
     byte[] b = new byte[Layout.BLOCK];

@@ -3,6 +3,7 @@ package kernsim.fs.ext4;
 import static kernsim.fs.ext4.Harness.assertBytes;
 import static kernsim.fs.ext4.Harness.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,16 @@ class Ext4LiteTest {
 
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void theUserspaceImageIsByteForByteWhatMkfsThroughTheCacheWritesBack() {
+    LoopWorld.Outcome o = LoopWorld.run1(sim, env -> List.of(env.setup(), env.setFd(false), env.mkfs()));
+    assertEquals(0, o.ok("mkfs").value());
+    List<kernsim.dev.file.BackingFile.Synced> synced = o.of(kernsim.dev.file.BackingFile.Synced.class);
+    byte[] durable = synced.get(synced.size() - 1).durable();
+    assertArrayEquals(Ext4Lite.image(durable.length), durable);
+    assertNull(Ext4Lite.image(15 * 512), "fewer than 16 blocks: mkfs refuses");
   }
 
   @Test
