@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,29 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 class MainTest {
-  /** What one run of the command line printed and returned. */
-  record Outcome(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  static Outcome run(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(args);
-    return new Outcome(exit, out.toString(), err.toString());
+  static Cli.Outcome run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void demoFindsReplaysAndPasses(@TempDir Path dir) {
-    Outcome o = run("demo", "--iterations", "200", "--out", dir.toString());
+    Cli.Outcome o = run("demo", "--iterations", "200", "--out", dir.toString());
     assertEquals(0, o.exit(), () -> "stdout:\n" + o.out() + "\nstderr:\n" + o.err());
     assertTrue(Files.isRegularFile(dir.resolve("lost-update-2x1-1.trace")), o.out());
     assertTrue(Files.isRegularFile(dir.resolve("lock-order-inversion-1.trace")), o.out());
@@ -53,8 +37,8 @@ class MainTest {
 
   @Test
   void demoIsDeterministic(@TempDir Path dir) {
-    Outcome a = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
-    Outcome b = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
+    Cli.Outcome a = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
+    Cli.Outcome b = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
     assertEquals(0, a.exit(), a.out() + a.err());
     assertEquals(a.out(), b.out());
   }
@@ -72,11 +56,24 @@ class MainTest {
     "bench --seconds -1",
     "bench --seconds nan",
     "bench --warmup x",
+    "run",
+    "run a b",
+    "run triad --strategy replay",
+    "run triad --seed x",
+    "run triad --depth 0",
+    "explore --iterations 0",
+    "explore --strategy dfs",
+    "explore --depth 0",
+    "explore a b",
+    "explore --out",
+    "replay",
+    "replay a b",
+    "list extra",
     "nosuch",
     ""
   })
   void badInputExitsTwoWithoutStackTrace(String line) {
-    Outcome o = run(line.isEmpty() ? new String[0] : line.split(" "));
+    Cli.Outcome o = run(line.isEmpty() ? new String[0] : line.split(" "));
     assertEquals(2, o.exit(), () -> line + "\nstdout:\n" + o.out() + "\nstderr:\n" + o.err());
     assertFalse(o.err().isBlank(), line);
     assertTrue(o.err().contains("Usage:"), o.err());
@@ -88,7 +85,7 @@ class MainTest {
   @Test
   void unwritableOutputIsBadInput(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-    Outcome o = run("demo", "--iterations", "1", "--out", file.resolve("sub").toString());
+    Cli.Outcome o = run("demo", "--iterations", "1", "--out", file.resolve("sub").toString());
     assertEquals(2, o.exit(), o.out() + o.err());
     assertTrue(o.err().contains("cannot create the output directory"), o.err());
     assertFalse(o.err().contains("\tat "), o.err());
@@ -96,14 +93,21 @@ class MainTest {
 
   @Test
   void helpAndVersion() {
-    Outcome help = run("--help");
+    Cli.Outcome help = run("--help");
     assertEquals(0, help.exit());
-    assertTrue(help.out().contains("demo") && help.out().contains("bench"), help.out());
-    Outcome benchHelp = run("bench", "--help");
+    for (String command : List.of("run", "explore", "replay", "list", "bench")) {
+      assertTrue(help.out().contains("  " + command + " "), command + " in\n" + help.out());
+      Cli.Outcome commandHelp = run(command, "--help");
+      assertEquals(0, commandHelp.exit(), commandHelp.both());
+      assertTrue(commandHelp.out().contains("Usage: kernsim " + command + " "), commandHelp.out());
+    }
+    assertTrue(run("explore", "--help").out().contains("--no-oracle"), "explore takes --no-oracle");
+    assertTrue(run("explore", "--help").out().contains("mount-recheck-file"), "explore's help lists the fixes");
+    Cli.Outcome benchHelp = run("bench", "--help");
     assertEquals(0, benchHelp.exit());
     assertTrue(benchHelp.out().contains("one core"), benchHelp.out());
     assertTrue(benchHelp.out().contains("noisy"), benchHelp.out());
-    Outcome version = run("--version");
+    Cli.Outcome version = run("--version");
     assertEquals(0, version.exit());
     assertTrue(version.out().startsWith("kernsim "), version.out());
     assertFalse(version.out().contains("unknown"), version.out());
@@ -112,7 +116,7 @@ class MainTest {
   /** Only that the figures are printed: the bench's speed is not tested. */
   @Test
   void benchPrintsItsFigures() {
-    Outcome o = run("bench", "--seconds", "0.2", "--warmup", "0.1");
+    Cli.Outcome o = run("bench", "--seconds", "0.2", "--warmup", "0.1");
     assertEquals(0, o.exit(), o.out() + o.err());
     assertTrue(o.out().contains("jvm: "), o.out());
     assertTrue(o.lines().stream().anyMatch(l -> l.startsWith("a. ") && l.contains("steps/s")), o.out());
