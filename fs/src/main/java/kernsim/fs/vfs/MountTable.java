@@ -181,7 +181,13 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
   }
 
   private final World world;
-  private final Mutex fsContext;
+  /**
+   * One {@code FS_CONTEXT} lock per process (per hart: each is a process of its own, as the source's
+   * FS_CONTEXT is scope-local to a process), by the process's actor key. The root and cwd they guard
+   * are one pair for all (see docs/model.md: chdir and pivot_root change it for every process).
+   */
+  private final java.util.TreeMap<String, Mutex> fsContexts = new java.util.TreeMap<>();
+  private final ActorRef<Command> self;
   private final TreeMap<Integer, MountRec> mounts = new TreeMap<>();
   private int nextId = 1;
   private int nextFs = 1;
@@ -202,7 +208,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
   private MountTable(ActorContext<Command> ctx, World world, FsFactory rootFs) {
     super(ctx);
     this.world = world;
-    this.fsContext = new Mutex("FS_CONTEXT", world, ctx.getSelf());
+    this.self = ctx.getSelf();
     FileSystem fs = rootFs.make(ctx, world, "fs-" + nextFs++);
     MountRec r = new MountRec(nextId++, 0, -1, fs, fs.rootIno());
     mounts.put(r.id, r);
@@ -287,13 +293,18 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
 
   // ---- FS_CONTEXT ----
 
+  private Mutex fsContext(ActorRef<Reply> process) {
+    return fsContexts.computeIfAbsent(world.keyOf(process),
+        k -> new Mutex("FS_CONTEXT of " + k.substring(k.lastIndexOf('/') + 1), world, self));
+  }
+
   private Behavior<Command> onLockCtx(LockCtx m) {
-    fsContext.lock(m.replyTo(), ctx());
+    fsContext(m.replyTo()).lock(m.replyTo(), ctx());
     return this;
   }
 
   private Behavior<Command> onUnlockCtx(UnlockCtx m) {
-    fsContext.unlock(m.replyTo(), ctx());
+    fsContext(m.replyTo()).unlock(m.replyTo(), ctx());
     reply(m.replyTo(), SysResult.ok(0));
     return this;
   }
