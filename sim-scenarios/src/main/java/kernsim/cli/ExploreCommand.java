@@ -104,8 +104,9 @@ final class ExploreCommand implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double rate = result.iterations() / Math.max(seconds, 1e-9);
-      String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s",
-          result.iterations(), result.totalSteps(), seconds, rate);
+      String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
+          result.iterations(), result.totalSteps(), seconds, rate,
+          seconds < 1 ? " (too short to measure: mostly the JVM warming up)" : "");
 
       ObjectNode o = null;
       if (json) {
