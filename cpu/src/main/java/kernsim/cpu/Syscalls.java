@@ -402,4 +402,54 @@ public final class Syscalls {
     }
     return String.join("|", names);
   }
+
+  // ==== ioctls with an fd or struct argument, safe on any fd (for the scenario language) ====
+  // Fully qualified names keep the imports above untouched.
+
+  /**
+   * LOOP_SET_FD or LOOP_CHANGE_FD with {@code argFd} resolved when the call runs, like {@link #ioctlFd}, but
+   * sent safely to any fd: loop-control (which reads an integer) and other files answer ENOTTY.
+   */
+  public static Stmt ioctlSetFd(String fd, LoopIoctl cmd, String argFd) {
+    return Stmt.of("ioctl(" + fd + ", " + cmd.name() + ", " + argFd + ")",
+        p -> ioctlTo(p, fd, cmd.number(), () -> fdArg(p, argFd)));
+  }
+
+  /**
+   * LOOP_CONFIGURE: a {@code loop_config} of {@code backingFd} (resolved when the call runs, as
+   * {@code LOOP_SET_FD}'s), {@code blockSize} and {@code info} (its flags and file name).
+   */
+  public static Stmt ioctlConfigure(String fd, String backingFd, int blockSize, kernsim.dev.loop.LoopAbi.LoopInfo64 info) {
+    return Stmt.of("ioctl(" + fd + ", LOOP_CONFIGURE, {fd: " + backingFd + ", block_size: " + blockSize + ", flags: "
+        + info.flags() + ", file_name: " + q(info.fileNameString()) + "})",
+        p -> ioctlTo(p, fd, LoopIoctl.LOOP_CONFIGURE.number(), () -> new LoopIoctls.ConfigureArg(
+            new kernsim.dev.loop.LoopAbi.LoopConfig(p.fd(backingFd), blockSize, info), fdArg(p, backingFd))));
+  }
+
+  /** LOOP_SET_STATUS with a {@code loop_info} (the source reads its name and flags). */
+  public static Stmt ioctlSetStatus(String fd, kernsim.dev.loop.LoopAbi.LoopInfo info) {
+    return Stmt.of("ioctl(" + fd + ", LOOP_SET_STATUS, {flags: " + info.flags() + ", name: " + q(info.nameString())
+        + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS.number(), () -> info));
+  }
+
+  /** LOOP_SET_STATUS64 with a {@code loop_info64} (the source reads its file name and flags). */
+  public static Stmt ioctlSetStatus64(String fd, kernsim.dev.loop.LoopAbi.LoopInfo64 info) {
+    return Stmt.of("ioctl(" + fd + ", LOOP_SET_STATUS64, {flags: " + info.flags() + ", file_name: "
+        + q(info.fileNameString()) + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS64.number(), () -> info));
+  }
+
+  /** ioctl to whatever {@code fdVar} is; loop-control gets 0 for an argument that is not an integer. */
+  private static Code ioctlTo(Proc p, String fdVar, int number, java.util.function.Supplier<Object> arg) {
+    OpenFile f = p.fds().get(p.fd(fdVar));
+    if (f == null) {
+      return Code.err(Errno.EBADF);
+    }
+    if (f.ops() instanceof DeviceFiles.Loop l) {
+      return l.loop().ioctl(number, arg.get());
+    }
+    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
+      return c.control().ioctl(number, arg.get() instanceof Number n ? n.longValue() : 0);
+    }
+    return Code.err(Errno.ENOTTY);
+  }
 }

@@ -152,7 +152,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
       // The report shows the run as the trace file replays it: that checks the file, and gives the timeline
       // without recording one on every schedule explored.
-      Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartNames());
+      Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
       ReplayResult replay;
       try {
         replay = sim.replay(recorder.around(world), TraceCodec.read(traceFile));

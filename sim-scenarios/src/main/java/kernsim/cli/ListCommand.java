@@ -47,7 +47,7 @@ final class ListCommand implements Callable<Integer> {
     int titleWidth = all.stream().mapToInt(s -> s.title().length()).max().orElse(5);
     for (Scenario s : all) {
       w.printf("%-" + nameWidth + "s  %-" + titleWidth + "s  expects %s%n", s.name(), s.title(),
-          s.expect().isEmpty() ? "no violation" : String.join(", ", s.expect()));
+          Report.expected(s));
     }
     w.flush();
     return Main.OK;

@@ -89,7 +89,7 @@ public final class Main implements Callable<Integer> {
     try {
       return source.resolve(fileOrName);
     } catch (ScenarioException e) {
-      throw new UserError(e.getMessage(), e); // already file:line:column: error: what
+      throw new UserError(e.getMessage(), e, true); // file:line:column: error: what, the line, a caret
     }
   }
 
@@ -101,12 +101,20 @@ public final class Main implements Callable<Integer> {
 
   /** A mistake found while a command runs (not by the parser): reported as one line, exit 2. */
   static final class UserError extends RuntimeException {
-    UserError(String message, Throwable cause) {
+    /** Printed as is, without the command's name in front (a scenario error reads like a compiler's). */
+    final boolean asIs;
+
+    UserError(String message, Throwable cause, boolean asIs) {
       super(message, cause);
+      this.asIs = asIs;
+    }
+
+    UserError(String message, Throwable cause) {
+      this(message, cause, false);
     }
 
     UserError(String message) {
-      super(message);
+      this(message, null, false);
     }
   }
 
@@ -140,8 +148,8 @@ public final class Main implements Callable<Integer> {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
       PrintWriter err = cmd.getErr();
       String who = cmd.getCommandSpec().qualifiedName();
-      if (ex instanceof UserError) {
-        err.println(who + ": " + ex.getMessage());
+      if (ex instanceof UserError u) {
+        err.println(u.asIs ? u.getMessage() : who + ": " + u.getMessage());
         err.flush();
         return BAD_INPUT;
       }

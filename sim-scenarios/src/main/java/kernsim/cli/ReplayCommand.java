@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
     try {
       scenario = main.source().parse(h.text(), h.scenario() + ".ksim (in " + file + ")");
     } catch (ScenarioException e) {
-      throw new Main.UserError("cannot replay " + file + ": its scenario does not parse: " + e.getMessage(), e);
+      throw new Main.UserError("cannot replay " + file + ": its scenario does not parse:\n" + e.getMessage(), e);
     }
     Settings settings;
     try {
@@ -70,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
       throw new Main.UserError("cannot replay " + file + ": its settings are not understood: " + e.getMessage(), e);
     }
     ScenarioWorld world = new ScenarioWorld(scenario, settings);
-    Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartNames());
+    Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
     ReplayResult replay;
     try (Simulator sim = Simulator.create()) {
       replay = sim.replay(recorder.around(world), trace);

@@ -37,7 +37,7 @@ public final class Report {
     out.add("profile:  " + settings.semantics().profile()
         + "   fixes: " + orNone(settings.semantics().fixes().stream().sorted().map(Fix::id).toList())
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
-        + "   expected: " + (s.expect().isEmpty() ? "no violation" : String.join(", ", s.expect())));
+        + "   expected: " + expected(s));
     return out;
   }
 
@@ -165,6 +165,12 @@ public final class Report {
   }
 
   // ---- helpers ----
+
+  /** What a scenario expects exploration to report: its oracles, or "no violation". */
+  static String expected(Scenario s) {
+    List<String> e = s.expect().stream().filter(x -> !x.equals("none")).toList();
+    return e.isEmpty() ? "no violation" : String.join(", ", e);
+  }
 
   static String orNone(List<String> items) {
     return items.isEmpty() ? "none" : String.join(", ", items);

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     Settings settings = settingsOptions.of(scenario);
     ScenarioWorld world = new ScenarioWorld(scenario, settings);
     ExploreOptions options = schedule.explore(1, world.runOptions(RunOptions.DEFAULT));
-    Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartNames());
+    Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
     RunResult r;
     try (Simulator sim = Simulator.create()) {
       r = sim.explore(recorder.around(world), options).last();

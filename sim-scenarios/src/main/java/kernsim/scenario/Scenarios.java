@@ -1,20 +1,64 @@
 package kernsim.scenario;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reads scenarios (placeholder until the scenario language lands). */
+/**
+ * Reads scenario files ({@code .ksim}): the language is described in docs/scenarios.md. Every mistake
+ * in a file is a {@link ScenarioException} naming its file, line and column; nothing else escapes.
+ */
 public final class Scenarios {
+  /** The oracle names an {@code expect} line may give (besides {@code none}). */
   public static final List<String> ORACLES = List.of(
       "durability", "stale-cache", "single-mount", "read-only", "sleep-in-atomic", "deadlock", "livelock", "errno");
 
   private Scenarios() {}
 
+  /** Parses and compiles {@code text}, which came from {@code file} (used in messages and as the default name). */
   public static Scenario parse(String text, String file) throws ScenarioException {
-    throw new ScenarioException(file, 0, 0, "the scenario language is not built yet");
+    java.util.Objects.requireNonNull(text, "text");
+    String f = file == null ? "<input>" : file;
+    String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    try {
+      return new Parser(new Source(f, t)).parse(text);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A bug of ours, not the user's: still reported as a ScenarioException, and visibly so.
+      throw new ScenarioException(f, "internal error while reading the scenario: " + e, e);
+    }
   }
 
+  /** Reads {@code path} as UTF-8 and parses it; an unreadable file is a ScenarioException too. */
   public static Scenario load(Path path) throws ScenarioException {
-    throw new ScenarioException(path.toString(), 0, 0, "the scenario language is not built yet");
+    String file = path.toString();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (IOException | RuntimeException e) {
+      throw new ScenarioException(file, "cannot read the file: " + describe(e), e);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ScenarioException(file, "cannot read the file: it is not UTF-8 text", e);
+    }
+    return parse(text, file);
+  }
+
+  private static String describe(Exception e) {
+    String kind = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+        : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return kind;
   }
 }

@@ -125,6 +125,11 @@ class ReplayCommandTest {
     Path p = edited("garbage.trace", h -> new Trace.Header(h.formatVersion(), h.modelVersion(), h.scenario(),
         Trace.hashText("@@@ not a scenario"), "@@@ not a scenario", h.strategy(), h.seed(), h.iteration(),
         h.options()), f -> f);
-    assertOneCleanLine(Cli.java("replay", p.toString()), "its scenario does not parse: ");
+    Cli.Outcome o = Cli.java("replay", p.toString());
+    assertEquals(2, o.exit(), o.both());
+    assertEquals("", o.out());
+    assertTrue(o.err().startsWith("kernsim replay: cannot replay " + p + ": its scenario does not parse:\n"
+        + "triad-java.ksim (in " + p + "):1:"), o.err());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.err());
   }
 }

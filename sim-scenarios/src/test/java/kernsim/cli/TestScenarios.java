@@ -31,9 +31,6 @@ final class TestScenarios {
           return s;
         }
       }
-      if (fileOrName.equals("broken")) {
-        throw new ScenarioException("broken.ksim", 3, 7, "unknown syscall 'mount2'");
-      }
       return ScenarioSource.DEFAULT.resolve(fileOrName);
     }
 

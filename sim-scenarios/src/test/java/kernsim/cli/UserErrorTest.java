@@ -2,10 +2,13 @@ package kernsim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import kernsim.scenario.ScenarioException;
+import kernsim.scenario.Scenarios;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,9 +39,16 @@ class UserErrorTest {
   }
 
   @Test
-  void aScenarioThatDoesNotParseIsReportedWithTheParsersMessageAsIs() {
-    assertUserError(Cli.java("explore", "broken"), "explore", "broken.ksim:3:7: error: unknown syscall 'mount2'");
-    assertUserError(Cli.java("run", "broken"), "run", "broken.ksim:3:7: error: unknown syscall 'mount2'");
+  void aScenarioThatDoesNotParseIsReportedWithTheParsersMessageAsIs(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("broken.ksim"), "scenario broken\n\nhart a:\n  mount2(\"/dev/loop0\")\n");
+    ScenarioException expected = assertThrows(ScenarioException.class, () -> Scenarios.load(file));
+    for (String command : new String[] {"run", "explore"}) { // explore checks the scenario before --out
+      Cli.Outcome o = Cli.run(command, file.toString());
+      assertEquals(2, o.exit(), o.both());
+      assertEquals(expected.getMessage() + "\n", o.err());
+      assertTrue(o.err().startsWith(file + ":4:3: error: "), o.err());
+      assertFalse(o.err().contains("\tat "), o.err());
+    }
   }
 
   @Test

@@ -1,0 +1,592 @@
+package kernsim.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kernsim.cpu.Stmt;
+import kernsim.cpu.Syscalls;
+import kernsim.dev.Fix;
+import kernsim.dev.Semantics;
+import kernsim.dev.loop.LoopIoctl;
+import kernsim.fs.file.Uapi;
+import kernsim.scenario.CallTable.Block;
+import kernsim.scenario.CallTable.Call;
+import kernsim.scenario.Lexer.Kind;
+import kernsim.scenario.Lexer.Token;
+
+/**
+ * Reads a scenario a line at a time: the leading comment (the description), header lines at column 1,
+ * then blocks ({@code setup:}, {@code hart NAME:}) at column 1 whose statements are indented with
+ * spaces. The grammar is in docs/scenarios.md.
+ */
+final class Parser {
+  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops");
+  static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
+  static final int MAX_LOOPS = 64;
+  /** The kernel's own actors below {@code world/}: a hart cannot take their names (cpu.Kernel spawns them). */
+  static final Map<String, String> RESERVED = Map.of(
+      "setup", "the setup block's", "mounts", "the mount table's", "anon", "the anonymous files'",
+      "loop-control", "loop-control's");
+
+  private final Source src;
+
+  private final List<String> description = new ArrayList<>();
+  private final Map<String, Integer> headerLines = new LinkedHashMap<>();
+  private String name;
+  private String title;
+  private String profile = Semantics.STARRY.profile();
+  private final List<Fix> fixes = new ArrayList<>();
+  private final List<String> expect = new ArrayList<>();
+  private int loops = 1;
+
+  private List<Stmt> setup = List.of();
+  private int setupLine;
+  private final List<String> hartNames = new ArrayList<>();
+  private final List<List<Stmt>> harts = new ArrayList<>();
+  private final Map<String, Integer> hartLines = new LinkedHashMap<>();
+
+  /** The block being read, its statements, and where its header is (for "has no statements"). */
+  private Block block;
+  private List<Stmt> stmts;
+  private Token blockHeader;
+  private boolean blockIsSetup;
+  private int hidden;
+
+  Parser(Source src) {
+    this.src = src;
+  }
+
+  Scenario parse(String text) throws ScenarioException {
+    int descState = 0; // 0: before it, 1: in it, 2: after it
+    for (int ln = 1; ln <= src.lines.size(); ln++) {
+      String raw = src.lines.get(ln - 1);
+      int indent = 0;
+      while (indent < raw.length() && (raw.charAt(indent) == ' ' || raw.charAt(indent) == '\t')) {
+        indent++;
+      }
+      String trimmed = raw.substring(indent);
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        if (descState < 2 && trimmed.startsWith("#")) {
+          descState = 1;
+          String d = trimmed.substring(1);
+          description.add((d.startsWith(" ") ? d.substring(1) : d).stripTrailing());
+        } else if (descState == 1) {
+          descState = 2;
+        }
+        continue;
+      }
+      descState = 2;
+      int tab = raw.substring(0, indent).indexOf('\t');
+      if (tab >= 0) {
+        throw src.error(ln, tab + 1, "expected spaces in indentation, found a tab");
+      }
+      List<Token> toks;
+      try {
+        toks = Lexer.tokens(raw, ln, indent);
+      } catch (Lexer.Error e) {
+        throw src.error(e.line, e.col, e.getMessage());
+      }
+      Cursor c = new Cursor(toks, raw, ln);
+      if (indent == 0) {
+        topLevel(c);
+      } else {
+        indented(c);
+      }
+    }
+    endBlock();
+    if (harts.isEmpty()) {
+      throw src.error("no hart block: a scenario needs at least one `hart NAME:` block of statements");
+    }
+    while (!description.isEmpty() && description.get(description.size() - 1).isEmpty()) {
+      description.remove(description.size() - 1);
+    }
+    while (!description.isEmpty() && description.get(0).isEmpty()) {
+      description.remove(0);
+    }
+    String desc = String.join("\n", description);
+    String n = name != null ? name : baseName(src.file);
+    String t = title != null ? title : !description.isEmpty() ? description.get(0) : n;
+    return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, setup, hartNames, harts);
+  }
+
+  static String baseName(String file) {
+    String base = file.replace('\\', '/');
+    base = base.substring(base.lastIndexOf('/') + 1);
+    return base.endsWith(".ksim") && base.length() > 5 ? base.substring(0, base.length() - 5) : base;
+  }
+
+  // ==== lines at column 1: headers and block headers ====
+
+  private void topLevel(Cursor c) throws ScenarioException {
+    Token first = c.next();
+    if (first.isIdent("setup")) {
+      setupHeader(first, c);
+    } else if (first.isIdent("hart")) {
+      hartHeader(first, c);
+    } else if (first.kind() == Kind.IDENT && HEADERS.contains(first.text())) {
+      if (block != null || !harts.isEmpty() || setupLine > 0) {
+        int at = setupLine > 0 ? setupLine : hartLines.values().iterator().next();
+        throw src.error(first, "header `" + first.text() + "` must come before the first block (line " + at + ")");
+      }
+      header(first, c);
+    } else if (looksLikeStatement(first, c)) {
+      throw src.error(first, block != null
+          ? "statement outside a block: indent it under `" + block.title + "`"
+          : "statement outside a block: expected `setup:` or `hart NAME:` before it");
+    } else {
+      String hint = first.kind() == Kind.IDENT ? Constants.didYouMean(first.text(), HEADERS) : null;
+      throw src.error(first, "expected a header (" + String.join(", ", HEADERS) + ") or a block (`setup:`, "
+          + "`hart NAME:`), found " + first.shown() + (hint != null ? "; did you mean " + hint + "?" : ""));
+    }
+  }
+
+  private static boolean looksLikeStatement(Token first, Cursor c) {
+    return first.kind() == Kind.IDENT && (SETUP_COMMANDS.contains(first.text())
+        || (c.peek() != null && (c.peek().is("(") || c.peek().is("="))));
+  }
+
+  private void header(Token key, Cursor c) throws ScenarioException {
+    String k = key.text();
+    boolean repeatable = k.equals("fix") || k.equals("expect");
+    if (!repeatable && headerLines.containsKey(k)) {
+      throw src.error(key, "duplicate `" + k + "` (first at line " + headerLines.get(k) + ")");
+    }
+    headerLines.putIfAbsent(k, key.line());
+    switch (k) {
+      case "scenario" -> {
+        Token t = c.expect(Kind.IDENT, "a scenario name (letters, digits, _ . -)");
+        name = t.text();
+      }
+      case "title" -> title = c.expect(Kind.STRING, "a quoted title").string();
+      case "profile" -> {
+        Token t = c.expect(Kind.IDENT, "a profile name");
+        if (!Semantics.PROFILES.contains(t.text())) {
+          throw src.error(t, "unknown profile `" + t.text() + "`; expected one of: " + String.join(", ", Semantics.PROFILES));
+        }
+        profile = t.text();
+      }
+      case "fix" -> {
+        Token t = c.expect(Kind.IDENT, "a fix name");
+        List<String> known = java.util.Arrays.stream(Fix.values()).map(Fix::id).toList();
+        Fix f = Fix.byId(t.text()).orElseThrow(() -> {
+          String hint = Constants.didYouMean(t.text(), known);
+          return src.error(t, "unknown fix `" + t.text() + "`; " + (hint != null ? "did you mean " + hint + "? " : "")
+              + "expected one of: " + String.join(", ", known));
+        });
+        if (fixes.contains(f)) {
+          throw src.error(t, "fix `" + f.id() + "` given twice");
+        }
+        fixes.add(f);
+      }
+      case "expect" -> {
+        Token t = c.expect(Kind.IDENT, "an oracle name or `none`");
+        String v = t.text();
+        if (!v.equals("none") && !Scenarios.ORACLES.contains(v)) {
+          String hint = Constants.didYouMean(v, Scenarios.ORACLES);
+          throw src.error(t, "unknown oracle `" + v + "`; " + (hint != null ? "did you mean " + hint + "? " : "")
+              + "expected one of: " + String.join(", ", Scenarios.ORACLES) + ", none");
+        }
+        if (expect.contains(v)) {
+          throw src.error(t, "`expect " + v + "` given twice");
+        }
+        if (v.equals("none") ? !expect.isEmpty() : expect.contains("none")) {
+          throw src.error(t, "`expect none` cannot be combined with other `expect` lines");
+        }
+        expect.add(v);
+      }
+      case "loops" -> {
+        Token t = c.expect(Kind.INT, "the number of loop devices");
+        if (t.longValue() < 0 || t.longValue() > MAX_LOOPS) {
+          throw src.error(t, "expected a number of loop devices from 0 to " + MAX_LOOPS + ", found " + t.shown());
+        }
+        loops = (int) t.longValue();
+      }
+      default -> throw new IllegalStateException(k);
+    }
+    c.expectEnd();
+  }
+
+  private void setupHeader(Token key, Cursor c) throws ScenarioException {
+    c.expectPunct(":", "after `setup`");
+    c.expectEnd();
+    if (setupLine > 0) {
+      throw src.error(key, "duplicate `setup:` block (first at line " + setupLine + ")");
+    }
+    if (!harts.isEmpty()) {
+      throw src.error(key, "`setup:` must come before the first hart block (line "
+          + hartLines.values().iterator().next() + ")");
+    }
+    endBlock();
+    setupLine = key.line();
+    startBlock(key, "setup:", true);
+    setup = stmts;
+  }
+
+  private void hartHeader(Token key, Cursor c) throws ScenarioException {
+    Token n = c.next();
+    String hart;
+    if (n == null) {
+      throw src.error(key.line(), c.endCol(), "expected a hart name after `hart`, found end of line");
+    } else if (n.kind() == Kind.IDENT) {
+      hart = n.text();
+    } else if (n.kind() == Kind.INT && n.text().chars().allMatch(Character::isDigit)) {
+      hart = "hart-" + n.longValue();
+    } else {
+      throw src.error(n, "expected a hart name (a word such as `mounter`, or a number), found " + n.shown());
+    }
+    c.expectPunct(":", "after `hart " + n.text() + "`");
+    c.expectEnd();
+    if (RESERVED.containsKey(hart)) {
+      throw src.error(n, "expected a hart name other than `" + hart + "`, which is " + RESERVED.get(hart) + " actor");
+    }
+    if (hartLines.containsKey(hart)) {
+      throw src.error(n, "duplicate hart name `" + hart + "` (first at line " + hartLines.get(hart) + ")");
+    }
+    endBlock();
+    hartLines.put(hart, key.line());
+    hartNames.add(hart);
+    startBlock(n, "hart " + n.text() + ":", false);
+    harts.add(stmts);
+  }
+
+  private void startBlock(Token header, String blockTitle, boolean isSetup) {
+    block = new Block(src, blockTitle);
+    stmts = new ArrayList<>();
+    blockHeader = header;
+    blockIsSetup = isSetup;
+  }
+
+  private void endBlock() throws ScenarioException {
+    if (block != null && !blockIsSetup && stmts.isEmpty()) {
+      throw src.error(blockHeader, "expected indented statements in `" + block.title + "`, found none");
+    }
+  }
+
+  // ==== indented lines: statements ====
+
+  private void indented(Cursor c) throws ScenarioException {
+    Token first = c.next();
+    if (block == null) {
+      if (first.kind() == Kind.IDENT && (HEADERS.contains(first.text()) || first.text().equals("hart")
+          || first.text().equals("setup"))) {
+        throw src.error(first, "expected `" + first.text() + "` at column 1, found it indented");
+      }
+      throw src.error(first, "statement outside a block: expected `setup:` or `hart NAME:` before it");
+    }
+    if ((first.isIdent("hart") && c.peek() != null && !c.peek().is("(") && !c.peek().is("="))
+        || (first.isIdent("setup") && c.peek() != null && c.peek().is(":"))) {
+      throw src.error(first, "expected a statement, found a block header: `" + first.text()
+          + "` blocks start at column 1");
+    }
+    if (first.kind() != Kind.IDENT) {
+      throw src.error(first, "expected a statement (`call(args)` or `var = call(args)`), found " + first.shown());
+    }
+    if (SETUP_COMMANDS.contains(first.text()) && (c.peek() == null || !(c.peek().is("(") || c.peek().is("=")))) {
+      if (!blockIsSetup) {
+        throw src.error(first, "`" + first.text() + "` without parentheses is a setup command, and only `setup:` "
+            + "runs those; in `" + block.title + "` write its syscalls (docs/scenarios.md lists them)");
+      }
+      setupCommand(first, c);
+      return;
+    }
+    Token assign = null;
+    Token callName = first;
+    if (c.peek() != null && c.peek().is("=")) {
+      c.next();
+      assign = first;
+      callName = c.expect(Kind.IDENT, "a call after `=`");
+    }
+    Token open = c.next();
+    if (open == null || !open.is("(")) {
+      throw c.expected(open, "`(` after `" + callName.text() + "`");
+    }
+    List<Arg> args = new ArrayList<>();
+    Token close;
+    if (c.peek() != null && c.peek().is(")")) {
+      close = c.next();
+    } else {
+      while (true) {
+        args.add(arg(c, true));
+        Token t = c.next();
+        if (t != null && t.is(",")) {
+          continue;
+        }
+        if (t != null && t.is(")")) {
+          close = t;
+          break;
+        }
+        throw c.expected(t, "`,` or `)`");
+      }
+    }
+    c.expectEnd();
+    stmts.add(CallTable.compile(new Call(assign, callName, args, close), block));
+  }
+
+  private Arg arg(Cursor c, boolean compound) throws ScenarioException {
+    Token t = c.next();
+    if (t == null) {
+      throw c.expected(null, "an argument");
+    }
+    switch (t.kind()) {
+      case STRING:
+        return new Arg.Str(t);
+      case PATH:
+        return new Arg.Path(t);
+      case PUNCT:
+        if (t.is("&")) {
+          Token num = c.next();
+          if (num == null || num.kind() != Kind.INT) {
+            throw c.expected(num, "an offset after `&`");
+          }
+          return new Arg.Ptr(t, num);
+        }
+        if (t.is("[") || t.is("{")) {
+          if (!compound) {
+            throw src.error(t, "expected a number, string, name or NULL, found `" + t.text()
+                + "`: arrays and structs do not nest");
+          }
+          return t.is("[") ? array(t, c) : struct(t, c);
+        }
+        throw c.expected(t, "an argument");
+      case IDENT:
+        if (t.text().equals("NULL") && (c.peek() == null || !c.peek().is("|"))) {
+          return new Arg.Null(t);
+        }
+        return expr(t, c);
+      case INT:
+        return expr(t, c);
+      default:
+        throw c.expected(t, "an argument");
+    }
+  }
+
+  /** {@code term ('|' term)*}, a term a name or a number. */
+  private Arg expr(Token first, Cursor c) throws ScenarioException {
+    if (c.peek() == null || !c.peek().is("|")) {
+      return first.kind() == Kind.INT ? new Arg.Int(first) : new Arg.Name(first);
+    }
+    List<Token> terms = new ArrayList<>(List.of(first));
+    while (c.peek() != null && c.peek().is("|")) {
+      c.next();
+      Token t = c.next();
+      if (t == null || (t.kind() != Kind.IDENT && t.kind() != Kind.INT)) {
+        throw c.expected(t, "a constant or a number after `|`");
+      }
+      terms.add(t);
+    }
+    return new Arg.Flags(terms);
+  }
+
+  private Arg array(Token open, Cursor c) throws ScenarioException {
+    List<Arg> items = new ArrayList<>();
+    if (c.peek() != null && c.peek().is("]")) {
+      c.next();
+      return new Arg.Array(open, items);
+    }
+    while (true) {
+      items.add(arg(c, false));
+      Token t = c.next();
+      if (t != null && t.is(",")) {
+        continue;
+      }
+      if (t != null && t.is("]")) {
+        return new Arg.Array(open, items);
+      }
+      throw c.expected(t, "`,` or `]`");
+    }
+  }
+
+  private Arg struct(Token open, Cursor c) throws ScenarioException {
+    List<Arg.Field> fields = new ArrayList<>();
+    if (c.peek() != null && c.peek().is("}")) {
+      c.next();
+      return new Arg.Struct(open, fields);
+    }
+    while (true) {
+      Token field = c.expect(Kind.IDENT, "a field name");
+      c.expectPunct(":", "after the field name `" + field.text() + "`");
+      fields.add(new Arg.Field(field, arg(c, false)));
+      Token t = c.next();
+      if (t != null && t.is(",")) {
+        continue;
+      }
+      if (t != null && t.is("}")) {
+        return new Arg.Struct(open, fields);
+      }
+      throw c.expected(t, "`,` or `}`");
+    }
+  }
+
+  // ==== setup commands ====
+
+  private void setupCommand(Token cmd, Cursor c) throws ScenarioException {
+    String shown = cmd.text() + " " + c.rest();
+    switch (cmd.text()) {
+      case "image" -> {
+        String path = word(c, "a path for the image file (e.g. /img)");
+        Token size = c.expect(Kind.INT, "the image's size (e.g. 64K)");
+        if (size.longValue() < 0) {
+          throw src.error(size, "expected a size of 0 or more, found " + size.shown());
+        }
+        c.expectEnd();
+        String v = hiddenVar();
+        stmts.add(expand(shown, "img = open(" + quote(path) + ", O_RDWR|O_CREAT)", v,
+            Syscalls.open(path, Uapi.O_RDWR | Uapi.O_CREAT)));
+        stmts.add(expand(shown, "ftruncate(img, " + size.longValue() + ")", null, Syscalls.ftruncate(v, size.longValue())));
+        stmts.add(expand(shown, "close(img)", null, Syscalls.close(v)));
+      }
+      case "losetup" -> {
+        String dev = word(c, "a loop device (e.g. /dev/loop0)");
+        String path = word(c, "a backing file (e.g. /img)");
+        boolean ro = false;
+        Token t = c.next();
+        if (t != null) {
+          if (!t.isIdent("ro")) {
+            throw c.expected(t, "`ro` or the end of the line");
+          }
+          ro = true;
+          c.expectEnd();
+        }
+        String b = hiddenVar();
+        String d = hiddenVar();
+        String mode = ro ? "O_RDONLY" : "O_RDWR";
+        stmts.add(expand(shown, "file = open(" + quote(path) + ", " + mode + ")", b,
+            Syscalls.open(path, ro ? Uapi.O_RDONLY : Uapi.O_RDWR)));
+        stmts.add(expand(shown, "dev = open(" + quote(dev) + ", O_RDWR)", d, Syscalls.open(dev, Uapi.O_RDWR)));
+        stmts.add(expand(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlSetFd(d, LoopIoctl.LOOP_SET_FD, b)));
+        stmts.add(expand(shown, "close(dev)", null, Syscalls.close(d)));
+        stmts.add(expand(shown, "close(file)", null, Syscalls.close(b)));
+      }
+      case "mkfs.ext4" -> {
+        String dev = word(c, "a loop device (e.g. /dev/loop0)");
+        c.expectEnd();
+        stmts.add(new Stmt(shown, null, Syscalls.mkfsExt4(dev).code()));
+      }
+      case "file" -> {
+        String path = word(c, "a path for the file (e.g. /seed.txt)");
+        Token data = c.expect(Kind.STRING, "the file's contents as a quoted string");
+        c.expectEnd();
+        String v = hiddenVar();
+        stmts.add(expand(shown, "fd = open(" + quote(path) + ", O_WRONLY|O_CREAT|O_TRUNC)", v,
+            Syscalls.open(path, Uapi.O_WRONLY | Uapi.O_CREAT | Uapi.O_TRUNC)));
+        stmts.add(expand(shown, "write(fd, " + data.text() + ")", null, Syscalls.write(v, data.string())));
+        stmts.add(expand(shown, "close(fd)", null, Syscalls.close(v)));
+      }
+      case "mkdir" -> {
+        String path = word(c, "a directory path (e.g. /data)");
+        c.expectEnd();
+        stmts.add(new Stmt(shown, null, Syscalls.mkdir(path).code()));
+      }
+      default -> throw new IllegalStateException(cmd.text());
+    }
+  }
+
+  /** A variable no statement can name (not an identifier), for a setup command's own fds. */
+  private String hiddenVar() {
+    return "setup#" + hidden++;
+  }
+
+  private static Stmt expand(String command, String syscall, String var, Stmt s) {
+    return new Stmt(command + ": " + syscall, var, s.code());
+  }
+
+  private String word(Cursor c, String what) throws ScenarioException {
+    Token t = c.next();
+    if (t != null && (t.kind() == Kind.PATH || t.kind() == Kind.STRING)) {
+      return t.kind() == Kind.PATH ? t.text() : t.string();
+    }
+    throw c.expected(t, what);
+  }
+
+  /** A string as C writes it. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (ch < 0x20 || ch == 0x7F) {
+            sb.append(String.format("\\x%02x", (int) ch));
+          } else {
+            sb.append(ch);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  // ==== the tokens of one line ====
+
+  private final class Cursor {
+    final List<Token> toks;
+    final String raw;
+    final int line;
+    int i;
+
+    Cursor(List<Token> toks, String raw, int line) {
+      this.toks = toks;
+      this.raw = raw;
+      this.line = line;
+    }
+
+    Token peek() {
+      return i < toks.size() ? toks.get(i) : null;
+    }
+
+    Token next() {
+      return i < toks.size() ? toks.get(i++) : null;
+    }
+
+    /** The column just after the last token (where "end of line" is). */
+    int endCol() {
+      if (toks.isEmpty()) {
+        return 1;
+      }
+      Token last = toks.get(toks.size() - 1);
+      return last.col() + last.text().length();
+    }
+
+    /** The rest of the line's tokens as written, spaced. */
+    String rest() {
+      StringBuilder sb = new StringBuilder();
+      for (int k = i; k < toks.size(); k++) {
+        sb.append(k == i ? "" : " ").append(toks.get(k).text());
+      }
+      return sb.toString();
+    }
+
+    ScenarioException expected(Token got, String what) {
+      if (got == null) {
+        return src.error(line, endCol(), "expected " + what + ", found end of line");
+      }
+      return src.error(got, "expected " + what + ", found " + got.shown());
+    }
+
+    Token expect(Kind kind, String what) throws ScenarioException {
+      Token t = next();
+      if (t == null || t.kind() != kind) {
+        throw expected(t, what);
+      }
+      return t;
+    }
+
+    void expectPunct(String p, String where) throws ScenarioException {
+      Token t = next();
+      if (t == null || !t.is(p)) {
+        throw expected(t, "`" + p + "` " + where);
+      }
+    }
+
+    void expectEnd() throws ScenarioException {
+      Token t = next();
+      if (t != null) {
+        throw expected(t, "end of line");
+      }
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package kernsim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Each kind of mistake is reported at its line and column, saying what was expected. */
+class ScenarioErrorsTest {
+  private static ScenarioException error(String text) {
+    return assertThrows(ScenarioException.class, () -> Scenarios.parse(text, "bad.ksim"));
+  }
+
+  private static void assertError(String text, int line, int col, String reason) {
+    ScenarioException e = error(text);
+    assertEquals(reason, e.reason(), e.getMessage());
+    assertEquals(line + ":" + col, e.line() + ":" + e.column(), e.getMessage());
+    assertEquals("bad.ksim", e.file());
+  }
+
+  /** A hart block around {@code stmts}, each line indented two spaces. */
+  private static String hart(String... stmts) {
+    return "hart 1:\n" + String.join("\n", java.util.Arrays.stream(stmts).map(s -> "  " + s).toList()) + "\n";
+  }
+
+  // ==== whole messages: position, source line, caret ====
+
+  @Test
+  void anUndefinedVariableIsReportedAtItsUse() {
+    ScenarioException e = error("# t\nhart mounter:\n  write(fd, \"hello\")\n");
+    assertEquals("""
+        bad.ksim:3:9: error: undefined variable `fd`: assign it earlier in `hart mounter:` (e.g. `fd = open(...)`)
+          write(fd, "hello")
+                ^""", e.getMessage());
+  }
+
+  @Test
+  void aWrongArgumentTypeNamesTheParameter() {
+    ScenarioException e = error(hart("fd = open(\"/a\", O_RDWR)", "write(\"fd\", \"hello\")"));
+    assertEquals("""
+        bad.ksim:3:9: error: expected an fd variable for write's fd, found string "fd"
+          write("fd", "hello")
+                ^""", e.getMessage());
+  }
+
+  @Test
+  void anUnknownConstantSuggestsTheClosestOfItsFamily() {
+    ScenarioException e = error(hart("fd = open(\"/a\", O_RDWR|O_CRAET)"));
+    assertEquals("""
+        bad.ksim:2:26: error: unknown constant `O_CRAET`; did you mean O_CREAT?
+          fd = open("/a", O_RDWR|O_CRAET)
+                                 ^""", e.getMessage());
+  }
+
+  @Test
+  void aWrongArgumentCountShowsTheCallsShape() {
+    ScenarioException e = error(hart("mount(\"/dev/loop0\", \"/mnt\", \"ext4\")"));
+    assertEquals("""
+        bad.ksim:2:37: error: expected 4 or 5 arguments for mount(source, target, fstype, flags[, data]), found 3
+          mount("/dev/loop0", "/mnt", "ext4")
+                                            ^""", e.getMessage());
+  }
+
+  @Test
+  void aMissingHartBlockIsAboutTheWholeFile() {
+    ScenarioException e = error("# only a comment\nscenario x\n");
+    assertEquals("bad.ksim: error: no hart block: a scenario needs at least one `hart NAME:` block of statements",
+        e.getMessage());
+    assertEquals(0, e.line());
+    assertEquals(0, e.column());
+  }
+
+  // ==== each kind of error at its position ====
+
+  @Test
+  void unknownCalls() {
+    assertError(hart("fd = opne(\"/a\", 0)"), 2, 8, "unknown call `opne`; did you mean open?");
+    assertError(hart("frobnicate()"), 2, 3, "unknown call `frobnicate`; expected one of: "
+        + String.join(", ", CallTable.names()));
+  }
+
+  @Test
+  void argumentCounts() {
+    assertError(hart("fd = open(\"/a\", 0, 0644)"), 2, 22, "expected 2 arguments for open(path, flags), found 3");
+    assertError(hart("close()"), 2, 9, "expected 1 argument for close(fd), found 0");
+    assertError(hart("ld = open(\"/dev/loop0\", 0)", "ioctl(ld, BLKROSET)"), 3, 21,
+        "expected 3 arguments for ioctl(fd, BLKROSET, value), found 2");
+    assertError(hart("ld = open(\"/dev/loop0\", 0)", "ioctl(ld, BLKGETSIZE64, &0)"), 3, 27,
+        "expected 2 arguments for ioctl(fd, BLKGETSIZE64), found 3 (what the command writes to the user's "
+            + "pointer is the result's data)");
+  }
+
+  @Test
+  void argumentKinds() {
+    assertError(hart("fd = open(/a, 0)"), 2, 13,
+        "expected a quoted string for open's path, found bare path `/a` (in a call, quote it: \"/a\")");
+    assertError(hart("fd = open(\"/a\", 0)", "read(fd, -1)"), 3, 12,
+        "expected a count (a number from 0 to 2G-1) for read's count, found number `-1`");
+    assertError(hart("fd = open(\"/a\", 0)", "sendfile(fd, fd, 0, 1)"), 3, 20,
+        "expected NULL or &OFFSET for sendfile's offset, found number `0`");
+    assertError(hart("fd = open(\"/a\", 0)", "readv(fd, 4)"), 3, 13,
+        "expected an array of counts (e.g. [4, 8]) for readv's iov, found number `4`");
+    assertError(hart("fd = open(\"/a\", \"rw\")"), 2, 19,
+        "expected open flags (O_* names joined by |, or a number) for open's flags, found string \"rw\"");
+    assertError(hart("fd = open(\"/a\", 0)", "close(O_RDWR)"), 3, 9,
+        "expected an fd variable for close's fd, found constant `O_RDWR`");
+    assertError(hart("pipe2([r, r], 0)"), 2, 13, "expected two different variable names for pipe2's fds, found `r` twice");
+    assertError(hart("fd = open(\"/a\", 0)", "writev(fd, [[\"a\"]])"), 3, 15,
+        "expected a number, string, name or NULL, found `[`: arrays and structs do not nest");
+  }
+
+  @Test
+  void constants() {
+    assertError(hart("fd = open(\"/a\", MS_RDONLY)"), 2, 19, "expected open flags, found `MS_RDONLY`, which is "
+        + "a mount flag (valid here: O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK, "
+        + "O_DIRECT, O_DIRECTORY, O_CLOEXEC, O_PATH)");
+    assertError(hart("ld = open(\"/dev/loop0\", 0)", "ioctl(ld, BLKFLUSHBUF)"), 3, 13,
+        "unknown ioctl command `BLKFLUSHBUF`; did you mean BLKFLSBUF?");
+    assertError(hart("fd = open(\"/a\", 0)", "lseek(fd, 0, SEEK_MIDDLE)"), 3, 16,
+        "unknown constant `SEEK_MIDDLE`; expected an lseek whence: SEEK_SET, SEEK_CUR, SEEK_END");
+  }
+
+  @Test
+  void variables() {
+    assertError("setup:\n  img = open(\"/img\", O_RDWR|O_CREAT)\n" + hart("ftruncate(img, 4K)"), 4, 13,
+        "undefined variable `img`: assign it earlier in `hart 1:` (e.g. `img = open(...)`)");
+    assertError(hart("fd = dup(fd)"), 2, 12, "undefined variable `fd`: assign it earlier in `hart 1:` (e.g. `fd = open(...)`)");
+    assertError(hart("O_RDWR = open(\"/a\", 0)"), 2, 3,
+        "expected a variable name, found `O_RDWR`, which names a constant");
+    assertError(hart("my.fd = open(\"/a\", 0)"), 2, 3, "expected a variable name (letters, digits and _), found `my.fd`");
+  }
+
+  @Test
+  void lexicalErrors() {
+    assertError(hart("fd = open(\"/a, 0)"), 2, 13, "unterminated string: expected a closing `\"` on the same line");
+    assertError(hart("write(fd, \"a\\qb\")"), 2, 15,
+        "bad escape `\\q`: expected one of \\n \\t \\r \\0 \\\\ \\\" \\' \\a \\b \\f \\v \\xHH \\NNN");
+    assertError(hart("write(fd, \"\\xff\")"), 2, 14,
+        "escape `\\xff` is above 0x7f: strings are UTF-8 text, so only ASCII bytes can be written as escapes");
+    assertError(hart("fd = open(\"/a\", 0)", "ftruncate(fd, 64KB)"), 3, 19,
+        "bad size suffix `KB` in `64KB`: expected K, M or G (powers of 1024)");
+    assertError(hart("fd = open(\"/a\", 0)", "ftruncate(fd, 0x)"), 3, 17, "bad number `0x`: expected hex digits after 0x");
+    assertError(hart("fd = open(\"/a\", 0)", "ftruncate(fd, 09)"), 3, 17,
+        "bad number `09`: a leading 0 makes it octal, and `9` is not an octal digit");
+    assertError(hart("fd = open(\"/a\", 0)", "ftruncate(fd, 1_000)"), 3, 17, "bad number `1_000`");
+    assertError(hart("fd = open(\"/a\", 0)", "ftruncate(fd, 99999999999999999999)"), 3, 17,
+        "number `99999999999999999999` is out of range (a 64-bit signed integer)");
+    assertError(hart("fd = open(\"/a\", 0);"), 2, 21, "unexpected `;`: a statement ends at the end of its line");
+    assertError(hart("fd = open(\"/a\", 0) @"), 2, 22, "unexpected character `@`");
+    assertError(hart("fd = open(\"/a\", 0"), 2, 20, "expected `,` or `)`, found end of line");
+  }
+
+  @Test
+  void layout() {
+    assertError("hart 1:\n\tfd = open(\"/a\", 0)\n", 2, 1, "expected spaces in indentation, found a tab");
+    assertError("  \t fd = open(\"/a\", 0)\nhart 1:\n  close(fd)\n", 1, 3, "expected spaces in indentation, found a tab");
+    assertError("fd = open(\"/a\", 0)\nhart 1:\n  close(fd)\n", 1, 1,
+        "statement outside a block: expected `setup:` or `hart NAME:` before it");
+    assertError("  fd = open(\"/a\", 0)\n", 1, 3, "statement outside a block: expected `setup:` or `hart NAME:` before it");
+    assertError(hart("fd = open(\"/a\", 0)") + "close(fd)\n", 3, 1, "statement outside a block: indent it under `hart 1:`");
+    assertError("titel \"t\"\n" + hart("mkdir(\"/d\")"), 1, 1, "expected a header (scenario, title, profile, fix, "
+        + "expect, loops) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
+    assertError(hart("mkdir(\"/d\")") + "fix mount-refcount\n", 3, 1,
+        "header `fix` must come before the first block (line 1)");
+    assertError("  loops 2\n" + hart("mkdir(\"/d\")"), 1, 3, "expected `loops` at column 1, found it indented");
+    assertError(hart("mkdir(\"/d\")", "hart 2:"), 3, 3,
+        "expected a statement, found a block header: `hart` blocks start at column 1");
+    assertError("hart 1\n  mkdir(\"/d\")\n", 1, 7, "expected `:` after `hart 1`, found end of line");
+    assertError("hart:\n  mkdir(\"/d\")\n", 1, 5,
+        "expected a hart name (a word such as `mounter`, or a number), found `:`");
+  }
+
+  @Test
+  void blocks() {
+    assertError(hart("mkdir(\"/a\")") + hart("mkdir(\"/b\")"), 3, 6, "duplicate hart name `hart-1` (first at line 1)");
+    assertError("hart hart-1:\n  mkdir(\"/a\")\nhart 1:\n  mkdir(\"/b\")\n", 3, 6,
+        "duplicate hart name `hart-1` (first at line 1)");
+    assertError("hart setup:\n  mkdir(\"/a\")\n", 1, 6,
+        "expected a hart name other than `setup`, which is the setup block's actor");
+    assertError("hart loop-control:\n  mkdir(\"/a\")\n", 1, 6,
+        "expected a hart name other than `loop-control`, which is loop-control's actor");
+    assertError("hart a:\nhart b:\n  mkdir(\"/b\")\n", 1, 6, "expected indented statements in `hart a:`, found none");
+    assertError("hart a:\n  mkdir(\"/b\")\n\nhart b:\n# nothing\n", 4, 6, "expected indented statements in `hart b:`, found none");
+    assertError("setup:\n  mkdir(\"/a\")\nsetup:\n" + hart("mkdir(\"/b\")"), 3, 1, "duplicate `setup:` block (first at line 1)");
+    assertError(hart("mkdir(\"/b\")") + "setup:\n  mkdir(\"/a\")\n", 3, 1,
+        "`setup:` must come before the first hart block (line 1)");
+    assertError(hart("losetup /dev/loop0 /img"), 2, 3, "`losetup` without parentheses is a setup command, and only "
+        + "`setup:` runs those; in `hart 1:` write its syscalls (docs/scenarios.md lists them)");
+    assertError("setup:\n  image /img\n" + hart("mkdir(\"/b\")"), 2, 13, "expected the image's size (e.g. 64K), found end of line");
+    assertError("setup:\n  losetup /dev/loop0 /img rw\n" + hart("mkdir(\"/b\")"), 2, 27,
+        "expected `ro` or the end of the line, found `rw`");
+  }
+
+  @Test
+  void headers() {
+    String body = hart("mkdir(\"/d\")");
+    assertError("profile linux\n" + body, 1, 9, "unknown profile `linux`; expected one of: starry");
+    assertError("fix mount-refcont\n" + body, 1, 5, "unknown fix `mount-refcont`; did you mean mount-refcount? expected "
+        + "one of: " + String.join(", ", java.util.Arrays.stream(kernsim.dev.Fix.values()).map(kernsim.dev.Fix::id).toList()));
+    assertError("fix mount-refcount\nfix mount-refcount\n" + body, 2, 5, "fix `mount-refcount` given twice");
+    assertError("expect stale_cache\n" + body, 1, 8, "unknown oracle `stale_cache`; did you mean stale-cache? expected one "
+        + "of: durability, stale-cache, single-mount, read-only, sleep-in-atomic, deadlock, livelock, errno, none");
+    assertError("expect none\nexpect deadlock\n" + body, 2, 8, "`expect none` cannot be combined with other `expect` lines");
+    assertError("title \"a\"\ntitle \"b\"\n" + body, 2, 1, "duplicate `title` (first at line 1)");
+    assertError("title a\n" + body, 1, 7, "expected a quoted title, found `a`");
+    assertError("loops 65\n" + body, 1, 7, "expected a number of loop devices from 0 to 64, found number `65`");
+    assertError("loops 1 2\n" + body, 1, 9, "expected end of line, found number `2`");
+    assertError("scenario \"x\"\n" + body, 1, 10, "expected a scenario name (letters, digits, _ . -), found string \"x\"");
+  }
+
+  @Test
+  void ioctlArguments() {
+    String open = "ld = open(\"/dev/loop0\", 0)";
+    assertError(hart(open, "ioctl(ld, LOOP_CONFIGURE, {flags: 0})"), 3, 29,
+        "expected a field `fd: VARIABLE` in LOOP_CONFIGURE's loop_config, found struct {flags: 0}");
+    assertError(hart(open, "ioctl(ld, LOOP_SET_STATUS64, {name: \"x\"})"), 3, 33,
+        "unknown field `name` of loop_info64; expected one of: flags, file_name");
+    assertError(hart(open, "ioctl(ld, LOOP_SET_STATUS64, {flags: O_RDONLY})"), 3, 40,
+        "expected loop flags, found `O_RDONLY`, which is an open flag (valid here: LO_FLAGS_READ_ONLY, "
+            + "LO_FLAGS_AUTOCLEAR, LO_FLAGS_PARTSCAN, LO_FLAGS_DIRECT_IO)");
+    assertError(hart(open, "ioctl(ld, \"BLKFLSBUF\")"), 3, 13,
+        "expected an ioctl command (a name such as BLKFLSBUF, or a number), found string \"BLKFLSBUF\"");
+    assertError(hart(open, "ioctl(ld, O_RDWR)"), 3, 13, "expected an ioctl command, found `O_RDWR`, which is an open "
+        + "flag (valid here: " + String.join(", ", Constants.names(Constants.Family.IOCTL)) + ")");
+  }
+
+  @Test
+  void loadReportsAnUnreadableFileAsAScenarioException() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ksim");
+    try {
+      java.nio.file.Path missing = dir.resolve("missing.ksim");
+      ScenarioException e = assertThrows(ScenarioException.class, () -> Scenarios.load(missing));
+      assertEquals(missing + ": error: cannot read the file: no such file", e.getMessage());
+      java.nio.file.Path latin1 = dir.resolve("latin1.ksim");
+      java.nio.file.Files.write(latin1, new byte[] {'h', 'a', 'r', 't', ' ', (byte) 0xE9, ':', '\n'});
+      e = assertThrows(ScenarioException.class, () -> Scenarios.load(latin1));
+      assertTrue(e.getMessage().endsWith("error: cannot read the file: it is not UTF-8 text"), e.getMessage());
+      assertEquals(0, e.line());
+      e = assertThrows(ScenarioException.class, () -> Scenarios.load(dir));
+      assertEquals(dir.toString(), e.file());
+      assertTrue(e.getMessage().startsWith(dir + ": error: cannot read the file"), e.getMessage());
+    } finally {
+      try (var s = java.nio.file.Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
