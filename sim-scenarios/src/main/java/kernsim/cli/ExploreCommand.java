@@ -106,7 +106,7 @@ final class ExploreCommand implements Callable<Integer> {
       double rate = result.iterations() / Math.max(seconds, 1e-9);
       String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
           result.iterations(), result.totalSteps(), seconds, rate,
-          seconds < 1 ? " (too short to measure: mostly the JVM warming up)" : "");
+          result.iterations() < 1000 || seconds < 1 ? " (a short exploration: mostly JVM start-up and warm-up)" : "");
 
       ObjectNode o = null;
       if (json) {

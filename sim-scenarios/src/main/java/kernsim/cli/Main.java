@@ -35,7 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     subcommands = {
       RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
-      DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
+      BenchCommand.class, CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -60,7 +60,7 @@ public final class Main implements Callable<Integer> {
   /** Without a subcommand there is nothing to do: that is a usage mistake. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list, demo or bench)");
+    throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list or bench)");
   }
 
   public static void main(String[] args) {
@@ -93,10 +93,22 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** An exception in one line: its type and message, for messages about files. */
+  /** What went wrong with a file, in words: "no such file or directory", "permission denied", … */
   static String describe(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
     String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return m == null ? e.getClass().getSimpleName() : m;
   }
 
   /** A mistake found while a command runs (not by the parser): reported as one line, exit 2. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExploreCommandTest {
   private static final Pattern HASH = Pattern.compile("event-log hash: ([0-9a-f]{16})");
   private static final String SPEED = "explored [\\d,]+ schedules \\([\\d,]+ steps\\) in \\d+\\.\\d\\d s: [\\d,]+ schedules/s"
-      + "( \\(too short to measure: mostly the JVM warming up\\))?";
+      + "( \\(a short exploration: mostly JVM start-up and warm-up\\))?";
 
   @Test
   void findsTheTriadRaceWritesTraceAndReportAndTheReplayConfirmsIt(@TempDir Path dir) throws Exception {

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,42 +14,8 @@ class MainTest {
     return Cli.run(args);
   }
 
-  @Test
-  void demoFindsReplaysAndPasses(@TempDir Path dir) {
-    Cli.Outcome o = run("demo", "--iterations", "200", "--out", dir.toString());
-    assertEquals(0, o.exit(), () -> "stdout:\n" + o.out() + "\nstderr:\n" + o.err());
-    assertTrue(Files.isRegularFile(dir.resolve("lost-update-2x1-1.trace")), o.out());
-    assertTrue(Files.isRegularFile(dir.resolve("lock-order-inversion-1.trace")), o.out());
-    assertFalse(Files.exists(dir.resolve("atomic-update-2x1-1.trace")), o.out());
-    assertTrue(o.out().contains("confirmed"), o.out());
-    assertFalse(o.out().contains("NOT confirmed"), o.out());
-    List<String> lines = o.lines();
-    assertTrue(lines.get(0).startsWith("kernsim demo: seed=1 strategy=pct iterations=200 depth=2"), lines.get(0));
-    assertTrue(lines.get(lines.size() - 1).matches("event-log hash: [0-9a-f]{16}"), lines.get(lines.size() - 1));
-    // Every line fits 120 columns but those that name the (long) temporary directory.
-    assertTrue(lines.stream().filter(l -> !l.contains(dir.toString())).allMatch(l -> l.length() <= 120),
-        "lines wider than 120 columns:\n" + o.out());
-    assertFalse(o.err().contains("\tat "), o.err());
-  }
-
-  @Test
-  void demoIsDeterministic(@TempDir Path dir) {
-    Cli.Outcome a = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
-    Cli.Outcome b = run("demo", "--strategy", "random", "--seed", "7", "--iterations", "100", "--out", dir.toString());
-    assertEquals(0, a.exit(), a.out() + a.err());
-    assertEquals(a.out(), b.out());
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {
-    "demo --strategy bogus",
-    "demo --strategy replay",
-    "demo --iterations -1",
-    "demo --iterations 0",
-    "demo --depth 0",
-    "demo --seed x",
-    "demo --bogus",
-    "demo extra",
     "bench --seconds -1",
     "bench --seconds nan",
     "bench --warmup x",
@@ -62,6 +25,10 @@ class MainTest {
     "run triad --seed x",
     "run triad --depth 0",
     "explore --iterations 0",
+    "explore --iterations -1",
+    "explore --seed x",
+    "explore --bogus",
+    "demo",
     "explore --strategy dfs",
     "explore --depth 0",
     "explore a b",
@@ -80,15 +47,6 @@ class MainTest {
     assertFalse(o.err().contains("\tat "), o.err());
     assertFalse(o.err().contains("Exception"), o.err());
     assertEquals("", o.out(), line);
-  }
-
-  @Test
-  void unwritableOutputIsBadInput(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-    Cli.Outcome o = run("demo", "--iterations", "1", "--out", file.resolve("sub").toString());
-    assertEquals(2, o.exit(), o.out() + o.err());
-    assertTrue(o.err().contains("cannot create the output directory"), o.err());
-    assertFalse(o.err().contains("\tat "), o.err());
   }
 
   @Test
