@@ -99,7 +99,7 @@ final class ExploreCommand implements Callable<Integer> {
     try (Simulator sim = Simulator.create()) {
       ExploreResult result;
       long start = System.nanoTime();
-      try (ExploreProgress progress = new ExploreProgress(json, iterations, "exploring " + scenario.name())) {
+      try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
         result = sim.explore(world, options, progress);
       }
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -42,7 +42,7 @@ final class ExploreProgress implements Simulator.Progress, AutoCloseable {
           .setTaskName(task)
           .setInitialMax(total)
           .setStyle(ProgressBarStyle.ASCII)
-          .setUnit(" schedules", 1)
+          .setUnit("", 1) // compact: "279/3000 (0:00:03 / 0:00:29) 93.0/s", schedules
           .setUpdateIntervalMillis(200)
           .showSpeed()
           .clearDisplayOnFinish()

@@ -9,9 +9,15 @@ import kernsim.actors.EventLog;
 import kernsim.actors.Summaries;
 
 /**
- * An event log as a table: one column per actor key (sorted), one row per step, each step's summary
- * in the column of the actor that took it. Cells wrap so the table fits a width (120 columns by
- * default) as long as every actor column can keep {@value #MIN_COLUMN} characters.
+ * Interleavings as tables that fit a width (120 columns by default, as long as every column can keep
+ * {@value #MIN_COLUMN} characters; cells wrap):
+ *
+ * <ul>
+ *   <li>{@link #calls}: a run call by call, one column per racing hart, one row per switch between harts
+ *       (the report's minimal interleaving);
+ *   <li>{@link #render}: an event log step by step, one column per actor key (sorted), one row per step,
+ *       each step's summary in the column of the actor that took it.
+ * </ul>
  */
 final class InterleavingTable {
   static final int WIDTH = 120;

@@ -15,7 +15,7 @@ import kernsim.scenario.Scenarios;
 interface ScenarioSource {
   /**
    * The scenario a command line names: the file at that path if there is one, else the catalog
-   * scenario of that name.
+   * scenario of that name (a directory that happens to have a catalog scenario's name is not in the way).
    *
    * @throws ScenarioException if the scenario does not parse (its message is the user-facing error)
    * @throws Main.UserError if there is neither such a file nor such a catalog scenario
@@ -34,7 +34,8 @@ interface ScenarioSource {
       } catch (java.nio.file.InvalidPathException e) {
         path = null;
       }
-      if (path != null && Files.exists(path)) {
+      boolean catalog = Catalog.names().contains(fileOrName);
+      if (path != null && Files.exists(path) && !(catalog && Files.isDirectory(path))) {
         if (Files.isDirectory(path)) {
           throw new Main.UserError(fileOrName + " is a directory, not a scenario file");
         }
@@ -43,7 +44,7 @@ interface ScenarioSource {
         }
         return Scenarios.load(path);
       }
-      if (Catalog.names().contains(fileOrName)) {
+      if (catalog) {
         return Catalog.find(fileOrName).orElseThrow();
       }
       throw new Main.UserError("no such file or catalog scenario: " + fileOrName
