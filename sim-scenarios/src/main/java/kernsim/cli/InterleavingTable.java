@@ -9,9 +9,15 @@ import kernsim.actors.EventLog;
 import kernsim.actors.Summaries;
 
 /**
- * An event log as a table: one column per actor key (sorted), one row per step, each step's summary
- * in the column of the actor that took it. Cells wrap so the table fits a width (120 columns by
- * default) as long as every actor column can keep {@value #MIN_COLUMN} characters.
+ * Interleavings as tables that fit a width (120 columns by default, as long as every column can keep
+ * {@value #MIN_COLUMN} characters; cells wrap):
+ *
+ * <ul>
+ *   <li>{@link #calls}: a run call by call, one column per racing hart, one row per switch between harts
+ *       (the report's minimal interleaving);
+ *   <li>{@link #render}: an event log step by step, one column per actor key (sorted), one row per step,
+ *       each step's summary in the column of the actor that took it.
+ * </ul>
  */
 final class InterleavingTable {
   static final int WIDTH = 120;
@@ -90,6 +96,93 @@ final class InterleavingTable {
   }
 
   /**
+   * The minimal interleaving of a run, call by call: one column per racing hart (setup, which runs
+   * before them, is left out), one row per switch between harts. A row holds the consecutive starts and
+   * ends of one hart's calls, labelled with the steps they happened in: {@code text = result} for a call
+   * that started and returned within the row, {@code text …} for one that returned later (or never),
+   * and {@code … = result} for the return of one started in an earlier row.
+   */
+  static List<String> calls(Timeline timeline, int width, int maxRows) {
+    List<Timeline.Hart> harts = timeline.racing();
+    int n = harts.size();
+    List<String> keys = harts.stream().map(Timeline.Hart::key).toList();
+    String[] headers = harts.stream().map(Timeline.Hart::name).toArray(String[]::new);
+
+    // Group consecutive events of one hart.
+    List<String> labels = new ArrayList<>();
+    List<Integer> columns = new ArrayList<>();
+    List<List<String>> items = new ArrayList<>();
+    int total = 0;
+    List<Timeline.Event> group = new ArrayList<>();
+    List<Timeline.Event> events = timeline.events().stream().filter(e -> keys.contains(e.hart())).toList();
+    for (int i = 0; i <= events.size(); i++) {
+      Timeline.Event e = i < events.size() ? events.get(i) : null;
+      if (!group.isEmpty() && (e == null || !e.hart().equals(group.get(0).hart()))) {
+        total++;
+        if (labels.size() < maxRows) {
+          int from = group.get(0).step();
+          int to = group.get(group.size() - 1).step();
+          labels.add(from == to ? Integer.toString(from) : from + "-" + to);
+          columns.add(keys.indexOf(group.get(0).hart()));
+          items.add(describe(group));
+        }
+        group.clear();
+      }
+      if (e != null) {
+        group.add(e);
+      }
+    }
+
+    int stepWidth = "steps".length();
+    for (String l : labels) {
+      stepWidth = Math.max(stepWidth, l.length());
+    }
+    int[] natural = new int[n];
+    for (int c = 0; c < n; c++) {
+      natural[c] = Math.max(headers[c].length(), 1);
+    }
+    for (int r = 0; r < labels.size(); r++) {
+      for (String item : items.get(r)) {
+        natural[columns.get(r)] = Math.max(natural[columns.get(r)], item.length());
+      }
+    }
+    int[] widths = fit(natural, width - stepWidth - n * SEP.length());
+
+    List<String> out = new ArrayList<>();
+    emit(out, "steps", null, stepWidth, 0, headers, widths);
+    StringBuilder rule = new StringBuilder("-".repeat(stepWidth));
+    for (int w : widths) {
+      rule.append("-+-").append("-".repeat(w));
+    }
+    out.add(rule.toString());
+    for (int r = 0; r < labels.size(); r++) {
+      List<List<String>> row = new ArrayList<>();
+      for (int c = 0; c < n; c++) {
+        row.add(c == columns.get(r) ? items.get(r) : List.of());
+      }
+      emitItems(out, labels.get(r), null, stepWidth, 0, row, widths);
+    }
+    if (total > labels.size()) {
+      out.add("... " + (total - labels.size()) + " more rows not shown (" + total + " in all)");
+    }
+    return out;
+  }
+
+  private static List<String> describe(List<Timeline.Event> group) {
+    List<String> out = new ArrayList<>();
+    for (Timeline.Event e : group) {
+      Timeline.Call c = e.call();
+      boolean endsHere = c.returned() && group.stream().anyMatch(x -> !x.start() && x.call() == c);
+      if (e.start()) {
+        out.add(endsHere ? c.text() + " = " + Timeline.result(c.result()) : c.text() + " \u2026");
+      } else if (group.stream().noneMatch(x -> x.start() && x.call() == c)) {
+        out.add("\u2026 = " + Timeline.result(c.result()));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The step's type and summary: its log line without the step number, time and actor, a little
    * shortened for the table: system messages in brackets ({@code system Create then Read Read(…)}
    * becomes {@code [Create] Read(…)}), enum messages as {@code Type.NAME}, and, when {@code strip},
@@ -143,10 +236,23 @@ final class InterleavingTable {
 
   private static void emit(
       List<String> out, String step, String time, int stepWidth, int timeWidth, String[] row, int[] widths) {
-    List<List<String>> wrapped = new ArrayList<>(row.length);
+    List<List<String>> items = new ArrayList<>(row.length);
+    for (String cell : row) {
+      items.add(cell == null ? List.of() : List.of(cell));
+    }
+    emitItems(out, step, time, stepWidth, timeWidth, items, widths);
+  }
+
+  /** One row whose cells hold several items each, every item wrapped on its own lines. */
+  private static void emitItems(List<String> out, String step, String time, int stepWidth, int timeWidth,
+      List<List<String>> row, int[] widths) {
+    List<List<String>> wrapped = new ArrayList<>(row.size());
     int height = 1;
-    for (int c = 0; c < row.length; c++) {
-      List<String> w = row[c] == null ? List.of() : wrap(row[c], widths[c]);
+    for (int c = 0; c < row.size(); c++) {
+      List<String> w = new ArrayList<>();
+      for (String item : row.get(c)) {
+        w.addAll(wrap(item, widths[c]));
+      }
       wrapped.add(w);
       height = Math.max(height, w.size());
     }
@@ -156,7 +262,7 @@ final class InterleavingTable {
       if (time != null) {
         b.append(SEP).append(pad(l == 0 ? time : "", timeWidth, true));
       }
-      for (int c = 0; c < row.length; c++) {
+      for (int c = 0; c < row.size(); c++) {
         List<String> w = wrapped.get(c);
         b.append(SEP).append(pad(l < w.size() ? w.get(l) : "", widths[c], false));
       }

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import kernsim.scenario.Scenario;
+import kernsim.scenario.ScenarioException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,15 +30,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Deterministic exploration of Pekko actor worlds for races, deadlocks and lost updates.",
-      "Until the scenario language lands, 'kernsim demo' shows what the runtime does."
+      "Finds and replays races in a simulated kernel's loop-device / block-cache / filesystem stack.",
+      "'kernsim explore' explores the built-in triad scenario; 'kernsim list' shows the catalog."
     },
-    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
+      BenchCommand.class, CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:fine",
-      "1:the command did not behave as expected (e.g. the demo missed a bug), or kernsim failed",
-      "2:bad input (unknown option, bad value, unwritable output directory)"
+      "0:fine (run, explore: no failure; replay: confirmed)",
+      "1:a failure was found (run, explore), a replay was not confirmed, or kernsim itself failed",
+      "2:bad input (unknown option, bad value, missing or unparsable scenario, unreadable trace,"
+          + " unwritable output directory)"
     })
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;
@@ -45,10 +51,16 @@ public final class Main implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private final ScenarioSource source;
+
+  private Main(ScenarioSource source) {
+    this.source = source;
+  }
+
   /** Without a subcommand there is nothing to do: that is a usage mistake. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing a command (demo or bench)");
+    throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list or bench)");
   }
 
   public static void main(String[] args) {
@@ -57,20 +69,64 @@ public final class Main implements Callable<Integer> {
 
   /** The configured command line; tests redirect its output with {@code setOut}/{@code setErr}. */
   public static CommandLine commandLine() {
-    CommandLine cmd = new CommandLine(new Main());
+    return commandLine(ScenarioSource.DEFAULT);
+  }
+
+  /** The command line reading scenarios from {@code source} (tests give scenarios built in Java). */
+  static CommandLine commandLine(ScenarioSource source) {
+    CommandLine cmd = new CommandLine(new Main(source));
     cmd.setParameterExceptionHandler(new BadInput());
     cmd.setExecutionExceptionHandler(new Failed());
     return cmd;
   }
 
+  ScenarioSource source() {
+    return source;
+  }
+
+  /** The scenario a command line names (a file or a catalog name); its mistakes are the user's. */
+  Scenario resolve(String fileOrName) {
+    try {
+      return source.resolve(fileOrName);
+    } catch (ScenarioException e) {
+      throw new UserError(e.getMessage(), e, true); // file:line:column: error: what, the line, a caret
+    }
+  }
+
+  /** What went wrong with a file, in words: "no such file or directory", "permission denied", … */
+  static String describe(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
   /** A mistake found while a command runs (not by the parser): reported as one line, exit 2. */
   static final class UserError extends RuntimeException {
-    UserError(String message, Throwable cause) {
+    /** Printed as is, without the command's name in front (a scenario error reads like a compiler's). */
+    final boolean asIs;
+
+    UserError(String message, Throwable cause, boolean asIs) {
       super(message, cause);
+      this.asIs = asIs;
+    }
+
+    UserError(String message, Throwable cause) {
+      this(message, cause, false);
     }
 
     UserError(String message) {
-      super(message);
+      this(message, null, false);
     }
   }
 
@@ -104,8 +160,8 @@ public final class Main implements Callable<Integer> {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
       PrintWriter err = cmd.getErr();
       String who = cmd.getCommandSpec().qualifiedName();
-      if (ex instanceof UserError) {
-        err.println(who + ": " + ex.getMessage());
+      if (ex instanceof UserError u) {
+        err.println(u.asIs ? u.getMessage() : who + ": " + u.getMessage());
         err.flush();
         return BAD_INPUT;
       }
@@ -118,8 +174,7 @@ public final class Main implements Callable<Integer> {
 
   /** kernsim's version (from the build), Pekko's and the JVM's. */
   static final class Version implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
+    private static Properties properties() {
       Properties p = new Properties();
       try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
         if (in != null) {
@@ -128,6 +183,17 @@ public final class Main implements Callable<Integer> {
       } catch (IOException e) {
         // fall through to "unknown"
       }
+      return p;
+    }
+
+    /** kernsim's own version, from the build. */
+    String kernsim() {
+      return properties().getProperty("version", "unknown");
+    }
+
+    @Override
+    public String[] getVersion() {
+      Properties p = properties();
       return new String[] {
         "kernsim " + p.getProperty("version", "unknown"),
         "Pekko " + p.getProperty("pekko", "unknown"),

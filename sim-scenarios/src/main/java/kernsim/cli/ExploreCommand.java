@@ -1,0 +1,248 @@
+package kernsim.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import kernsim.actors.ExploreOptions;
+import kernsim.actors.ExploreResult;
+import kernsim.actors.ReplayResult;
+import kernsim.actors.RunOptions;
+import kernsim.actors.RunResult;
+import kernsim.actors.Simulator;
+import kernsim.actors.Trace;
+import kernsim.actors.TraceCodec;
+import kernsim.actors.TraceFormatException;
+import kernsim.actors.TraceMismatchException;
+import kernsim.scenario.Catalog;
+import kernsim.scenario.Scenario;
+import kernsim.scenario.ScenarioWorld;
+import kernsim.scenario.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * Explores a scenario's schedules until an oracle objects; writes the failing schedule's trace and a
+ * report. Without a file it explores the catalog's default scenario, the triad.
+ */
+@Command(
+    name = "explore",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    header = "Explores a scenario's interleavings until an oracle objects; writes a trace that replays it.",
+    description = {
+      "Runs FILE (a scenario file, or a catalog scenario's name; default: the catalog's " + Catalog.DEFAULT
+          + ", 'loop: write_block vs BLKFLSBUF vs LOOP_CLR_FD') on up to N schedules chosen by the strategy"
+          + " from the seed, and stops at the first failure: an oracle's safety violation, a deadlock, a livelock"
+          + " or an exception in the model.",
+      "On a failure it writes DIR/<scenario>-<seed>.trace (replay it with 'kernsim replay') and"
+          + " DIR/<scenario>-<seed>.report.txt, and prints the report: the failure (oracle, message, step, actor),"
+          + " the per-hart timeline, the minimal interleaving table, and the command that replays it.",
+      "The last line gives the schedules explored per second.",
+      "Exits 1 when a failure was found, 0 when none was, 2 on bad input."
+    })
+final class ExploreCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+      description = "A scenario file, or a catalog scenario's name (default: " + Catalog.DEFAULT + ").")
+  String file;
+
+  @Mixin ScheduleOptions schedule;
+
+  @Option(names = "--iterations", paramLabel = "N", defaultValue = "10000",
+      description = "Schedules to try at most; exploration stops at the first failure (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Mixin SettingsOptions settingsOptions;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "kernsim-out",
+      description = "Where the trace and the report go; created if missing (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--json", description = "Print one JSON document instead, and no progress bar (see docs/cli.md).")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (iterations < 1) {
+      throw new ParameterException(spec.commandLine(), "--iterations must be at least 1, got " + iterations);
+    }
+    schedule.validate();
+    String name = file == null ? Catalog.DEFAULT : file;
+    Scenario scenario = main.resolve(name);
+    Settings settings = settingsOptions.of(scenario);
+    ScenarioWorld world = new ScenarioWorld(scenario, settings);
+    ExploreOptions options = schedule.explore(iterations, world.runOptions(RunOptions.DEFAULT));
+    prepareOut();
+    PrintWriter w = spec.commandLine().getOut();
+    if (!json) {
+      w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%n",
+          name, schedule.strategy.id(), schedule.depthOrNull() == null ? "" : ", depth " + schedule.depth,
+          schedule.seed, iterations, out);
+      w.flush();
+    }
+
+    try (Simulator sim = Simulator.create()) {
+      ExploreResult result;
+      long start = System.nanoTime();
+      try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
+        result = sim.explore(world, options, progress);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double rate = result.iterations() / Math.max(seconds, 1e-9);
+      String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
+          result.iterations(), result.totalSteps(), seconds, rate,
+          result.iterations() < 1000 || seconds < 1 ? " (a short exploration: mostly JVM start-up and warm-up)" : "");
+
+      ObjectNode o = null;
+      if (json) {
+        o = Json.document("explore");
+        Json.scenario(o, scenario, settings);
+        o.put("strategy", schedule.strategy.id());
+        o.put("depth", schedule.depthOrNull());
+        o.put("seed", schedule.seed);
+        o.put("maxIterations", iterations);
+        o.put("iterations", result.iterations());
+        o.put("totalSteps", result.totalSteps());
+        o.put("seconds", seconds);
+        o.put("schedulesPerSecond", rate);
+      }
+
+      if (!result.found()) {
+        if (json) {
+          Json.run(o, result.last(), null);
+          o.putNull("trace");
+          o.putNull("report");
+          o.putNull("replayCommand");
+          Json.print(w, o);
+        } else {
+          Report.scenario(scenario, settings).forEach(w::println);
+          w.println();
+          w.printf(Locale.ROOT, "no failure found in %,d schedules (strategy %s, seed %d)%n",
+              result.iterations(), schedule.strategy.id(), schedule.seed);
+          w.println();
+          w.println(speed);
+          w.flush();
+        }
+        return Main.OK;
+      }
+
+      RunResult failing = result.failing().orElseThrow();
+      Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".trace");
+      Path reportFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".report.txt");
+      Trace trace = failing.trace();
+      try {
+        TraceCodec.write(trace, traceFile);
+      } catch (IOException e) {
+        throw new Main.UserError("cannot write the trace " + traceFile + ": " + Main.describe(e), e);
+      }
+      // The report shows the run as the trace file replays it: that checks the file, and gives the timeline
+      // without recording one on every schedule explored.
+      Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
+      ReplayResult replay;
+      try {
+        replay = sim.replay(recorder.around(world), TraceCodec.read(traceFile));
+      } catch (IOException | TraceFormatException | TraceMismatchException e) {
+        throw new IllegalStateException("the trace just written does not read back: " + e.getMessage(), e);
+      }
+      Timeline timeline = recorder.timeline();
+      String replayCommand = "kernsim replay " + traceFile;
+
+      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.depthOrNull(),
+          schedule.seed, failing.iteration());
+      List<String> report = new ArrayList<>();
+      report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", failing.iteration() + 1,
+          iterations));
+      report.addAll(Report.run(context, failing, timeline));
+      report.add("");
+      if (!replay.confirmed()) {
+        report.add("WARNING: replaying the trace did not give the same run (a kernsim bug, please report it):");
+        report.add("  replayed: " + replay.run().outcome() + ", " + replay.run().steps() + " steps, hash "
+            + replay.run().eventLogHash());
+      }
+      report.add("trace:   " + traceFile + " (" + size(traceFile) + " bytes)");
+      report.add("report:  " + reportFile);
+      report.add("event-log hash: " + failing.eventLogHash());
+      report.add("replay:  " + replayCommand);
+
+      List<String> file = new ArrayList<>();
+      file.add("kernsim explore " + name + " " + String.join(" ", args()));
+      file.add("");
+      file.addAll(report);
+      file.add("");
+      file.addAll(Report.eventLog(failing));
+      try {
+        Files.write(reportFile, file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new Main.UserError("cannot write the report " + reportFile + ": " + Main.describe(e), e);
+      }
+
+      if (json) {
+        Json.run(o, failing, timeline);
+        o.put("trace", traceFile.toString());
+        o.put("report", reportFile.toString());
+        o.put("replayCommand", replayCommand);
+        o.put("replayConfirmed", replay.confirmed());
+        Json.print(w, o);
+      } else {
+        w.println();
+        report.forEach(w::println);
+        w.println();
+        w.println(speed);
+        w.flush();
+      }
+      return Main.NOT_AS_EXPECTED;
+    }
+  }
+
+  /** The options as they take effect, to repeat them in the report. */
+  private List<String> args() {
+    List<String> args = new ArrayList<>(List.of("--strategy", schedule.strategy.id()));
+    if (schedule.depthOrNull() != null) {
+      args.addAll(List.of("--depth", Integer.toString(schedule.depth)));
+    }
+    args.addAll(List.of("--seed", Long.toString(schedule.seed), "--iterations", Integer.toString(iterations)));
+    args.addAll(settingsOptions.args());
+    args.addAll(List.of("--out", out.toString()));
+    return args;
+  }
+
+  private void prepareOut() {
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new Main.UserError("cannot create the output directory " + out + ": " + Main.describe(e), e);
+    }
+    if (!Files.isWritable(out)) {
+      throw new Main.UserError("the output directory " + out + " is not writable");
+    }
+  }
+
+  /** A scenario name as a file name: anything but letters, digits, '.', '_' and '-' becomes '_'. */
+  static String fileName(String scenario) {
+    String s = scenario.replaceAll("[^A-Za-z0-9._-]", "_");
+    return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+  }
+
+  private static String size(Path p) {
+    try {
+      return String.format(Locale.ROOT, "%,d", Files.size(p));
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package kernsim.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import kernsim.dev.Fix;
+import kernsim.dev.Semantics;
+import kernsim.oracle.Oracles;
+import kernsim.scenario.Scenario;
+import kernsim.scenario.Settings;
+import picocli.CommandLine.Option;
+
+/** How the world behaves and is judged: {@code --profile}, {@code --fix}, {@code --no-oracle} (run and explore). */
+final class SettingsOptions {
+  @Option(names = "--profile", paramLabel = "P", completionCandidates = Profiles.class,
+      description = "Semantic profile: ${COMPLETION-CANDIDATES} (default: the scenario's, else starry).")
+  String profile;
+
+  @Option(names = "--fix", paramLabel = "NAME", completionCandidates = Fixes.class,
+      description = "Turn a fix on, on top of the scenario's own (repeatable): ${COMPLETION-CANDIDATES}.")
+  List<String> fixes = new ArrayList<>();
+
+  @Option(names = "--no-oracle", paramLabel = "NAME", completionCandidates = OracleNames.class,
+      description = "Turn an oracle off (repeatable): ${COMPLETION-CANDIDATES}.")
+  List<String> oraclesOff = new ArrayList<>();
+
+  /** The settings for {@code s}; an unknown profile, fix or oracle is the user's mistake. */
+  Settings of(Scenario s) {
+    try {
+      return Settings.of(s, profile, fixes, oraclesOff);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserError(e.getMessage(), e);
+    }
+  }
+
+  /** These options as given, to repeat them in a printed command line. */
+  List<String> args() {
+    List<String> out = new ArrayList<>();
+    if (profile != null) {
+      out.add("--profile");
+      out.add(profile);
+    }
+    fixes.forEach(f -> out.addAll(List.of("--fix", f)));
+    oraclesOff.forEach(o -> out.addAll(List.of("--no-oracle", o)));
+    return out;
+  }
+
+  static final class Profiles extends ArrayList<String> {
+    Profiles() {
+      super(Semantics.PROFILES);
+    }
+  }
+
+  static final class Fixes extends ArrayList<String> {
+    Fixes() {
+      super(Arrays.stream(Fix.values()).map(Fix::id).toList());
+    }
+  }
+
+  static final class OracleNames extends ArrayList<String> {
+    OracleNames() {
+      super(Oracles.NAMES);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package kernsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import kernsim.actors.Trace;
+import kernsim.actors.TraceCodec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kernsim replay}: confirmation, the ways a replay is not confirmed, and traces that cannot be read. */
+class ReplayCommandTest {
+  @TempDir static Path dir;
+  static Path trace;
+
+  /** One failing triad trace, explored once for the whole class. */
+  @BeforeAll
+  static void explore() {
+    Cli.Outcome o = Cli.java("explore", "triad-java", "--out", dir.toString());
+    assertEquals(1, o.exit(), o.both());
+    trace = dir.resolve("triad-java-1.trace");
+  }
+
+  /** A copy of the trace with its header and footer changed, as a new file. */
+  private static Path edited(String name, UnaryOperator<Trace.Header> header, UnaryOperator<Trace.Footer> footer)
+      throws Exception {
+    Trace t = TraceCodec.read(trace);
+    Trace changed = new Trace(header.apply(t.header()), t.keys(), t.choices(), footer.apply(t.footer()));
+    Path p = dir.resolve(name);
+    TraceCodec.write(changed, p);
+    return p;
+  }
+
+  private static Trace.Header withOptions(Trace.Header h, String key, String value) {
+    TreeMap<String, String> o = new TreeMap<>(h.options());
+    o.put(key, value);
+    return new Trace.Header(h.formatVersion(), h.modelVersion(), h.scenario(), h.scenarioHash(), h.text(),
+        h.strategy(), h.seed(), h.iteration(), o);
+  }
+
+  private static void assertOneCleanLine(Cli.Outcome o, String expected) {
+    assertEquals(2, o.exit(), o.both());
+    assertEquals("", o.out());
+    assertEquals(1, o.err().lines().count(), o.err());
+    assertTrue(o.err().startsWith("kernsim replay: "), o.err());
+    assertTrue(o.err().contains(expected), "expected '" + expected + "' in " + o.err());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.err());
+  }
+
+  @Test
+  void aTraceWithAnotherRecordedHashIsNotConfirmed() throws Exception {
+    Path p = edited("other-hash.trace", h -> h, f -> new Trace.Footer(f.steps(), f.outcome(), "0123456789abcdef"));
+    Cli.Outcome o = Cli.java("replay", p.toString());
+    assertEquals(1, o.exit(), o.both());
+    assertTrue(o.out().contains("replay: NOT confirmed"), o.out());
+    assertTrue(o.out().contains("(recorded: 0123456789abcdef)"), o.out());
+    assertTrue(o.out().contains("  outcome: safety-violation: [stale-cache]"), o.out());
+    assertTrue(o.out().contains("(as recorded)"), "the outcome is the same, only the hash differs:\n" + o.out());
+  }
+
+  @Test
+  void aTraceReplayedWithTheFixTurnedOnDivergesAndNamesTheStep() throws Exception {
+    // The header's settings are not part of the scenario hash: this is the trace of a world without the fix,
+    // replayed in a world with it, which takes other steps.
+    Path p = edited("with-fix.trace", h -> withOptions(h, "fixes", "mount-recheck-file,mark-mounted-at-install"),
+        f -> f);
+    Cli.Outcome o = Cli.java("replay", p.toString());
+    assertEquals(1, o.exit(), o.both());
+    assertTrue(o.out().contains("replay: NOT confirmed"), o.out());
+    assertTrue(o.out().contains("fixes: mount-recheck-file, mark-mounted-at-install"), o.out());
+    assertTrue(o.out().contains("  first diverging step: "), o.out());
+    assertTrue(o.out().contains("the trace expects"), o.out());
+    JsonNode j = Cli.java("replay", "--json", p.toString()).json();
+    assertFalse(j.get("confirmed").asBoolean());
+    assertEquals("replay-divergence", j.get("verdict").get("kind").asText());
+    assertTrue(j.get("divergence").get("step").asInt() >= 0, j.toString());
+    assertFalse(j.get("divergence").get("expected").asText().isEmpty(), j.toString());
+  }
+
+  @Test
+  void aCorruptedTraceIsBadInput() throws Exception {
+    byte[] b = Files.readAllBytes(trace);
+    b[b.length / 2] ^= 0x5a;
+    Path p = Files.write(dir.resolve("corrupt.trace"), b);
+    assertOneCleanLine(Cli.java("replay", p.toString()), "corrupt");
+  }
+
+  @Test
+  void aTruncatedTraceIsBadInput() throws Exception {
+    byte[] b = Files.readAllBytes(trace);
+    Path p = Files.write(dir.resolve("truncated.trace"), java.util.Arrays.copyOf(b, b.length - 7));
+    assertOneCleanLine(Cli.java("replay", p.toString()), "truncated or corrupt");
+  }
+
+  @Test
+  void somethingElseIsBadInput() throws Exception {
+    Path p = Files.writeString(dir.resolve("notes.trace"), "not a trace at all\n");
+    assertOneCleanLine(Cli.java("replay", p.toString()), "not a kernsim trace");
+    assertOneCleanLine(Cli.java("replay", dir.resolve("missing.trace").toString()), "no such trace file");
+    assertOneCleanLine(Cli.java("replay", dir.toString()), "is a directory");
+  }
+
+  @Test
+  void aTraceOfAnotherModelIsBadInput() throws Exception {
+    Path p = edited("old-model.trace", h -> new Trace.Header(h.formatVersion(), "kernsim-model-0", h.scenario(),
+        h.scenarioHash(), h.text(), h.strategy(), h.seed(), h.iteration(), h.options()), f -> f);
+    assertOneCleanLine(Cli.java("replay", p.toString()), "recorded on model kernsim-model-0");
+  }
+
+  @Test
+  void aTraceWithAnUnknownFixIsBadInput() throws Exception {
+    Path p = edited("unknown-fix.trace", h -> withOptions(h, "fixes", "no-such-fix"), f -> f);
+    assertOneCleanLine(Cli.java("replay", p.toString()), "unknown fix 'no-such-fix'");
+  }
+
+  @Test
+  void aTraceWhoseScenarioDoesNotParseIsBadInput() throws Exception {
+    Path p = edited("garbage.trace", h -> new Trace.Header(h.formatVersion(), h.modelVersion(), h.scenario(),
+        Trace.hashText("@@@ not a scenario"), "@@@ not a scenario", h.strategy(), h.seed(), h.iteration(),
+        h.options()), f -> f);
+    Cli.Outcome o = Cli.java("replay", p.toString());
+    assertEquals(2, o.exit(), o.both());
+    assertEquals("", o.out());
+    assertTrue(o.err().startsWith("kernsim replay: cannot replay " + p + ": its scenario does not parse:\n"
+        + "triad-java.ksim (in " + p + "):1:"), o.err());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.err());
+  }
+}
