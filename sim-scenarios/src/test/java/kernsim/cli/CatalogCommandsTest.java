@@ -35,7 +35,10 @@ class CatalogCommandsTest {
     assertTrue(o.out().contains("scenario: triad \u2014 loop: write_block vs BLKFLSBUF vs LOOP_CLR_FD (3 harts, ext4)"
         + " (triad.ksim)"), o.out());
     assertTrue(o.out().contains("verdict:  FAILED \u2014 safety-violation [stale-cache]"), o.out());
-    assertTrue(o.out().contains("ioctl(ld, LOOP_CLR_FD) = 0"), "the detach that should have been refused:\n" + o.out());
+    // The detach got past its EBUSY check: it returned 0, or is still writing back when the write lands.
+    assertTrue(o.out().contains("ioctl(ld, LOOP_CLR_FD) = 0") || o.out().contains("ioctl(ld, LOOP_CLR_FD)   (had not returned)"),
+        "the detach that should have been refused:\n" + o.out());
+    assertFalse(o.out().contains("ioctl(ld, LOOP_CLR_FD) = EBUSY"), o.out());
     Path trace = dir.resolve("triad-1.trace");
     assertTrue(o.out().contains("replay:  kernsim replay " + trace), o.out());
     assertTrue(Files.isRegularFile(dir.resolve("triad-1.report.txt")));
