@@ -22,9 +22,7 @@ public enum Fix {
   /** flush_cache_to_file no longer stores mounted=false (the adapter's drop already did, for its own cache). */
   FLUSH_OWN_CACHE("flush-own-cache", "flush_cache_to_file: do not clear mounted on whatever cache is current"),
   /** mount_ext4 puts the write-back callback on the mountpoint it created instead of resolving the target again. */
-  MOUNT_RESOLVE_ONCE("mount-resolve-once", "mount_ext4: attach the write-back callback to the mountpoint it made"),
-  /** Opens pin their mount (a reference count) while resolving; umount2 checks it in the region that unmounts. */
-  MOUNT_REFCOUNT("mount-refcount", "umount2: busy check and unmount in one region against per-mount open counts");
+  MOUNT_RESOLVE_ONCE("mount-resolve-once", "mount_ext4: attach the write-back callback to the mountpoint it made");
 
   private final String id;
   private final String summary;

@@ -56,13 +56,13 @@ class RunCommandTest {
   @Test
   void jsonHasTheSettingsTheVerdictAndEveryCallsResult() {
     Cli.Outcome o = Cli.java("run", "solo-java", "--json", "--seed", "9", "--strategy", "random",
-        "--no-oracle", "livelock", "--fix", "mount-refcount");
+        "--no-oracle", "livelock", "--fix", "mount-resolve-once");
     assertEquals(0, o.exit(), o.both());
     JsonNode j = o.json();
     assertEquals("run", j.get("command").asText());
     assertEquals("solo-java", j.get("scenario").get("name").asText());
     assertEquals("starry", j.get("profile").asText());
-    assertEquals("mount-refcount", j.get("fixes").get(0).asText());
+    assertEquals("mount-resolve-once", j.get("fixes").get(0).asText());
     assertEquals("livelock", j.get("oraclesOff").get(0).asText());
     assertEquals("random", j.get("strategy").asText());
     assertTrue(j.get("depth").isNull(), "random has no depth");

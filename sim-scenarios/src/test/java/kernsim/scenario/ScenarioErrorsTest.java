@@ -161,7 +161,7 @@ class ScenarioErrorsTest {
     assertError(hart("fd = open(\"/a\", 0)") + "close(fd)\n", 3, 1, "statement outside a block: indent it under `hart 1:`");
     assertError("titel \"t\"\n" + hart("mkdir(\"/d\")"), 1, 1, "expected a header (scenario, title, profile, fix, "
         + "expect, loops) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
-    assertError(hart("mkdir(\"/d\")") + "fix mount-refcount\n", 3, 1,
+    assertError(hart("mkdir(\"/d\")") + "fix mount-resolve-once\n", 3, 1,
         "header `fix` must come before the first block (line 1)");
     assertError("  loops 2\n" + hart("mkdir(\"/d\")"), 1, 3, "expected `loops` at column 1, found it indented");
     assertError(hart("mkdir(\"/d\")", "hart 2:"), 3, 3,
@@ -196,9 +196,9 @@ class ScenarioErrorsTest {
   void headers() {
     String body = hart("mkdir(\"/d\")");
     assertError("profile linux\n" + body, 1, 9, "unknown profile `linux`; expected one of: starry");
-    assertError("fix mount-refcont\n" + body, 1, 5, "unknown fix `mount-refcont`; did you mean mount-refcount? expected "
+    assertError("fix mount-resolve-onc\n" + body, 1, 5, "unknown fix `mount-resolve-onc`; did you mean mount-resolve-once? expected "
         + "one of: " + String.join(", ", java.util.Arrays.stream(kernsim.dev.Fix.values()).map(kernsim.dev.Fix::id).toList()));
-    assertError("fix mount-refcount\nfix mount-refcount\n" + body, 2, 5, "fix `mount-refcount` given twice");
+    assertError("fix mount-resolve-once\nfix mount-resolve-once\n" + body, 2, 5, "fix `mount-resolve-once` given twice");
     assertError("expect stale_cache\n" + body, 1, 8, "unknown oracle `stale_cache`; did you mean stale-cache? expected one "
         + "of: durability, stale-cache, single-mount, read-only, sleep-in-atomic, deadlock, livelock, errno, none");
     assertError("expect none\nexpect deadlock\n" + body, 2, 8, "`expect none` cannot be combined with other `expect` lines");

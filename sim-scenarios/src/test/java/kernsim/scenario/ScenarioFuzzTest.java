@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ScenarioFuzzTest {
   private static final String[] VOCABULARY = {
       "hart", "setup", ":", "scenario", "title", "profile", "fix", "expect", "loops", "starry", "none",
-      "stale-cache", "mount-refcount", "image", "losetup", "mkfs.ext4", "file", "mkdir", "ro", "/img",
+      "stale-cache", "mount-resolve-once", "image", "losetup", "mkfs.ext4", "file", "mkdir", "ro", "/img",
       "/dev/loop0", "\"/mnt\"", "\"x\\n\"", "\"", "\\", "open", "close", "write", "ioctl", "pipe2", "mount",
       "splice", "readv", "(", ")", "[", "]", "{", "}", ",", "=", "|", "&", "#", "fd", "ld", "r", "w",
       "O_RDWR", "O_CREAT", "MS_RDONLY", "LOOP_CONFIGURE", "LOOP_SET_STATUS64", "BLKFLSBUF", "LO_FLAGS_READ_ONLY",

@@ -115,12 +115,12 @@ class ScenariosTest {
   @Test
   void theKernelSpecCarriesTheProgramsAndAddsTheScenariosFixesToTheCallersSemantics() throws ScenarioException {
     Scenario s = Scenarios.parse(TRIAD, "triad.ksim");
-    Kernel.Spec spec = s.kernelSpec(Semantics.of("starry", List.of(Fix.MOUNT_REFCOUNT)));
+    Kernel.Spec spec = s.kernelSpec(Semantics.of("starry", List.of(Fix.MOUNT_RESOLVE_ONCE)));
     assertEquals(2, spec.loops());
     assertEquals(List.of("mounter", "flusher", "hart-3"), spec.names());
     assertEquals(s.setup(), spec.setup());
     assertEquals(s.harts(), spec.harts());
-    assertEquals(Set.of(Fix.MOUNT_REFCOUNT, Fix.MOUNT_RECHECK_FILE, Fix.FLUSH_OWN_CACHE), spec.semantics().fixes());
+    assertEquals(Set.of(Fix.MOUNT_RESOLVE_ONCE, Fix.MOUNT_RECHECK_FILE, Fix.FLUSH_OWN_CACHE), spec.semantics().fixes());
     assertEquals(Set.of(Fix.MOUNT_RECHECK_FILE, Fix.FLUSH_OWN_CACHE), s.kernelSpec().semantics().fixes());
   }
 
