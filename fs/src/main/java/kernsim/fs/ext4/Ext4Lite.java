@@ -64,6 +64,15 @@ public final class Ext4Lite {
    * than 16 blocks).
    */
   public static byte[] image(long size) {
+    byte[] img = IMAGES.computeIfAbsent(size, Ext4Lite::makeImage);
+    return img == null ? null : img.clone();
+  }
+
+  /** Images by size: a pure function of it, made once (scenarios format the same image every iteration). */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, byte[]> IMAGES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static byte[] makeImage(long size) {
     long blocks = size / Layout.BLOCK;
     if (blocks < Layout.MIN_BLOCKS || size > Integer.MAX_VALUE) {
       return null;
