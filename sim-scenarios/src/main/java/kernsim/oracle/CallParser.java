@@ -24,6 +24,9 @@ final class CallParser {
       "sendfile", "copy_file_range", "splice", "fcntl", "flock", "fstat", "stat", "lstat", "statx", "access",
       "getdents64", "readdir", "sync", "syncfs", "nanosleep", "usleep", "sleep", "sched_yield");
 
+  /** fcntl commands that make a new fd. */
+  private static final Set<String> DUPFD = Set.of("0", "F_DUPFD", "1030", "F_DUPFD_CLOEXEC");
+
   private static final Map<String, Integer> OPEN_FLAGS = openFlags();
 
   /** The variable a statement assigns ({@code fd} in {@code fd = open(…)}), or null. */
@@ -59,6 +62,9 @@ final class CallParser {
     List<String> args = split(call.substring(open + 1, call.length() - 1));
     if (args == null) {
       return new Op.Unmodelled(name);
+    }
+    if (name.equals("fcntl") && args.size() >= 2 && DUPFD.contains(args.get(1))) {
+      return new Op.NewFd();
     }
     Op op = NO_EFFECT.contains(name) ? new Op.NoEffect(name) : known(name, args, vars);
     return op == null ? new Op.Unmodelled(name) : op;
@@ -171,8 +177,12 @@ final class CallParser {
   }
 
   private static Long integer(String s) {
+    String t = s.strip();
+    if (t.isEmpty() || !(Character.isDigit(t.charAt(0)) || t.charAt(0) == '-' && t.length() > 1)) {
+      return null; // most arguments are not numbers: no exception for them
+    }
     try {
-      return Long.decode(s.strip());
+      return Long.decode(t);
     } catch (NumberFormatException e) {
       return null;
     }

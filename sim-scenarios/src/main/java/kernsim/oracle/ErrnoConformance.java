@@ -1,6 +1,7 @@
 package kernsim.oracle;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +47,8 @@ public final class ErrnoConformance implements Monitor {
 
   private final SequentialSpec spec;
   private final List<String> hartNames = new ArrayList<>();
-  private final TreeMap<String, Integer> hartIndex = new TreeMap<>();
+  /** Hart name → index; looked up only, never iterated (indices follow first appearance). */
+  private final HashMap<String, Integer> hartIndex = new HashMap<>();
   private final List<HartLog> harts = new ArrayList<>();
   private final Linearizer linearizer;
   private List<SpecState> frontier;

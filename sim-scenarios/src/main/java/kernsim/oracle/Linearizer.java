@@ -121,6 +121,19 @@ final class Linearizer {
    * budget ran out first. The window's calls have all returned.
    */
   Set<SpecState> ends(List<SpecState> starts, Call[][] window, int budget) {
+    if (window.length == 1 && window[0].length == 1) { // one call: no order to search
+      Set<SpecState> ends = new LinkedHashSet<>();
+      for (SpecState s : starts) {
+        if (s.wild) {
+          ends.add(s);
+          continue;
+        }
+        Outcomes out = new Outcomes(window[0][0], false, hartNames);
+        spec.step(s, window[0][0], out);
+        ends.addAll(out.next());
+      }
+      return ends;
+    }
     Search search = new Search(window, budget, true);
     for (SpecState s : starts) {
       search.dfs(s, 0);
@@ -144,22 +157,30 @@ final class Linearizer {
 
   // ==== explaining a failure ====
 
-  /** A call whose result no state on some path allowed: who it is, what it could have been, and the call that changed that. */
-  private record DeadEnd(Call victim, String allowed, Call culprit, int depth) {}
+  /** A call whose result the specification did not allow at the end of a path of taken calls. */
+  private record DeadEnd(Call victim, SpecState start, List<Call> path) {}
+
+  /** A dead end explained: what the call could have returned there, and the call that changed that (or null). */
+  private record Blocked(Call victim, String allowed, Call culprit, int depth) {}
+
+  /** How many of the deepest dead ends are explained. */
+  private static final int EXPLAINED = 32;
 
   /** Why no linearization of {@code window} from {@code starts} exists, for a report; null when the search found no dead end. */
   String explain(List<SpecState> starts, Call[][] window, int budget) {
-    List<DeadEnd> ends = new ArrayList<>();
+    List<DeadEnd> deadEnds = new ArrayList<>();
     new Object() {
       final int[] taken = new int[window.length];
       final HashSet<Key> seen = new HashSet<>();
-      final List<Call> pathCalls = new ArrayList<>();
-      final List<SpecState> pathStates = new ArrayList<>();
-      long[] radix = radix(window);
+      final List<Call> path = new ArrayList<>();
+      final long[] radix = radix(window);
+      SpecState start;
       int visits;
+      int deepest;
 
       void run() {
         for (SpecState s : starts) {
+          start = s;
           dfs(s, 0);
         }
       }
@@ -182,37 +203,84 @@ final class Linearizer {
           Call c = window[h][p];
           Outcomes out = new Outcomes(c, false, hartNames);
           spec.step(s, c, out);
-          if (out.next().isEmpty()) {
-            deadEnd(s, c);
+          if (out.next().isEmpty() && path.size() >= deepest - 1) {
+            // Only the deepest dead ends say much: keep those within one call of the deepest.
+            deepest = Math.max(deepest, path.size());
+            deadEnds.removeIf(d -> d.path().size() < deepest - 1);
+            deadEnds.add(new DeadEnd(c, start, List.copyOf(path)));
           }
           for (SpecState next : out.next()) {
             taken[h] = p + 1;
-            pathCalls.add(c);
-            pathStates.add(s);
+            path.add(c);
             dfs(next, code + radix[h]);
-            pathCalls.remove(pathCalls.size() - 1);
-            pathStates.remove(pathStates.size() - 1);
+            path.remove(path.size() - 1);
             taken[h] = p;
           }
         }
       }
+    }.run();
+    if (deadEnds.isEmpty()) {
+      return null;
+    }
+    deadEnds.sort((a, b) -> Integer.compare(b.path().size(), a.path().size()));
+    List<Blocked> blocked = new ArrayList<>();
+    for (DeadEnd d : deadEnds.subList(0, Math.min(EXPLAINED, deadEnds.size()))) {
+      blocked.add(explain(d));
+    }
+    return describe(blocked);
+  }
 
-      void deadEnd(SpecState s, Call c) {
-        Outcomes why = new Outcomes(c, true, hartNames);
-        spec.step(s, c, why);
-        // The culprit: the last call on the path before which c's result was still allowed.
-        Call culprit = null;
-        for (int j = pathCalls.size() - 1; j >= 0 && culprit == null; j--) {
-          Outcomes before = new Outcomes(c, false, hartNames);
-          spec.step(pathStates.get(j), c, before);
-          if (!before.next().isEmpty()) {
-            culprit = pathCalls.get(j);
+  /**
+   * What the dead end's call could have returned, and its culprit: the latest call of another hart on
+   * the path without which the call's actual result would have been allowed.
+   */
+  private Blocked explain(DeadEnd d) {
+    List<SpecState> at = replay(d.start(), d.path(), -1);
+    Outcomes why = new Outcomes(d.victim(), true, hartNames);
+    spec.step(at.get(0), d.victim(), why);
+    Call culprit = null;
+    for (int j = d.path().size() - 1; j >= 0 && culprit == null; j--) {
+      if (d.path().get(j).hart == d.victim().hart) {
+        continue;
+      }
+      for (SpecState s : replay(d.start(), d.path(), j)) {
+        Outcomes without = new Outcomes(d.victim(), false, hartNames);
+        spec.step(s, d.victim(), without);
+        if (!without.next().isEmpty()) {
+          culprit = d.path().get(j);
+          break;
+        }
+      }
+    }
+    return new Blocked(d.victim(), why.allowedText(), culprit, d.path().size());
+  }
+
+  /**
+   * The states after {@code path} from {@code start}, leaving out call {@code skip} (-1: none). Leaving
+   * one out may make later calls impossible (an ENOENT that the removed call caused); those are left
+   * out too.
+   */
+  private List<SpecState> replay(SpecState start, List<Call> path, int skip) {
+    List<SpecState> states = List.of(start);
+    for (int i = 0; i < path.size(); i++) {
+      if (i == skip) {
+        continue;
+      }
+      List<SpecState> next = new ArrayList<>();
+      for (SpecState s : states) {
+        Outcomes out = new Outcomes(path.get(i), false, hartNames);
+        spec.step(s, path.get(i), out);
+        for (SpecState n : out.next()) {
+          if (!next.contains(n)) {
+            next.add(n);
           }
         }
-        ends.add(new DeadEnd(c, why.allowedText(), culprit, pathCalls.size()));
       }
-    }.run();
-    return describe(ends);
+      if (!next.isEmpty()) {
+        states = next;
+      }
+    }
+    return states;
   }
 
   private static long[] radix(Call[][] window) {
@@ -229,23 +297,18 @@ final class Linearizer {
    * The report: a pair of calls that each make the other's result impossible, if there is one;
    * otherwise the deepest dead ends (up to three), each with what its call could have returned there.
    */
-  private static String describe(List<DeadEnd> ends) {
-    if (ends.isEmpty()) {
-      return null;
-    }
+  private static String describe(List<Blocked> ends) {
     // Deepest first, then in the order found; one per (call, culprit).
-    List<DeadEnd> sorted = new ArrayList<>(ends);
-    sorted.sort((a, b) -> Integer.compare(b.depth(), a.depth()));
-    java.util.LinkedHashMap<String, DeadEnd> distinct = new java.util.LinkedHashMap<>();
-    for (DeadEnd d : sorted) {
+    java.util.LinkedHashMap<String, Blocked> distinct = new java.util.LinkedHashMap<>();
+    for (Blocked d : ends) {
       distinct.putIfAbsent(d.victim().id + "/" + (d.culprit() == null ? -1 : d.culprit().id), d);
     }
-    List<DeadEnd> unique = new ArrayList<>(distinct.values());
-    for (DeadEnd a : unique) {
-      for (DeadEnd b : unique) {
+    List<Blocked> unique = new ArrayList<>(distinct.values());
+    for (Blocked a : unique) {
+      for (Blocked b : unique) {
         if (a.culprit() == b.victim() && b.culprit() == a.victim() && a.victim() != b.victim()) {
-          DeadEnd first = a.victim().id < b.victim().id ? a : b;
-          DeadEnd second = first == a ? b : a;
+          Blocked first = a.victim().id < b.victim().id ? a : b;
+          Blocked second = first == a ? b : a;
           return first.victim().shown() + " and " + second.victim().shown()
               + " cannot both have these results in any order: after " + second.victim().shortName()
               + ", " + first.victim().shortName() + " can only be " + first.allowed() + "; after "
@@ -255,7 +318,7 @@ final class Linearizer {
       }
     }
     List<String> parts = new ArrayList<>();
-    for (DeadEnd d : unique) {
+    for (Blocked d : unique) {
       parts.add(d.culprit() == null
           ? d.victim().shown() + ", but it can only be " + d.allowed()
           : d.victim().shown() + ", but after " + d.culprit().shown() + " it can only be " + d.allowed());

@@ -92,6 +92,11 @@ final class Loops {
         joined[0] |= abs(device);
       }
     };
+    int concrete = concrete(word);
+    if (concrete >= 0) { // the usual case: every field known
+      op.run(concreteNormal(concrete), e);
+      return joined[0] == 0 ? 0 : normalize(joined[0]);
+    }
     int[] cs = new int[1 << FIELDS];
     int n = 1;
     for (int f = 0; f < FIELDS; f++) {
@@ -116,6 +121,21 @@ final class Loops {
       }
     }
     return joined[0] == 0 ? 0 : normalize(joined[0]);
+  }
+
+  /** The one concrete device {@code word} allows, or -1 when some field may be either. */
+  private static int concrete(int word) {
+    int c = 0;
+    for (int f = 0; f < FIELDS; f++) {
+      int v = (word >> (2 * f)) & 3;
+      if (v == 3) {
+        return -1;
+      }
+      if (v == 2) {
+        c |= 1 << f;
+      }
+    }
+    return c;
   }
 
   private static int concreteNormal(int c) {

@@ -26,6 +26,9 @@ sealed interface Op {
   /** dup(fd): the new fd is the call's result. */
   record Dup(int fd) implements Op {}
 
+  /** fcntl(fd, F_DUPFD…): a new fd (the result) the oracle knows nothing about. */
+  record NewFd() implements Op {}
+
   /** memfd_create: a new fd (the result) on no mount. */
   record NewAnon() implements Op {}
 

@@ -64,14 +64,28 @@ final class SpecState {
   private final List<Mount> mounts;
   private final TreeMap<Long, Fd> fds;
   final boolean wild;
+  // The components' hashes, kept so that a new state rehashes only what changed.
+  private final int mountsHash;
+  private final int fdsHash;
   private final int hash;
 
   private SpecState(int[] devs, List<Mount> mounts, TreeMap<Long, Fd> fds, boolean wild) {
+    this(devs, mounts, mounts.hashCode(), fds, fds.hashCode(), wild);
+  }
+
+  private SpecState(int[] devs, List<Mount> mounts, int mountsHash, TreeMap<Long, Fd> fds, int fdsHash, boolean wild) {
     this.devs = devs;
     this.mounts = mounts;
     this.fds = fds;
     this.wild = wild;
-    this.hash = wild ? 1 : ((Arrays.hashCode(devs) * 31 + mounts.hashCode()) * 31 + fds.hashCode());
+    this.mountsHash = mountsHash;
+    this.fdsHash = fdsHash;
+    this.hash = wild ? 1 : ((Arrays.hashCode(devs) * 31 + mountsHash) * 31 + fdsHash);
+  }
+
+  /** A map entry's hash, as {@code TreeMap.hashCode} sums them. */
+  private static int entryHash(long key, Fd fd) {
+    return Long.hashCode(key) ^ fd.hashCode();
   }
 
   /** A booted kernel before its first statement: an empty root tmpfs, unbound devices, no fds. */
@@ -99,7 +113,7 @@ final class SpecState {
       d[i] = Loops.INITIAL;
     }
     d[n] = word;
-    return new SpecState(d, mounts, fds, wild);
+    return new SpecState(d, mounts, mountsHash, fds, fdsHash, wild);
   }
 
   // ---- mounts ----
@@ -148,13 +162,13 @@ final class SpecState {
   SpecState withMount(int index, Mount m) {
     List<Mount> ms = new ArrayList<>(mounts);
     ms.set(index, m);
-    return new SpecState(devs, List.copyOf(ms), fds, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
   }
 
   SpecState withNewMount(Mount m) {
     List<Mount> ms = new ArrayList<>(mounts);
     ms.add(m);
-    return new SpecState(devs, List.copyOf(ms), fds, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
   }
 
   SpecState withoutMounts(List<Integer> ids) {
@@ -164,7 +178,7 @@ final class SpecState {
         ms.add(m);
       }
     }
-    return new SpecState(devs, List.copyOf(ms), fds, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
   }
 
   // ---- fds ----
@@ -178,18 +192,22 @@ final class SpecState {
   }
 
   SpecState withFd(int hart, int fd, Fd f) {
+    long k = key(hart, fd);
     TreeMap<Long, Fd> m = new TreeMap<>(fds);
-    m.put(key(hart, fd), f);
-    return new SpecState(devs, mounts, m, wild);
+    Fd old = m.put(k, f);
+    int h = fdsHash + entryHash(k, f) - (old == null ? 0 : entryHash(k, old));
+    return new SpecState(devs, mounts, mountsHash, m, h, wild);
   }
 
   SpecState withoutFd(int hart, int fd) {
-    if (!fds.containsKey(key(hart, fd))) {
+    long k = key(hart, fd);
+    Fd old = fds.get(k);
+    if (old == null) {
       return this;
     }
     TreeMap<Long, Fd> m = new TreeMap<>(fds);
-    m.remove(key(hart, fd));
-    return new SpecState(devs, mounts, m, wild);
+    m.remove(k);
+    return new SpecState(devs, mounts, mountsHash, m, fdsHash - entryHash(k, old), wild);
   }
 
   /** The first fd (in hart, fd order) on mount {@code id}, as {hart, fd}; null when none is. */
@@ -206,7 +224,7 @@ final class SpecState {
 
   /** The state after an unmodelled call succeeded: every later outcome is allowed. */
   SpecState asWild() {
-    return wild ? this : new SpecState(devs, mounts, fds, true);
+    return wild ? this : new SpecState(devs, mounts, mountsHash, fds, fdsHash, true);
   }
 
   @Override

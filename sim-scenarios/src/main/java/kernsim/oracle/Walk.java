@@ -134,7 +134,11 @@ record Walk(int outcome, int mount, String abs, String rel, int node, boolean ro
    * no last name (the call is EEXIST).
    */
   static String[] split(String path) {
-    String p = path.replaceAll("/+$", "");
+    int end = path.length();
+    while (end > 0 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    String p = path.substring(0, end);
     int slash = p.lastIndexOf('/');
     String name = p.substring(slash + 1);
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
