@@ -223,36 +223,64 @@ final class Linearizer {
       return null;
     }
     deadEnds.sort((a, b) -> Integer.compare(b.path().size(), a.path().size()));
+    long[] firstStart = new long[window.length];
+    for (int h = 0; h < window.length; h++) {
+      firstStart[h] = window[h].length == 0 ? Long.MAX_VALUE : window[h][0].start;
+    }
     List<Blocked> blocked = new ArrayList<>();
     for (DeadEnd d : deadEnds.subList(0, Math.min(EXPLAINED, deadEnds.size()))) {
-      blocked.add(explain(d));
+      blocked.add(explain(d, firstStart, window));
     }
     return describe(blocked);
   }
 
   /**
-   * What the dead end's call could have returned, and its culprit: the latest call of another hart on
-   * the path without which the call's actual result would have been allowed.
+   * Whether {@code c} is context: it returned before every other hart (with calls in the window)
+   * started, as the setup hart's calls did. Context is not named as a culprit.
    */
-  private Blocked explain(DeadEnd d) {
+  private static boolean context(Call c, long[] firstStart, Call[][] window) {
+    for (int h = 0; h < window.length; h++) {
+      if (window[h].length > 0 && window[h][0].hart != c.hart && c.end() > firstStart[h]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * What the dead end's call could have returned, and its culprit: the latest call of another hart on
+   * the path without which the call's actual result would have been allowed — preferably one that
+   * overlapped it (whose order against it was open), else one that is not context.
+   */
+  private Blocked explain(DeadEnd d, long[] firstStart, Call[][] window) {
     List<SpecState> at = replay(d.start(), d.path(), -1);
     Outcomes why = new Outcomes(d.victim(), true, hartNames);
     spec.step(at.get(0), d.victim(), why);
     Call culprit = null;
-    for (int j = d.path().size() - 1; j >= 0 && culprit == null; j--) {
-      if (d.path().get(j).hart == d.victim().hart) {
-        continue;
-      }
-      for (SpecState s : replay(d.start(), d.path(), j)) {
-        Outcomes without = new Outcomes(d.victim(), false, hartNames);
-        spec.step(s, d.victim(), without);
-        if (!without.next().isEmpty()) {
-          culprit = d.path().get(j);
-          break;
+    for (int pass = 0; pass < 2 && culprit == null; pass++) {
+      for (int j = d.path().size() - 1; j >= 0 && culprit == null; j--) {
+        Call x = d.path().get(j);
+        boolean overlaps = x.start < d.victim().end() && d.victim().start < x.end();
+        if (x.hart == d.victim().hart || (pass == 0 ? !overlaps : overlaps || context(x, firstStart, window))) {
+          continue;
+        }
+        if (allowedWithout(d, j)) {
+          culprit = x;
         }
       }
     }
     return new Blocked(d.victim(), why.allowedText(), culprit, d.path().size());
+  }
+
+  private boolean allowedWithout(DeadEnd d, int j) {
+    for (SpecState s : replay(d.start(), d.path(), j)) {
+      Outcomes without = new Outcomes(d.victim(), false, hartNames);
+      spec.step(s, d.victim(), without);
+      if (!without.next().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -298,12 +326,21 @@ final class Linearizer {
    * otherwise the deepest dead ends (up to three), each with what its call could have returned there.
    */
   private static String describe(List<Blocked> ends) {
-    // Deepest first, then in the order found; one per (call, culprit).
-    java.util.LinkedHashMap<String, Blocked> distinct = new java.util.LinkedHashMap<>();
+    // Deepest first, then in the order found; one per (call, culprit), and none without a culprit for
+    // a call that has one.
+    List<Call> explained = new ArrayList<>();
     for (Blocked d : ends) {
-      distinct.putIfAbsent(d.victim().id + "/" + (d.culprit() == null ? -1 : d.culprit().id), d);
+      if (d.culprit() != null && !explained.contains(d.victim())) {
+        explained.add(d.victim());
+      }
     }
-    List<Blocked> unique = new ArrayList<>(distinct.values());
+    List<Blocked> unique = new ArrayList<>();
+    for (Blocked d : ends) {
+      boolean dup = unique.stream().anyMatch(u -> u.victim() == d.victim() && u.culprit() == d.culprit());
+      if (!dup && (d.culprit() != null || !explained.contains(d.victim()))) {
+        unique.add(d);
+      }
+    }
     for (Blocked a : unique) {
       for (Blocked b : unique) {
         if (a.culprit() == b.victim() && b.culprit() == a.victim() && a.victim() != b.victim()) {

@@ -40,8 +40,11 @@ import kernsim.dev.loop.LoopIoctl;
  * one can happen), mkfs's own errors, LOOP_SET_STATUS's flags. Unmodelled, so any result and, on success,
  * an unknown state from then on: MS_BIND, MS_MOVE, overlay, pivot_root, LOOP_CTL_REMOVE, and any
  * statement the oracle does not recognise.
+ *
+ * <p>Each call family is a package-private method, so that another profile's specification can extend
+ * this one and override where its semantics differ.
  */
-final class StarrySpec implements SequentialSpec {
+class StarrySpec implements SequentialSpec {
   private static final int EBADF = Outcomes.err(Errno.EBADF);
   private static final int EBUSY = Outcomes.err(Errno.EBUSY);
   private static final int EEXIST = Outcomes.err(Errno.EEXIST);
@@ -141,7 +144,7 @@ final class StarrySpec implements SequentialSpec {
   }
 
   /** mkdir and mknod ({@code Vfs.inParent}): the parent, a directory, writable; EEXIST if the name exists. */
-  private static void create(SpecState s, String path, int node, Outcomes out) {
+  void create(SpecState s, String path, int node, Outcomes out) {
     String[] pn = Walk.split(path);
     if (pn == null) {
       out.allow(EEXIST, s, out.explaining() ? path + " has no last name" : null);
@@ -185,7 +188,7 @@ final class StarrySpec implements SequentialSpec {
 
   // ==== open, close, dup ====
 
-  private static void open(SpecState s, Call c, Op.Open o, Outcomes out) {
+  void open(SpecState s, Call c, Op.Open o, Outcomes out) {
     int flags = o.flags();
     boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
     SpecState after = s;
@@ -264,7 +267,7 @@ final class StarrySpec implements SequentialSpec {
     out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
   }
 
-  private static void close(SpecState s, Call c, int fd, Outcomes out) {
+  void close(SpecState s, Call c, int fd, Outcomes out) {
     SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
     if (f == null) {
       badFd(s, fd, out);
@@ -284,7 +287,7 @@ final class StarrySpec implements SequentialSpec {
     out.allow(EBADF, s, out.explaining() ? (fd < 0 ? "the variable holds -1" : "fd " + fd + " is not open") : null);
   }
 
-  private static void dup(SpecState s, Call c, int fd, Outcomes out) {
+  void dup(SpecState s, Call c, int fd, Outcomes out) {
     SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
     if (f == null) {
       badFd(s, fd, out);
@@ -304,7 +307,7 @@ final class StarrySpec implements SequentialSpec {
 
   // ==== ioctl ====
 
-  private static void ioctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
+  void ioctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
     SpecState.Fd f = i.fd() < 0 ? null : s.fd(c.hart, i.fd());
     if (f == null) {
       badFd(s, i.fd(), out);
@@ -335,7 +338,7 @@ final class StarrySpec implements SequentialSpec {
   }
 
   /** /dev/loop-control (Linux's): GET_FREE and ADD change nothing tracked; a REMOVE that succeeds is not modelled. */
-  private static void controlIoctl(SpecState s, Op.Ioctl i, Outcomes out) {
+  void controlIoctl(SpecState s, Op.Ioctl i, Outcomes out) {
     if (i.cmd().equals("LOOP_CTL_REMOVE")) {
       out.allow(ANY_ERR, s);
       out.allow(OK, s.asWild(), "LOOP_CTL_REMOVE is not modelled");
@@ -346,7 +349,7 @@ final class StarrySpec implements SequentialSpec {
     }
   }
 
-  private static void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {
+  void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {
     LoopIoctl cmd = command(i.cmd());
     if (cmd == null) {
       if (i.cmd().startsWith("LOOP_CTL_")) {
@@ -408,7 +411,7 @@ final class StarrySpec implements SequentialSpec {
    * file), then the device (EBUSY bound). The device is read-only if the fd was opened O_RDONLY, or
    * ({@code ro}) the call says so, or ({@code maybeRo}) it may.
    */
-  private static void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
+  void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
     SpecState.Fd a = argFd < 0 ? null : s.fd(c.hart, argFd);
     if (a == null) {
       badFd(s, argFd, out);
@@ -428,7 +431,7 @@ final class StarrySpec implements SequentialSpec {
 
   // ==== mount, umount2, mkfs ====
 
-  private static void mount(SpecState s, Call c, Op.Mount m, Outcomes out) {
+  void mount(SpecState s, Call c, Op.Mount m, Outcomes out) {
     int flags = m.flags();
     int propagation = flags & PROPAGATION_FLAGS;
     if (Integer.bitCount(propagation) > 1) {
@@ -470,7 +473,7 @@ final class StarrySpec implements SequentialSpec {
   }
 
   /** MS_REMOUNT and propagation changes: the target must be a mount's root; a remount may make it read-only. */
-  private static void mountRoot(SpecState s, String target, boolean makeReadonly, Outcomes out) {
+  void mountRoot(SpecState s, String target, boolean makeReadonly, Outcomes out) {
     Walk t = Walk.of(s, target);
     if (!walked(s, t, out)) {
       return;
@@ -491,7 +494,7 @@ final class StarrySpec implements SequentialSpec {
   }
 
   /** The pseudo filesystems: resolve the target, which must be a directory; a fresh filesystem on it. */
-  private static void mountNew(SpecState s, Call c, String target, String type, boolean ro,
+  void mountNew(SpecState s, Call c, String target, String type, boolean ro,
       TreeMap<String, Integer> files, Outcomes out) {
     Walk t = Walk.of(s, target);
     if (!walked(s, t, out)) {
@@ -512,7 +515,7 @@ final class StarrySpec implements SequentialSpec {
    * mount_ext4: the source must be a loop device (ENODEV), then as_dyn_block_device and the superblock
    * ({@link Loops#mountExt4}), then the target: its walk's errno, EIO when it is not a directory.
    */
-  private static void mountExt4(SpecState s, Call c, Op.Mount m, boolean ro, Outcomes out) {
+  void mountExt4(SpecState s, Call c, Op.Mount m, boolean ro, Outcomes out) {
     Walk src = Walk.of(s, m.source());
     if (!walked(s, src, out)) {
       return;
@@ -548,7 +551,7 @@ final class StarrySpec implements SequentialSpec {
         x -> x.withNewMount(new SpecState.Mount(c.id + 1, parentId, point, "ext4", n, ro, false, false, new TreeMap<>())));
   }
 
-  private static void umount(SpecState s, Op.Umount u, Outcomes out) {
+  void umount(SpecState s, Op.Umount u, Outcomes out) {
     int flags = u.flags();
     if ((flags & ~VALID_UMOUNT_FLAGS) != 0 || ((flags & MNT_EXPIRE) != 0 && (flags & (MNT_FORCE | MNT_DETACH)) != 0)) {
       out.allow(EINVAL, s, "invalid flags");
@@ -635,7 +638,7 @@ final class StarrySpec implements SequentialSpec {
   }
 
   /** mkfs.ext4: the path must name a loop device (ENOTBLK), then {@link Loops#MKFS}. */
-  private static void mkfs(SpecState s, Op.Mkfs m, Outcomes out) {
+  void mkfs(SpecState s, Op.Mkfs m, Outcomes out) {
     Walk w = Walk.of(s, m.path());
     if (!walked(s, w, out)) {
       return;

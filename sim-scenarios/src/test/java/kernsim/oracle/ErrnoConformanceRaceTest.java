@@ -89,22 +89,63 @@ class ErrnoConformanceRaceTest {
    */
   @Test
   void aMountRacingLoopClrFdIsFoundAndReplayed() throws Exception {
-    Kernel.Spec program = new Kernel.Spec(1, ErrnoConformanceNoFalseAlarmTest.boundAndFormatted(), List.of(
-        List.of(mount("/dev/loop0", "/mnt", "ext4", 0, null)),
-        List.of(open("/dev/loop0", O_RDWR).as("ld"), ioctl("ld", kernsim.dev.loop.LoopIoctl.LOOP_CLR_FD))));
-    WorldSpec spec = world("errno: mount ext4 vs LOOP_CLR_FD (2 harts)", program);
-    ExploreResult x = sim.explore(spec, ExploreOptions.pct(20260522L, 500, 3));
+    foundAndReplayed("errno: mount ext4 vs LOOP_CLR_FD (2 harts)", new Kernel.Spec(1,
+            ErrnoConformanceNoFalseAlarmTest.boundAndFormatted(), List.of(
+            List.of(mount("/dev/loop0", "/mnt", "ext4", 0, null)),
+            List.of(open("/dev/loop0", O_RDWR).as("ld"), ioctl("ld", kernsim.dev.loop.LoopIoctl.LOOP_CLR_FD)))),
+        ExploreOptions.pct(20260522L, 500, 3),
+        "world/hart-1: mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0) = 0 and world/hart-2: ioctl(ld, LOOP_CLR_FD) = 0"
+            + " cannot both have these results in any order: after LOOP_CLR_FD, mount can only be ENXIO (loop0 has no"
+            + " backing file); after mount, LOOP_CLR_FD can only be EBUSY (loop0 is mounted)");
+  }
+
+  /** Explores {@code program}, expects the errno oracle to fail it with {@code message}, and replays the trace. */
+  static void foundAndReplayed(String name, Kernel.Spec program, ExploreOptions options, String message)
+      throws Exception {
+    WorldSpec spec = world(name, program);
+    ExploreResult x = sim.explore(spec, options);
     assertTrue(x.found(), "no failure in " + x.iterations() + " iterations");
     RunResult failing = x.failing().orElseThrow();
     Failure.SafetyViolation v = assertInstanceOf(Failure.SafetyViolation.class, failing.failure().orElseThrow());
     assertEquals(ErrnoConformance.NAME, v.oracle());
-    assertEquals("world/hart-1: mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0) = 0 and world/hart-2: ioctl(ld,"
-        + " LOOP_CLR_FD) = 0 cannot both have these results in any order: after LOOP_CLR_FD, mount can only be"
-        + " ENXIO (loop0 has no backing file); after mount, LOOP_CLR_FD can only be EBUSY (loop0 is mounted)",
-        v.message());
-
+    assertEquals(message, v.message());
     ReplayResult replay = sim.replay(spec, failing.trace());
     assertTrue(replay.confirmed(), "replay: " + replay.run().outcome());
     assertEquals(failing.outcome(), replay.run().outcome());
+  }
+
+  /**
+   * Two tmpfs mounts on /mnt, each hart unmounting once: in any order of whole calls both umount2 calls
+   * succeed (there are two mounts to take off). In the source umount2 resolves the target and unmounts
+   * it in separate regions: both can resolve the same topmost mount, and the second then finds it gone
+   * (EINVAL) while the other mount stays.
+   */
+  @Test
+  void twoUmountsOfStackedMountsRaceOnOneTarget() throws Exception {
+    foundAndReplayed("errno: two umount2 of /mnt (2 harts, 2 tmpfs)", new Kernel.Spec(0, List.of(), List.of(
+            List.of(mount("none", "/mnt", "tmpfs", 0, null), open("/mnt/a", O_RDWR | O_CREAT).as("a"), close("a"),
+                umount2("/mnt", 0)),
+            List.of(mount("none", "/mnt", "tmpfs", 0, null), kernsim.cpu.Syscalls.mkdir("/mnt/d"), umount2("/mnt", 0)))),
+        ExploreOptions.random(11, 200),
+        "no sequential order of the calls allows their results: world/hart-1: umount2(\"/mnt\", 0) = EINVAL, but after"
+            + " world/hart-2: mount(\"none\", \"/mnt\", \"tmpfs\", 0) = 0 it can only be success");
+  }
+
+  /**
+   * BLKFLSBUF on a read-only device with a cache is EIO in any order of whole calls, whether a mount
+   * runs before or after it. In the source as_dyn_block_device empties the cache slot, reads the file
+   * with no lock held, and only then installs the new cache: a BLKFLSBUF in between finds no cache and
+   * succeeds.
+   */
+  @Test
+  void blkflsbufInTheMountsEmptyCacheSlotWindow() throws Exception {
+    foundAndReplayed("errno: mount ext4 vs BLKFLSBUF on a read-only device (2 harts)", new Kernel.Spec(1,
+            ErrnoConformanceNoFalseAlarmTest.boundAndFormatted(), List.of(
+            List.of(mount("/dev/loop0", "/mnt", "ext4", 0, null), umount2("/mnt", 0)),
+            List.of(open("/dev/loop0", O_RDWR).as("ld"), ioctl("ld", kernsim.dev.loop.LoopIoctl.BLKROSET, 1),
+                ioctl("ld", kernsim.dev.loop.LoopIoctl.BLKFLSBUF)))),
+        ExploreOptions.pct(11, 500, 2),
+        "no sequential order of the calls allows their results: world/hart-2: ioctl(ld, BLKFLSBUF) = 0, but it can only"
+            + " be EIO (loop0 is read-only and has a cache)");
   }
 }
