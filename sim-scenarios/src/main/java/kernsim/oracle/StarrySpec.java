@@ -134,7 +134,7 @@ class StarrySpec implements SequentialSpec {
 
   // ==== paths ====
 
-  /** Allows a failed walk's errno, or anything when it is unsure; true when the walk reached its end. */
+  /** Allows a failed walk's errno and returns false; true when the walk did not fail (it may be unsure). */
   private static boolean walked(SpecState s, Walk w, Outcomes out) {
     if (w.failed()) {
       out.allow(w.outcome(), s, out.explaining() ? w.why(s) : null);
@@ -232,18 +232,19 @@ class StarrySpec implements SequentialSpec {
       openUnsure(s, c, at, flags, out);
       return;
     }
+    // From here on a file O_CREAT made stays made, whatever the open returns.
     int node = at.node();
     if (node == Nodes.DIR && !roOpen) {
-      out.allow(EISDIR, s, out.explaining() ? at.shown() + " is a directory" : null);
+      out.allow(EISDIR, after, out.explaining() ? at.shown() + " is a directory" : null);
       return;
     }
     if (node != Nodes.DIR && (flags & O_DIRECTORY) != 0) {
-      out.allow(ENOTDIR, s, out.explaining() ? at.shown() + " is not a directory" : null);
+      out.allow(ENOTDIR, after, out.explaining() ? at.shown() + " is not a directory" : null);
       return;
     }
     int mountId = after.mount(at.mount()).id();
     if (node == Nodes.OTHER_DEVICE) {
-      out.allow(ENXIO, s, out.explaining() ? at.shown() + " is no device the kernel has" : null);
+      out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
       SpecState.Fd fd = new SpecState.Fd(node, mountId, excl, roOpen);
