@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import kernsim.fs.file.Uapi;
 
 /**
- * Statement texts as {@code kernsim.cpu.Syscalls} (and the kernel's boot statements) format them,
- * parsed back into {@link Op}s: {@code [var = ]name(arg, …)} with quoted strings, integers, fd
- * variables and bracketed or braced arguments. Anything that does not parse, or a name it does not
- * know, is {@link Op.Unmodelled}: the grammar may grow (new statement forms) without the oracle
- * misreading them.
+ * Statement texts parsed back into {@link Op}s: {@code [var = ]name(arg, …)} with quoted strings,
+ * integers, constant names joined by {@code |} (their values read from the model's tables, as the
+ * scenario language reads them), fd variables, arrays and {@code {field: value, …}} structures — as
+ * {@code kernsim.cpu.Syscalls}, the kernel's boot and the scenario language write them. A scenario's
+ * setup command shows as {@code losetup /dev/loop0 /img: ioctl(dev, LOOP_SET_FD, file)} (the statement
+ * after the command) or as the bare {@code mkfs.ext4 /dev/loop0} and {@code mkdir /data}. Anything
+ * that does not parse, or a name it does not know, is {@link Op.Unmodelled}: the grammar may grow
+ * without the oracle misreading it.
  */
 final class CallParser {
   private CallParser() {}
@@ -27,21 +29,24 @@ final class CallParser {
   /** fcntl commands that make a new fd. */
   private static final Set<String> DUPFD = Set.of("0", "F_DUPFD", "1030", "F_DUPFD_CLOEXEC");
 
-  private static final Map<String, Integer> OPEN_FLAGS = openFlags();
+  /** C constants by name, from the model's tables (open, mount, umount2 and loop flags, …). */
+  private static final Map<String, Long> CONSTANTS = constants();
 
   /** The variable a statement assigns ({@code fd} in {@code fd = open(…)}), or null. */
   static String assigned(String text) {
-    int eq = text.indexOf(" = ");
-    if (eq <= 0 || !isIdentifier(text.substring(0, eq))) {
+    String st = statement(text);
+    int eq = st.indexOf(" = ");
+    if (eq <= 0 || !isIdentifier(st.substring(0, eq))) {
       return null;
     }
-    return text.substring(0, eq);
+    return st.substring(0, eq);
   }
 
-  /** The call part of a statement: its text without the assignment. */
+  /** The call part of a statement: its text without a setup command's prefix or the assignment. */
   static String callText(String text) {
-    String var = assigned(text);
-    return var == null ? text : text.substring(var.length() + 3);
+    String st = statement(text);
+    String var = assigned(st);
+    return var == null ? st : st.substring(var.length() + 3);
   }
 
   /** The syscall's name, e.g. {@code open}, or the whole text when it does not parse. */
@@ -51,12 +56,46 @@ final class CallParser {
     return open <= 0 ? call : call.substring(0, open);
   }
 
+  /**
+   * The statement in {@code text}: the text itself, or what follows a setup command's
+   * {@code "command args: "} prefix (the first such split whose rest is a statement).
+   */
+  private static String statement(String text) {
+    if (looksLikeCall(text)) {
+      return text;
+    }
+    for (int i = text.indexOf(": "); i >= 0; i = text.indexOf(": ", i + 1)) {
+      String rest = text.substring(i + 2);
+      if (looksLikeCall(rest)) {
+        return rest;
+      }
+    }
+    return text;
+  }
+
+  /** {@code [var = ]name(…)} with a plain name. */
+  private static boolean looksLikeCall(String s) {
+    int eq = s.indexOf(" = ");
+    String call = eq > 0 && isIdentifier(s.substring(0, eq)) ? s.substring(eq + 3) : s;
+    int open = call.indexOf('(');
+    if (open <= 0 || !call.endsWith(")")) {
+      return false;
+    }
+    for (int i = 0; i < open; i++) {
+      char c = call.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The statement as an {@link Op}; fd variables are looked up in {@code vars} (unset: -1). */
   static Op parse(String text, Map<String, Long> vars) {
     String call = callText(text).strip();
     int open = call.indexOf('(');
     if (open <= 0 || !call.endsWith(")")) {
-      return new Op.Unmodelled(call);
+      return setupCommand(call);
     }
     String name = call.substring(0, open);
     List<String> args = split(call.substring(open + 1, call.length() - 1));
@@ -70,15 +109,30 @@ final class CallParser {
     return op == null ? new Op.Unmodelled(name) : op;
   }
 
+  /** The scenario language's setup commands that show as themselves: {@code mkfs.ext4 DEV}, {@code mkdir PATH}. */
+  private static Op setupCommand(String text) {
+    String[] words = text.split(" ");
+    if (words.length == 2) {
+      String path = str(words[1]) != null ? str(words[1]) : words[1];
+      if (words[0].equals("mkfs.ext4")) {
+        return new Op.Mkfs(path);
+      }
+      if (words[0].equals("mkdir")) {
+        return new Op.Mkdir(path);
+      }
+    }
+    return new Op.Unmodelled(text);
+  }
+
   private static Op known(String name, List<String> a, Map<String, Long> vars) {
     return switch (name) {
       case "mkdir" -> a.size() == 1 && str(a.get(0)) != null ? new Op.Mkdir(str(a.get(0))) : null;
       case "mknod" -> a.size() == 1 && str(a.get(0)) != null ? new Op.Mknod(str(a.get(0)), node(str(a.get(0)))) : null;
-      case "mount" -> a.size() == 4 && str(a.get(0)) != null && str(a.get(1)) != null && str(a.get(2)) != null
-          && integer(a.get(3)) != null
-          ? new Op.Mount(str(a.get(0)), str(a.get(1)), str(a.get(2)), (int) (long) integer(a.get(3))) : null;
-      case "umount2" -> a.size() == 2 && str(a.get(0)) != null && integer(a.get(1)) != null
-          ? new Op.Umount(str(a.get(0)), (int) (long) integer(a.get(1))) : null;
+      case "mount" -> (a.size() == 4 || a.size() == 5) && str(a.get(0)) != null && str(a.get(1)) != null
+          && str(a.get(2)) != null && flags(a.get(3)) != null
+          ? new Op.Mount(str(a.get(0)), str(a.get(1)), str(a.get(2)), flags(a.get(3))) : null;
+      case "umount2" -> a.size() == 2 && str(a.get(0)) != null && flags(a.get(1)) != null
+          ? new Op.Umount(str(a.get(0)), flags(a.get(1))) : null;
       case "open" -> a.size() == 2 && str(a.get(0)) != null && flags(a.get(1)) != null
           ? new Op.Open(str(a.get(0)), flags(a.get(1))) : null;
       case "close" -> a.size() == 1 && isIdentifier(a.get(0)) ? new Op.Close(fd(vars, a.get(0))) : null;
@@ -98,24 +152,53 @@ final class CallParser {
     int fd = fd(vars, a.get(0));
     String cmd = a.get(1);
     if (a.size() == 2) {
-      return new Op.Ioctl(fd, cmd, null, null, null);
+      return new Op.Ioctl(fd, cmd, null, null, null, null);
     }
     String arg = String.join(", ", a.subList(2, a.size()));
     Long value = a.size() == 3 ? integer(arg) : null;
     if (value != null) {
-      return new Op.Ioctl(fd, cmd, value, null, null);
+      return new Op.Ioctl(fd, cmd, value, null, null, null);
     }
-    if (a.size() == 3 && isIdentifier(arg)) {
-      return new Op.Ioctl(fd, cmd, null, fd(vars, arg), null);
+    if (a.size() == 3 && isIdentifier(arg) && !CONSTANTS.containsKey(arg)) {
+      return new Op.Ioctl(fd, cmd, null, fd(vars, arg), null, null);
     }
-    // A structure (LOOP_CONFIGURE's loop_config, …): the fd its variables name, when they name one.
-    java.util.TreeSet<Integer> named = new java.util.TreeSet<>();
-    for (String token : arg.split("[^A-Za-z0-9_]+")) {
-      if (isIdentifier(token) && vars.containsKey(token)) {
-        named.add(fd(vars, token));
+    Map<String, String> fields = struct(arg);
+    if (fields == null) {
+      Integer flag = a.size() == 3 ? flags(arg) : null;
+      return new Op.Ioctl(fd, cmd, flag == null ? null : (long) flag, null, arg, null);
+    }
+    // A structure: LOOP_CONFIGURE's loop_config {fd, block_size, flags, file_name}, LOOP_SET_STATUS's …
+    String backing = fields.get("fd");
+    Integer argFd = backing == null ? null : isIdentifier(backing) ? fd(vars, backing) : integerInt(backing);
+    String f = fields.containsKey("flags") ? fields.get("flags") : fields.get("lo_flags");
+    Integer loFlags = f == null ? null : flags(f);
+    return new Op.Ioctl(fd, cmd, null, argFd, arg, loFlags == null ? null : (long) loFlags);
+  }
+
+  /** {@code {name: value, …}} (or {@code name=value}) as a map; null when {@code s} is not one. */
+  private static Map<String, String> struct(String s) {
+    if (!s.startsWith("{") || !s.endsWith("}")) {
+      return null;
+    }
+    List<String> parts = split(s.substring(1, s.length() - 1));
+    if (parts == null) {
+      return null;
+    }
+    TreeMap<String, String> fields = new TreeMap<>();
+    for (String p : parts) {
+      int colon = p.indexOf(':');
+      int eq = p.indexOf('=');
+      int at = colon > 0 && (eq < 0 || colon < eq) ? colon : eq;
+      if (at > 0) {
+        fields.put(p.substring(0, at).strip(), p.substring(at + 1).strip());
       }
     }
-    return new Op.Ioctl(fd, cmd, null, named.size() == 1 ? named.first() : null, arg);
+    return fields;
+  }
+
+  private static Integer integerInt(String s) {
+    Long v = integer(s);
+    return v == null ? null : (int) (long) v;
   }
 
   private static int fd(Map<String, Long> vars, String var) {
@@ -138,36 +221,47 @@ final class CallParser {
     return Nodes.OTHER_DEVICE;
   }
 
-  /** open(2) flags by their C names ({@code O_RDWR|O_CREAT}), or a number; null when unknown. */
+  /** Flags: a number, or C constant names and numbers joined by {@code |}; null when a name is unknown. */
   private static Integer flags(String s) {
     Long n = integer(s);
     if (n != null) {
       return (int) (long) n;
     }
-    int flags = 0;
+    long flags = 0;
     for (String part : s.split("\\|")) {
-      Integer bit = OPEN_FLAGS.get(part.strip());
-      if (bit == null) {
+      String term = part.strip();
+      Long v = integer(term);
+      if (v == null) {
+        v = CONSTANTS.get(term);
+      }
+      if (v == null) {
         return null;
       }
-      flags |= bit;
+      flags |= v;
     }
-    return flags;
+    return (int) flags;
   }
 
-  private static Map<String, Integer> openFlags() {
-    TreeMap<String, Integer> m = new TreeMap<>();
-    m.put("O_RDONLY", Uapi.O_RDONLY);
-    m.put("O_WRONLY", Uapi.O_WRONLY);
-    m.put("O_RDWR", Uapi.O_RDWR);
-    m.put("O_CREAT", Uapi.O_CREAT);
-    m.put("O_EXCL", Uapi.O_EXCL);
-    m.put("O_TRUNC", Uapi.O_TRUNC);
-    m.put("O_APPEND", Uapi.O_APPEND);
-    m.put("O_NONBLOCK", Uapi.O_NONBLOCK);
-    m.put("O_DIRECTORY", Uapi.O_DIRECTORY);
-    m.put("O_CLOEXEC", Uapi.O_CLOEXEC);
-    m.put("O_DIRECT", Uapi.O_DIRECT);
+  /**
+   * The int constants of the model's C tables ({@code fs.file.Uapi}, {@code fs.vfs.Flags},
+   * {@code dev.loop.LoopAbi}) by name, read by reflection so that a constant added there is known here.
+   */
+  private static Map<String, Long> constants() {
+    TreeMap<String, Long> m = new TreeMap<>();
+    for (Class<?> table : List.of(kernsim.fs.file.Uapi.class, kernsim.fs.vfs.Flags.class,
+        kernsim.dev.loop.LoopAbi.class)) {
+      for (java.lang.reflect.Field f : table.getFields()) {
+        int mod = f.getModifiers();
+        if (java.lang.reflect.Modifier.isStatic(mod) && java.lang.reflect.Modifier.isFinal(mod)
+            && (f.getType() == int.class || f.getType() == long.class) && f.getName().matches("[A-Z][A-Z0-9_]*")) {
+          try {
+            m.put(f.getName(), ((Number) f.get(null)).longValue());
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
     return m;
   }
 

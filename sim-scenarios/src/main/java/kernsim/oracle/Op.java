@@ -37,10 +37,11 @@ sealed interface Op {
 
   /**
    * ioctl(fd, cmd[, arg]): {@code value} for an integer argument, {@code argFd} for an fd variable
-   * (LOOP_SET_FD; for LOOP_CONFIGURE the one fd variable its structure names, if any), {@code raw} for
-   * any other argument text; absent parts are null.
+   * (LOOP_SET_FD; for a structure, its {@code fd} field), {@code raw} for any other argument text,
+   * {@code loFlags} for a structure's {@code flags} field (LOOP_CONFIGURE, LOOP_SET_STATUS[64]); absent
+   * or unknown parts are null.
    */
-  record Ioctl(int fd, String cmd, Long value, Integer argFd, String raw) implements Op {}
+  record Ioctl(int fd, String cmd, Long value, Integer argFd, String raw, Long loFlags) implements Op {}
 
   /** The scenario helper mkfs.ext4(device). */
   record Mkfs(String path) implements Op {}

@@ -1,5 +1,6 @@
 package kernsim.oracle;
 
+import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
 import static kernsim.fs.file.Uapi.O_ACCMODE;
 import static kernsim.fs.file.Uapi.O_CREAT;
 import static kernsim.fs.file.Uapi.O_DIRECTORY;
@@ -369,9 +370,10 @@ class StarrySpec implements SequentialSpec {
         }
       }
       case LOOP_CONFIGURE -> {
+        // flags | LO_FLAGS_READ_ONLY for an O_RDONLY fd: exact when the structure's flags are known.
         String raw = i.raw() == null ? "" : i.raw();
-        boolean ro = raw.contains("READ_ONLY");
-        boolean maybeRo = ro || raw.contains("flags") || raw.matches(".*[1-9].*");
+        boolean ro = i.loFlags() != null ? (i.loFlags() & LO_FLAGS_READ_ONLY) != 0 : raw.contains("READ_ONLY");
+        boolean maybeRo = ro || i.loFlags() == null;
         if (i.argFd() == null) {
           out.allow(ANY_ERR, s, "its fd argument is not known");
           device(s, n, Loops.bind(false, true), out, null);
@@ -384,6 +386,8 @@ class StarrySpec implements SequentialSpec {
       case LOOP_SET_STATUS, LOOP_SET_STATUS64 -> {
         if (i.raw() == null && i.argFd() == null && i.value() == null) {
           out.allow(ANY, s); // no argument: the model cannot run it
+        } else if (i.loFlags() != null) {
+          device(s, n, Loops.setRo((i.loFlags() & LO_FLAGS_READ_ONLY) != 0), out, null);
         } else {
           device(s, n, Loops.setRo(false, true), out, null);
         }
