@@ -271,14 +271,29 @@ final class Loops {
     });
   }
 
-  /** mkfs.ext4: as_dyn_block_device, writes (EIO on a read-only device), the adapter dropped, BLKFLSBUF. */
-  static final Op MKFS = (d, out) -> asDyn(d, out, fresh -> {
-    if (!has(fresh, RO)) {
-      out.emit(Outcomes.OK, fresh, null);
+  /**
+   * mkfs.ext4, a scenario helper rather than a syscall of the source, may be written either way, and the
+   * specification allows both: through the device file as userspace does it (EROFS read-only, EPERM
+   * unbound, ENOSPC or EIO; the cache is not touched), or through the block cache (as_dyn_block_device,
+   * the writes, which fail on a read-only device, the adapter dropped, BLKFLSBUF).
+   */
+  static final Op MKFS = (d, out) -> {
+    if (has(d, RO)) {
+      out.emit(Outcomes.err(Errno.EROFS), d, "is read-only");
+    } else if (!has(d, BOUND)) {
+      out.emit(Outcomes.err(Errno.EPERM), d, "has no backing file");
+    } else {
+      out.emit(Outcomes.OK, d, null);
+      out.emit(Outcomes.ANY_ERR, d, "may fail to format its image");
     }
-    out.emit(Outcomes.ANY_ERR, fresh, "may fail to format its image");
-    out.emit(Outcomes.ANY_ERR, fresh | DIRTY, "may fail to format its image");
-  });
+    asDyn(d, out, fresh -> {
+      if (!has(fresh, RO)) {
+        out.emit(Outcomes.OK, fresh, null);
+      }
+      out.emit(Outcomes.ANY_ERR, fresh, "may fail to format its image");
+      out.emit(Outcomes.ANY_ERR, fresh | DIRTY, "may fail to format its image");
+    });
+  };
 
   /** umount2 of its ext4 mount, after the unmount: the adapter dropped, then flush_cache_to_file. */
   static final Op UMOUNT_WRITEBACK = (d, out) -> {
