@@ -2,6 +2,7 @@ package kernsim.oracle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The oracle is not vacuous: in a recorded run of each sequential program, changing any one call's
  * result (a success to ENOTTY, an error to success) fails the check, except where the specification
- * allows both on purpose.
+ * allows both on purpose (listed).
  */
 class ErrnoConformanceMutationTest {
   static Simulator sim;
@@ -65,10 +66,15 @@ class ErrnoConformanceMutationTest {
     return missed;
   }
 
+  /** Every mutation is caught except some of {@code byDesign}. */
+  static void caughtExcept(List<String> byDesign, List<String> uncaught) {
+    assertTrue(byDesign.containsAll(uncaught), "uncaught: " + uncaught);
+  }
+
   @Test
   void everyResultOfTheLoopDeviceProgramIsChecked() {
-    assertEquals(List.of(
-            // after a failed mkfs the cache may be gone (a short read of the image empties the slot)
+    caughtExcept(List.of(
+            // after a failed mkfs there may be no cache (mkfs may not use it; a short read empties the slot)
             "ioctl(ld, BLKFLSBUF) = 0",
             // mkfs may fail for reasons the specification does not follow
             "mkfs.ext4(\"/dev/loop0\") = ENOTTY",
@@ -80,7 +86,7 @@ class ErrnoConformanceMutationTest {
 
   @Test
   void everyResultOfTheMountAndPathProgramIsChecked() {
-    assertEquals(List.of("pread64(cg, 64, 0) = ENOTTY"),
+    caughtExcept(List.of("pread64(cg, 64, 0) = ENOTTY"),
         uncaught(record("paths", ErrnoConformanceNoFalseAlarmTest.pathProgram())));
   }
 }
