@@ -33,12 +33,43 @@ final class Linearizer {
     this.hartNames = hartNames;
   }
 
-  private record Key(long taken, SpecState state) {}
+  /**
+   * A configuration: the calls taken per hart, as one mixed-radix number ({@code taken}), or as the
+   * array itself ({@code wide}) when the number would not fit in a long; and the state.
+   */
+  private record Key(long taken, List<Integer> wide, SpecState state) {}
+
+  /** The radix of each hart's count in a configuration's number, or null when the product overflows a long. */
+  private static long[] radix(Call[][] window) {
+    long[] radix = new long[window.length];
+    long r = 1;
+    try {
+      for (int h = 0; h < window.length; h++) {
+        radix[h] = r;
+        r = Math.multiplyExact(r, window[h].length + 1); // the last product bounds the largest number
+      }
+    } catch (ArithmeticException e) {
+      return null;
+    }
+    return radix;
+  }
+
+  private static Key key(long code, int[] taken, boolean wide, SpecState s) {
+    if (!wide) {
+      return new Key(code, null, s);
+    }
+    List<Integer> t = new ArrayList<>(taken.length);
+    for (int x : taken) {
+      t.add(x);
+    }
+    return new Key(0, t, s);
+  }
 
   /** One search over a window. */
   private final class Search {
     final Call[][] calls;
     final long[] radix;
+    final boolean wide;
     final int[] taken;
     final HashSet<Key> seen = new HashSet<>();
     final int budget;
@@ -52,12 +83,9 @@ final class Linearizer {
       this.budget = budget;
       this.all = all;
       this.taken = new int[calls.length];
-      this.radix = new long[calls.length];
-      long r = 1;
-      for (int h = 0; h < calls.length; h++) {
-        radix[h] = r;
-        r = Math.multiplyExact(r, calls[h].length + 1);
-      }
+      long[] r = radix(calls);
+      this.wide = r == null;
+      this.radix = wide ? new long[calls.length] : r;
     }
 
     /** True when a linearization was found (and, with {@code all}, only when the budget ran out). */
@@ -66,7 +94,7 @@ final class Linearizer {
         ends.add(s); // anything goes from here: every remaining call is allowed
         return !all;
       }
-      if (!seen.add(new Key(code, s))) {
+      if (!seen.add(key(code, taken, wide, s))) {
         return false;
       }
       if (++visits > budget) {
@@ -165,6 +193,8 @@ final class Linearizer {
 
   /** How many of the deepest dead ends are explained. */
   private static final int EXPLAINED = 32;
+  /** How many dead ends the explaining search keeps. */
+  private static final int MAX_DEAD_ENDS = 1_000;
 
   /** Why no linearization of {@code window} from {@code starts} exists, for a report; null when the search found no dead end. */
   String explain(List<SpecState> starts, Call[][] window, int budget) {
@@ -173,7 +203,8 @@ final class Linearizer {
       final int[] taken = new int[window.length];
       final HashSet<Key> seen = new HashSet<>();
       final List<Call> path = new ArrayList<>();
-      final long[] radix = radix(window);
+      final boolean wide = radix(window) == null;
+      final long[] radix = wide ? new long[window.length] : radix(window);
       SpecState start;
       int visits;
       int deepest;
@@ -186,7 +217,7 @@ final class Linearizer {
       }
 
       void dfs(SpecState s, long code) {
-        if (s.wild || !seen.add(new Key(code, s)) || ++visits > budget) {
+        if (s.wild || !seen.add(key(code, taken, wide, s)) || ++visits > budget) {
           return;
         }
         long minEnd = Long.MAX_VALUE;
@@ -203,7 +234,8 @@ final class Linearizer {
           Call c = window[h][p];
           Outcomes out = new Outcomes(c, false, hartNames);
           spec.step(s, c, out);
-          if (out.next().isEmpty() && path.size() >= deepest - 1) {
+          if (out.next().isEmpty() && path.size() >= deepest - 1
+              && (deadEnds.size() < MAX_DEAD_ENDS || path.size() > deepest)) {
             // Only the deepest dead ends say much: keep those within one call of the deepest.
             deepest = Math.max(deepest, path.size());
             deadEnds.removeIf(d -> d.path().size() < deepest - 1);
@@ -309,16 +341,6 @@ final class Linearizer {
       }
     }
     return states;
-  }
-
-  private static long[] radix(Call[][] window) {
-    long[] radix = new long[window.length];
-    long r = 1;
-    for (int h = 0; h < window.length; h++) {
-      radix[h] = r;
-      r = Math.multiplyExact(r, window[h].length + 1);
-    }
-    return radix;
   }
 
   /**

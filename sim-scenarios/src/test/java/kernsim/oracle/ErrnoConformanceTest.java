@@ -303,4 +303,27 @@ class ErrnoConformanceTest {
         .call(H1, "ioctl(ld, LOOP_GET_STATUS64)", ok(0))
         .call(H1, "ioctl(ld, LOOP_CONFIGURE, {fd=nothing})", err(Errno.EBADF)));
   }
+
+  /** Ten harts of 100 calls each, always overlapping (one window): too many configurations for a long. */
+  @Test
+  void aLongWindowOfManyHartsIsSearchedWithoutOverflow() {
+    Histories h = new Histories().boot(1);
+    int harts = 10;
+    for (int i = 1; i <= harts; i++) {
+      h.call("world/h" + i, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0));
+    }
+    h.start("world/h1", "ioctl(ld, LOOP_GET_STATUS64)");
+    for (int n = 0; n < 100; n++) {
+      for (int i = 1; i <= harts; i++) {
+        String next = "world/h" + (i % harts + 1);
+        if (!(n == 99 && i == harts)) {
+          h.start(next, "ioctl(ld, LOOP_GET_STATUS64)"); // before the current one returns: never quiescent
+        }
+        h.ret("world/h" + i, err(Errno.ENXIO));
+      }
+    }
+    passes(h);
+    h.call("world/h1", "ioctl(ld, LOOP_GET_STATUS64)", ok(0));
+    assertTrue(fails(h).contains("LOOP_GET_STATUS64) = 0, but it can only be ENXIO"));
+  }
 }
