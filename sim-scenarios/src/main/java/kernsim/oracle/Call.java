@@ -1,0 +1,101 @@
+package kernsim.oracle;
+
+import java.util.List;
+import kernsim.dev.SysResult;
+
+/**
+ * One call of a history: which hart ran it (index and name), its statement (index and text) and what
+ * the oracle reads it as, its interval in observation order ({@code start} at its Started, {@code end}
+ * at its Returned), and its result. Until it returns (or when the result is not a {@link SysResult}),
+ * its outcome is unknown.
+ */
+final class Call {
+  final int id;
+  final int hart;
+  final String hartName;
+  final int index;
+  final String text;
+  final Op op;
+  final long start;
+  private long end = Long.MAX_VALUE;
+  private SysResult result;
+  private boolean returned;
+
+  Call(int id, int hart, String hartName, int index, String text, Op op, long start) {
+    this.id = id;
+    this.hart = hart;
+    this.hartName = hartName;
+    this.index = index;
+    this.text = text;
+    this.op = op;
+    this.start = start;
+  }
+
+  void returned(Object result, long end) {
+    this.result = result instanceof SysResult r ? r : null;
+    this.end = end;
+    this.returned = true;
+  }
+
+  long end() {
+    return end;
+  }
+
+  boolean isReturned() {
+    return returned;
+  }
+
+  /** Not returned, or returned something other than a SysResult: any outcome, and the state is unknown after it. */
+  boolean outcomeUnknown() {
+    return result == null;
+  }
+
+  SysResult result() {
+    return result;
+  }
+
+  /** The outcome class: {@link Outcomes#OK}, an errno's class, or {@link Outcomes#UNKNOWN}. */
+  int actual() {
+    return result == null ? Outcomes.UNKNOWN : Outcomes.of(result);
+  }
+
+  /** The success value (an fd), or -1. */
+  int value() {
+    return result instanceof SysResult.Ok ok ? (int) ok.value() : -1;
+  }
+
+  /** pipe2's two fds, or null. */
+  int[] pair() {
+    if (result instanceof SysResult.Ok ok && ok.data() instanceof List<?> l && l.size() == 2
+        && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
+      return new int[] {a.intValue(), b.intValue()};
+    }
+    return null;
+  }
+
+  /** The result as a report shows it: the value, or the errno's name; "…" while pending. */
+  String shownResult() {
+    if (!returned) {
+      return "(pending)";
+    }
+    if (result == null) {
+      return "?";
+    }
+    return result instanceof SysResult.Ok ok ? Long.toString(ok.value()) : result.errno().name();
+  }
+
+  /** {@code world/hart-1: fd = open("/mnt/f", O_RDWR) = 3}. */
+  String shown() {
+    return hartName + ": " + text + " = " + shownResult();
+  }
+
+  /** A short name: the syscall, or an ioctl's command. */
+  String shortName() {
+    return op instanceof Op.Ioctl i ? i.cmd() : CallParser.name(text);
+  }
+
+  @Override
+  public String toString() {
+    return shown();
+  }
+}

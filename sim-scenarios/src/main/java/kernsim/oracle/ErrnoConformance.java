@@ -1,0 +1,237 @@
+package kernsim.oracle;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import kernsim.actors.Monitor;
+import kernsim.cpu.Calls;
+import kernsim.dev.Semantics;
+import kernsim.dev.SysResult;
+
+/**
+ * The {@code errno} oracle (errno conformance): a run fails when a call returned a result that the
+ * profile's sequential semantics does not allow for it in any sequential order of the calls that
+ * overlapped it. Each call is an interval from its {@link Calls.Started} to its {@link Calls.Returned}
+ * (in observation order); some total order of all calls, consistent with real time and with each
+ * hart's program order, must let the profile's {@link SequentialSpec} allow every call's outcome —
+ * success, or the errno by name (success values are not compared; fds are followed).
+ *
+ * <p>Every hart's calls count, the setup hart's too (it runs alone, so its calls are simply applied in
+ * order). Whenever no call is in flight, the calls since the last such point are settled: the set of
+ * states they can end in becomes the start of the next window, and a window no order explains fails
+ * the run at once. The last window is checked at the end of the run. The failure names the calls, their
+ * results, and what each could have returned after the other (see {@link Linearizer}).
+ *
+ * <p>The check is a search (Wing and Gong, Lowe) memoised on (calls taken per hart, state), so a
+ * sequential history costs one specification step per call. Searches are bounded; a window too large
+ * to decide is let pass rather than reported.
+ */
+public final class ErrnoConformance implements Monitor {
+  public static final String NAME = "errno";
+
+  /** Configurations a settled window may explore before the oracle stops settling windows early. */
+  static final int WINDOW_BUDGET = 20_000;
+  /** Configurations the end-of-run check may explore before it lets the run pass undecided. */
+  static final int FINAL_BUDGET = 1_000_000;
+  /** Most end states a settled window may have before the oracle stops settling windows early. */
+  private static final int MAX_FRONTIER = 256;
+
+  private static final class HartLog {
+    final List<Call> calls = new ArrayList<>();
+    final TreeMap<String, Long> vars = new TreeMap<>();
+    int settled;
+  }
+
+  private final SequentialSpec spec;
+  private final List<String> hartNames = new ArrayList<>();
+  /** Hart name → index; looked up only, never iterated (indices follow first appearance). */
+  private final HashMap<String, Integer> hartIndex = new HashMap<>();
+  private final List<HartLog> harts = new ArrayList<>();
+  private final Linearizer linearizer;
+  private List<SpecState> frontier;
+  private long seq;
+  private int nextId;
+  private int inFlight;
+  private boolean settleOff;
+  private boolean failed;
+
+  /** The oracle for the starry profile. */
+  public ErrnoConformance() {
+    this(Semantics.STARRY);
+  }
+
+  /** The oracle for {@code semantics}' profile (fixes do not change what a sequential run may return). */
+  public ErrnoConformance(Semantics semantics) {
+    this(SequentialSpec.forProfile(semantics.profile()));
+  }
+
+  ErrnoConformance(SequentialSpec spec) {
+    this.spec = spec;
+    this.linearizer = new Linearizer(spec, hartNames);
+    this.frontier = List.of(spec.initial());
+  }
+
+  /** Checks a recorded run's observations (others are ignored): the failure message, if the run fails the oracle. */
+  public static Optional<String> check(Semantics semantics, List<?> observations) {
+    return check(new ErrnoConformance(semantics), observations);
+  }
+
+  static Optional<String> check(ErrnoConformance oracle, List<?> observations) {
+    String[] failure = {null};
+    Verdict verdict = message -> {
+      if (failure[0] == null) {
+        failure[0] = message;
+      }
+    };
+    for (Object o : observations) {
+      oracle.onObservation(o, verdict);
+      if (failure[0] != null) {
+        return Optional.of(failure[0]);
+      }
+    }
+    oracle.onEnd(verdict);
+    return Optional.ofNullable(failure[0]);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void onObservation(Object observation, Verdict verdict) {
+    if (failed) {
+      return;
+    }
+    if (observation instanceof Calls.Started s) {
+      started(s);
+    } else if (observation instanceof Calls.Returned r) {
+      returned(r, verdict);
+    }
+  }
+
+  @Override
+  public void onEnd(Verdict verdict) {
+    if (failed) {
+      return;
+    }
+    Call[][] window = window();
+    if (window.length == 0) {
+      return;
+    }
+    if (linearizer.check(frontier, window, FINAL_BUDGET) == Linearizer.Verdict.NOT_LINEARIZABLE) {
+      fail(window, verdict);
+    }
+  }
+
+  private int hart(String name) {
+    Integer h = hartIndex.get(name);
+    if (h == null) {
+      h = harts.size();
+      hartIndex.put(name, h);
+      hartNames.add(name);
+      harts.add(new HartLog());
+    }
+    return h;
+  }
+
+  private void started(Calls.Started s) {
+    int h = hart(s.hart());
+    HartLog log = harts.get(h);
+    Op op = CallParser.parse(s.text(), log.vars);
+    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), op, seq++));
+    inFlight++;
+  }
+
+  private void returned(Calls.Returned r, Verdict verdict) {
+    Integer h = hartIndex.get(r.hart());
+    HartLog log = h == null ? null : harts.get(h);
+    Call c = log == null || log.calls.isEmpty() ? null : log.calls.get(log.calls.size() - 1);
+    if (c == null || c.index != r.index() || c.isReturned()) {
+      return; // not a call this oracle saw start
+    }
+    c.returned(r.result(), seq++);
+    inFlight--;
+    assign(log, c);
+    if (inFlight == 0 && !settleOff) {
+      settle(verdict);
+    }
+  }
+
+  /** The hart's variables after the call, as {@code cpu.Hart} and {@code Syscalls.pipe2} set them. */
+  private static void assign(HartLog log, Call c) {
+    String var = CallParser.assigned(c.text);
+    if (var != null) {
+      log.vars.put(var, c.result() instanceof SysResult.Ok ok ? ok.value() : -1L);
+    }
+    if (c.op instanceof Op.Pipe) {
+      String call = CallParser.callText(c.text);
+      int open = call.indexOf('[');
+      int close = call.indexOf(']');
+      if (open > 0 && close > open) {
+        String[] names = call.substring(open + 1, close).split(",");
+        int[] ends = c.pair();
+        for (int i = 0; i < names.length && i < 2; i++) {
+          log.vars.put(names[i].strip(), ends == null ? -1L : ends[i]);
+        }
+      }
+    }
+  }
+
+  /** No call is in flight: the calls since the last such point are settled into the set of states they can end in. */
+  private void settle(Verdict verdict) {
+    Call[][] window = window();
+    if (window.length == 0) {
+      return;
+    }
+    Set<SpecState> ends = linearizer.ends(frontier, window, WINDOW_BUDGET);
+    if (ends == null || ends.size() > MAX_FRONTIER) {
+      settleOff = true; // too large to settle: the end of the run checks everything from here
+      return;
+    }
+    if (ends.isEmpty()) {
+      fail(window, verdict);
+      return;
+    }
+    frontier = List.copyOf(ends);
+    for (HartLog log : harts) {
+      log.settled = log.calls.size();
+    }
+  }
+
+  /**
+   * Fails the run. The explanation searches the whole history from the boot state, so that the call
+   * that made a result impossible is found even when it was settled in an earlier window; if that
+   * search finds nothing to say within its budget, the failing window alone is explained.
+   */
+  private void fail(Call[][] window, Verdict verdict) {
+    failed = true;
+    String why = linearizer.explain(List.of(spec.initial()), history(), FINAL_BUDGET);
+    if (why == null) {
+      why = linearizer.explain(frontier, window, FINAL_BUDGET);
+    }
+    verdict.fail(why != null ? why : "no sequential order of the calls allows their results");
+  }
+
+  private Call[][] history() {
+    List<Call[]> out = new ArrayList<>();
+    for (HartLog log : harts) {
+      out.add(log.calls.toArray(new Call[0]));
+    }
+    return out.toArray(new Call[0][]);
+  }
+
+  /** The calls not yet settled, per hart that has any. */
+  private Call[][] window() {
+    List<Call[]> out = new ArrayList<>();
+    for (HartLog log : harts) {
+      if (log.settled < log.calls.size()) {
+        out.add(log.calls.subList(log.settled, log.calls.size()).toArray(new Call[0]));
+      }
+    }
+    return out.toArray(new Call[0][]);
+  }
+}

@@ -1,0 +1,29 @@
+package kernsim.oracle;
+
+/** What a path names, as the oracle's state records it: a loop device by its number (≥ 0), or one of these. */
+final class Nodes {
+  private Nodes() {}
+
+  static final int DIR = -1;
+  /** A regular file of a tmpfs (a RamFile: what LOOP_SET_FD accepts). */
+  static final int FILE = -2;
+  static final int CONTROL = -3;
+  static final int OTHER_DEVICE = -4;
+  /** Something on a filesystem whose contents the oracle does not track (ext4). */
+  static final int UNKNOWN = -5;
+
+  static boolean isLoop(int node) {
+    return node >= 0;
+  }
+
+  static String describe(int node) {
+    return switch (node) {
+      case DIR -> "a directory";
+      case FILE -> "a regular file";
+      case CONTROL -> "/dev/loop-control";
+      case OTHER_DEVICE -> "a device";
+      case UNKNOWN -> "unknown";
+      default -> "loop" + node;
+    };
+  }
+}

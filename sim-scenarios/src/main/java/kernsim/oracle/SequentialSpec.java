@@ -1,0 +1,26 @@
+package kernsim.oracle;
+
+/**
+ * A profile's sequential semantics, for the errno oracle: from a state, the outcomes a call may have
+ * when it runs alone, and the state after each. Implementations are deterministic functions of their
+ * arguments; where the profile has choices they do not track, they allow every outcome those choices
+ * give (a false alarm is worse than a missed violation).
+ */
+interface SequentialSpec {
+  /** The profile's name, as {@code dev.Semantics} has it. */
+  String profile();
+
+  /** The state of a booted kernel before the setup hart's first statement. */
+  SpecState initial();
+
+  /** Allows in {@code out} each outcome {@code call} may have in {@code state}, with the state after it. */
+  void step(SpecState state, Call call, Outcomes out);
+
+  /** The specification of {@code profile}. */
+  static SequentialSpec forProfile(String profile) {
+    if (profile.equals("starry")) {
+      return new StarrySpec();
+    }
+    throw new IllegalArgumentException("no sequential specification for profile '" + profile + "'");
+  }
+}

@@ -1,0 +1,261 @@
+package kernsim.oracle;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The abstract state of a sequential specification: immutable, with value equality (the linearizer
+ * memoises on it).
+ *
+ * <ul>
+ *   <li>per loop device, a packed {@link Loops} word: for each of bound, ro, cache, mounted, dirty and
+ *       exclusive, the set of values it may have;
+ *   <li>the mount table in creation order ({@code mounts.get(0)} is the root tmpfs): each mount's
+ *       parent, mount point path, type, device, read-only flag, and the paths known to exist on it
+ *       ({@link Mount#complete}: nothing else exists there, as on a tmpfs; ext4's contents are unknown);
+ *   <li>every hart's open fds: what each refers to and the mount it is on (for umount2's busy check);
+ *   <li>{@code wild}: an unmodelled call succeeded, so from here on anything is allowed.
+ * </ul>
+ */
+final class SpecState {
+  /** A mount. {@code point} is the absolute path it covers ("" for the root); {@code dev} is -1 unless ext4 on a loop device. */
+  record Mount(int id, int parent, String point, String type, int dev, boolean readonly, boolean maybeBusy,
+      boolean complete, TreeMap<String, Integer> files) {
+    Mount withFile(String rel, int node) {
+      TreeMap<String, Integer> f = new TreeMap<>(files);
+      f.put(rel, node);
+      return new Mount(id, parent, point, type, dev, readonly, maybeBusy, complete, f);
+    }
+
+    Mount withReadonly(boolean ro) {
+      return new Mount(id, parent, point, type, dev, ro, maybeBusy, complete, files);
+    }
+
+    Mount withMaybeBusy() {
+      return new Mount(id, parent, point, type, dev, readonly, true, complete, files);
+    }
+
+    /** "the tmpfs at /mnt". */
+    String describe() {
+      return id == ROOT ? "the root tmpfs" : "the " + type + " at " + point;
+    }
+  }
+
+  /**
+   * An open fd: {@code node} is what it was opened on ({@link Nodes}, or {@link #ANON} / {@link #UNKNOWN_FD}),
+   * {@code mount} the id of the mount it is on (-1 for none), {@code excl} an O_EXCL open of a loop device,
+   * {@code roOpen} opened O_RDONLY.
+   */
+  record Fd(int node, int mount, boolean excl, boolean roOpen) {}
+
+  static final int ROOT = 0;
+  /** A pipe or memfd: on no mount. */
+  static final int ANON = -6;
+  /** An fd the oracle cannot tell anything about. */
+  static final int UNKNOWN_FD = -7;
+
+  private static final SpecState BOOT = new SpecState(new int[0],
+      List.of(new Mount(ROOT, -1, "", "tmpfs", -1, false, false, true, new TreeMap<>())), new TreeMap<>(), false);
+
+  private final int[] devs;
+  private final List<Mount> mounts;
+  private final TreeMap<Long, Fd> fds;
+  final boolean wild;
+  // The components' hashes, kept so that a new state rehashes only what changed.
+  private final int mountsHash;
+  private final int fdsHash;
+  private final int hash;
+
+  private SpecState(int[] devs, List<Mount> mounts, TreeMap<Long, Fd> fds, boolean wild) {
+    this(devs, mounts, mounts.hashCode(), fds, fds.hashCode(), wild);
+  }
+
+  private SpecState(int[] devs, List<Mount> mounts, int mountsHash, TreeMap<Long, Fd> fds, int fdsHash, boolean wild) {
+    this.devs = devs;
+    this.mounts = mounts;
+    this.fds = fds;
+    this.wild = wild;
+    this.mountsHash = mountsHash;
+    this.fdsHash = fdsHash;
+    this.hash = wild ? 1 : ((Arrays.hashCode(devs) * 31 + mountsHash) * 31 + fdsHash);
+  }
+
+  /** A map entry's hash, as {@code TreeMap.hashCode} sums them. */
+  private static int entryHash(long key, Fd fd) {
+    return Long.hashCode(key) ^ fd.hashCode();
+  }
+
+  /** A booted kernel before its first statement: an empty root tmpfs, unbound devices, no fds. */
+  static SpecState boot() {
+    return BOOT;
+  }
+
+  // ---- loop devices ----
+
+  int devCount() {
+    return devs.length;
+  }
+
+  /** Device {@code n}'s packed word ({@link Loops#INITIAL} for one not touched yet). */
+  int dev(int n) {
+    return n < devs.length ? devs[n] : Loops.INITIAL;
+  }
+
+  SpecState withDev(int n, int word) {
+    if (dev(n) == word) {
+      return this;
+    }
+    int[] d = Arrays.copyOf(devs, Math.max(devs.length, n + 1));
+    for (int i = devs.length; i < d.length; i++) {
+      d[i] = Loops.INITIAL;
+    }
+    d[n] = word;
+    return new SpecState(d, mounts, mountsHash, fds, fdsHash, wild);
+  }
+
+  // ---- mounts ----
+
+  List<Mount> mounts() {
+    return mounts;
+  }
+
+  Mount mount(int index) {
+    return mounts.get(index);
+  }
+
+  /** The index of mount {@code id}, or -1. */
+  int indexOf(int id) {
+    for (int i = 0; i < mounts.size(); i++) {
+      if (mounts.get(i).id() == id) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The topmost mount at absolute path {@code abs} on mount {@code parentIndex}, and on top of it, as
+   * a walk crossing onto mount roots finds it; -1 when nothing is mounted there.
+   */
+  int mountedOn(int parentIndex, String abs) {
+    int top = -1;
+    int parentId = mounts.get(parentIndex).id();
+    for (boolean more = true; more; ) {
+      more = false;
+      for (int i = 0; i < mounts.size(); i++) {
+        Mount m = mounts.get(i);
+        if (m.parent() == parentId && m.point().equals(abs)) {
+          top = i; // later mounts stack on top
+        }
+      }
+      if (top >= 0 && mounts.get(top).id() != parentId) {
+        parentId = mounts.get(top).id();
+        more = true;
+      }
+    }
+    return top;
+  }
+
+  SpecState withMount(int index, Mount m) {
+    List<Mount> ms = new ArrayList<>(mounts);
+    ms.set(index, m);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+  }
+
+  SpecState withNewMount(Mount m) {
+    List<Mount> ms = new ArrayList<>(mounts);
+    ms.add(m);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+  }
+
+  SpecState withoutMounts(List<Integer> ids) {
+    List<Mount> ms = new ArrayList<>();
+    for (Mount m : mounts) {
+      if (!ids.contains(m.id())) {
+        ms.add(m);
+      }
+    }
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+  }
+
+  // ---- fds ----
+
+  private static long key(int hart, int fd) {
+    return ((long) hart << 32) | (fd & 0xFFFF_FFFFL);
+  }
+
+  Fd fd(int hart, int fd) {
+    return fds.get(key(hart, fd));
+  }
+
+  SpecState withFd(int hart, int fd, Fd f) {
+    long k = key(hart, fd);
+    TreeMap<Long, Fd> m = new TreeMap<>(fds);
+    Fd old = m.put(k, f);
+    int h = fdsHash + entryHash(k, f) - (old == null ? 0 : entryHash(k, old));
+    return new SpecState(devs, mounts, mountsHash, m, h, wild);
+  }
+
+  SpecState withoutFd(int hart, int fd) {
+    long k = key(hart, fd);
+    Fd old = fds.get(k);
+    if (old == null) {
+      return this;
+    }
+    TreeMap<Long, Fd> m = new TreeMap<>(fds);
+    m.remove(k);
+    return new SpecState(devs, mounts, mountsHash, m, fdsHash - entryHash(k, old), wild);
+  }
+
+  /** The first fd (in hart, fd order) on mount {@code id}, as {hart, fd}; null when none is. */
+  int[] fdOn(int id) {
+    for (Map.Entry<Long, Fd> e : fds.entrySet()) {
+      if (e.getValue().mount() == id) {
+        return new int[] {(int) (e.getKey() >>> 32), (int) (long) e.getKey()};
+      }
+    }
+    return null;
+  }
+
+  // ---- anything goes ----
+
+  /** The state after an unmodelled call succeeded: every later outcome is allowed. */
+  SpecState asWild() {
+    return wild ? this : new SpecState(devs, mounts, mountsHash, fds, fdsHash, true);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof SpecState s) || hash != s.hash || wild != s.wild) {
+      return false;
+    }
+    return wild || (Arrays.equals(devs, s.devs) && mounts.equals(s.mounts) && fds.equals(s.fds));
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    if (wild) {
+      return "State(unknown)";
+    }
+    StringBuilder b = new StringBuilder("State(");
+    for (int i = 0; i < devs.length; i++) {
+      b.append("loop").append(i).append('=').append(Loops.describe(devs[i])).append(' ');
+    }
+    for (Mount m : mounts) {
+      b.append(m.type()).append('@').append(m.point().isEmpty() ? "/" : m.point()).append(m.files().keySet()).append(' ');
+    }
+    b.append("fds=").append(fds.size()).append(')');
+    return b.toString();
+  }
+}

@@ -1,0 +1,662 @@
+package kernsim.oracle;
+
+import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
+import static kernsim.fs.file.Uapi.O_ACCMODE;
+import static kernsim.fs.file.Uapi.O_CREAT;
+import static kernsim.fs.file.Uapi.O_DIRECTORY;
+import static kernsim.fs.file.Uapi.O_EXCL;
+import static kernsim.fs.file.Uapi.O_RDONLY;
+import static kernsim.fs.file.Uapi.O_TRUNC;
+import static kernsim.fs.vfs.Flags.MNT_DETACH;
+import static kernsim.fs.vfs.Flags.MNT_EXPIRE;
+import static kernsim.fs.vfs.Flags.MNT_FORCE;
+import static kernsim.fs.vfs.Flags.MS_BIND;
+import static kernsim.fs.vfs.Flags.MS_MOVE;
+import static kernsim.fs.vfs.Flags.MS_RDONLY;
+import static kernsim.fs.vfs.Flags.MS_REC;
+import static kernsim.fs.vfs.Flags.MS_REMOUNT;
+import static kernsim.fs.vfs.Flags.MS_SILENT;
+import static kernsim.fs.vfs.Flags.PROPAGATION_FLAGS;
+import static kernsim.fs.vfs.Flags.VALID_UMOUNT_FLAGS;
+import static kernsim.oracle.Outcomes.ANY;
+import static kernsim.oracle.Outcomes.ANY_ERR;
+import static kernsim.oracle.Outcomes.OK;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import kernsim.dev.Errno;
+import kernsim.dev.loop.LoopIoctl;
+
+/**
+ * starry-kernel's sequential semantics, as the model's code has it when each call runs alone:
+ * {@code dev.loop.LoopIoctls} (every ioctl, open/close of a loop device, as_dyn_block_device,
+ * flush_cache_to_file), {@code fs.vfs.Vfs} (mount, umount2 with its busy check: the root, a child mount,
+ * or an fd of any hart on the mount), {@code fs.ext4.LoopExt4Driver} and the syscall table's open,
+ * close, dup and ioctl routing ({@code cpu.Syscalls}), with the same errno precedence.
+ *
+ * <p>Tracked: see {@link SpecState}. Not tracked, so allowed either way: ext4's contents (any result for
+ * a path below an ext4 mount root), whether a write-back or a superblock read fails (EIO allowed where
+ * one can happen), mkfs's own errors, LOOP_SET_STATUS's flags. Unmodelled, so any result and, on success,
+ * an unknown state from then on: MS_BIND, MS_MOVE, overlay, pivot_root, LOOP_CTL_REMOVE, and any
+ * statement the oracle does not recognise.
+ *
+ * <p>Each call family is a package-private method, so that another profile's specification can extend
+ * this one and override where its semantics differ.
+ */
+class StarrySpec implements SequentialSpec {
+  private static final int EBADF = Outcomes.err(Errno.EBADF);
+  private static final int EBUSY = Outcomes.err(Errno.EBUSY);
+  private static final int EEXIST = Outcomes.err(Errno.EEXIST);
+  private static final int EINVAL = Outcomes.err(Errno.EINVAL);
+  private static final int EISDIR = Outcomes.err(Errno.EISDIR);
+  private static final int ENODEV = Outcomes.err(Errno.ENODEV);
+  private static final int ENOTBLK = Outcomes.err(Errno.ENOTBLK);
+  private static final int ENOTDIR = Outcomes.err(Errno.ENOTDIR);
+  private static final int ENOTTY = Outcomes.err(Errno.ENOTTY);
+  private static final int ENXIO = Outcomes.err(Errno.ENXIO);
+  private static final int EROFS = Outcomes.err(Errno.EROFS);
+  private static final int EAGAIN = Outcomes.err(Errno.EAGAIN);
+  private static final int EIO = Outcomes.err(Errno.EIO);
+
+  @Override
+  public String profile() {
+    return "starry";
+  }
+
+  @Override
+  public SpecState initial() {
+    return SpecState.boot();
+  }
+
+  @Override
+  public void step(SpecState s, Call c, Outcomes out) {
+    if (s.wild) {
+      out.allow(ANY, s);
+      return;
+    }
+    if (c.outcomeUnknown()) {
+      out.allow(ANY, s.asWild(), "its result is unknown");
+      return;
+    }
+    Op op = c.op;
+    if (op instanceof Op.NoEffect) {
+      out.allow(ANY, s);
+    } else if (op instanceof Op.Unmodelled) {
+      out.allow(ANY_ERR, s, "not modelled");
+      out.allow(OK, s.asWild(), "not modelled");
+    } else if (op instanceof Op.Mkdir m) {
+      create(s, m.path(), Nodes.DIR, out);
+    } else if (op instanceof Op.Mknod m) {
+      create(s, m.path(), m.node(), out);
+    } else if (op instanceof Op.Open o) {
+      open(s, c, o, out);
+    } else if (op instanceof Op.Close x) {
+      close(s, c, x.fd(), out);
+    } else if (op instanceof Op.Dup d) {
+      dup(s, c, d.fd(), out);
+    } else if (op instanceof Op.NewFd) {
+      out.allow(ANY_ERR, s);
+      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), unknownFd()) : null);
+    } else if (op instanceof Op.NewAnon) {
+      out.allow(ANY_ERR, s);
+      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), anon()) : null);
+    } else if (op instanceof Op.Pipe) {
+      out.allow(ANY_ERR, s);
+      int[] ends = c.pair();
+      out.allow(OK, out.actualOk() && ends != null
+          ? s.withFd(c.hart, ends[0], anon()).withFd(c.hart, ends[1], anon()) : s);
+    } else if (op instanceof Op.Ioctl i) {
+      ioctl(s, c, i, out);
+    } else if (op instanceof Op.Mount m) {
+      mount(s, c, m, out);
+    } else if (op instanceof Op.Umount u) {
+      umount(s, u, out);
+    } else if (op instanceof Op.Mkfs m) {
+      mkfs(s, m, out);
+    } else {
+      out.allow(ANY, s.asWild(), "not modelled");
+    }
+  }
+
+  private static SpecState.Fd anon() {
+    return new SpecState.Fd(SpecState.ANON, -1, false, false);
+  }
+
+  /** Runs a loop-device operation; on success the state is also changed by {@code onOk} (may be null). */
+  private static void device(SpecState s, int n, Loops.Op op, Outcomes out, UnaryOperator<SpecState> onOk) {
+    int w = Loops.run(s.dev(n), n, op, out);
+    if (w != 0) {
+      SpecState next = s.withDev(n, w);
+      out.add(onOk != null && out.actualOk() ? onOk.apply(next) : next);
+    }
+  }
+
+  // ==== paths ====
+
+  /** Allows a failed walk's errno and returns false; true when the walk did not fail (it may be unsure). */
+  private static boolean walked(SpecState s, Walk w, Outcomes out) {
+    if (w.failed()) {
+      out.allow(w.outcome(), s, out.explaining() ? w.why(s) : null);
+      return false;
+    }
+    return true;
+  }
+
+  /** mkdir and mknod ({@code Vfs.inParent}): the parent, a directory, writable; EEXIST if the name exists. */
+  void create(SpecState s, String path, int node, Outcomes out) {
+    String[] pn = Walk.split(path);
+    if (pn == null) {
+      out.allow(EEXIST, s, out.explaining() ? path + " has no last name" : null);
+      return;
+    }
+    Walk d = parentWalk(s, pn[0], out);
+    if (d == null) {
+      return;
+    }
+    if (d.unsure()) {
+      out.allow(ANY, s, out.explaining() ? d.why(s) : null);
+      return;
+    }
+    int found = d.child(s, pn[1]);
+    if (found == Walk.ABSENT) {
+      SpecState.Mount m = s.mount(d.mount());
+      out.allow(OK, s.withMount(d.mount(), m.withFile(d.childRel(pn[1]), node)));
+    } else if (found == Nodes.UNKNOWN) {
+      out.allow(ANY, s, out.explaining() ? d.why(s) : null);
+    } else {
+      out.allow(EEXIST, s, out.explaining() ? d.childAbs(pn[1]) + " exists" : null);
+    }
+  }
+
+  /** The parent's walk, checked to be a writable directory; null when that already decided the outcome. */
+  private static Walk parentWalk(SpecState s, String parent, Outcomes out) {
+    Walk d = Walk.of(s, parent);
+    if (!walked(s, d, out)) {
+      return null;
+    }
+    if (d.ok() && d.node() != Nodes.DIR) {
+      out.allow(ENOTDIR, s, out.explaining() ? d.shown() + " is not a directory" : null);
+      return null;
+    }
+    if (d.ok() && s.mount(d.mount()).readonly()) {
+      out.allow(EROFS, s, out.explaining() ? s.mount(d.mount()).describe() + " is read-only" : null);
+      return null;
+    }
+    return d;
+  }
+
+  // ==== open, close, dup ====
+
+  void open(SpecState s, Call c, Op.Open o, Outcomes out) {
+    int flags = o.flags();
+    boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
+    SpecState after = s;
+    Walk at;
+    if ((flags & O_CREAT) != 0) {
+      String[] pn = Walk.split(o.path());
+      if (pn == null) {
+        out.allow(EEXIST, s, out.explaining() ? o.path() + " has no last name" : null);
+        return;
+      }
+      Walk d = parentWalk(s, pn[0], out);
+      if (d == null) {
+        return;
+      }
+      if (d.unsure()) {
+        openUnsure(s, c, d, flags, out);
+        return;
+      }
+      int found = d.child(s, pn[1]);
+      if (found == Nodes.UNKNOWN) {
+        openUnsure(s, c, d, flags, out);
+        return;
+      }
+      if (found == Walk.ABSENT) {
+        SpecState.Mount m = s.mount(d.mount());
+        after = s.withMount(d.mount(), m.withFile(d.childRel(pn[1]), Nodes.FILE));
+        at = new Walk(OK, d.mount(), d.childAbs(pn[1]), d.childRel(pn[1]), Nodes.FILE, false);
+      } else if ((flags & O_EXCL) != 0) {
+        out.allow(EEXIST, s, out.explaining() ? d.childAbs(pn[1]) + " exists" : null);
+        return;
+      } else {
+        at = Walk.of(s, o.path());
+      }
+    } else {
+      at = Walk.of(s, o.path());
+    }
+    if (!walked(s, at, out)) {
+      return;
+    }
+    if (at.unsure()) {
+      openUnsure(s, c, at, flags, out);
+      return;
+    }
+    // From here on a file O_CREAT made stays made, whatever the open returns.
+    int node = at.node();
+    if (node == Nodes.DIR && !roOpen) {
+      out.allow(EISDIR, after, out.explaining() ? at.shown() + " is a directory" : null);
+      return;
+    }
+    if (node != Nodes.DIR && (flags & O_DIRECTORY) != 0) {
+      out.allow(ENOTDIR, after, out.explaining() ? at.shown() + " is not a directory" : null);
+      return;
+    }
+    int mountId = after.mount(at.mount()).id();
+    if (node == Nodes.OTHER_DEVICE) {
+      out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
+    } else if (Nodes.isLoop(node)) {
+      boolean excl = (flags & O_EXCL) != 0;
+      SpecState.Fd fd = new SpecState.Fd(node, mountId, excl, roOpen);
+      device(after, node, Loops.open(excl), out, x -> x.withFd(c.hart, c.value(), fd));
+    } else {
+      out.allow(OK, out.actualOk() ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen)) : null);
+    }
+  }
+
+  /**
+   * An open on a filesystem whose contents are not tracked: any result; an fd on that mount if it
+   * succeeds. With O_TRUNC a failure may come from the truncate, after the fd was installed: the mount
+   * may then be busy.
+   */
+  private static void openUnsure(SpecState s, Call c, Walk w, int flags, Outcomes out) {
+    String why = out.explaining() ? w.why(s) : null;
+    SpecState.Mount m = s.mount(w.mount());
+    boolean truncates = (flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY;
+    out.allow(ANY_ERR, truncates ? s.withMount(w.mount(), m.withMaybeBusy()) : s, why);
+    boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
+    out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
+  }
+
+  void close(SpecState s, Call c, int fd, Outcomes out) {
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    if (f == null) {
+      badFd(s, fd, out);
+    } else if (Nodes.isLoop(f.node()) && f.excl()) {
+      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> x.withoutFd(c.hart, fd));
+    } else {
+      out.allow(OK, s.withoutFd(c.hart, fd));
+    }
+  }
+
+  /**
+   * EBADF: fd -1 (an unset or failed variable), or one not open (every call that makes an fd is
+   * followed: open, dup, memfd_create, pipe2, fcntl's F_DUPFD; an unmodelled call that succeeds makes
+   * the state unknown anyway).
+   */
+  private static void badFd(SpecState s, int fd, Outcomes out) {
+    out.allow(EBADF, s, out.explaining() ? (fd < 0 ? "the variable holds -1" : "fd " + fd + " is not open") : null);
+  }
+
+  void dup(SpecState s, Call c, int fd, Outcomes out) {
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    if (f == null) {
+      badFd(s, fd, out);
+      return;
+    }
+    if (Nodes.isLoop(f.node())) {
+      // dup opens the device again with the original open's exclusive flag: EBUSY after an O_EXCL open.
+      out.allow(ANY_ERR, s);
+    }
+    out.allow(OK, out.actualOk()
+        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen())) : null);
+  }
+
+  private static SpecState.Fd unknownFd() {
+    return new SpecState.Fd(SpecState.UNKNOWN_FD, -1, false, false);
+  }
+
+  // ==== ioctl ====
+
+  void ioctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
+    SpecState.Fd f = i.fd() < 0 ? null : s.fd(c.hart, i.fd());
+    if (f == null) {
+      badFd(s, i.fd(), out);
+      return;
+    }
+    if (f.node() == Nodes.CONTROL) {
+      controlIoctl(s, i, out);
+    } else if (f.node() == SpecState.UNKNOWN_FD) {
+      out.allow(ANY, s);
+    } else if (!Nodes.isLoop(f.node())) {
+      out.allow(ENOTTY, s, out.explaining() ? "fd " + i.fd() + " is not a device" : null);
+    } else {
+      loopIoctl(s, c, i, f.node(), out);
+    }
+  }
+
+  /** Loop ioctls by name; looked up only, never iterated. */
+  private static final java.util.HashMap<String, LoopIoctl> COMMANDS = new java.util.HashMap<>();
+
+  static {
+    for (LoopIoctl l : LoopIoctl.values()) {
+      COMMANDS.put(l.name(), l);
+    }
+  }
+
+  private static LoopIoctl command(String name) {
+    return COMMANDS.get(name);
+  }
+
+  /** /dev/loop-control (Linux's): GET_FREE and ADD change nothing tracked; a REMOVE that succeeds is not modelled. */
+  void controlIoctl(SpecState s, Op.Ioctl i, Outcomes out) {
+    if (i.cmd().equals("LOOP_CTL_REMOVE")) {
+      out.allow(ANY_ERR, s);
+      out.allow(OK, s.asWild(), "LOOP_CTL_REMOVE is not modelled");
+    } else if (command(i.cmd()) != null) {
+      out.allow(ENOTTY, s, out.explaining() ? i.cmd() + " is not a loop-control ioctl" : null);
+    } else {
+      out.allow(ANY, s);
+    }
+  }
+
+  void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {
+    LoopIoctl cmd = command(i.cmd());
+    if (cmd == null) {
+      if (i.cmd().startsWith("LOOP_CTL_")) {
+        out.allow(ENOTTY, s, out.explaining() ? i.cmd() + " is not a loop device ioctl" : null);
+      } else {
+        out.allow(ANY, s);
+      }
+      return;
+    }
+    switch (cmd) {
+      case LOOP_SET_FD -> {
+        if (i.argFd() == null) {
+          out.allow(ANY, s);
+        } else {
+          bind(s, c, n, i.argFd(), false, false, out);
+        }
+      }
+      case LOOP_CONFIGURE -> {
+        // flags | LO_FLAGS_READ_ONLY for an O_RDONLY fd: exact when the structure's flags are known.
+        String raw = i.raw() == null ? "" : i.raw();
+        boolean ro = i.loFlags() != null ? (i.loFlags() & LO_FLAGS_READ_ONLY) != 0 : raw.contains("READ_ONLY");
+        boolean maybeRo = ro || i.loFlags() == null;
+        if (i.argFd() == null) {
+          out.allow(ANY_ERR, s, "its fd argument is not known");
+          device(s, n, Loops.bind(false, true), out, null);
+        } else {
+          bind(s, c, n, i.argFd(), ro, maybeRo, out);
+        }
+      }
+      case LOOP_CLR_FD -> device(s, n, Loops.CLR_FD, out, null);
+      case LOOP_GET_STATUS, LOOP_GET_STATUS64, BLKGETSIZE, BLKGETSIZE64 -> device(s, n, Loops.REQUIRE_BOUND, out, null);
+      case LOOP_SET_STATUS, LOOP_SET_STATUS64 -> {
+        if (i.raw() == null && i.argFd() == null && i.value() == null) {
+          out.allow(ANY, s); // no argument: the model cannot run it
+        } else if (i.loFlags() != null) {
+          device(s, n, Loops.setRo((i.loFlags() & LO_FLAGS_READ_ONLY) != 0), out, null);
+        } else {
+          device(s, n, Loops.setRo(false, true), out, null);
+        }
+      }
+      case BLKROSET -> {
+        Long v = i.value();
+        if (v == null) {
+          out.allow(ANY, s);
+        } else if (v != 0 && v != 1) {
+          out.allow(EINVAL, s, "BLKROSET takes 0 or 1");
+        } else {
+          device(s, n, Loops.setRo(v == 1), out, null);
+        }
+      }
+      case BLKFLSBUF -> device(s, n, Loops.FLSBUF, out, null);
+      case BLKSSZGET, BLKPBSZGET, BLKIOMIN, BLKIOOPT, BLKROGET, BLKRAGET, BLKRASET, BLKRRPART, HDIO_GETGEO ->
+          out.allow(OK, s);
+      case BLKPG, LOOP_CHANGE_FD, LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO, LOOP_SET_BLOCK_SIZE ->
+          out.allow(ENOTTY, s, out.explaining() ? "starry does not handle " + cmd : null);
+      default -> out.allow(ANY, s);
+    }
+  }
+
+  /**
+   * LOOP_SET_FD / LOOP_CONFIGURE: the fd argument first (EBADF not open, EINVAL not a tmpfs regular
+   * file), then the device (EBUSY bound). The device is read-only if the fd was opened O_RDONLY, or
+   * ({@code ro}) the call says so, or ({@code maybeRo}) it may.
+   */
+  void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
+    SpecState.Fd a = argFd < 0 ? null : s.fd(c.hart, argFd);
+    if (a == null) {
+      badFd(s, argFd, out);
+    } else if (a.node() == SpecState.UNKNOWN_FD) {
+      out.allow(EINVAL, s);
+      device(s, n, Loops.bind(false, true), out, null);
+    } else if (a.node() != Nodes.FILE) {
+      out.allow(EINVAL, s, out.explaining() ? "fd " + argFd + " is not a regular file on a tmpfs" : null);
+    } else if (a.roOpen() || ro) {
+      device(s, n, Loops.bind(true), out, null);
+    } else if (maybeRo) {
+      device(s, n, Loops.bind(false, true), out, null);
+    } else {
+      device(s, n, Loops.bind(false), out, null);
+    }
+  }
+
+  // ==== mount, umount2, mkfs ====
+
+  void mount(SpecState s, Call c, Op.Mount m, Outcomes out) {
+    int flags = m.flags();
+    int propagation = flags & PROPAGATION_FLAGS;
+    if (Integer.bitCount(propagation) > 1) {
+      out.allow(EINVAL, s, "more than one propagation flag");
+      return;
+    }
+    if (propagation != 0) {
+      if ((flags & ~(propagation | MS_REC | MS_SILENT)) != 0) {
+        out.allow(EINVAL, s, "a propagation change takes no other flags");
+        return;
+      }
+      mountRoot(s, m.target(), false, out);
+      return;
+    }
+    if ((flags & MS_REMOUNT) != 0) {
+      mountRoot(s, m.target(), (flags & MS_RDONLY) != 0, out);
+      return;
+    }
+    if ((flags & (MS_MOVE | MS_BIND)) != 0) {
+      out.allow(ANY_ERR, s, "MS_MOVE and MS_BIND are not modelled");
+      out.allow(OK, s.asWild(), "MS_MOVE and MS_BIND are not modelled");
+      return;
+    }
+    boolean ro = (flags & MS_RDONLY) != 0;
+    switch (m.type()) {
+      case "proc", "sysfs", "devtmpfs", "devpts", "tmpfs" -> mountNew(s, c, m.target(), m.type(), ro, new TreeMap<>(), out);
+      case "cgroup2" -> {
+        TreeMap<String, Integer> files = new TreeMap<>();
+        files.put("cgroup.controllers", Nodes.FILE);
+        mountNew(s, c, m.target(), "cgroup2", ro, files, out);
+      }
+      case "ext4" -> mountExt4(s, c, m, ro, out);
+      case "overlay" -> {
+        out.allow(ANY_ERR, s, "overlay is not modelled");
+        out.allow(OK, s.asWild(), "overlay is not modelled");
+      }
+      default -> out.allow(ENODEV, s, out.explaining() ? "no filesystem type '" + m.type() + "'" : null);
+    }
+  }
+
+  /** MS_REMOUNT and propagation changes: the target must be a mount's root; a remount may make it read-only. */
+  void mountRoot(SpecState s, String target, boolean makeReadonly, Outcomes out) {
+    Walk t = Walk.of(s, target);
+    if (!walked(s, t, out)) {
+      return;
+    }
+    if (t.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? t.why(s) : null);
+      return;
+    }
+    if (!t.root()) {
+      out.allow(EINVAL, s, out.explaining() ? t.shown() + " is not a mount point" : null);
+      return;
+    }
+    if (makeReadonly) {
+      out.allow(OK, s.withMount(t.mount(), s.mount(t.mount()).withReadonly(true)));
+    } else {
+      out.allow(OK, s);
+    }
+  }
+
+  /** The pseudo filesystems: resolve the target, which must be a directory; a fresh filesystem on it. */
+  void mountNew(SpecState s, Call c, String target, String type, boolean ro,
+      TreeMap<String, Integer> files, Outcomes out) {
+    Walk t = Walk.of(s, target);
+    if (!walked(s, t, out)) {
+      return;
+    }
+    if (t.ok() && t.node() != Nodes.DIR) {
+      out.allow(ENOTDIR, s, out.explaining() ? t.shown() + " is not a directory" : null);
+      return;
+    }
+    if (t.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? t.why(s) : null);
+    }
+    out.allow(OK, s.withNewMount(
+        new SpecState.Mount(c.id + 1, s.mount(t.mount()).id(), t.abs(), type, -1, ro, false, true, files)));
+  }
+
+  /**
+   * mount_ext4: the source must be a loop device (ENODEV), then as_dyn_block_device and the superblock
+   * ({@link Loops#mountExt4}), then the target: its walk's errno, EIO when it is not a directory.
+   */
+  void mountExt4(SpecState s, Call c, Op.Mount m, boolean ro, Outcomes out) {
+    Walk src = Walk.of(s, m.source());
+    if (!walked(s, src, out)) {
+      return;
+    }
+    if (src.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? src.why(s) : null);
+      out.allow(OK, s.asWild(), out.explaining() ? src.why(s) : null);
+      return;
+    }
+    int n = src.node();
+    if (!Nodes.isLoop(n)) {
+      out.allow(ENODEV, s, out.explaining() ? src.shown() + " is " + Nodes.describe(n) + ", not a loop device" : null);
+      return;
+    }
+    Walk t = Walk.of(s, m.target());
+    int target;
+    String why = null;
+    if (t.failed()) {
+      target = t.outcome();
+      why = out.explaining() ? t.why(s) : null;
+    } else if (t.unsure()) {
+      target = ANY;
+      why = out.explaining() ? t.why(s) : null;
+    } else if (t.node() != Nodes.DIR) {
+      target = EIO;
+      why = out.explaining() ? "the target " + t.shown() + " is not a directory" : null;
+    } else {
+      target = OK;
+    }
+    int parentId = s.mount(t.mount()).id();
+    String point = t.abs();
+    device(s, n, Loops.mountExt4(target, why), out,
+        x -> x.withNewMount(new SpecState.Mount(c.id + 1, parentId, point, "ext4", n, ro, false, false, new TreeMap<>())));
+  }
+
+  void umount(SpecState s, Op.Umount u, Outcomes out) {
+    int flags = u.flags();
+    if ((flags & ~VALID_UMOUNT_FLAGS) != 0 || ((flags & MNT_EXPIRE) != 0 && (flags & (MNT_FORCE | MNT_DETACH)) != 0)) {
+      out.allow(EINVAL, s, "invalid flags");
+      return;
+    }
+    Walk t = Walk.of(s, u.target());
+    if (!walked(s, t, out)) {
+      return;
+    }
+    if (t.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? t.why(s) : null);
+      return;
+    }
+    if (!t.root()) {
+      out.allow(EINVAL, s, out.explaining() ? t.shown() + " is not a mount point" : null);
+      return;
+    }
+    int idx = t.mount();
+    SpecState.Mount m = s.mount(idx);
+    if ((flags & MNT_EXPIRE) != 0) {
+      out.allow(EAGAIN, s, "the first MNT_EXPIRE only marks the mount");
+    }
+    if ((flags & MNT_DETACH) != 0) {
+      if (m.id() == SpecState.ROOT) {
+        out.allow(EINVAL, s, "the root cannot be detached");
+        return;
+      }
+      out.allow(OK, detach(s, m));
+      return;
+    }
+    String busy = busy(s, idx, out);
+    if (busy != null) {
+      out.allow(EBUSY, s, busy);
+      return;
+    }
+    if (m.maybeBusy()) {
+      out.allow(EBUSY, s, out.explaining() ? "a failed open may have left an fd on " + m.describe() : null);
+    }
+    SpecState after = s.withoutMounts(List.of(m.id()));
+    if (m.dev() >= 0) {
+      device(after, m.dev(), Loops.UMOUNT_WRITEBACK, out, null);
+    } else {
+      out.allow(OK, after);
+    }
+  }
+
+  /**
+   * {@code is_mount_busy}: the root (the shared root and cwd), a mount on it, or an fd of any hart on
+   * it. The reason ("" unless explaining), or null when it is not busy.
+   */
+  private static String busy(SpecState s, int idx, Outcomes out) {
+    SpecState.Mount m = s.mount(idx);
+    if (m.id() == SpecState.ROOT) {
+      return "/ is the root";
+    }
+    for (SpecState.Mount child : s.mounts()) {
+      if (child.parent() == m.id()) {
+        return out.explaining() ? child.describe() + " is mounted on " + m.describe() : "";
+      }
+    }
+    int[] fd = s.fdOn(m.id());
+    if (fd != null) {
+      return out.explaining() ? out.hartName(fd[0]) + "'s fd " + fd[1] + " is on " + m.describe() : "";
+    }
+    return null;
+  }
+
+  /** MNT_DETACH: the mount and every mount below it leave the namespace; ext4's adapters are dropped, nothing written back. */
+  private static SpecState detach(SpecState s, SpecState.Mount top) {
+    List<Integer> gone = new ArrayList<>(List.of(top.id()));
+    for (SpecState.Mount m : s.mounts()) {
+      if (gone.contains(m.parent()) && !gone.contains(m.id())) {
+        gone.add(m.id());
+      }
+    }
+    SpecState after = s;
+    for (SpecState.Mount m : s.mounts()) {
+      if (gone.contains(m.id()) && m.dev() >= 0) {
+        int w = after.dev(m.dev());
+        after = after.withDev(m.dev(), Loops.normalize(Loops.set(w, Loops.MOUNTED, false)));
+      }
+    }
+    return after.withoutMounts(gone);
+  }
+
+  /** mkfs.ext4: the path must name a loop device (ENOTBLK), then {@link Loops#MKFS}. */
+  void mkfs(SpecState s, Op.Mkfs m, Outcomes out) {
+    Walk w = Walk.of(s, m.path());
+    if (!walked(s, w, out)) {
+      return;
+    }
+    if (w.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? w.why(s) : null);
+      out.allow(OK, s.asWild(), out.explaining() ? w.why(s) : null);
+      return;
+    }
+    if (!Nodes.isLoop(w.node())) {
+      out.allow(ENOTBLK, s, out.explaining() ? w.shown() + " is not a block device" : null);
+      return;
+    }
+    device(s, w.node(), Loops.MKFS, out, null);
+  }
+}
