@@ -25,7 +25,7 @@ public final class Oracles {
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
-      DurabilityMonitor.NAME, DEADLOCK, LIVELOCK);
+      DurabilityMonitor.NAME, ErrnoConformance.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -46,6 +46,9 @@ public final class Oracles {
     }
     if (!off.contains(DurabilityMonitor.NAME)) {
       out.add(new DurabilityMonitor(CALLS));
+    }
+    if (!off.contains(ErrnoConformance.NAME)) {
+      out.add(new ErrnoConformance(semantics));
     }
     return out;
   }

@@ -9,6 +9,17 @@ import picocli.CommandLine;
 
 /** Runs the command line in this JVM and captures what it printed. */
 final class Cli {
+  /**
+   * The oracles the triad's race trips, whichever sees it first in a schedule: the write landing in the
+   * orphaned cache, the umount that lost it, or mount and LOOP_CLR_FD both succeeding.
+   */
+  static final java.util.Set<String> RACE_ORACLES = java.util.Set.of("stale-cache", "durability", "errno");
+
+  /** {@code out} has {@code prefix} followed by one of {@link #RACE_ORACLES} and {@code ]}. */
+  static boolean raceVerdict(String out, String prefix) {
+    return RACE_ORACLES.stream().anyMatch(o -> out.contains(prefix + o + "]"));
+  }
+
   private Cli() {}
 
   /** What one run of the command line printed and returned. */

@@ -32,7 +32,7 @@ class CatalogTest {
   /** PCT, seed 1, depth 3: the budget each entry is explored with, with and without its fix. */
   static final long SEED = 1;
   static final int DEPTH = 3;
-  static final int BUDGET = 3000;
+  static final int BUDGET = 5000;
 
   static Simulator sim;
 
