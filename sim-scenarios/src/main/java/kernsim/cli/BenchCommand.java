@@ -37,7 +37,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Three throughput figures in one run. Wall-clock timing is fine here: the bench drives worlds from
+ * Five throughput figures in one run. Wall-clock timing is fine here: the bench drives worlds from
  * outside, it is not model code.
  */
 @Command(
@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
           + " /dev/loop0, file writes and umount on one hart while another issues BLKFLSBUF (target >="
           + " 1,000,000 steps/s), and its ratio to (a); (c) raw Pekko messages/s of the same ping-pong on"
           + " Pekko's default dispatcher, without the simulator; the ratio of (a) to (c); and the JVM and GC"
-          + " in use.",
+          + " in use; (e) schedules/s of an exploration of the catalog's triad with PCT, depth 3, its two fixes on"
+          + " so that every schedule runs to the end (target >= 5,000 schedules/s).",
       "Each figure is warmed up, then measured. The figures are for one core (the simulator runs every world"
           + " on the calling thread) and the machine is shared and noisy: read them as rough, and compare only"
           + " figures taken in the same run. A missed target does not change the exit code."
@@ -64,6 +65,7 @@ final class BenchCommand implements Callable<Integer> {
   static final long PING_PONG_TARGET = 5_000_000;
   static final long SCENARIO_TARGET = 15_000;
   static final long KERNEL_TARGET = 1_000_000;
+  static final long TRIAD_TARGET = 5_000;
 
   @Spec CommandSpec spec;
 
@@ -97,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
       scenarioControlled(sim);
       double kernel = kernelControlled(sim);
       w.printf(Locale.ROOT, "kernel/ping-pong: %.3f (d over a: the same machine, the same minute)%n", kernel / controlled);
+      triadSchedules(sim);
     }
     double raw = pingPongRaw();
     w.printf(Locale.ROOT, "controlled/raw: %.2f (a over c: ping-pong steps/s under the simulator over raw Pekko"
@@ -177,6 +180,38 @@ final class BenchCommand implements Callable<Integer> {
         "%,d steps/iteration, best %s", s.units() / Math.max(1, iterations[0]), shortRate(s.best())));
     w.flush();
     return rate;
+  }
+
+  // ---- e. the triad, explored with PCT ----
+
+  /**
+   * Schedules/s of {@code kernsim explore}'s own loop on the catalog's triad with PCT (depth 3), with the
+   * triad's two fixes on so that no schedule stops early: the steady state of a long exploration.
+   */
+  private void triadSchedules(Simulator sim) {
+    kernsim.scenario.Scenario triad;
+    try {
+      triad = kernsim.scenario.Catalog.find(kernsim.scenario.Catalog.DEFAULT).orElseThrow();
+    } catch (kernsim.scenario.ScenarioException e) {
+      throw new IllegalStateException("the catalog's triad does not parse: " + e.getMessage(), e);
+    }
+    List<String> fixes = kernsim.scenario.Catalog.fixesFor(triad.name()).stream().map(kernsim.dev.Fix::id).toList();
+    kernsim.scenario.ScenarioWorld world = new kernsim.scenario.ScenarioWorld(triad,
+        kernsim.scenario.Settings.of(triad, null, fixes, List.of()));
+    long[] seed = {1};
+    long[] steps = {0};
+    LongSupplier once = () -> {
+      ExploreResult r = sim.explore(world, ExploreOptions.pct(seed[0]++, 200, 3).withRun(world.runOptions(RunOptions.DEFAULT)));
+      check(r, world);
+      steps[0] += r.totalSteps();
+      return r.iterations();
+    };
+    time(warmup, once);
+    steps[0] = 0;
+    Sample s = time(seconds, once);
+    figure("e", "triad + fixes, explore pct", s.perSecond(), "schedules/s", TRIAD_TARGET, String.format(Locale.ROOT,
+        "%,d steps/schedule, best %s", steps[0] / Math.max(1, s.units()), shortRate(s.best())));
+    w.flush();
   }
 
   private static void check(ExploreResult r, WorldSpec spec) {
