@@ -80,47 +80,6 @@ public final class Syscalls {
     }));
   }
 
-  // ==== setup commands: the state they leave, in the fewest regions (no fds) ====
-
-  /**
-   * The setup command {@code image PATH SIZE}: creates the tmpfs file (or finds it) and sets its size,
-   * as {@code open(O_CREAT)}, {@code ftruncate}, {@code close} would, without an fd. {@code Ok(0)}.
-   */
-  public static Stmt image(String text, String path, long size) {
-    return Stmt.of(text, p -> {
-      var vfs = p.kernel().vfs();
-      Code found = Code.bind(vfs.create(path),
-          r -> r instanceof SysResult.Err e && e.errno() == Errno.EEXIST ? vfs.open(path) : Code.done(r));
-      return Code.then(found, ok -> {
-        Location loc = (Location) ok.data();
-        if (loc.node().file() == null) {
-          return Code.err(loc.node().isDir() ? Errno.EISDIR : Errno.EINVAL);
-        }
-        return Code.then(new RamFile.Ops(loc.node().file(), FileKind.REGULAR, path).truncate(size), t -> Code.ok(0));
-      });
-    });
-  }
-
-  /**
-   * The setup command {@code losetup DEV PATH [ro]}: LOOP_SET_FD of PATH's file (opened O_RDONLY when
-   * {@code ro}) on DEV, as the open / ioctl / close sequence would, without fds. The ioctl's result.
-   */
-  public static Stmt losetup(String text, String device, String path, boolean ro) {
-    return Stmt.of(text, p -> {
-      var vfs = p.kernel().vfs();
-      return Code.then(vfs.open(path), f -> {
-        Location file = (Location) f.data();
-        if (file.node().file() == null) {
-          return Code.err(Errno.EINVAL); // LOOP_SET_FD takes a regular file
-        }
-        BoundFile bound = new BoundFile(file.node().file(), path, ro);
-        return Code.then(vfs.open(device), d -> ((Location) d.data()).node().device() instanceof LoopIoctls loop
-            ? loop.setFd(FdArg.of(bound))
-            : Code.err(Errno.ENOTTY));
-      });
-    });
-  }
-
   // ==== open and close ====
 
   /** open(2): {@code Ok(fd)}. Creates with O_CREAT (EEXIST only with O_EXCL), truncates with O_TRUNC. */

@@ -430,7 +430,11 @@ final class Parser {
           throw src.error(size, "expected a size of 0 or more, found " + size.shown());
         }
         c.expectEnd();
-        stmts.add(Syscalls.image(shown, path, size.longValue()));
+        String v = hiddenVar();
+        stmts.add(expand(shown, "img = open(" + quote(path) + ", O_RDWR|O_CREAT)", v,
+            Syscalls.open(path, Uapi.O_RDWR | Uapi.O_CREAT)));
+        stmts.add(expand(shown, "ftruncate(img, " + size.longValue() + ")", null, Syscalls.ftruncate(v, size.longValue())));
+        stmts.add(expand(shown, "close(img)", null, Syscalls.close(v)));
       }
       case "losetup" -> {
         String dev = word(c, "a loop device (e.g. /dev/loop0)");
@@ -444,7 +448,15 @@ final class Parser {
           ro = true;
           c.expectEnd();
         }
-        stmts.add(Syscalls.losetup(shown, dev, path, ro));
+        String b = hiddenVar();
+        String d = hiddenVar();
+        String mode = ro ? "O_RDONLY" : "O_RDWR";
+        stmts.add(expand(shown, "file = open(" + quote(path) + ", " + mode + ")", b,
+            Syscalls.open(path, ro ? Uapi.O_RDONLY : Uapi.O_RDWR)));
+        stmts.add(expand(shown, "dev = open(" + quote(dev) + ", O_RDWR)", d, Syscalls.open(dev, Uapi.O_RDWR)));
+        stmts.add(expand(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlSetFd(d, LoopIoctl.LOOP_SET_FD, b)));
+        stmts.add(expand(shown, "close(dev)", null, Syscalls.close(d)));
+        stmts.add(expand(shown, "close(file)", null, Syscalls.close(b)));
       }
       case "mkfs.ext4" -> {
         String dev = word(c, "a loop device (e.g. /dev/loop0)");

@@ -84,9 +84,6 @@ class CallTableTest {
       if (!Modifier.isPublic(m.getModifiers()) || !Modifier.isStatic(m.getModifiers()) || m.getReturnType() != Stmt.class) {
         continue;
       }
-      if (Parser.SETUP_COMMANDS.contains(m.getName())) {
-        continue; // setup commands (image, losetup) are the setup block's, not calls
-      }
       String call = m.getName().startsWith("ioctl") ? "ioctl" : switch (m.getName()) {
         case "pwrite" -> "pwrite64";
         case "pread" -> "pread64";

@@ -77,8 +77,14 @@ class ScenariosTest {
         "write(fd, \"hello\\tworld\")", "close(fd)", "umount2(\"/mnt\", 0)"), texts(s.harts().get(0)));
     assertEquals(List.of("ld = open(\"/dev/loop0\", O_RDWR)", "ioctl(ld, LOOP_CLR_FD)"), texts(s.harts().get(2)));
     assertEquals(List.of(
-        "image /img 64K",
-        "losetup /dev/loop0 /img",
+        "image /img 64K: img = open(\"/img\", O_RDWR|O_CREAT)",
+        "image /img 64K: ftruncate(img, 65536)",
+        "image /img 64K: close(img)",
+        "losetup /dev/loop0 /img: file = open(\"/img\", O_RDWR)",
+        "losetup /dev/loop0 /img: dev = open(\"/dev/loop0\", O_RDWR)",
+        "losetup /dev/loop0 /img: ioctl(dev, LOOP_SET_FD, file)",
+        "losetup /dev/loop0 /img: close(dev)",
+        "losetup /dev/loop0 /img: close(file)",
         "mkfs.ext4 /dev/loop0"), texts(s.setup()));
   }
 
