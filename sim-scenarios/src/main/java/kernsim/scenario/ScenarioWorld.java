@@ -12,7 +12,7 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * A scenario as a world the simulator runs: its kernel under the settings' semantics, watched by every
- * oracle the settings leave on. Extra monitors (a recorder for timelines) may be added.
+ * oracle the settings leave on.
  */
 public final class ScenarioWorld implements WorldSpec {
   /** Bumped whenever the model changes what a scenario does step by step: old traces are refused. */
@@ -20,16 +20,10 @@ public final class ScenarioWorld implements WorldSpec {
 
   private final Scenario scenario;
   private final Settings settings;
-  private final List<java.util.function.Function<World, Monitor>> extra;
 
   public ScenarioWorld(Scenario scenario, Settings settings) {
-    this(scenario, settings, List.of());
-  }
-
-  public ScenarioWorld(Scenario scenario, Settings settings, List<java.util.function.Function<World, Monitor>> extra) {
     this.scenario = scenario;
     this.settings = settings;
-    this.extra = List.copyOf(extra);
   }
 
   public Scenario scenario() {
@@ -38,13 +32,6 @@ public final class ScenarioWorld implements WorldSpec {
 
   public Settings settings() {
     return settings;
-  }
-
-  /** The same world with one more monitor per iteration (e.g. {@code w -> Monitor.recorder(list)}). */
-  public ScenarioWorld with(java.util.function.Function<World, Monitor> monitor) {
-    List<java.util.function.Function<World, Monitor>> more = new java.util.ArrayList<>(extra);
-    more.add(monitor);
-    return new ScenarioWorld(scenario, settings, more);
   }
 
   /** {@code base} with the deadlock and livelock oracles as the settings say. */
@@ -80,10 +67,6 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    List<Monitor> out = new java.util.ArrayList<>(Oracles.monitors(settings.semantics(), settings.oraclesOff()));
-    for (var m : extra) {
-      out.add(m.apply(world));
-    }
-    return out;
+    return Oracles.monitors(settings.semantics(), settings.oraclesOff());
   }
 }

@@ -51,8 +51,9 @@ public final class LoopExt4Driver implements BlockFsDriver {
   }
 
   /**
-   * Scenario setup: writes a fresh ext4-lite onto the file bound to {@code loop}, the way a userspace
-   * mkfs would reach it in this kernel: take the block adapter ({@code as_dyn_block_device}, so EBUSY
+   * mkfs through the block cache (kernel-internal; userspace mkfs, the {@code mkfs.ext4} statement,
+   * writes {@link Ext4Lite#image} through the device file instead, and a test checks both leave the same
+   * bytes): take the block adapter ({@code as_dyn_block_device}, so EBUSY
    * while mounted), write the filesystem through it, drop it, then {@code BLKFLSBUF} so the cache is
    * written back and the backing file synced (its durable image holds the filesystem). BLKFLSBUF rather
    * than the umount callback because it is the write-back userspace can ask for; it refuses a
