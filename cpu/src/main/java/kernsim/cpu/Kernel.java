@@ -4,25 +4,36 @@ import java.util.ArrayList;
 import java.util.List;
 import kernsim.actors.World;
 import kernsim.dev.Semantics;
-import kernsim.dev.code.Code;
+import kernsim.dev.file.BackingFile;
+import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.ext4.LoopExt4Driver;
 import kernsim.fs.file.AnonFs;
+import kernsim.fs.file.RamFile;
+import kernsim.fs.memfs.MemFs;
 import kernsim.fs.vfs.MountTable;
+import kernsim.fs.vfs.TmpFs;
 import kernsim.fs.vfs.Vfs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A booted kernel: a tmpfs root with {@code /dev} (loop-control and {@code loops} loop devices) and
- * {@code /mnt}, a setup program run alone on the {@code setup} hart (not raced: nothing else runs),
- * then the racing harts (named by the spec, {@code hart-1} … by default), all started together.
+ * A booted kernel: a tmpfs root with {@code /dev} (loop-control and {@code loops} loop devices),
+ * {@code /mnt} and the spec's {@link Boot} state (files, directories, loop devices bound to files), all
+ * built when the kernel starts; then a setup program, if the spec has one, run alone on the
+ * {@code setup} hart (not raced: nothing else runs); then the racing harts (named by the spec,
+ * {@code hart-1} … by default), all started together.
  *
- * <p>Actors: {@code world/mounts} (the mount table and its filesystems), {@code world/anon} (pipes and
- * memfds), {@code world/loop-control} with {@code loop0} … below it, {@code world/setup},
+ * <p>Boot order: {@code anon}, the boot files, {@code loop-control} (which spawns its devices, bound
+ * as the boot says, and reports them), then, on that report, the mount table with the root tmpfs
+ * holding every node, then the harts.
+ *
+ * <p>Actors: {@code world/anon} (pipes and memfds), {@code world/file:NAME} (each boot file, e.g.
+ * {@code file:img} for {@code /img}), {@code world/loop-control} with {@code loop0} … below it,
+ * {@code world/mounts} (the mount table and its filesystems), {@code world/setup},
  * {@code world/hart-N}.
  */
 public final class Kernel {
@@ -32,11 +43,15 @@ public final class Kernel {
   public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl) {}
 
   /**
-   * What to boot: how many loop devices, the setup program, one program per racing hart, the harts'
-   * names (their actors' names, e.g. {@code hart-1} or {@code mounter}), and the model's semantics.
+   * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
+   * built at boot), a setup program run alone before the racing harts (empty: none), one program per
+   * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), and the
+   * model's semantics.
    */
-  public record Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts, List<String> names, Semantics semantics) {
+  public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+      Semantics semantics) {
     public Spec {
+      java.util.Objects.requireNonNull(boot, "boot");
       setup = List.copyOf(setup);
       harts = harts.stream().map(List::copyOf).toList();
       names = List.copyOf(names);
@@ -47,6 +62,16 @@ public final class Kernel {
         throw new IllegalArgumentException("hart names must be distinct and not 'setup': " + names);
       }
       java.util.Objects.requireNonNull(semantics, "semantics");
+      for (Boot.Binding b : boot.bindings()) {
+        if (b.loop() >= loops) {
+          throw new IllegalArgumentException("loop" + b.loop() + " is bound at boot but there are " + loops + " loop devices");
+        }
+      }
+    }
+
+    /** No boot state beyond the device nodes. */
+    public Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts, List<String> names, Semantics semantics) {
+      this(loops, Boot.EMPTY, setup, harts, names, semantics);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -63,25 +88,71 @@ public final class Kernel {
     }
   }
 
+  /**
+   * The syscalls that would build what every kernel boots with, in the order its inodes are made:
+   * {@code mkdir /dev}, {@code mkdir /mnt}, the loop-control node, then each loop device's node. The
+   * errno oracle starts from the state they leave.
+   */
+  public static List<String> bootCalls(int loops) {
+    List<String> out = new ArrayList<>(List.of("mkdir(\"/dev\")", "mkdir(\"/mnt\")", "mknod(\"/dev/loop-control\")"));
+    for (int i = 0; i < loops; i++) {
+      out.add("mknod(\"/dev/loop" + i + "\")");
+    }
+    return out;
+  }
+
+  /** The actor name of a boot file ({@code /img} → {@code file:img}, {@code /a/b} → {@code file:a:b}). */
+  static String fileActorName(String path) {
+    return "file:" + path.substring(1).replace('/', ':');
+  }
+
   public static Behavior<Object> create(World world, Spec spec) {
     return Behaviors.setup(ctx -> {
-      ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world), "mounts");
       ActorRef<AnonFs.Command> anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
-      ActorRef<LoopControl.Command> control = ctx.spawn(LoopControl.create(world, spec.loops()), "loop-control");
+      // Boot files first: the loop devices bound at boot need their owners.
+      java.util.TreeMap<String, ActorRef<BackingFile.Command>> files = new java.util.TreeMap<>();
+      for (Boot.File f : spec.boot().files()) {
+        files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
+      }
+      java.util.TreeMap<Integer, BoundFile> bound = new java.util.TreeMap<>();
+      for (Boot.Binding b : spec.boot().bindings()) {
+        bound.put(b.loop(), new BoundFile(files.get(b.path()), b.path(), b.readOnly()));
+      }
+      ActorRef<LoopControl.Command> control =
+          ctx.spawn(LoopControl.create(world, spec.loops(), bound, ctx.getSelf().narrow()), "loop-control");
       HartTasks tasks = new HartTasks();
-      Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
-      Refs refs = new Refs(world, vfs, anon, new LoopControlCalls(control));
-      List<Stmt> boot = new ArrayList<>(devices(world, refs, spec.loops(), spec.semantics()));
-      boot.addAll(spec.setup());
-      ActorRef<Object> setup = ctx.spawn(Hart.create(world, refs, boot, ctx.getSelf()), "setup");
-      tasks.add(setup);
+      ActorRef<?>[] setup = {null};
+      Refs[] refs = {null};
       return Behaviors.receive(Object.class)
+          .onMessage(LoopControl.Devices.class, d -> {
+            // loop-control has spawned its devices: the root tmpfs can hold their nodes.
+            LoopControlCalls controlCalls = new LoopControlCalls(control);
+            List<MemFs.Initial> tree = new ArrayList<>(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
+                MemFs.Initial.device("/dev/loop-control", controlCalls)));
+            for (LoopControl.Device dev : d.devices()) {
+              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(),
+                  new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics())));
+            }
+            for (Boot.Entry e : spec.boot().entries()) {
+              tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))
+                  : MemFs.Initial.dir(e.path()));
+            }
+            ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
+                (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
+            Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
+            refs[0] = new Refs(world, vfs, anon, controlCalls);
+            if (spec.setup().isEmpty()) {
+              startHarts(ctx, world, spec, refs[0], tasks);
+            } else {
+              ActorRef<Object> s = ctx.spawn(Hart.create(world, refs[0], spec.setup(), ctx.getSelf()), "setup");
+              setup[0] = s;
+              tasks.add(s);
+            }
+            return Behaviors.same();
+          })
           .onMessage(Hart.Exited.class, e -> {
-            if (e.hart().equals(setup)) {
-              for (int i = 0; i < spec.harts().size(); i++) {
-                ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
-                tasks.add(h);
-              }
+            if (e.hart().equals(setup[0])) {
+              startHarts(ctx, world, spec, refs[0], tasks);
             }
             return Behaviors.same();
           })
@@ -89,19 +160,11 @@ public final class Kernel {
     });
   }
 
-  /** mkdir /dev and /mnt, and the device nodes: loop-control, then each loop device by index. */
-  private static List<Stmt> devices(World world, Refs refs, int loops, Semantics semantics) {
-    List<Stmt> out = new ArrayList<>();
-    out.add(Stmt.of("mkdir(\"/dev\")", p -> refs.vfs().mkdir("/dev")));
-    out.add(Stmt.of("mkdir(\"/mnt\")", p -> refs.vfs().mkdir("/mnt")));
-    out.add(Stmt.of("mknod(\"/dev/loop-control\")", p -> refs.vfs().mknod("/dev/loop-control", refs.loopControl())));
-    for (int i = 0; i < loops; i++) {
-      int n = i;
-      out.add(Stmt.of("mknod(\"/dev/loop" + n + "\")", p -> Code.bind(refs.loopControl().lookup(n), d -> {
-        LoopControl.Device dev = (LoopControl.Device) d;
-        return refs.vfs().mknod("/dev/loop" + n, new LoopIoctls(world, dev.ref(), n, semantics));
-      })));
+  private static void startHarts(
+      org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, World world, Spec spec, Refs refs, HartTasks tasks) {
+    for (int i = 0; i < spec.harts().size(); i++) {
+      ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
+      tasks.add(h);
     }
-    return out;
   }
 }

@@ -51,6 +51,8 @@ public final class ErrnoConformance implements Monitor {
   private final HashMap<String, Integer> hartIndex = new HashMap<>();
   private final List<HartLog> harts = new ArrayList<>();
   private final Linearizer linearizer;
+  /** The states the run starts from (the kernel's boot state). */
+  private final List<SpecState> boot;
   private List<SpecState> frontier;
   private long seq;
   private int nextId;
@@ -69,9 +71,70 @@ public final class ErrnoConformance implements Monitor {
   }
 
   ErrnoConformance(SequentialSpec spec) {
+    this(spec, List.of(spec.initial()));
+  }
+
+  private ErrnoConformance(SequentialSpec spec, List<SpecState> boot) {
     this.spec = spec;
     this.linearizer = new Linearizer(spec, hartNames);
-    this.frontier = List.of(spec.initial());
+    this.boot = List.copyOf(boot);
+    this.frontier = this.boot;
+  }
+
+  /** The oracle for {@code start}'s profile, from the state it describes. */
+  public ErrnoConformance(Start start) {
+    this(start.spec, start.states);
+  }
+
+  /**
+   * Where the oracle starts when the kernel boots into a built state instead of running the calls that
+   * would build it (see {@code cpu.Boot}): the states those calls leave, applied in order as a hart
+   * running alone would make them. Immutable; compute it once per scenario and share it across runs.
+   */
+  public static final class Start {
+    private final SequentialSpec spec;
+    private final List<SpecState> states;
+
+    private Start(SequentialSpec spec, List<SpecState> states) {
+      this.spec = spec;
+      this.states = states;
+    }
+  }
+
+  /**
+   * The start after {@code calls} (texts as a hart's statements show them) in {@code semantics}'
+   * profile, each having succeeded; an fd a call assigns is the lowest free one from 3.
+   *
+   * @throws IllegalArgumentException if the profile's specification does not allow them all to succeed
+   */
+  public static Start start(Semantics semantics, List<String> calls) {
+    SequentialSpec spec = SequentialSpec.forProfile(semantics.profile());
+    ErrnoConformance o = new ErrnoConformance(spec);
+    String[] failure = {null};
+    Verdict verdict = m -> failure[0] = failure[0] == null ? m : failure[0];
+    java.util.TreeMap<String, Long> fds = new java.util.TreeMap<>();
+    for (int i = 0; i < calls.size() && failure[0] == null; i++) {
+      String text = calls.get(i);
+      o.onObservation(new Calls.Started("setup", i, text, 0), verdict);
+      String var = CallParser.assigned(text);
+      long value = 0;
+      if (var != null) {
+        value = 3;
+        while (fds.containsValue(value)) {
+          value++;
+        }
+        fds.put(var, value);
+      } else if (CallParser.callText(text).startsWith("close(")) {
+        String arg = CallParser.callText(text).substring("close(".length()).replace(")", "").strip();
+        fds.remove(arg);
+      }
+      o.onObservation(new Calls.Returned("setup", i, text, SysResult.ok(value), 0), verdict);
+    }
+    if (failure[0] == null && o.inFlight == 0 && !o.settleOff) {
+      return new Start(spec, o.frontier);
+    }
+    throw new IllegalArgumentException("the " + semantics.profile() + " specification does not follow the boot calls "
+        + calls + (failure[0] != null ? ": " + failure[0] : ""));
   }
 
   /** Checks a recorded run's observations (others are ignored): the failure message, if the run fails the oracle. */
@@ -209,7 +272,7 @@ public final class ErrnoConformance implements Monitor {
    */
   private void fail(Call[][] window, Verdict verdict) {
     failed = true;
-    String why = linearizer.explain(List.of(spec.initial()), history(), FINAL_BUDGET);
+    String why = linearizer.explain(boot, history(), FINAL_BUDGET);
     if (why == null) {
       why = linearizer.explain(frontier, window, FINAL_BUDGET);
     }

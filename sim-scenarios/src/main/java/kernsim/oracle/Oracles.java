@@ -29,8 +29,16 @@ public final class Oracles {
 
   private Oracles() {}
 
-  /** Fresh monitors for one world: every oracle not in {@code off}. */
+  /** Fresh monitors for one world: every oracle not in {@code off}; errno from the bare kernel's state. */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off) {
+    return monitors(semantics, off, null);
+  }
+
+  /**
+   * Fresh monitors for one world: every oracle not in {@code off}; errno starts from {@code start} (the
+   * scenario's boot state, see {@link ErrnoConformance#start}), or from the bare kernel's when null.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -48,7 +56,7 @@ public final class Oracles {
       out.add(new DurabilityMonitor(CALLS));
     }
     if (!off.contains(ErrnoConformance.NAME)) {
-      out.add(new ErrnoConformance(semantics));
+      out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
     }
     return out;
   }

@@ -40,7 +40,14 @@ final class Parser {
   private final List<String> expect = new ArrayList<>();
   private int loops = 1;
 
+  /** The setup block's statements from its first syscall statement on: a hart runs them. */
   private List<Stmt> setup = List.of();
+  /** The setup block's leading setup commands, run at parse time: created at the block's header. */
+  private BootBuilder boot;
+  /** The leading setup commands' expansions, as the oracles take them (built at boot, not run). */
+  private final List<String> bootTexts = new ArrayList<>();
+  /** Still in the setup block's leading setup commands (no syscall statement yet). */
+  private boolean bootPrefix = true;
   private int setupLine;
   private final List<String> hartNames = new ArrayList<>();
   private final List<List<Stmt>> harts = new ArrayList<>();
@@ -107,7 +114,9 @@ final class Parser {
     String desc = String.join("\n", description);
     String n = name != null ? name : baseName(src.file);
     String t = title != null ? title : !description.isEmpty() ? description.get(0) : n;
-    return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, setup, hartNames, harts);
+    kernsim.cpu.Boot built = boot == null ? kernsim.cpu.Boot.EMPTY : boot.build();
+    return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootTexts, setup,
+        hartNames, harts);
   }
 
   static String baseName(String file) {
@@ -219,6 +228,7 @@ final class Parser {
     }
     endBlock();
     setupLine = key.line();
+    boot = new BootBuilder(loops);
     startBlock(key, "setup:", true);
     setup = stmts;
   }
@@ -320,6 +330,9 @@ final class Parser {
       }
     }
     c.expectEnd();
+    if (blockIsSetup) {
+      bootPrefix = false; // from here on a hart runs the setup block
+    }
     stmts.add(CallTable.compile(new Call(assign, callName, args, close), block));
   }
 
@@ -430,11 +443,12 @@ final class Parser {
           throw src.error(size, "expected a size of 0 or more, found " + size.shown());
         }
         c.expectEnd();
+        apply(cmd, () -> boot.image(path, size.longValue()));
         String v = hiddenVar();
-        stmts.add(expand(shown, "img = open(" + quote(path) + ", O_RDWR|O_CREAT)", v,
-            Syscalls.open(path, Uapi.O_RDWR | Uapi.O_CREAT)));
-        stmts.add(expand(shown, "ftruncate(img, " + size.longValue() + ")", null, Syscalls.ftruncate(v, size.longValue())));
-        stmts.add(expand(shown, "close(img)", null, Syscalls.close(v)));
+        emit(shown, "img = open(" + quote(path) + ", O_RDWR|O_CREAT)", v,
+            Syscalls.open(path, Uapi.O_RDWR | Uapi.O_CREAT));
+        emit(shown, "ftruncate(img, " + size.longValue() + ")", null, Syscalls.ftruncate(v, size.longValue()));
+        emit(shown, "close(img)", null, Syscalls.close(v));
       }
       case "losetup" -> {
         String dev = word(c, "a loop device (e.g. /dev/loop0)");
@@ -448,37 +462,57 @@ final class Parser {
           ro = true;
           c.expectEnd();
         }
+        boolean readOnly = ro;
+        apply(cmd, () -> boot.losetup(dev, path, readOnly));
         String b = hiddenVar();
         String d = hiddenVar();
         String mode = ro ? "O_RDONLY" : "O_RDWR";
-        stmts.add(expand(shown, "file = open(" + quote(path) + ", " + mode + ")", b,
-            Syscalls.open(path, ro ? Uapi.O_RDONLY : Uapi.O_RDWR)));
-        stmts.add(expand(shown, "dev = open(" + quote(dev) + ", O_RDWR)", d, Syscalls.open(dev, Uapi.O_RDWR)));
-        stmts.add(expand(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlSetFd(d, LoopIoctl.LOOP_SET_FD, b)));
-        stmts.add(expand(shown, "close(dev)", null, Syscalls.close(d)));
-        stmts.add(expand(shown, "close(file)", null, Syscalls.close(b)));
+        emit(shown, "file = open(" + quote(path) + ", " + mode + ")", b,
+            Syscalls.open(path, ro ? Uapi.O_RDONLY : Uapi.O_RDWR));
+        emit(shown, "dev = open(" + quote(dev) + ", O_RDWR)", d, Syscalls.open(dev, Uapi.O_RDWR));
+        emit(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlSetFd(d, LoopIoctl.LOOP_SET_FD, b));
+        emit(shown, "close(dev)", null, Syscalls.close(d));
+        emit(shown, "close(file)", null, Syscalls.close(b));
       }
       case "mkfs.ext4" -> {
         String dev = word(c, "a loop device (e.g. /dev/loop0)");
         c.expectEnd();
-        stmts.add(new Stmt(shown, null, Syscalls.mkfsExt4(dev).code()));
+        apply(cmd, () -> boot.mkfs(dev));
+        emit(shown, null, null, Syscalls.mkfsExt4(dev));
       }
       case "file" -> {
         String path = word(c, "a path for the file (e.g. /seed.txt)");
         Token data = c.expect(Kind.STRING, "the file's contents as a quoted string");
         c.expectEnd();
+        apply(cmd, () -> boot.file(path, data.string().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         String v = hiddenVar();
-        stmts.add(expand(shown, "fd = open(" + quote(path) + ", O_WRONLY|O_CREAT|O_TRUNC)", v,
-            Syscalls.open(path, Uapi.O_WRONLY | Uapi.O_CREAT | Uapi.O_TRUNC)));
-        stmts.add(expand(shown, "write(fd, " + data.text() + ")", null, Syscalls.write(v, data.string())));
-        stmts.add(expand(shown, "close(fd)", null, Syscalls.close(v)));
+        emit(shown, "fd = open(" + quote(path) + ", O_WRONLY|O_CREAT|O_TRUNC)", v,
+            Syscalls.open(path, Uapi.O_WRONLY | Uapi.O_CREAT | Uapi.O_TRUNC));
+        emit(shown, "write(fd, " + data.text() + ")", null, Syscalls.write(v, data.string()));
+        emit(shown, "close(fd)", null, Syscalls.close(v));
       }
       case "mkdir" -> {
         String path = word(c, "a directory path (e.g. /data)");
         c.expectEnd();
-        stmts.add(new Stmt(shown, null, Syscalls.mkdir(path).code()));
+        apply(cmd, () -> boot.mkdir(path));
+        emit(shown, null, null, Syscalls.mkdir(path));
       }
       default -> throw new IllegalStateException(cmd.text());
+    }
+  }
+
+  /**
+   * While the setup block is still leading setup commands, applies one to the boot state; one that
+   * cannot apply (setup runs alone, so this is known now) is an error at the command. After a syscall
+   * statement the setup hart runs the command, and its errors are its calls' results.
+   */
+  private void apply(Token cmd, java.util.function.Supplier<String> command) throws ScenarioException {
+    if (!bootPrefix) {
+      return;
+    }
+    String whyNot = command.get();
+    if (whyNot != null) {
+      throw src.error(cmd, "`" + cmd.text() + "` cannot run: " + whyNot);
     }
   }
 
@@ -487,8 +521,18 @@ final class Parser {
     return "setup#" + hidden++;
   }
 
-  private static Stmt expand(String command, String syscall, String var, Stmt s) {
-    return new Stmt(command + ": " + syscall, var, s.code());
+  /**
+   * One syscall a setup command stands for ({@code syscall} null: the command is one statement): while
+   * the setup block is still leading setup commands, its text for the oracles (the kernel boots into
+   * what it leaves); after a syscall statement, a statement the setup hart runs.
+   */
+  private void emit(String command, String syscall, String var, Stmt s) {
+    String text = syscall == null ? command : command + ": " + syscall;
+    if (bootPrefix) {
+      bootTexts.add(text);
+    } else {
+      stmts.add(new Stmt(text, var, s.code()));
+    }
   }
 
   private String word(Cursor c, String what) throws ScenarioException {

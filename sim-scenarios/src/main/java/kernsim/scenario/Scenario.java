@@ -2,14 +2,16 @@ package kernsim.scenario;
 
 import java.util.List;
 import java.util.Objects;
+import kernsim.cpu.Boot;
 import kernsim.cpu.Kernel;
 import kernsim.cpu.Stmt;
 import kernsim.dev.Fix;
 import kernsim.dev.Semantics;
 
 /**
- * A parsed scenario: its header, the setup program (run alone, not explored) and one program per hart.
- * Programs are compiled statements ({@code cpu.Stmt}) whose text is the source line as written.
+ * A parsed scenario: its header, the state its setup block leaves (built at boot, not explored) and one
+ * program per hart. Programs are compiled statements ({@code cpu.Stmt}) whose text is the source line
+ * as written.
  *
  * @param name the scenario's name ({@code scenario NAME}, else the file's base name without {@code .ksim})
  * @param title {@code title "…"}, else the description's first line, else the name
@@ -21,13 +23,18 @@ import kernsim.dev.Semantics;
  * @param expect {@code expect NAME} lines: oracle names exploration should report; {@code ["none"]} for
  *     {@code expect none}; empty when the scenario says nothing
  * @param loops the number of {@code /dev/loopN} devices (default 1)
- * @param setup the setup program, setup commands expanded to their syscalls
+ * @param boot what the setup block's leading setup commands leave: files, directories, bound loop
+ *     devices (the kernel boots into it; nothing runs them)
+ * @param setupCalls those commands expanded to the syscalls they stand for, in order
+ *     ({@code image /img 16K: ftruncate(img, 16384)}): what the oracles take the boot state to be
+ * @param setup the rest of the setup block, from its first syscall statement on (setup commands there
+ *     expanded to their syscalls): the setup hart runs it alone before the harts start; usually empty
  * @param hartNames each hart's actor name ({@code mounter}, or {@code hart-1} for {@code hart 1:})
  * @param harts each hart's program, in the order of {@code hartNames}
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
-    List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
+    Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
@@ -37,6 +44,8 @@ public record Scenario(String name, String title, String description, String fil
     Objects.requireNonNull(profile, "profile");
     fixes = List.copyOf(fixes);
     expect = List.copyOf(expect);
+    Objects.requireNonNull(boot, "boot");
+    setupCalls = List.copyOf(setupCalls);
     setup = List.copyOf(setup);
     hartNames = List.copyOf(hartNames);
     harts = harts.stream().map(List::copyOf).toList();
@@ -50,7 +59,7 @@ public record Scenario(String name, String title, String description, String fil
    * chose), with the scenario's own {@code fix} lines turned on as well.
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
-    return new Kernel.Spec(loops, setup, harts, hartNames, semantics.with(fixes));
+    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes));
   }
 
   /** The kernel to boot under the scenario's own profile and fixes. */
@@ -61,6 +70,16 @@ public record Scenario(String name, String title, String description, String fil
   /** The scenario's own profile with its fixes. */
   public Semantics semantics() {
     return Semantics.of(profile, fixes);
+  }
+
+  /**
+   * Every call the boot state stands for, in order: the kernel's device nodes
+   * ({@link Kernel#bootCalls}), then the setup block's leading setup commands, expanded.
+   */
+  public List<String> bootCalls() {
+    List<String> all = new java.util.ArrayList<>(Kernel.bootCalls(loops));
+    all.addAll(setupCalls);
+    return List.copyOf(all);
   }
 
   /** Each hart's actor key as timelines and observations show it ({@code world/mounter}). */

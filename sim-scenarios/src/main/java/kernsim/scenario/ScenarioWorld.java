@@ -7,6 +7,7 @@ import kernsim.actors.RunOptions;
 import kernsim.actors.World;
 import kernsim.actors.WorldSpec;
 import kernsim.cpu.Kernel;
+import kernsim.oracle.ErrnoConformance;
 import kernsim.oracle.Oracles;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -16,14 +17,21 @@ import org.apache.pekko.actor.typed.Behavior;
  */
 public final class ScenarioWorld implements WorldSpec {
   /** Bumped whenever the model changes what a scenario does step by step: old traces are refused. */
-  public static final String MODEL_VERSION = "kernsim-model-1";
+  public static final String MODEL_VERSION = "kernsim-model-2";
 
   private final Scenario scenario;
   private final Settings settings;
+  /** Built once: every iteration boots the same kernel. */
+  private final Kernel.Spec spec;
+  /** Where the errno oracle starts (the boot state), computed once; null with errno off. */
+  private final ErrnoConformance.Start errnoStart;
 
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
     this.settings = settings;
+    this.spec = scenario.kernelSpec(settings.semantics());
+    this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
+        : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
   }
 
   public Scenario scenario() {
@@ -61,12 +69,11 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public Behavior<?> root(World world) {
-    Kernel.Spec spec = scenario.kernelSpec(settings.semantics());
     return Kernel.create(world, spec);
   }
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff());
+    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart);
   }
 }

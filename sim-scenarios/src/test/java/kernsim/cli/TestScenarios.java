@@ -13,7 +13,9 @@ import static kernsim.fs.file.Uapi.O_CREAT;
 import static kernsim.fs.file.Uapi.O_RDWR;
 
 import java.util.List;
+import kernsim.cpu.Boot;
 import kernsim.cpu.Stmt;
+import kernsim.fs.ext4.Ext4Lite;
 import kernsim.dev.loop.LoopIoctl;
 import kernsim.scenario.Scenario;
 import kernsim.scenario.ScenarioException;
@@ -45,8 +47,18 @@ final class TestScenarios {
     }
   };
 
+  /** A 64 KiB ext4-lite image {@code /img} bound to loop0, as {@link #boundAndFormattedCalls()} leave it. */
+  static Boot boundAndFormatted() {
+    return new Boot(List.of(new Boot.File("/img", Ext4Lite.image(64 * 1024))), List.of(new Boot.Binding(0, "/img", false)));
+  }
+
+  /** The syscalls that build {@link #boundAndFormatted()}, for the oracles. */
+  static List<String> boundAndFormattedCalls() {
+    return boundAndFormattedProgram().stream().map(Stmt::text).toList();
+  }
+
   /** A 64 KiB image bound to loop0 and formatted; the setup's fds closed again. */
-  static List<Stmt> boundAndFormatted() {
+  static List<Stmt> boundAndFormattedProgram() {
     return List.of(
         open("/img", O_RDWR | O_CREAT).as("img"), ftruncate("img", 64 * 1024),
         open("/dev/loop0", O_RDWR).as("ld"), ioctlFd("ld", LoopIoctl.LOOP_SET_FD, "img"),
@@ -57,7 +69,7 @@ final class TestScenarios {
   static Scenario triad() {
     return new Scenario("triad-java", "loop: write_block vs BLKFLSBUF vs LOOP_CLR_FD (3 harts, ext4, in Java)",
         "The catalog's triad, built in Java.", "triad-java", "# triad-java: built in Java by the CLI tests\n",
-        "starry", List.of(), List.of("stale-cache"), 1, boundAndFormatted(),
+        "starry", List.of(), List.of("stale-cache"), 1, boundAndFormatted(), boundAndFormattedCalls(), List.of(),
         List.of("mounter", "flusher", "detacher"),
         List.of(
             List.of(mount("/dev/loop0", "/mnt", "ext4", 0, null),
@@ -71,7 +83,7 @@ final class TestScenarios {
   /** One hart that mounts, writes and unmounts alone: no race, so no violation. */
   static Scenario solo() {
     return new Scenario("solo-java", "ext4 on loop, one hart (in Java)", "No race.", "solo-java",
-        "# solo-java: built in Java by the CLI tests\n", "starry", List.of(), List.of(), 1, boundAndFormatted(),
+        "# solo-java: built in Java by the CLI tests\n", "starry", List.of(), List.of(), 1, boundAndFormatted(), boundAndFormattedCalls(), List.of(),
         List.of("writer"),
         List.of(List.of(mount("/dev/loop0", "/mnt", "ext4", 0, null),
             open("/mnt/a", O_RDWR | O_CREAT).as("fd"), write("fd", "data"), close("fd"),

@@ -28,7 +28,7 @@ class ScenarioDocsTest {
     Scenario s = Scenarios.parse(example, "triad.ksim");
     assertEquals("triad", s.name());
     assertEquals(List.of("mounter", "flusher", "clearer"), s.hartNames());
-    assertEquals(9, s.setup().size());
+    assertEquals(9, s.setupCalls().size());
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import kernsim.cpu.Boot;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of mistake is reported at its line and column, saying what was expected. */
@@ -223,6 +225,39 @@ class ScenarioErrorsTest {
         "expected an ioctl command (a name such as BLKFLSBUF, or a number), found string \"BLKFLSBUF\"");
     assertError(hart(open, "ioctl(ld, O_RDWR)"), 3, 13, "expected an ioctl command, found `O_RDWR`, which is an open "
         + "flag (valid here: " + String.join(", ", Constants.names(Constants.Family.IOCTL)) + ")");
+  }
+
+  /** Setup runs alone, so a command that cannot run is known at parse time: an error at the command. */
+  @Test
+  void setupCommandsThatCannotRun() {
+    String h = hart("mkdir(\"/d\")");
+    assertError("setup:\n  image /data/img 16K\n" + h, 2, 3,
+        "`image` cannot run: no directory /data for /data/img: create it first with `mkdir /data`");
+    assertError("setup:\n  losetup /dev/loop0 /img\n" + h, 2, 3,
+        "`losetup` cannot run: no file /img to bind: create it first with `image /img SIZE` or `file /img \"…\"`");
+    assertError("setup:\n  image /img 16K\n  losetup /dev/loop1 /img\n" + h, 3, 3,
+        "`losetup` cannot run: /dev/loop1 is not a loop device of this scenario (it has /dev/loop0; `loops N` adds more)");
+    assertError("setup:\n  image /img 16K\n  losetup /dev/loop0 /img\n  losetup /dev/loop0 /img\n" + h, 4, 3,
+        "`losetup` cannot run: /dev/loop0 is already bound to /img (LOOP_SET_FD would fail with EBUSY)");
+    assertError("setup:\n  mkfs.ext4 /dev/loop0\n" + h, 2, 3,
+        "`mkfs.ext4` cannot run: /dev/loop0 is not bound to a file: `losetup /dev/loop0 FILE` first");
+    assertError("setup:\n  image /img 16K\n  losetup /dev/loop0 /img ro\n  mkfs.ext4 /dev/loop0\n" + h, 4, 3,
+        "`mkfs.ext4` cannot run: /dev/loop0 is bound read-only: mkfs cannot write it");
+    assertError("setup:\n  image /img 4K\n  losetup /dev/loop0 /img\n  mkfs.ext4 /dev/loop0\n" + h, 4, 3,
+        "`mkfs.ext4` cannot run: /img holds 4096 bytes, too small for ext4-lite (mkfs needs 16 blocks of 512 bytes)");
+    assertError("setup:\n  mkdir /dev\n" + h, 2, 3, "`mkdir` cannot run: /dev is a directory");
+    assertError("setup:\n  file /dev/loop0 \"x\"\n" + h, 2, 3, "`file` cannot run: /dev/loop0 is a device node");
+    assertError("setup:\n  mkdir /a/../b\n" + h, 2, 3,
+        "`mkdir` cannot run: expected a path without `.` or `..`, found /a/../b");
+  }
+
+  @Test
+  void setupCommandsThatCanRunBuildTheBootState() throws ScenarioException {
+    Scenario s = Scenarios.parse("loops 2\nsetup:\n  mkdir /data\n  image /data/img 16K\n  file /seed \"abc\"\n"
+        + "  image /seed 5\n  losetup /dev/loop1 /data/img ro\n" + hart("mkdir(\"/d\")"), "ok.ksim");
+    assertEquals(List.of(new Boot.Dir("/data"), new Boot.File("/data/img", new byte[16384]),
+        new Boot.File("/seed", new byte[] {'a', 'b', 'c', 0, 0})), s.boot().entries());
+    assertEquals(List.of(new Boot.Binding(1, "/data/img", true)), s.boot().bindings());
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import kernsim.cpu.Boot;
 import kernsim.cpu.Kernel;
+import kernsim.fs.ext4.Ext4Lite;
 import kernsim.cpu.Stmt;
 import kernsim.dev.Fix;
 import kernsim.dev.Semantics;
@@ -85,7 +87,36 @@ class ScenariosTest {
         "losetup /dev/loop0 /img: ioctl(dev, LOOP_SET_FD, file)",
         "losetup /dev/loop0 /img: close(dev)",
         "losetup /dev/loop0 /img: close(file)",
-        "mkfs.ext4 /dev/loop0"), texts(s.setup()));
+        "mkfs.ext4 /dev/loop0"), s.setupCalls());
+    assertEquals(List.of(new Boot.File("/img", Ext4Lite.image(64 * 1024))), s.boot().entries());
+    assertEquals(List.of(new Boot.Binding(0, "/img", false)), s.boot().bindings());
+  }
+
+  @Test
+  void setupCommandsBeforeTheFirstSyscallAreBuiltAtBootTheRestRunOnTheSetupHart() throws Exception {
+    Scenario s = Scenarios.parse("setup:\n  image /img 16K\n  mkdir(\"/x\")\n  file /x/f \"hi\"\n"
+        + "hart a:\n  fd = open(\"/x/f\", O_RDONLY)\n  read(fd, 2)\n", "mixed.ksim");
+    assertEquals(List.of(new Boot.File("/img", new byte[16384])), s.boot().entries());
+    assertEquals(List.of("image /img 16K: img = open(\"/img\", O_RDWR|O_CREAT)", "image /img 16K: ftruncate(img, 16384)",
+        "image /img 16K: close(img)"), s.setupCalls());
+    assertEquals(List.of("mkdir(\"/x\")", "file /x/f \"hi\": fd = open(\"/x/f\", O_WRONLY|O_CREAT|O_TRUNC)",
+        "file /x/f \"hi\": write(fd, \"hi\")", "file /x/f \"hi\": close(fd)"), texts(s.setup()));
+    // after a syscall, a setup command is not checked at parse time: its calls' results say what happened
+    Scenario late = Scenarios.parse("setup:\n  mkdir(\"/x\")\n  losetup /dev/loop0 /none\nhart a:\n  mkdir(\"/y\")\n",
+        "late.ksim");
+    assertEquals(Boot.EMPTY, late.boot());
+    assertEquals(6, late.setup().size());
+
+    List<Object> seen = new java.util.ArrayList<>();
+    kernsim.actors.WorldSpec w = kernsim.actors.WorldSpec.of("mixed", "test", "mixed",
+        x -> kernsim.cpu.Kernel.create(x, s.kernelSpec()), x -> List.of(kernsim.actors.Monitor.recorder(seen)));
+    try (kernsim.actors.Simulator sim = kernsim.actors.Simulator.create()) {
+      assertTrue(!sim.run(w, kernsim.actors.Strategies.random(1), kernsim.actors.RunOptions.DEFAULT, 1, 0).failed());
+    }
+    List<String> hartA = seen.stream().filter(o -> o instanceof kernsim.cpu.Calls.Returned r && r.hart().equals("world/a"))
+        .map(o -> String.valueOf(((kernsim.cpu.Calls.Returned) o).result())).toList();
+    assertEquals(2, hartA.size(), seen.toString());
+    assertTrue(hartA.get(1).startsWith("2 "), "the setup hart wrote /x/f before hart a read it: " + hartA);
   }
 
   @Test
@@ -98,7 +129,8 @@ class ScenariosTest {
     assertEquals(List.of(), s.fixes());
     assertEquals(List.of(), s.expect());
     assertEquals(1, s.loops());
-    assertEquals(List.of(), s.setup());
+    assertEquals(List.of(), s.setupCalls());
+    assertEquals(Boot.EMPTY, s.boot());
 
     Scenario bare = Scenarios.parse("hart a:\n  mkdir(\"/d\")\n", "bare");
     assertEquals("bare", bare.name());
@@ -118,7 +150,8 @@ class ScenariosTest {
     Kernel.Spec spec = s.kernelSpec(Semantics.of("starry", List.of(Fix.MOUNT_RESOLVE_ONCE)));
     assertEquals(2, spec.loops());
     assertEquals(List.of("mounter", "flusher", "hart-3"), spec.names());
-    assertEquals(s.setup(), spec.setup());
+    assertEquals(s.boot(), spec.boot());
+    assertEquals(List.of(), spec.setup(), "setup commands alone are built at boot, not run");
     assertEquals(s.harts(), spec.harts());
     assertEquals(Set.of(Fix.MOUNT_RESOLVE_ONCE, Fix.MOUNT_RECHECK_FILE, Fix.FLUSH_OWN_CACHE), spec.semantics().fixes());
     assertEquals(Set.of(Fix.MOUNT_RECHECK_FILE, Fix.FLUSH_OWN_CACHE), s.kernelSpec().semantics().fixes());

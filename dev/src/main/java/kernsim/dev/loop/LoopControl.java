@@ -3,6 +3,7 @@ package kernsim.dev.loop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
@@ -69,15 +70,35 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
 
   /** loop-control with devices {@code 0 .. initial-1} (Linux's {@code max_loop} at boot). */
   public static Behavior<Command> create(World world, int initial) {
-    return Behaviors.setup(ctx -> new LoopControl(ctx, world, initial));
+    return create(world, initial, new TreeMap<>(), null);
   }
 
-  private LoopControl(ActorContext<Command> ctx, World world, int initial) {
+  /**
+   * loop-control with devices {@code 0 .. initial-1}, those in {@code bound} bound at boot to their file
+   * (see {@link LoopDevice#create(World, int, BoundFile)}); once they are spawned it tells
+   * {@code started} (if not null) the devices.
+   */
+  public static Behavior<Command> create(
+      World world, int initial, SortedMap<Integer, BoundFile> bound, ActorRef<? super Devices> started) {
+    TreeMap<Integer, BoundFile> copy = new TreeMap<>(bound);
+    if (!copy.isEmpty() && (copy.firstKey() < 0 || copy.lastKey() >= initial)) {
+      throw new IllegalArgumentException("bound devices " + copy.keySet() + " outside 0.." + (initial - 1));
+    }
+    return Behaviors.setup(ctx -> {
+      LoopControl c = new LoopControl(ctx, world, initial, copy);
+      if (started != null) {
+        started.tell(c.snapshot());
+      }
+      return c;
+    });
+  }
+
+  private LoopControl(ActorContext<Command> ctx, World world, int initial, SortedMap<Integer, BoundFile> bound) {
     super(ctx);
     this.world = world;
     this.ctlLock = new Mutex("loop_ctl_mutex", world, ctx.getSelf());
     for (int i = 0; i < initial; i++) {
-      spawn(i);
+      spawn(i, bound.get(i));
     }
   }
 
@@ -100,10 +121,10 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     return new Devices(out);
   }
 
-  private ActorRef<LoopDevice.Command> spawn(int index) {
+  private ActorRef<LoopDevice.Command> spawn(int index, BoundFile bound) {
     int k = incarnations.merge(index, 1, Integer::sum);
     String child = LoopDevice.deviceName(index) + (k == 1 ? "" : "." + k);
-    ActorRef<LoopDevice.Command> ref = getContext().spawn(LoopDevice.create(world, index), child);
+    ActorRef<LoopDevice.Command> ref = getContext().spawn(LoopDevice.create(world, index, bound), child);
     devices.put(index, ref);
     return ref;
   }
@@ -138,7 +159,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
       m.replyTo().tell(new Reply(SysResult.err(Errno.EEXIST))); // idr_alloc's -ENOSPC becomes EEXIST
       return this;
     }
-    ActorRef<LoopDevice.Command> ref = spawn(index);
+    ActorRef<LoopDevice.Command> ref = spawn(index, null);
     m.replyTo().tell(new Reply(SysResult.ok(index, new Device(index, ref))));
     return this;
   }

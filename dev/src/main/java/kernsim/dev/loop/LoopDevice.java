@@ -164,10 +164,28 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private boolean deleting;
 
   public static Behavior<Command> create(World world, int number) {
+    return create(world, number, null);
+  }
+
+  /**
+   * {@code /dev/loopN}, bound at boot to {@code bound} (null: unbound) as LOOP_SET_FD would leave it:
+   * the file set, {@code flags} and {@code ro} read-only exactly when the file was opened read-only. The
+   * binding is observed ({@link LoopEvents.FileBound}) when the device starts.
+   */
+  public static Behavior<Command> create(World world, int number, BoundFile bound) {
     if (number < 0) {
       throw new IllegalArgumentException("a loop device number is not negative: " + number);
     }
-    return Behaviors.setup(ctx -> new LoopDevice(ctx, world, number));
+    return Behaviors.setup(ctx -> {
+      LoopDevice d = new LoopDevice(ctx, world, number);
+      if (bound != null) {
+        d.file = bound;
+        d.flags = bound.readOnlyOpen() ? LoopAbi.LO_FLAGS_READ_ONLY : 0;
+        d.ro = bound.readOnlyOpen();
+        world.emit(new LoopEvents.FileBound(d.name, world.keyOf(bound.ref()), bound.path(), bound.readOnlyOpen()));
+      }
+      return d;
+    });
   }
 
   /** {@code dev_id} of {@code /dev/loopN}: {@code makedev(7, N)}. */

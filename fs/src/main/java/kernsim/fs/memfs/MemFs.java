@@ -123,6 +123,35 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     }
   }
 
+  /**
+   * A node the filesystem holds from the start (see {@link #create(World, List)}): a directory, a
+   * regular file whose owner already exists ({@code file}), or a device node ({@code device}).
+   */
+  public record Initial(String path, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+    public Initial {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(kind, "kind");
+      if (kind == Kind.FILE) {
+        Objects.requireNonNull(file, "file");
+      }
+      if (kind == Kind.DEVICE) {
+        Objects.requireNonNull(device, "device");
+      }
+    }
+
+    public static Initial dir(String path) {
+      return new Initial(path, Kind.DIR, null, null);
+    }
+
+    public static Initial file(String path, ActorRef<BackingFile.Command> file) {
+      return new Initial(path, Kind.FILE, file, null);
+    }
+
+    public static Initial device(String path, Object device) {
+      return new Initial(path, Kind.DEVICE, null, device);
+    }
+  }
+
   private final World world;
   private final TreeMap<Long, Node> nodes = new TreeMap<>();
   private long nextIno = ROOT;
@@ -137,6 +166,47 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     TreeMap<String, byte[]> files = new TreeMap<>();
     rootFiles.forEach((k, v) -> files.put(k, v.clone()));
     return Behaviors.setup(ctx -> new MemFs(ctx, world, files));
+  }
+
+  /**
+   * A filesystem that holds {@code tree} from the start, as if each node had been created in list
+   * order (so inode numbers follow it): a booted kernel's {@code /dev}, device nodes and setup files,
+   * without the requests that would build them. Regular files keep the owner given (an actor spawned
+   * elsewhere, e.g. by the kernel at boot). Paths are absolute; a parent comes before its children.
+   *
+   * @throws IllegalArgumentException (when the actor starts) for a missing parent or a name taken twice
+   */
+  public static Behavior<Command> create(World world, List<Initial> tree) {
+    List<Initial> copy = List.copyOf(tree);
+    return Behaviors.setup(ctx -> {
+      MemFs fs = new MemFs(ctx, world, new TreeMap<>());
+      for (Initial i : copy) {
+        fs.place(i);
+      }
+      return fs;
+    });
+  }
+
+  private void place(Initial i) {
+    String[] parts = i.path().split("/");
+    if (!i.path().startsWith("/") || parts.length < 2) {
+      throw new IllegalArgumentException("not an absolute path below /: " + i.path());
+    }
+    Node dir = nodes.get(ROOT);
+    for (int k = 1; k < parts.length - 1; k++) {
+      Long next = dir.entries.get(parts[k]);
+      Node n = next == null ? null : nodes.get(next);
+      if (n == null || n.kind != Kind.DIR) {
+        throw new IllegalArgumentException("no directory for " + i.path());
+      }
+      dir = n;
+    }
+    String name = parts[parts.length - 1];
+    if (badName(name) || dir.entries.containsKey(name)) {
+      throw new IllegalArgumentException("cannot create " + i.path());
+    }
+    Node n = newNode(i.kind(), i.file(), i.device());
+    dir.entries.put(name, n.ino);
   }
 
   private MemFs(ActorContext<Command> ctx, World world, SortedMap<String, byte[]> rootFiles) {
