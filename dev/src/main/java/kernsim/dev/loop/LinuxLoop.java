@@ -403,6 +403,12 @@ final class LinuxLoop {
     if (cd == null || file == null) {
       return Code.done(true);
     }
+    // filemap_fdatawait: a sync returns only once writeback another sync started has finished.
+    return Code.call(dev, LoopDevice.WbLock::new, "writeback.wait", g -> Code.bind(writeBack(v, cd, file, call),
+        ok -> Code.call(dev, LoopDevice.WbUnlock::new, "writeback.done", x -> Code.done(ok))));
+  }
+
+  private Code writeBack(LinuxView v, CacheRef cd, BoundFile file, String call) {
     return swapDirty(cd, was -> {
       if (!was) {
         return persisted(call, cd, file, false);

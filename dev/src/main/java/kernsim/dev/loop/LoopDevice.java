@@ -208,6 +208,15 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** bdev_release's count and claim, by the open_mutex holder: replies the {@link LinuxView} after it. */
   public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * The page cache's writeback, as {@code filemap_write_and_wait} sees it: a sync that finds pages
+   * under writeback waits for them, so one sync at a time is modelled as a lock. Granted with Ok(0).
+   */
+  public record WbLock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Releases {@link WbLock}. Replies {@code Ok(0)}. */
+  public record WbUnlock(ActorRef<Reply> replyTo) implements Command {}
+
   /** An unlocked read (BLKGETSIZE64, BLKROGET, LOOP_CTL_GET_FREE's data_race): replies a {@link LinuxView}. */
   public record Peek(ActorRef<Reply> replyTo) implements Command {}
 
@@ -251,6 +260,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private boolean bdRo;
   private final Mutex loMutex;
   private final Mutex openMutex;
+  private final Mutex wbLock;
 
   public static Behavior<Command> create(World world, int number) {
     if (number < 0) {
@@ -279,6 +289,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     this.nameLock = new Mutex(name + ".file_name", world, ctx.getSelf());
     this.loMutex = new Mutex(name + ".lo_mutex", world, ctx.getSelf());
     this.openMutex = new Mutex(name + ".open_mutex", world, ctx.getSelf());
+    this.wbLock = new Mutex(name + ".writeback", world, ctx.getSelf());
   }
 
   @Override
@@ -318,6 +329,15 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         })
         .onMessage(OpenUnlock.class, m -> {
           openMutex.unlock(m.replyTo(), view());
+          ack(m.replyTo());
+          return this;
+        })
+        .onMessage(WbLock.class, m -> {
+          wbLock.lock(m.replyTo(), SysResult.ok(0));
+          return this;
+        })
+        .onMessage(WbUnlock.class, m -> {
+          wbLock.unlock(m.replyTo(), SysResult.ok(0));
           ack(m.replyTo());
           return this;
         })
