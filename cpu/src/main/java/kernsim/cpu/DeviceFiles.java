@@ -45,6 +45,12 @@ public final class DeviceFiles {
       return loop.open(exclusive);
     }
 
+    /** fsync/fdatasync: under linux {@code blkdev_fsync}; starry has none (0). */
+    @Override
+    public Code sync(boolean dataOnly) {
+      return loop.fsync();
+    }
+
     @Override
     public Code release() {
       return loop.close(exclusive);

@@ -336,7 +336,7 @@ public final class Syscalls {
       return Code.err(Errno.EBADF);
     }
     if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg);
+      return l.loop().ioctl(number, arg, l.exclusive());
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
       // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
@@ -449,7 +449,7 @@ public final class Syscalls {
       return Code.err(Errno.EBADF);
     }
     if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg.get());
+      return l.loop().ioctl(number, arg.get(), l.exclusive());
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
       return c.control().ioctl(number, arg.get() instanceof Number n ? n.longValue() : 0);

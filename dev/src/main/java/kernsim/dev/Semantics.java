@@ -10,15 +10,19 @@ import java.util.stream.Collectors;
  * How the model behaves: a semantic profile (whose behaviour where sources differ) and the fixes
  * turned on over it. Immutable; kernel code asks {@link #has(Fix)} where a fix changes a step.
  *
- * @param profile the profile's name; {@code starry} is the source's behaviour, races included
+ * @param profile the profile's name; {@code starry} is the source's behaviour, races included;
+ *     {@code linux} is Linux 6.x's loop driver and block layer where they differ (docs/profiles.md)
  * @param fixes the fixes turned on
  */
 public record Semantics(String profile, Set<Fix> fixes) {
   /** The profiles this model knows. */
-  public static final List<String> PROFILES = List.of("starry");
+  public static final List<String> PROFILES = List.of("starry", "linux");
 
   /** starry-kernel as written, no fixes. */
   public static final Semantics STARRY = new Semantics("starry", Set.of());
+
+  /** Linux 6.x's loop driver and block layer where they differ from the source (docs/profiles.md), no fixes. */
+  public static final Semantics LINUX = new Semantics("linux", Set.of());
 
   public Semantics {
     if (!PROFILES.contains(profile)) {
@@ -31,6 +35,11 @@ public record Semantics(String profile, Set<Fix> fixes) {
 
   public static Semantics of(String profile, Collection<Fix> fixes) {
     return new Semantics(profile, Set.copyOf(fixes));
+  }
+
+  /** Whether this is the linux profile. */
+  public boolean linux() {
+    return profile.equals("linux");
   }
 
   public boolean has(Fix fix) {

@@ -21,6 +21,9 @@ interface SequentialSpec {
     if (profile.equals("starry")) {
       return new StarrySpec();
     }
+    if (profile.equals("linux")) {
+      return new LinuxSpec();
+    }
     throw new IllegalArgumentException("no sequential specification for profile '" + profile + "'");
   }
 }

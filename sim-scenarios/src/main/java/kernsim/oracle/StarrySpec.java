@@ -248,8 +248,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
-      SpecState.Fd fd = new SpecState.Fd(node, mountId, excl, roOpen);
-      device(after, node, Loops.open(excl), out, x -> x.withFd(c.hart, c.value(), fd));
+      loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen), out);
     } else {
       out.allow(OK, out.actualOk() ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen)) : null);
     }
@@ -273,7 +272,22 @@ class StarrySpec implements SequentialSpec {
     SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
     if (f == null) {
       badFd(s, fd, out);
-    } else if (Nodes.isLoop(f.node()) && f.excl()) {
+    } else if (Nodes.isLoop(f.node())) {
+      loopRelease(s, c, fd, out);
+    } else {
+      out.allow(OK, s.withoutFd(c.hart, fd));
+    }
+  }
+
+  /** open of /dev/loopN once the path resolved to it: EBUSY while held exclusively. */
+  void loopOpen(SpecState after, Call c, int node, SpecState.Fd fd, Outcomes out) {
+    device(after, node, Loops.open(fd.excl()), out, x -> x.withFd(c.hart, c.value(), fd));
+  }
+
+  /** close of an fd on a loop device: an O_EXCL one releases the device. */
+  void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
+    SpecState.Fd f = s.fd(c.hart, fd);
+    if (f.excl()) {
       device(s, f.node(), Loops.RELEASE_EXCL, out, x -> x.withoutFd(c.hart, fd));
     } else {
       out.allow(OK, s.withoutFd(c.hart, fd));
@@ -552,8 +566,13 @@ class StarrySpec implements SequentialSpec {
     }
     int parentId = s.mount(t.mount()).id();
     String point = t.abs();
-    device(s, n, Loops.mountExt4(target, why), out,
-        x -> x.withNewMount(new SpecState.Mount(c.id + 1, parentId, point, "ext4", n, ro, false, false, new TreeMap<>())));
+    mountExt4Device(s, n, target, why,
+        new SpecState.Mount(c.id + 1, parentId, point, "ext4", n, ro, false, false, new TreeMap<>()), out);
+  }
+
+  /** mount_ext4's device part ({@link Loops#mountExt4}); on success {@code mount} is added. */
+  void mountExt4Device(SpecState s, int n, int target, String why, SpecState.Mount mount, Outcomes out) {
+    device(s, n, Loops.mountExt4(target, why), out, x -> x.withNewMount(mount));
   }
 
   void umount(SpecState s, Op.Umount u, Outcomes out) {
@@ -597,10 +616,15 @@ class StarrySpec implements SequentialSpec {
     }
     SpecState after = s.withoutMounts(List.of(m.id()));
     if (m.dev() >= 0) {
-      device(after, m.dev(), Loops.UMOUNT_WRITEBACK, out, null);
+      umountDevice(after, m.dev(), out);
     } else {
       out.allow(OK, after);
     }
+  }
+
+  /** umount2 of an ext4 mount on loop device {@code dev}, after the unmount: the write-back. */
+  void umountDevice(SpecState after, int dev, Outcomes out) {
+    device(after, dev, Loops.UMOUNT_WRITEBACK, out, null);
   }
 
   /**
@@ -657,6 +681,11 @@ class StarrySpec implements SequentialSpec {
       out.allow(ENOTBLK, s, out.explaining() ? w.shown() + " is not a block device" : null);
       return;
     }
-    device(s, w.node(), Loops.MKFS, out, null);
+    mkfsDevice(s, w.node(), out);
+  }
+
+  /** mkfs.ext4 once the path named loop device {@code n}. */
+  void mkfsDevice(SpecState s, int n, Outcomes out) {
+    device(s, n, Loops.MKFS, out, null);
   }
 }

@@ -197,7 +197,7 @@ class ScenarioErrorsTest {
   @Test
   void headers() {
     String body = hart("mkdir(\"/d\")");
-    assertError("profile linux\n" + body, 1, 9, "unknown profile `linux`; expected one of: starry");
+    assertError("profile freebsd\n" + body, 1, 9, "unknown profile `freebsd`; expected one of: starry, linux");
     assertError("fix mount-resolve-onc\n" + body, 1, 5, "unknown fix `mount-resolve-onc`; did you mean mount-resolve-once? expected "
         + "one of: " + String.join(", ", java.util.Arrays.stream(kernsim.dev.Fix.values()).map(kernsim.dev.Fix::id).toList()));
     assertError("fix mount-resolve-once\nfix mount-resolve-once\n" + body, 2, 5, "fix `mount-resolve-once` given twice");

@@ -23,4 +23,12 @@ public interface BlockDevice {
 
   /** Flushes the device; the starry loop adapter's is deliberately a no-op. */
   Code flush();
+
+  /**
+   * What a filesystem's fsync adds after its operation, outside its no-preempt region: by default
+   * nothing ({@code Ok(0)}). A loop device under the linux profile writes its page cache back.
+   */
+  default Code persist() {
+    return Code.ok(0);
+  }
 }

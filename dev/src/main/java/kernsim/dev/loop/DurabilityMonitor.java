@@ -15,7 +15,8 @@ import kernsim.dev.file.BackingFile;
  * in the backing file's durable image (or a later write to the same block is).
  *
  * <p>In the starry profile the promising calls are BLKFLSBUF, LOOP_CLR_FD and umount2 of a
- * filesystem on the device (its {@code flush()} is a no-op, so fsync is not one). A call is
+ * filesystem on the device (its {@code flush()} is a no-op, so fsync is not one); under linux also
+ * fsync and fdatasync, whose write-back reports {@code PersistReturned} ({@code LinuxLoop}). A call is
  * attributed to a device when, during the call, its hart reports a {@link LoopEvents.PersistReturned}
  * for it, or (umount2) drops the device's block adapter — so an umount2 whose write-back never ran
  * still promised. A write's backing file is the one bound to its device when it was acknowledged (or

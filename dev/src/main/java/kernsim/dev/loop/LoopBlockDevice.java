@@ -22,13 +22,16 @@ public final class LoopBlockDevice implements BlockDevice {
   private final String device;
   private final CacheRef cache;
   private final boolean ro;
+  /** Under the linux profile, the device's code: drop and persist go through it. Null under starry. */
+  private final LinuxLoop linux;
   private boolean dropped;
 
-  private LoopBlockDevice(World world, String device, CacheRef cache, boolean ro) {
+  private LoopBlockDevice(World world, String device, CacheRef cache, boolean ro, LinuxLoop linux) {
     this.world = world;
     this.device = device;
     this.cache = cache;
     this.ro = ro;
+    this.linux = linux;
   }
 
   /**
@@ -36,8 +39,13 @@ public final class LoopBlockDevice implements BlockDevice {
    * adapter exists. Ends in {@code Ok(0, adapter)}.
    */
   static Code create(World world, String device, CacheRef cache, boolean ro) {
+    return create(world, device, cache, ro, null);
+  }
+
+  /** The linux profile's adapter over the bdev's page cache ({@code linux} not null). */
+  static Code create(World world, String device, CacheRef cache, boolean ro, LinuxLoop linux) {
     return Code.call(cache.ref(), r -> new CacheData.StoreMounted(true, r), "mounted.store(true)", v -> {
-      LoopBlockDevice dev = new LoopBlockDevice(world, device, cache, ro);
+      LoopBlockDevice dev = new LoopBlockDevice(world, device, cache, ro, linux);
       world.emit(new LoopEvents.AdapterCreated(device, cache.id(), ro));
       return Code.done(SysResult.ok(0, dev));
     });
@@ -52,7 +60,22 @@ public final class LoopBlockDevice implements BlockDevice {
     // Reported as the drop begins: from here on the adapter does no more I/O, and once the store lands
     // another mount may create the next adapter before this hart runs again.
     world.emit(new LoopEvents.AdapterDropped(device, cache.id()));
+    if (linux != null) {
+      // Linux's kill_block_super: sync_filesystem writes the page cache back, then the filesystem's
+      // claim on the device is released (bdev_release; autoclear detaches at the last opener).
+      return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)",
+          v -> linux.umountWriteback());
+    }
     return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)", v -> Code.ok(0));
+  }
+
+  /**
+   * What a filesystem's fsync does after its own flush: nothing under starry (its {@code flush()} is a
+   * no-op); under linux {@code sync_blockdev}, the page cache written back (EIO if that fails).
+   */
+  @Override
+  public Code persist() {
+    return linux == null ? Code.ok(0) : linux.persistFromFs();
   }
 
   public String device() {

@@ -131,6 +131,98 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
   public record QueryUnbound(ActorRef<Reply> replyTo) implements Command {}
 
+  // ---- the linux profile: Linux's lo_mutex and disk->open_mutex (drivers/block/loop.c, block/bdev.c) ----
+
+  /**
+   * What a Linux region sees: the state {@code lo_mutex} and {@code disk->open_mutex} protect. The
+   * {@code lo_state} is derived: bound ({@code file} set, not in rundown), rundown, deleting, else unbound.
+   *
+   * @param openers opens of the device file ({@code bd_openers} without the mount's)
+   * @param mounts 1 while a filesystem holds the device (its exclusive claim and its opener)
+   * @param exclusive an O_EXCL open holds the claim
+   * @param diskRo {@code get_disk_ro}: LO_FLAGS_READ_ONLY as LOOP_CONFIGURE/SET_FD set it
+   * @param bdRo {@code BD_READ_ONLY}, as BLKROSET set it
+   */
+  public record LinuxView(BoundFile file, CacheRef cache, int flags, boolean diskRo, boolean bdRo, boolean rundown,
+      boolean deleting, int openers, int mounts, boolean exclusive) {
+    public boolean bound() {
+      return file != null && !rundown && !deleting;
+    }
+
+    public boolean unbound() {
+      return file == null && !rundown && !deleting;
+    }
+
+    /** {@code disk_openers(disk)}: the device file's opens and the mount's. */
+    public int diskOpeners() {
+      return openers + mounts;
+    }
+
+    /** {@code bdev_read_only}. */
+    public boolean readOnly() {
+      return diskRo || bdRo;
+    }
+
+    /** {@code bdev_nr_bytes}: the page cache's length while a file is bound, else 0. */
+    public long size() {
+      return file == null || cache == null ? 0 : cache.totalLen() / 512 * 512;
+    }
+  }
+
+  /** {@code mutex_lock(&lo->lo_mutex)}: granted with a {@link LinuxView}. */
+  public record LoLock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code mutex_unlock(&lo->lo_mutex)}. Replies {@code Ok(0)}. */
+  public record LoUnlock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code mutex_lock(&disk->open_mutex)}: granted with a {@link LinuxView}. */
+  public record OpenLock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code mutex_unlock(&disk->open_mutex)}. Replies {@code Ok(0)}. */
+  public record OpenUnlock(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * loop_configure's bind, by the lo_mutex holder: the file, {@code lo_flags}, the disk's read-only
+   * flag, and a fresh page cache over {@code chunks}. Replies the {@link CacheRef}.
+   */
+  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply> replyTo)
+      implements Command {
+    public LinuxBind {
+      chunks = List.copyOf(chunks);
+    }
+  }
+
+  /** By the lo_mutex holder: {@code lo_flags = flags}, and {@code lo_state = Lo_rundown} if {@code rundown}. */
+  public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply> replyTo) implements Command {}
+
+  /** {@code __loop_clr_fd}, by the lo_mutex holder: file, page cache, name and flags gone; Lo_unbound. */
+  public record LinuxUnbind(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * bdev_open's claim and count, by the open_mutex holder: EBUSY if it claims ({@code exclusive} or a
+   * {@code mount}) while an O_EXCL open or a mount holds the device; else counts the opener. Replies
+   * {@code Ok(0)} or EBUSY.
+   */
+  public record LinuxOpened(boolean exclusive, boolean mount, ActorRef<Reply> replyTo) implements Command {}
+
+  /** bdev_release's count and claim, by the open_mutex holder: replies the {@link LinuxView} after it. */
+  public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * The page cache's writeback, as {@code filemap_write_and_wait} sees it: a sync that finds pages
+   * under writeback waits for them, so one sync at a time is modelled as a lock. Granted with Ok(0).
+   */
+  public record WbLock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Releases {@link WbLock}. Replies {@code Ok(0)}. */
+  public record WbUnlock(ActorRef<Reply> replyTo) implements Command {}
+
+  /** An unlocked read (BLKGETSIZE64, BLKROGET, LOOP_CTL_GET_FREE's data_race): replies a {@link LinuxView}. */
+  public record Peek(ActorRef<Reply> replyTo) implements Command {}
+
+  /** BLKROSET: {@code BD_READ_ONLY} set or cleared (no lock). Replies {@code Ok(0)}. */
+  public record StoreBdRo(boolean ro, ActorRef<Reply> replyTo) implements Command {}
+
   // ---- grant values ----
 
   /** The file lock's guard: the bound file, or null. */
@@ -162,6 +254,13 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private boolean exclusive;
   private int openers;
   private boolean deleting;
+  // The linux profile only (never set under starry):
+  private boolean rundown;
+  private int mounts;
+  private boolean bdRo;
+  private final Mutex loMutex;
+  private final Mutex openMutex;
+  private final Mutex wbLock;
 
   public static Behavior<Command> create(World world, int number) {
     return create(world, number, null);
@@ -206,6 +305,9 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     this.fileLock = new Mutex(name + ".file", world, ctx.getSelf());
     this.cacheLock = new Mutex(name + ".block_cache", world, ctx.getSelf());
     this.nameLock = new Mutex(name + ".file_name", world, ctx.getSelf());
+    this.loMutex = new Mutex(name + ".lo_mutex", world, ctx.getSelf());
+    this.openMutex = new Mutex(name + ".open_mutex", world, ctx.getSelf());
+    this.wbLock = new Mutex(name + ".writeback", world, ctx.getSelf());
   }
 
   @Override
@@ -230,6 +332,48 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(Close.class, this::onClose)
         .onMessage(MarkDeleting.class, this::onMarkDeleting)
         .onMessage(QueryUnbound.class, this::onQueryUnbound)
+        .onMessage(LoLock.class, m -> {
+          loMutex.lock(m.replyTo(), view());
+          return this;
+        })
+        .onMessage(LoUnlock.class, m -> {
+          loMutex.unlock(m.replyTo(), view());
+          ack(m.replyTo());
+          return this;
+        })
+        .onMessage(OpenLock.class, m -> {
+          openMutex.lock(m.replyTo(), view());
+          return this;
+        })
+        .onMessage(OpenUnlock.class, m -> {
+          openMutex.unlock(m.replyTo(), view());
+          ack(m.replyTo());
+          return this;
+        })
+        .onMessage(WbLock.class, m -> {
+          wbLock.lock(m.replyTo(), SysResult.ok(0));
+          return this;
+        })
+        .onMessage(WbUnlock.class, m -> {
+          wbLock.unlock(m.replyTo(), SysResult.ok(0));
+          ack(m.replyTo());
+          return this;
+        })
+        .onMessage(LinuxBind.class, this::onLinuxBind)
+        .onMessage(LinuxSetFlags.class, this::onLinuxSetFlags)
+        .onMessage(LinuxUnbind.class, this::onLinuxUnbind)
+        .onMessage(LinuxOpened.class, this::onLinuxOpened)
+        .onMessage(LinuxReleased.class, this::onLinuxReleased)
+        .onMessage(Peek.class, m -> {
+          m.replyTo().tell(new Reply(view()));
+          return this;
+        })
+        .onMessage(StoreBdRo.class, m -> {
+          bdRo = m.ro();
+          world.emit(new LoopEvents.RoStored(name, ro || bdRo));
+          ack(m.replyTo());
+          return this;
+        })
         .build();
   }
 
@@ -393,7 +537,9 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   // ---- loop-control ----
 
   private Behavior<Command> onMarkDeleting(MarkDeleting m) {
-    if (file != null || fileLock.isHeld() || openers > 0) {
+    // rundown, mounts and lo_mutex are the linux profile's (loop_control_remove: lo_state != Lo_unbound
+    // or disk_openers > 0); under starry they are never set.
+    if (file != null || fileLock.isHeld() || openers > 0 || rundown || mounts > 0 || loMutex.isHeld()) {
       m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
       return this;
     }
@@ -403,7 +549,87 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   private Behavior<Command> onQueryUnbound(QueryUnbound m) {
-    m.replyTo().tell(new Reply(file == null && !deleting));
+    m.replyTo().tell(new Reply(file == null && !deleting && !rundown));
+    return this;
+  }
+
+  // ---- the linux profile ----
+
+  private LinuxView view() {
+    return new LinuxView(file, cache, flags, ro, bdRo, rundown, deleting, openers, mounts, exclusive);
+  }
+
+  private Behavior<Command> onLinuxBind(LinuxBind m) {
+    requireHolder(loMutex, m.replyTo(), "LinuxBind");
+    String id = CacheRef.id(number, ++generation);
+    ActorRef<CacheData.Command> ref = getContext().spawn(
+        CacheData.create(world, name, id, m.chunks(), m.totalLen()), "cache-" + generation);
+    if (cache != null) {
+      world.emit(new LoopEvents.CacheCleared(name, cache.id()));
+    }
+    cache = new CacheRef(id, ref, m.totalLen());
+    world.emit(new LoopEvents.CacheInstalled(name, id, m.totalLen()));
+    flags = m.flags();
+    ro = (flags & LoopAbi.LO_FLAGS_READ_ONLY) != 0;
+    world.emit(new LoopEvents.RoStored(name, ro || bdRo));
+    file = m.file();
+    world.emit(new LoopEvents.FileBound(name, world.keyOf(file.ref()), file.path(), file.readOnlyOpen()));
+    m.replyTo().tell(new Reply(cache));
+    return this;
+  }
+
+  private Behavior<Command> onLinuxSetFlags(LinuxSetFlags m) {
+    requireHolder(loMutex, m.replyTo(), "LinuxSetFlags");
+    flags = m.flags();
+    rundown |= m.rundown();
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLinuxUnbind(LinuxUnbind m) {
+    requireHolder(loMutex, m.replyTo(), "LinuxUnbind");
+    if (cache != null) {
+      world.emit(new LoopEvents.CacheCleared(name, cache.id()));
+    }
+    cache = null;
+    if (file != null) {
+      world.emit(new LoopEvents.FileUnbound(name, world.keyOf(file.ref())));
+    }
+    file = null;
+    fileName = new byte[LoopAbi.LO_NAME_SIZE];
+    flags = 0;
+    rundown = false;
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLinuxOpened(LinuxOpened m) {
+    requireHolder(openMutex, m.replyTo(), "LinuxOpened");
+    if ((m.exclusive() || m.mount()) && (exclusive || mounts > 0)) {
+      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      return this;
+    }
+    if (m.mount()) {
+      mounts++;
+    } else {
+      openers++;
+      exclusive |= m.exclusive();
+    }
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLinuxReleased(LinuxReleased m) {
+    requireHolder(openMutex, m.replyTo(), "LinuxReleased");
+    if (m.mount()) {
+      mounts = Math.max(0, mounts - 1);
+    } else {
+      openers = Math.max(0, openers - 1);
+      if (m.exclusive()) {
+        exclusive = false;
+      }
+    }
+    m.replyTo().tell(new Reply(view()));
     return this;
   }
 }

@@ -60,6 +60,8 @@ public final class LoopIoctls {
   private final int number;
   private final String name;
   private final Semantics semantics;
+  /** The linux profile's code (null under starry): every entry point below hands over to it. */
+  private final LinuxLoop linux;
 
   /** Code for device {@code /dev/loop<number>}, whose actor is {@code dev}, run in {@code world}. */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number) {
@@ -73,6 +75,7 @@ public final class LoopIoctls {
     this.number = number;
     this.name = LoopDevice.deviceName(number);
     this.semantics = Objects.requireNonNull(semantics, "semantics");
+    this.linux = semantics.linux() ? new LinuxLoop(world, dev, number, this) : null;
   }
 
   public Semantics semantics() {
@@ -91,6 +94,18 @@ public final class LoopIoctls {
 
   /** {@code ioctl(fd, number, arg)}: numbers the source does not handle end in ENOTTY. */
   public Code ioctl(int command, Object arg) {
+    return ioctl(command, arg, false);
+  }
+
+  /**
+   * {@code ioctl} on an fd opened with O_EXCL or not ({@code exclusiveFd}: under linux, LOOP_SET_FD and
+   * LOOP_CONFIGURE then skip the exclusive-claim check, as loop_configure does). Under linux numbers
+   * neither the block layer nor the loop driver handles are EINVAL.
+   */
+  public Code ioctl(int command, Object arg, boolean exclusiveFd) {
+    if (linux != null) {
+      return linux.ioctl(command, arg, exclusiveFd);
+    }
     LoopIoctl c = LoopIoctl.byNumber(command);
     return c == null ? Code.err(Errno.ENOTTY) : ioctl(c, arg);
   }
@@ -101,6 +116,9 @@ public final class LoopIoctls {
    * {@link Integer} (BLKROSET, BLKRASET); null otherwise.
    */
   public Code ioctl(LoopIoctl command, Object arg) {
+    if (linux != null) {
+      return linux.ioctl(command, arg, false);
+    }
     return switch (command) {
       case LOOP_SET_FD -> setFd(arg(arg, FdArg.class, command));
       case LOOP_CLR_FD -> clrFd();
@@ -365,15 +383,24 @@ public final class LoopIoctls {
 
   /** {@code open(exclusive)}: EBUSY if the device is held exclusively (or, exclusive, already). */
   public Code open(boolean exclusive) {
+    if (linux != null) {
+      return linux.open(exclusive);
+    }
     return Code.call(dev, r -> new LoopDevice.Open(exclusive, r), "open", Code::done);
   }
 
   public Code close(boolean exclusive) {
+    if (linux != null) {
+      return linux.close(exclusive);
+    }
     return Code.call(dev, r -> new LoopDevice.Close(exclusive, r), "close", Code::done);
   }
 
   /** {@code read_at}: EPERM unbound; reads through the backing file. Ends in {@code Ok(n, bytes)}. */
   public Code readAt(long offset, int length) {
+    if (linux != null) {
+      return linux.readAt(offset, length);
+    }
     return cloneFile(f -> f == null
         ? Code.err(Errno.EPERM)
         : Code.sleepingCall(f.ref(), r -> new BackingFile.ReadAt(offset, length, r), "read_at", Code::done));
@@ -385,6 +412,9 @@ public final class LoopIoctls {
    * published after its flags (LOOP_SET_FD) is never written with a stale {@code ro}.
    */
   public Code writeAt(long offset, byte[] data) {
+    if (linux != null) {
+      return linux.writeAt(offset, data);
+    }
     byte[] copy = data.clone();
     if (semantics.has(Fix.WRITE_AT_FILE_FIRST)) {
       return cloneFile(f -> f == null ? Code.err(Errno.EPERM)
@@ -402,6 +432,9 @@ public final class LoopIoctls {
    * EPERM unbound, as {@link #writeAt}. The block cache is not involved, as in the source.
    */
   public Code format(java.util.function.LongFunction<byte[]> image) {
+    if (linux != null) {
+      return linux.format(image);
+    }
     return loadRo(ro -> ro ? Code.err(Errno.EROFS) : cloneFile(f -> f == null ? Code.err(Errno.EPERM)
         : length(f, len -> {
           byte[] img = len instanceof SysResult.Ok ok ? image.apply(ok.value()) : null;
@@ -411,6 +444,14 @@ public final class LoopIoctls {
           return backingWrite(f, 0, img, "write_at", w -> w instanceof SysResult.Err ? Code.done(w)
               : Code.bind(sync(f), synced -> (Boolean) synced ? Code.ok(0) : Code.err(Errno.EIO)));
         })));
+  }
+
+  /**
+   * fsync/fdatasync of the device file. starry's device has no fsync of its own: nothing to do, 0.
+   * Under linux {@code blkdev_fsync}: the page cache written back, EIO if that fails.
+   */
+  public Code fsync() {
+    return linux != null ? linux.fsync() : Code.ok(0);
   }
 
   // ==== the ext4 block adapter ====
@@ -423,6 +464,9 @@ public final class LoopIoctls {
    * {@code Ok(0, LoopBlockDevice)}.
    */
   public Code asDynBlockDevice() {
+    if (linux != null) {
+      return linux.asDynBlockDevice();
+    }
     return cloneFile(file -> {
       if (file == null) {
         return Code.err(Errno.ENXIO);
@@ -520,6 +564,9 @@ public final class LoopIoctls {
    * dirty flag and succeeds, as in the source.
    */
   public Code flushCacheToFile() {
+    if (linux != null) {
+      return Code.ok(0); // the adapter's drop already synced and released the device (LinuxLoop#umountWriteback)
+    }
     return cloneFile(file -> lockCache(cd -> {
       if (cd == null) {
         return unlockCache(() -> persisted(CALL_UMOUNT, null, file, false));

@@ -10,7 +10,8 @@ import kernsim.fs.file.FileOps;
  * A regular file of an ext4-lite filesystem as the file syscalls see it. Every operation is one ext4
  * operation on {@link #handle} (fs lock, block I/O inside the no-preempt region, unlock), so two
  * harts' calls on the file never interleave inside one; {@link #append} finds the end and writes in
- * that one operation. {@link #sync} is ext4's fsync, which flushes the block device: on a loop device a
+ * that one operation. {@link #sync} is ext4's fsync, which flushes the block device (then, outside the
+ * no-preempt region, {@code BlockDevice.persist}: under linux the device's page cache is written back): on a loop device a
  * no-op, as in the source, so it does not reach the backing file.
  */
 public record Ext4FileOps(Ext4 handle, long ino) implements FileOps {
@@ -60,7 +61,7 @@ public record Ext4FileOps(Ext4 handle, long ino) implements FileOps {
   /** fsync and fdatasync alike: ext4-lite has no separate metadata journal to skip. */
   @Override
   public Code sync(boolean dataOnly) {
-    return handle.fsync((int) ino);
+    return Code.then(handle.fsync((int) ino), ok -> handle.device().persist());
   }
 
   @Override

@@ -1,0 +1,493 @@
+package kernsim.dev.loop;
+
+import static kernsim.dev.loop.LoopAbi.LO_FLAGS_AUTOCLEAR;
+import static kernsim.dev.loop.LoopAbi.LO_FLAGS_PARTSCAN;
+import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import kernsim.actors.World;
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
+import kernsim.dev.file.BackingFile;
+import kernsim.dev.loop.LoopAbi.LoopInfo;
+import kernsim.dev.loop.LoopAbi.LoopInfo64;
+import kernsim.dev.loop.LoopDevice.LinuxView;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * {@code /dev/loopN} as Linux 6.x has it (the {@code linux} profile): {@code drivers/block/loop.c}, with
+ * the block layer around it ({@code block/bdev.c}, {@code block/fops.c}, {@code block/ioctl.c}).
+ * {@link LoopIoctls} hands every entry point here when its semantics' profile is {@code linux}.
+ *
+ * <p>Locks. Linux serialises the loop ioctls with {@code lo->lo_mutex}, held for the whole of each
+ * (loop_configure, loop_clr_fd, loop_set_status, loop_get_status up to the name copy, the simple
+ * ioctls), and opens and closes with {@code disk->open_mutex} (bdev_open, bdev_release); lo_open and
+ * lo_release take lo_mutex inside it. Both are {@link kernsim.dev.code.Mutex}es at the
+ * {@link LoopDevice}: {@code LoLock}/{@code LoUnlock}, {@code OpenLock}/{@code OpenUnlock}, and the
+ * changes are holder-only messages in between. What runs outside both: the block ioctls of
+ * {@code blkdev_common_ioctl} (BLKGETSIZE64, BLKROGET/BLKROSET, BLKFLSBUF, read-ahead), reads and
+ * writes of the device file (the page cache), and {@code sync_blockdev}.
+ *
+ * <p>The page cache. The bdev's page cache is a {@link CacheData} made when a file is bound (filled
+ * from the backing file while loop_configure holds lo_mutex: Linux fills it lazily, page by page, which
+ * gives the same bytes as long as nobody writes the backing file behind the device). Writes to the
+ * device file and a mounted ext4's {@code write_block} land in it; {@code sync_blockdev} (fsync,
+ * fdatasync, BLKFLSBUF, umount, the last close) writes it back through the loop queue, which refuses
+ * every request unless the device is {@code Lo_bound} ({@code loop_queue_rq}): so in rundown the
+ * write-back fails, the dirty data is dropped ({@code kill_bdev}) and close still returns 0.
+ *
+ * <p>Not modelled: {@code lo_offset}/{@code lo_sizelimit} (so LOOP_SET_STATUS's EAGAIN, which needs a
+ * size change with pages still cached, never happens), the temporary claim loop_configure holds
+ * ({@code bd_prepare_to_claim} is a check here, and an O_EXCL open does not wait for it), partition
+ * scanning (BLKRRPART succeeds with LO_FLAGS_PARTSCAN and does nothing), direct I/O and block sizes
+ * beyond their checks, and capacity changes (LOOP_SET_CAPACITY succeeds on a bound device and keeps
+ * the size).
+ */
+final class LinuxLoop {
+  static final String CALL_FSYNC = "fsync";
+
+  /** {@code LOOP_SET_STATUS_SETTABLE_FLAGS} and {@code _CLEARABLE_FLAGS} (include/uapi/linux/loop.h). */
+  static final int SETTABLE = LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN;
+  static final int CLEARABLE = LO_FLAGS_AUTOCLEAR;
+
+  private static final int SECTOR = 512;
+
+  private final World world;
+  private final ActorRef<LoopDevice.Command> dev;
+  private final int number;
+  private final String name;
+  private final LoopIoctls starry;
+
+  LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number, LoopIoctls starry) {
+    this.world = world;
+    this.dev = dev;
+    this.number = number;
+    this.name = LoopDevice.deviceName(number);
+    this.starry = starry;
+  }
+
+  // ==== ioctl ====
+
+  /** {@code blkdev_ioctl}, then {@code lo_ioctl}: a number neither knows is EINVAL (lo_simple_ioctl). */
+  Code ioctl(int command, Object arg, boolean exclusiveFd) {
+    LoopIoctl c = LoopIoctl.byNumber(command);
+    return c == null ? Code.err(Errno.EINVAL) : ioctl(c, arg, exclusiveFd);
+  }
+
+  Code ioctl(LoopIoctl command, Object arg, boolean exclusiveFd) {
+    return switch (command) {
+      case LOOP_SET_FD -> configure(arg(arg, FdArg.class, command), 0, null, exclusiveFd);
+      case LOOP_CONFIGURE -> {
+        LoopIoctls.ConfigureArg a = arg(arg, LoopIoctls.ConfigureArg.class, command);
+        int bs = a.config().blockSize();
+        if (bs != 0 && (bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1)) {
+          yield Code.err(Errno.EINVAL); // blk_validate_block_size, before the lock
+        }
+        yield configure(a.fd(), a.config().info().flags(), a.config().info().fileName(), exclusiveFd);
+      }
+      case LOOP_CLR_FD -> clrFd();
+      case LOOP_GET_STATUS -> getStatus(false);
+      case LOOP_GET_STATUS64 -> getStatus(true);
+      case LOOP_SET_STATUS -> {
+        LoopInfo i = arg(arg, LoopInfo.class, command);
+        yield setStatus(i.flags(), i.name(), false);
+      }
+      case LOOP_SET_STATUS64 -> {
+        LoopInfo64 i = arg(arg, LoopInfo64.class, command);
+        yield setStatus(i.flags(), i.fileName(), true);
+      }
+      case LOOP_CHANGE_FD -> changeFd(arg);
+      case LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO -> requireBound(v -> Code.ok(0));
+      case LOOP_SET_BLOCK_SIZE -> {
+        Integer bs = arg instanceof Integer i ? i : null;
+        yield requireBound(v -> bs == null || bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1
+            ? Code.err(Errno.EINVAL) : Code.ok(0));
+      }
+      case BLKGETSIZE -> peek(v -> Code.done(SysResult.ok(0, v.size() / SECTOR)));
+      case BLKGETSIZE64 -> peek(v -> Code.done(SysResult.ok(0, v.size())));
+      case BLKSSZGET, BLKPBSZGET, BLKIOMIN, BLKIOOPT -> Code.done(SysResult.ok(0, (long) SECTOR));
+      case BLKROGET -> peek(v -> Code.done(SysResult.ok(0, v.readOnly() ? 1L : 0L)));
+      case BLKROSET -> {
+        int n = arg(arg, Integer.class, command);
+        yield Code.call(dev, r -> new LoopDevice.StoreBdRo(n != 0, r), "bd_read_only.store", x -> Code.ok(0));
+      }
+      case BLKRAGET -> starry.blkRaGet();
+      case BLKRASET -> starry.blkRaSet(arg(arg, Integer.class, command));
+      case BLKRRPART -> peek(v -> (v.flags() & LO_FLAGS_PARTSCAN) != 0 ? Code.ok(0) : Code.err(Errno.EINVAL));
+      case BLKPG -> Code.err(Errno.EINVAL); // GENHD_FL_NO_PART, or no blkpg_ioctl_arg the model reads
+      case BLKFLSBUF -> peek(v -> Code.bind(syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF), ok -> Code.ok(0)));
+      case HDIO_GETGEO -> Code.err(Errno.ENOTTY); // loop's block_device_operations have no getgeo
+    };
+  }
+
+  private static <T> T arg(Object arg, Class<T> type, LoopIoctl command) {
+    if (!type.isInstance(arg)) {
+      throw new IllegalArgumentException(command + " takes a " + type.getSimpleName() + ", got " + arg);
+    }
+    return type.cast(arg);
+  }
+
+  // ==== LOOP_SET_FD / LOOP_CONFIGURE, LOOP_CHANGE_FD ====
+
+  /**
+   * loop_configure: the fd (EBADF; EINVAL not a regular file), then, unless the ioctl's fd was opened
+   * O_EXCL, {@code bd_prepare_to_claim} (EBUSY while an O_EXCL open or a mount holds the device); then
+   * under lo_mutex: EBUSY unless Lo_unbound; the file read into a fresh page cache; file, flags (with
+   * LO_FLAGS_READ_ONLY when the backing fd is read-only) and name stored; Lo_bound.
+   */
+  private Code configure(FdArg fd, int infoFlags, byte[] fileName, boolean exclusiveFd) {
+    if (fd instanceof FdArg.Bad bad) {
+      return Code.err(bad.errno());
+    }
+    BoundFile file = ((FdArg.Resolved) fd).file();
+    int flags = (infoFlags & ~LO_FLAGS_READ_ONLY & (SETTABLE | LoopAbi.LO_FLAGS_DIRECT_IO))
+        | ((infoFlags & LO_FLAGS_READ_ONLY) != 0 || file.readOnlyOpen() ? LO_FLAGS_READ_ONLY : 0);
+    Supplier<Code> locked = () -> loLock(v -> {
+      if (!v.unbound()) {
+        return loUnlock(() -> Code.err(Errno.EBUSY));
+      }
+      return length(file, len -> {
+        int n = len instanceof SysResult.Ok ok ? (int) ok.value() : 0;
+        return readChunks(file, n, 0, new ArrayList<>(), chunks -> {
+          if (chunks == null) {
+            return loUnlock(() -> Code.err(Errno.EIO));
+          }
+          return Code.call(dev, r -> new LoopDevice.LinuxBind(file, flags, chunks, n, r), "loop_configure",
+              c -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
+        });
+      });
+    });
+    if (exclusiveFd) {
+      return locked.get();
+    }
+    return peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : locked.get());
+  }
+
+  /**
+   * LOOP_CHANGE_FD (loop_change_fd): under lo_mutex, ENXIO unless Lo_bound, EINVAL unless read-only;
+   * the new file must be a regular file of the same size (EINVAL); then it replaces the old one, with a
+   * page cache read from it.
+   */
+  private Code changeFd(Object arg) {
+    if (!(arg instanceof FdArg fd)) {
+      return Code.err(Errno.EBADF);
+    }
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      if ((v.flags() & LO_FLAGS_READ_ONLY) == 0) {
+        return loUnlock(() -> Code.err(Errno.EINVAL));
+      }
+      if (fd instanceof FdArg.Bad bad) {
+        return loUnlock(() -> Code.err(bad.errno()));
+      }
+      BoundFile file = ((FdArg.Resolved) fd).file();
+      return length(v.file(), oldLen -> length(file, newLen -> {
+        if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b) || a.value() != b.value()) {
+          return loUnlock(() -> Code.err(Errno.EINVAL));
+        }
+        int n = (int) b.value();
+        return readChunks(file, n, 0, new ArrayList<>(), chunks -> chunks == null
+            ? loUnlock(() -> Code.err(Errno.EIO))
+            : Code.call(dev, r -> new LoopDevice.LinuxBind(file, v.flags(), chunks, n, r), "loop_change_fd",
+                c -> loUnlock(() -> Code.ok(0))));
+      }));
+    });
+  }
+
+  // ==== LOOP_CLR_FD, status ====
+
+  /**
+   * loop_clr_fd: under lo_mutex, ENXIO unless Lo_bound; sets LO_FLAGS_AUTOCLEAR, and if the caller is
+   * the only opener ({@code disk_openers == 1}) switches to Lo_rundown; returns 0. The detach itself
+   * happens at the last close ({@link #close}) or umount.
+   */
+  Code clrFd() {
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      boolean only = v.diskOpeners() == 1;
+      return Code.call(dev, r -> new LoopDevice.LinuxSetFlags(v.flags() | LO_FLAGS_AUTOCLEAR, only, r),
+          "loop_clr_fd", x -> loUnlock(() -> Code.ok(0)));
+    });
+  }
+
+  /** loop_get_status: under lo_mutex, ENXIO unless Lo_bound; the number, flags and name. */
+  private Code getStatus(boolean wide) {
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      return readName(nm -> loUnlock(() -> Code.done(SysResult.ok(0, wide
+          ? new LoopInfo64(0, 0, LoopDevice.devId(number), 0, 0, number, 0, v.flags(), nm, null)
+          : new LoopInfo(number, 0, 0, LoopDevice.devId(number), 0, 0, v.flags(), nm)))));
+    });
+  }
+
+  /**
+   * loop_set_status: under lo_mutex, ENXIO unless Lo_bound; only LO_FLAGS_AUTOCLEAR and
+   * LO_FLAGS_PARTSCAN come from the caller (PARTSCAN cannot be cleared, READ_ONLY not changed); the
+   * name is stored.
+   */
+  private Code setStatus(int infoFlags, byte[] fileName, boolean wide) {
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      int prev = v.flags();
+      int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);
+      return Code.call(dev, r -> new LoopDevice.LinuxSetFlags(flags, false, r), "loop_set_status",
+          x -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
+    });
+  }
+
+  private Code requireBound(Function<LinuxView, Code> then) {
+    return loLock(v -> v.bound() ? loUnlock(() -> then.apply(v)) : loUnlock(() -> Code.err(Errno.ENXIO)));
+  }
+
+  // ==== open, close ====
+
+  /**
+   * bdev_open under disk->open_mutex: the claim (EBUSY) for an O_EXCL open, then lo_open under
+   * lo_mutex (ENXIO in rundown or while being deleted), then the opener is counted.
+   */
+  Code open(boolean exclusive) {
+    return claim(exclusive, false);
+  }
+
+  private Code claim(boolean exclusive, boolean mount) {
+    return openLock(v -> {
+      if ((exclusive || mount) && (v.exclusive() || v.mounts() > 0)) {
+        return openUnlock(() -> Code.err(Errno.EBUSY));
+      }
+      return loLock(lv -> loUnlock(() -> lv.rundown() || lv.deleting()
+          ? openUnlock(() -> Code.err(Errno.ENXIO))
+          : Code.call(dev, r -> new LoopDevice.LinuxOpened(exclusive, mount, r), "bdev_open",
+              res -> openUnlock(() -> Code.done(res)))));
+    });
+  }
+
+  /**
+   * bdev_release under disk->open_mutex: the opener and its claim go; at the last one the page cache
+   * is written back ({@code blkdev_flush_mapping}: fails in rundown, and the data is dropped), then
+   * lo_release under lo_mutex: a bound device with LO_FLAGS_AUTOCLEAR goes to rundown, and a device in
+   * rundown is torn down ({@code __loop_clr_fd}). Always 0.
+   */
+  Code close(boolean exclusive) {
+    return release(exclusive, false);
+  }
+
+  private Code release(boolean exclusive, boolean mount) {
+    return openLock(v0 -> Code.call(dev, r -> new LoopDevice.LinuxReleased(exclusive, mount, r), "bdev_release",
+        after -> {
+          LinuxView v = (LinuxView) after;
+          if (v.diskOpeners() > 0) {
+            return openUnlock(() -> Code.ok(0));
+          }
+          return Code.bind(syncBlockdev(v, null), synced -> loLock(lv -> {
+            boolean clear = lv.rundown() || (lv.bound() && (lv.flags() & LO_FLAGS_AUTOCLEAR) != 0);
+            if (!clear) {
+              return loUnlock(() -> openUnlock(() -> Code.ok(0)));
+            }
+            return Code.call(dev, LoopDevice.LinuxUnbind::new, "__loop_clr_fd",
+                x -> loUnlock(() -> openUnlock(() -> Code.ok(0))));
+          }));
+        }));
+  }
+
+  // ==== the device file's I/O ====
+
+  /** blkdev_read_iter: 0 at or after the end (0 unbound); otherwise from the page cache. */
+  Code readAt(long offset, int length) {
+    return peek(v -> {
+      long size = v.size();
+      if (offset >= size || length <= 0) {
+        return Code.done(SysResult.ok(0, new byte[0]));
+      }
+      int n = (int) Math.min(length, size - offset);
+      return Code.call(v.cache().ref(), r -> new CacheData.ReadBlock(offset, n, r), "read_iter", Code::done);
+    });
+  }
+
+  /** blkdev_write_iter: EPERM read-only, ENOSPC at or after the end (every offset unbound); into the page cache. */
+  Code writeAt(long offset, byte[] data) {
+    byte[] copy = data.clone();
+    return peek(v -> {
+      if (v.readOnly()) {
+        return Code.err(Errno.EPERM);
+      }
+      if (copy.length == 0) {
+        return Code.ok(0);
+      }
+      long size = v.size();
+      if (offset >= size) {
+        return Code.err(Errno.ENOSPC);
+      }
+      int n = (int) Math.min(copy.length, size - offset);
+      byte[] part = Arrays.copyOf(copy, n);
+      return Code.call(v.cache().ref(), r -> new CacheData.WriteBlock(offset / SECTOR, offset, part, r), "write_iter",
+          w -> w instanceof SysResult.Ok ? Code.ok(n) : Code.done(w));
+    });
+  }
+
+  /** blkdev_fsync: the page cache written back; EIO if that fails (rundown, or the backing file's error). */
+  Code fsync() {
+    return peek(v -> Code.bind(syncBlockdev(v, CALL_FSYNC), ok -> (Boolean) ok ? Code.ok(0) : Code.err(Errno.EIO)));
+  }
+
+  /** Userspace mkfs through the device file: write the image, then fsync. */
+  Code format(LongFunction<byte[]> image) {
+    return peek(v -> {
+      if (v.readOnly()) {
+        return Code.err(Errno.EPERM);
+      }
+      byte[] img = v.size() == 0 ? null : image.apply(v.size());
+      if (img == null) {
+        return Code.err(Errno.ENOSPC);
+      }
+      return Code.then(writeAt(0, img), w -> fsync());
+    });
+  }
+
+  // ==== ext4 on the device ====
+
+  /**
+   * mount_bdev: the device opened with the filesystem as its exclusive holder (EBUSY while an O_EXCL
+   * open or another mount holds it; ENXIO in rundown), then a block adapter over the page cache. With
+   * no file bound the device has size 0 and the superblock cannot be read: the claim is released, EIO.
+   */
+  Code asDynBlockDevice() {
+    return Code.then(claim(false, true), claimed -> peek(v -> {
+      if (v.file() == null || v.cache() == null) {
+        return Code.bind(release(false, true), x -> Code.err(Errno.EIO));
+      }
+      return LoopBlockDevice.create(world, name, v.cache(), v.readOnly(), this);
+    }));
+  }
+
+  /**
+   * What a filesystem's fsync adds under linux: {@code sync_blockdev} of its device (ext4 on loop
+   * writes its buffers through the bdev's page cache). Ends in {@code Ok(0)} or EIO.
+   */
+  Code persistFromFs() {
+    return fsync();
+  }
+
+  /**
+   * The umount's write-back: {@code sync_filesystem} writes the page cache back, then the filesystem's
+   * claim and opener are released ({@code bdev_release}: at the last opener, autoclear detaches). 0.
+   */
+  Code umountWriteback() {
+    return peek(v -> Code.bind(syncBlockdev(v, LoopIoctls.CALL_UMOUNT), ok -> release(false, true)));
+  }
+
+  // ==== sync_blockdev ====
+
+  /**
+   * {@code sync_blockdev}: if the page cache is dirty, write it back through the loop queue, which
+   * only serves a Lo_bound device: in rundown (or unbound) the write-back fails, and the pages are
+   * cleaned with the error (the data is gone). On success, when {@code call} is not null, a
+   * {@link LoopEvents.PersistReturned}. Ends in {@code Boolean}: whether all data reached the file.
+   */
+  private Code syncBlockdev(LinuxView v, String call) {
+    CacheRef cd = v.cache();
+    BoundFile file = v.file();
+    if (cd == null || file == null) {
+      return Code.done(true);
+    }
+    // filemap_fdatawait: a sync returns only once writeback another sync started has finished.
+    return Code.call(dev, LoopDevice.WbLock::new, "writeback.wait", g -> Code.bind(writeBack(v, cd, file, call),
+        ok -> Code.call(dev, LoopDevice.WbUnlock::new, "writeback.done", x -> Code.done(ok))));
+  }
+
+  private Code writeBack(LinuxView v, CacheRef cd, BoundFile file, String call) {
+    return swapDirty(cd, was -> {
+      if (!was) {
+        return persisted(call, cd, file, false);
+      }
+      if (!v.bound()) {
+        return Code.done(false); // loop_queue_rq: BLK_STS_IOERR unless Lo_bound
+      }
+      return Code.bind(starry.writebackBuffer(file, cd), ok -> (Boolean) ok
+          ? persisted(call, cd, file, true)
+          : Code.call(cd.ref(), r -> new CacheData.StoreDirty(true, r), "dirty.store", x -> Code.done(false)));
+    });
+  }
+
+  private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack) {
+    if (call != null) {
+      world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), world.keyOf(file.ref()), wroteBack));
+    }
+    return Code.done(true);
+  }
+
+  // ==== regions ====
+
+  private Code loLock(Function<LinuxView, Code> then) {
+    return Code.call(dev, LoopDevice.LoLock::new, "lo_mutex.lock", v -> then.apply((LinuxView) v));
+  }
+
+  private Code loUnlock(Supplier<Code> then) {
+    return Code.call(dev, LoopDevice.LoUnlock::new, "lo_mutex.unlock", v -> then.get());
+  }
+
+  private Code openLock(Function<LinuxView, Code> then) {
+    return Code.call(dev, LoopDevice.OpenLock::new, "open_mutex.lock", v -> then.apply((LinuxView) v));
+  }
+
+  private Code openUnlock(Supplier<Code> then) {
+    return Code.call(dev, LoopDevice.OpenUnlock::new, "open_mutex.unlock", v -> then.get());
+  }
+
+  private Code peek(Function<LinuxView, Code> then) {
+    return Code.call(dev, LoopDevice.Peek::new, "peek", v -> then.apply((LinuxView) v));
+  }
+
+  private Code readName(Function<byte[], Code> then) {
+    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock", v -> {
+      byte[] nm = ((LoopDevice.NameSlot) v).name();
+      return Code.call(dev, r -> new LoopDevice.UnlockName(null, r), "file_name.unlock", x -> then.apply(nm));
+    });
+  }
+
+  private Code storeName(byte[] fileName, Supplier<Code> then) {
+    if (fileName == null) {
+      return then.get();
+    }
+    byte[] copy = fileName.clone();
+    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock",
+        v -> Code.call(dev, r -> new LoopDevice.UnlockName(copy, r), "file_name.unlock", x -> then.get()));
+  }
+
+  private static Code swapDirty(CacheRef cd, Function<Boolean, Code> then) {
+    return Code.call(cd.ref(), r -> new CacheData.SwapDirty(false, r), "dirty.swap", v -> then.apply((Boolean) v));
+  }
+
+  private static Code length(BoundFile f, Function<Object, Code> then) {
+    return Code.sleepingCall(f.ref(), BackingFile.Length::new, "len", then);
+  }
+
+  /** The file read chunk by chunk into zero-padded 4 KiB chunks; null for a failed or short read. */
+  private Code readChunks(BoundFile file, int len, int offset, List<byte[]> chunks, Function<List<byte[]>, Code> then) {
+    if (offset >= len) {
+      return then.apply(chunks);
+    }
+    int toRead = Math.min(CacheData.CACHE_BLK, len - offset);
+    return Code.sleepingCall(file.ref(), r -> new BackingFile.ReadAt(offset, toRead, r), "read_at", v -> {
+      if (!(v instanceof SysResult.Ok ok) || ok.value() != toRead) {
+        return then.apply(null);
+      }
+      List<byte[]> next = new ArrayList<>(chunks);
+      next.add(Arrays.copyOf((byte[]) ok.data(), CacheData.CACHE_BLK));
+      return readChunks(file, len, offset + toRead, next, then);
+    });
+  }
+}
