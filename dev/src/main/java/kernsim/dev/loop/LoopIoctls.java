@@ -60,6 +60,7 @@ public final class LoopIoctls {
   private final int number;
   private final String name;
   private final Semantics semantics;
+  private final ActorRef<Uevent> uevents;
 
   /** Code for device {@code /dev/loop<number>}, whose actor is {@code dev}, run in {@code world}. */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number) {
@@ -68,6 +69,13 @@ public final class LoopIoctls {
 
   /** The ioctls of device {@code number} as {@code semantics} has them (its profile and fixes). */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics) {
+    this(world, dev, number, semantics, null);
+  }
+
+  /** The same, telling {@code uevents} (may be null) of every {@link Uevent} the device sends. */
+  public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,
+      ActorRef<Uevent> uevents) {
+    this.uevents = uevents;
     this.world = Objects.requireNonNull(world, "world");
     this.dev = Objects.requireNonNull(dev, "dev");
     this.number = number;
@@ -92,7 +100,24 @@ public final class LoopIoctls {
   /** {@code ioctl(fd, number, arg)}: numbers the source does not handle end in ENOTTY. */
   public Code ioctl(int command, Object arg) {
     LoopIoctl c = LoopIoctl.byNumber(command);
-    return c == null ? Code.err(Errno.ENOTTY) : ioctl(c, arg);
+    return c == null ? Code.err(Errno.ENOTTY) : published(c, ioctl(c, arg));
+  }
+
+  /** {@code code}, then, if it is a change ({@link Uevent#CHANGES}) that succeeded, the device's uevent. */
+  private Code published(LoopIoctl c, Code code) {
+    if (!Uevent.CHANGES.contains(c)) {
+      return code;
+    }
+    return Code.bind(code, r -> Code.defer(() -> {
+      if (r instanceof SysResult.Ok) {
+        Uevent e = new Uevent(name, number, c.name());
+        world.emit(e);
+        if (uevents != null) {
+          uevents.tell(e);
+        }
+      }
+      return Code.done(r);
+    }));
   }
 
   /**
