@@ -101,6 +101,16 @@ public record Boot(List<Entry> entries, List<Binding> bindings) {
     }
   }
 
+  /** The file at {@code path}. */
+  public File file(String path) {
+    for (File f : files()) {
+      if (f.path().equals(path)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("no boot file " + path);
+  }
+
   /** The files, in order. */
   public List<File> files() {
     List<File> out = new ArrayList<>();

@@ -44,16 +44,7 @@ public final class Hart {
           return;
         }
         int i = next[0]++;
-        Stmt s = program.get(i);
-        world.emit(new Calls.Started(key, i, s.text(), world.nanoTime()));
-        exec.start(s.text(), s.code().apply(proc), value -> {
-          if (s.assign() != null) {
-            // As in C: a failed call leaves -1 in the variable, so using it gives EBADF.
-            proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-          }
-          world.emit(new Calls.Returned(key, i, s.text(), value, world.nanoTime()));
-          step[0].run();
-        });
+        run(world, key, proc, exec, i, program.get(i), value -> step[0].run());
       };
       step[0].run();
       return Behaviors.receive(Object.class)
@@ -66,6 +57,25 @@ public final class Hart {
             return Behaviors.same();
           })
           .build();
+    });
+  }
+
+  /**
+   * Runs statement {@code s} as call {@code index} of the process {@code key}: emits its
+   * {@link Calls.Started}, runs its kernel code, binds its variable, emits its {@link Calls.Returned},
+   * then hands the result to {@code then}. Harts and the prober run their calls through here, so
+   * timelines and oracles see both alike.
+   */
+  static void run(World world, String key, Proc proc, Executor exec, int index, Stmt s,
+      java.util.function.Consumer<Object> then) {
+    world.emit(new Calls.Started(key, index, s.text(), world.nanoTime()));
+    exec.start(s.text(), s.code().apply(proc), value -> {
+      if (s.assign() != null) {
+        // As in C: a failed call leaves -1 in the variable, so using it gives EBADF.
+        proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+      }
+      world.emit(new Calls.Returned(key, index, s.text(), value, world.nanoTime()));
+      then.accept(value);
     });
   }
 }

@@ -8,9 +8,11 @@ import kernsim.dev.file.BackingFile;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
+import kernsim.dev.loop.LoopDevice;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.ext4.LoopExt4Driver;
 import kernsim.fs.file.AnonFs;
+import kernsim.fs.file.Flocks;
 import kernsim.fs.file.RamFile;
 import kernsim.fs.memfs.MemFs;
 import kernsim.fs.vfs.MountTable;
@@ -31,25 +33,27 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * as the boot says, and reports them), then, on that report, the mount table with the root tmpfs
  * holding every node, then the harts.
  *
- * <p>Actors: {@code world/anon} (pipes and memfds), {@code world/file:NAME} (each boot file, e.g.
- * {@code file:img} for {@code /img}), {@code world/loop-control} with {@code loop0} … below it,
- * {@code world/mounts} (the mount table and its filesystems), {@code world/setup},
- * {@code world/hart-N}.
+ * <p>Actors: {@code world/anon} (pipes and memfds), {@code world/flocks} (every inode's BSD locks),
+ * {@code world/file:NAME} (each boot file, e.g. {@code file:img} for {@code /img}),
+ * {@code world/loop-control} with {@code loop0} … below it, {@code world/mounts} (the mount table and
+ * its filesystems), {@code world/setup}, {@code world/hart-N}, and with {@link Spec#prober()} the
+ * udev-like {@code world/prober}, which starts probing with the harts.
  */
 public final class Kernel {
   private Kernel() {}
 
   /** The kernel's actors, as kernel code running on a hart reaches them. */
-  public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl) {}
+  public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl,
+      ActorRef<Flocks.Command> flocks) {}
 
   /**
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
    * built at boot), a setup program run alone before the racing harts (empty: none), one program per
-   * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), and the
-   * model's semantics.
+   * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), the
+   * model's semantics, and whether the udev-like {@link Prober} runs alongside the harts.
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics) {
+      Semantics semantics, boolean prober) {
     public Spec {
       java.util.Objects.requireNonNull(boot, "boot");
       setup = List.copyOf(setup);
@@ -61,6 +65,9 @@ public final class Kernel {
       if (names.stream().distinct().count() != names.size() || names.contains("setup")) {
         throw new IllegalArgumentException("hart names must be distinct and not 'setup': " + names);
       }
+      if (names.contains("flocks") || names.contains("prober")) {
+        throw new IllegalArgumentException("'flocks' and 'prober' are the kernel's actors, not hart names: " + names);
+      }
       java.util.Objects.requireNonNull(semantics, "semantics");
       for (Boot.Binding b : boot.bindings()) {
         if (b.loop() >= loops) {
@@ -69,9 +76,20 @@ public final class Kernel {
       }
     }
 
-    /** No boot state beyond the device nodes. */
+    /** No prober. */
+    public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+        Semantics semantics) {
+      this(loops, boot, setup, harts, names, semantics, false);
+    }
+
+    /** No boot state beyond the device nodes, no prober. */
     public Spec(int loops, List<Stmt> setup, List<List<Stmt>> harts, List<String> names, Semantics semantics) {
       this(loops, Boot.EMPTY, setup, harts, names, semantics);
+    }
+
+    /** The same kernel with the prober switched on or off. */
+    public Spec withProber(boolean on) {
+      return new Spec(loops, boot, setup, harts, names, semantics, on);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -114,35 +132,45 @@ public final class Kernel {
       for (Boot.File f : spec.boot().files()) {
         files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
       }
-      java.util.TreeMap<Integer, BoundFile> bound = new java.util.TreeMap<>();
+      java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
       for (Boot.Binding b : spec.boot().bindings()) {
-        bound.put(b.loop(), new BoundFile(files.get(b.path()), b.path(), b.readOnly()));
+        // Under linux, binding reads the file into the device's page cache (loop_configure).
+        byte[] pageCache = spec.semantics().linux() ? spec.boot().file(b.path()).data() : null;
+        bound.put(b.loop(), new LoopDevice.AtBoot(new BoundFile(files.get(b.path()), b.path(), b.readOnly()), pageCache));
       }
       ActorRef<LoopControl.Command> control =
           ctx.spawn(LoopControl.create(world, spec.loops(), bound, ctx.getSelf().narrow()), "loop-control");
+      ActorRef<Flocks.Command> flocks = ctx.spawn(Flocks.create(world), "flocks");
       HartTasks tasks = new HartTasks();
       ActorRef<?>[] setup = {null};
       Refs[] refs = {null};
+      @SuppressWarnings("unchecked")
+      ActorRef<Object>[] prober = new ActorRef[1];
+
       return Behaviors.receive(Object.class)
           .onMessage(LoopControl.Devices.class, d -> {
-            // loop-control has spawned its devices: the root tmpfs can hold their nodes.
+            // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
+            // its root filesystem when it starts (a later step), so the node list is filled in below,
+            // once the prober the loop devices report to exists.
             LoopControlCalls controlCalls = new LoopControlCalls(control);
-            List<MemFs.Initial> tree = new ArrayList<>(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
+            List<MemFs.Initial> tree = new ArrayList<>();
+            ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
+                (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
+            Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
+            refs[0] = new Refs(world, vfs, anon, controlCalls, flocks);
+            prober[0] = spec.prober() ? ctx.spawn(Prober.create(world, refs[0]), "prober") : null;
+            tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
                 MemFs.Initial.device("/dev/loop-control", controlCalls)));
             for (LoopControl.Device dev : d.devices()) {
-              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(),
-                  new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics())));
+              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new LoopIoctls(world, dev.ref(), dev.index(),
+                  spec.semantics(), prober[0] == null ? null : prober[0].narrow())));
             }
             for (Boot.Entry e : spec.boot().entries()) {
               tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))
                   : MemFs.Initial.dir(e.path()));
             }
-            ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
-                (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
-            Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
-            refs[0] = new Refs(world, vfs, anon, controlCalls);
             if (spec.setup().isEmpty()) {
-              startHarts(ctx, world, spec, refs[0], tasks);
+              startHarts(ctx, world, spec, refs[0], tasks, prober[0]);
             } else {
               ActorRef<Object> s = ctx.spawn(Hart.create(world, refs[0], spec.setup(), ctx.getSelf()), "setup");
               setup[0] = s;
@@ -152,7 +180,7 @@ public final class Kernel {
           })
           .onMessage(Hart.Exited.class, e -> {
             if (e.hart().equals(setup[0])) {
-              startHarts(ctx, world, spec, refs[0], tasks);
+              startHarts(ctx, world, spec, refs[0], tasks, prober[0]);
             }
             return Behaviors.same();
           })
@@ -160,8 +188,13 @@ public final class Kernel {
     });
   }
 
-  private static void startHarts(
-      org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, World world, Spec spec, Refs refs, HartTasks tasks) {
+  /** The racing harts, and the prober (if any) starts probing with them. */
+  private static void startHarts(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, World world, Spec spec,
+      Refs refs, HartTasks tasks, ActorRef<Object> prober) {
+    if (prober != null) {
+      tasks.add(prober);
+      prober.tell(Prober.Start.INSTANCE);
+    }
     for (int i = 0; i < spec.harts().size(); i++) {
       ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
       tasks.add(h);

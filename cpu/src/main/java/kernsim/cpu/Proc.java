@@ -1,8 +1,12 @@
 package kernsim.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 import kernsim.actors.World;
 import kernsim.fs.file.FdTable;
+import kernsim.fs.file.Flocks;
+import kernsim.fs.file.OpenFile;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
@@ -22,6 +26,13 @@ public final class Proc {
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
   private int opened;
+  /**
+   * The open file descriptions this process has flocked, and their lock-owner names, in the order they
+   * were first flocked; found by identity (an OpenFile is a record, two opens of a device may be equal).
+   */
+  private final List<OpenFile> flocked = new ArrayList<>();
+  private final List<Flocks.Owner> owners = new ArrayList<>();
+  private int ownersMade;
 
   Proc(String name, World world, ActorContext<Object> ctx, Kernel.Refs kernel) {
     this.name = name;
@@ -74,6 +85,37 @@ public final class Proc {
   public void closed(int fd) {
     fdMounts.remove(fd);
     fdPaths.remove(fd);
+  }
+
+  /** {@code file}'s name as a flock owner, made the first time it is asked for ({@code world/hart-1:ofd0}). */
+  public Flocks.Owner flockOwner(OpenFile file) {
+    int i = flockedIndex(file);
+    if (i >= 0) {
+      return owners.get(i);
+    }
+    Flocks.Owner o = new Flocks.Owner(name + ":ofd" + ownersMade++);
+    flocked.add(file);
+    owners.add(o);
+    return o;
+  }
+
+  /** Forgets {@code file} (its last fd closed): its flock owner, or null when it never flocked. */
+  public Flocks.Owner dropFlockOwner(OpenFile file) {
+    int i = flockedIndex(file);
+    if (i < 0) {
+      return null;
+    }
+    flocked.remove(i);
+    return owners.remove(i);
+  }
+
+  private int flockedIndex(OpenFile file) {
+    for (int i = 0; i < flocked.size(); i++) {
+      if (flocked.get(i) == file) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The path {@code fd} was opened by, or "" for an anonymous file. */

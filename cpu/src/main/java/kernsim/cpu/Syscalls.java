@@ -1,6 +1,10 @@
 package kernsim.cpu;
 
 import static kernsim.fs.file.Uapi.F_ADD_SEALS;
+import static kernsim.fs.file.Uapi.LOCK_EX;
+import static kernsim.fs.file.Uapi.LOCK_NB;
+import static kernsim.fs.file.Uapi.LOCK_SH;
+import static kernsim.fs.file.Uapi.LOCK_UN;
 import static kernsim.fs.file.Uapi.F_GETFL;
 import static kernsim.fs.file.Uapi.F_GET_SEALS;
 import static kernsim.fs.file.Uapi.O_ACCMODE;
@@ -33,6 +37,7 @@ import kernsim.fs.file.Directory;
 import kernsim.fs.file.FileKind;
 import kernsim.fs.file.FileOps;
 import kernsim.fs.file.FileSyscalls;
+import kernsim.fs.file.Flocks;
 import kernsim.fs.file.OpenFile;
 import kernsim.fs.file.RamFile;
 import kernsim.fs.file.UserOffset;
@@ -142,12 +147,52 @@ public final class Syscalls {
     };
   }
 
+  /**
+   * close(2). The fd leaves the table first; when it was the description's last fd and the description
+   * ever flocked, its lock is released ({@code locks_remove_file}, one region at the flock owner) before
+   * the object's own release, as Linux's {@code __fput} orders them.
+   */
   public static Stmt close(String fd) {
     return Stmt.of("close(" + fd + ")", p -> {
       int n = p.fd(fd);
+      OpenFile f = p.fds().get(n);
       p.closed(n);
-      return p.fds().close(n);
+      Code closed = p.fds().close(n);
+      Flocks.Owner owner = f == null || p.fds().refersTo(f) ? null : p.dropFlockOwner(f);
+      return owner == null ? closed
+          : Code.bind(Flocks.unlock(p.kernel().flocks(), f.ops().id(), owner), x -> closed);
     });
+  }
+
+  // ==== flock (fs.file.Flocks) ====
+
+  /**
+   * flock(fd, cmd): LOCK_SH or LOCK_EX (with LOCK_NB: EAGAIN instead of waiting), or LOCK_UN, on the
+   * open file description {@code fd} refers to. See {@link Flocks#flock}.
+   */
+  public static Stmt flock(String fd, int cmd) {
+    return Stmt.of("flock(" + fd + ", " + lockOps(cmd) + ")", p -> {
+      OpenFile f = p.fds().get(p.fd(fd));
+      return Flocks.flock(p.kernel().flocks(), f, () -> p.flockOwner(f), cmd);
+    });
+  }
+
+  /** flock operations by their C names, e.g. {@code LOCK_EX|LOCK_NB}; other bits as a number. */
+  static String lockOps(int cmd) {
+    List<String> names = new ArrayList<>();
+    int[] bits = {LOCK_SH, LOCK_EX, LOCK_UN, LOCK_NB};
+    String[] bitNames = {"LOCK_SH", "LOCK_EX", "LOCK_UN", "LOCK_NB"};
+    int rest = cmd;
+    for (int i = 0; i < bits.length; i++) {
+      if ((cmd & bits[i]) != 0) {
+        names.add(bitNames[i]);
+        rest &= ~bits[i];
+      }
+    }
+    if (rest != 0 || names.isEmpty()) {
+      names.add(Integer.toString(rest));
+    }
+    return String.join("|", names);
   }
 
   // ==== I/O on open files (fs.file) ====

@@ -23,7 +23,7 @@ final class CallParser {
   private static final Set<String> NO_EFFECT = Set.of(
       "read", "write", "pread64", "pwrite64", "readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2",
       "lseek", "fsync", "fdatasync", "ftruncate", "truncate", "fallocate", "sync_file_range", "fadvise64",
-      "sendfile", "copy_file_range", "splice", "fcntl", "flock", "fstat", "stat", "lstat", "statx", "access",
+      "sendfile", "copy_file_range", "splice", "fcntl", "fstat", "stat", "lstat", "statx", "access",
       "getdents64", "readdir", "sync", "syncfs", "nanosleep", "usleep", "sleep", "sched_yield");
 
   /** fcntl commands that make a new fd. */
@@ -141,6 +141,8 @@ final class CallParser {
       case "pipe2" -> new Op.Pipe();
       case "mkfs.ext4" -> a.size() == 1 && str(a.get(0)) != null ? new Op.Mkfs(str(a.get(0))) : null;
       case "ioctl" -> ioctl(a, vars);
+      case "flock" -> a.size() == 2 && isIdentifier(a.get(0)) && flags(a.get(1)) != null
+          ? new Op.Flock(fd(vars, a.get(0)), flags(a.get(1))) : null;
       default -> null;
     };
   }

@@ -32,7 +32,7 @@ final class LinuxSpec extends StarrySpec {
 
   @Override
   void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
-    out.allow(OK, s.withoutFd(c.hart, fd)); // bdev_release and lo_release return nothing
+    out.allow(OK, closed(s, c.hart, fd, s.fd(c.hart, fd))); // bdev_release and lo_release return nothing
   }
 
   @Override

@@ -43,6 +43,9 @@ sealed interface Op {
    */
   record Ioctl(int fd, String cmd, Long value, Integer argFd, String raw, Long loFlags) implements Op {}
 
+  /** flock(fd, cmd): {@code cmd} is LOCK_SH, LOCK_EX or LOCK_UN with LOCK_NB, or anything else (EINVAL). */
+  record Flock(int fd, int cmd) implements Op {}
+
   /** The scenario helper mkfs.ext4(device). */
   record Mkfs(String path) implements Op {}
 

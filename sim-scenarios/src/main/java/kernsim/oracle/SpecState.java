@@ -16,7 +16,11 @@ import java.util.TreeMap;
  *   <li>the mount table in creation order ({@code mounts.get(0)} is the root tmpfs): each mount's
  *       parent, mount point path, type, device, read-only flag, and the paths known to exist on it
  *       ({@link Mount#complete}: nothing else exists there, as on a tmpfs; ext4's contents are unknown);
- *   <li>every hart's open fds: what each refers to and the mount it is on (for umount2's busy check);
+ *   <li>every hart's open fds: what each refers to and the mount it is on (for umount2's busy check),
+ *       and the open file description it shares with its dups;
+ *   <li>the flocks held on loop devices and {@code /dev/loop-control}: per inode, each description's
+ *       LOCK_SH or LOCK_EX, or {@link #FLOCK_UNSURE} once a conversion happened (Linux drops the old lock
+ *       before taking the new one, so a concurrent call may see the inode free: not one atomic step);
  *   <li>{@code wild}: an unmodelled call succeeded, so from here on anything is allowed.
  * </ul>
  */
@@ -47,9 +51,22 @@ final class SpecState {
   /**
    * An open fd: {@code node} is what it was opened on ({@link Nodes}, or {@link #ANON} / {@link #UNKNOWN_FD}),
    * {@code mount} the id of the mount it is on (-1 for none), {@code excl} an O_EXCL open of a loop device,
-   * {@code roOpen} opened O_RDONLY.
+   * {@code roOpen} opened O_RDONLY, {@code desc} its open file description ({@link #desc(int, int)} of the
+   * open that made it; dups share it; -1 when the oracle does not follow it).
    */
-  record Fd(int node, int mount, boolean excl, boolean roOpen) {}
+  record Fd(int node, int mount, boolean excl, boolean roOpen, long desc) {
+    Fd(int node, int mount, boolean excl, boolean roOpen) {
+      this(node, mount, excl, roOpen, -1);
+    }
+  }
+
+  /** The description made by statement {@code index} of hart {@code hart}. */
+  static long desc(int hart, int index) {
+    return ((long) hart << 32) | (index & 0xFFFF_FFFFL);
+  }
+
+  /** A flock inode's entry when who holds what is not known any more. */
+  static final long FLOCK_UNSURE = Long.MIN_VALUE;
 
   static final int ROOT = 0;
   /** A pipe or memfd: on no mount. */
@@ -57,12 +74,16 @@ final class SpecState {
   /** An fd the oracle cannot tell anything about. */
   static final int UNKNOWN_FD = -7;
 
+  private static final TreeMap<Integer, TreeMap<Long, Integer>> NO_FLOCKS = new TreeMap<>();
+
   private static final SpecState BOOT = new SpecState(new int[0],
       List.of(new Mount(ROOT, -1, "", "tmpfs", -1, false, false, true, new TreeMap<>())), new TreeMap<>(), false);
 
   private final int[] devs;
   private final List<Mount> mounts;
   private final TreeMap<Long, Fd> fds;
+  /** inode (a {@link Nodes} value) → description → LOCK_SH or LOCK_EX; never empty maps. */
+  private final TreeMap<Integer, TreeMap<Long, Integer>> flocks;
   final boolean wild;
   // The components' hashes, kept so that a new state rehashes only what changed.
   private final int mountsHash;
@@ -70,17 +91,19 @@ final class SpecState {
   private final int hash;
 
   private SpecState(int[] devs, List<Mount> mounts, TreeMap<Long, Fd> fds, boolean wild) {
-    this(devs, mounts, mounts.hashCode(), fds, fds.hashCode(), wild);
+    this(devs, mounts, mounts.hashCode(), fds, fds.hashCode(), NO_FLOCKS, wild);
   }
 
-  private SpecState(int[] devs, List<Mount> mounts, int mountsHash, TreeMap<Long, Fd> fds, int fdsHash, boolean wild) {
+  private SpecState(int[] devs, List<Mount> mounts, int mountsHash, TreeMap<Long, Fd> fds, int fdsHash,
+      TreeMap<Integer, TreeMap<Long, Integer>> flocks, boolean wild) {
     this.devs = devs;
     this.mounts = mounts;
     this.fds = fds;
+    this.flocks = flocks;
     this.wild = wild;
     this.mountsHash = mountsHash;
     this.fdsHash = fdsHash;
-    this.hash = wild ? 1 : ((Arrays.hashCode(devs) * 31 + mountsHash) * 31 + fdsHash);
+    this.hash = wild ? 1 : (((Arrays.hashCode(devs) * 31 + mountsHash) * 31 + fdsHash) * 31 + flocks.hashCode());
   }
 
   /** A map entry's hash, as {@code TreeMap.hashCode} sums them. */
@@ -113,7 +136,7 @@ final class SpecState {
       d[i] = Loops.INITIAL;
     }
     d[n] = word;
-    return new SpecState(d, mounts, mountsHash, fds, fdsHash, wild);
+    return new SpecState(d, mounts, mountsHash, fds, fdsHash, flocks, wild);
   }
 
   // ---- mounts ----
@@ -162,13 +185,13 @@ final class SpecState {
   SpecState withMount(int index, Mount m) {
     List<Mount> ms = new ArrayList<>(mounts);
     ms.set(index, m);
-    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, flocks, wild);
   }
 
   SpecState withNewMount(Mount m) {
     List<Mount> ms = new ArrayList<>(mounts);
     ms.add(m);
-    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, flocks, wild);
   }
 
   SpecState withoutMounts(List<Integer> ids) {
@@ -178,7 +201,7 @@ final class SpecState {
         ms.add(m);
       }
     }
-    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, wild);
+    return new SpecState(devs, List.copyOf(ms), ms.hashCode(), fds, fdsHash, flocks, wild);
   }
 
   // ---- fds ----
@@ -196,7 +219,7 @@ final class SpecState {
     TreeMap<Long, Fd> m = new TreeMap<>(fds);
     Fd old = m.put(k, f);
     int h = fdsHash + entryHash(k, f) - (old == null ? 0 : entryHash(k, old));
-    return new SpecState(devs, mounts, mountsHash, m, h, wild);
+    return new SpecState(devs, mounts, mountsHash, m, h, flocks, wild);
   }
 
   SpecState withoutFd(int hart, int fd) {
@@ -207,7 +230,7 @@ final class SpecState {
     }
     TreeMap<Long, Fd> m = new TreeMap<>(fds);
     m.remove(k);
-    return new SpecState(devs, mounts, mountsHash, m, fdsHash - entryHash(k, old), wild);
+    return new SpecState(devs, mounts, mountsHash, m, fdsHash - entryHash(k, old), flocks, wild);
   }
 
   /** The first fd (in hart, fd order) on mount {@code id}, as {hart, fd}; null when none is. */
@@ -220,11 +243,62 @@ final class SpecState {
     return null;
   }
 
+  /** Whether another fd of hart {@code hart} than {@code fd} refers to description {@code desc}. */
+  boolean otherFdOf(int hart, int fd, long desc) {
+    for (Map.Entry<Long, Fd> e : fds.subMap(key(hart, 0), true, key(hart + 1, 0), false).entrySet()) {
+      if (e.getValue().desc() == desc && e.getKey() != key(hart, fd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether hart {@code hart} has an fd the oracle knows nothing about (fcntl's F_DUPFD makes them). */
+  boolean hasUnknownFd(int hart) {
+    for (Fd f : fds.subMap(key(hart, 0), true, key(hart + 1, 0), false).values()) {
+      if (f.node() == UNKNOWN_FD) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether any followed fd (one with a description) of any hart is on {@code node}. */
+  boolean anyFdOn(int node) {
+    for (Fd f : fds.values()) {
+      if (f.node() == node && f.desc() >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- flocks ----
+
+  /** Inode {@code node}'s locks (description → LOCK_SH/LOCK_EX, or {@link #FLOCK_UNSURE}); empty when none. */
+  TreeMap<Long, Integer> flocks(int node) {
+    TreeMap<Long, Integer> m = flocks.get(node);
+    return m == null ? new TreeMap<>() : m;
+  }
+
+  SpecState withFlocks(int node, TreeMap<Long, Integer> locks) {
+    if (flocks(node).equals(locks)) {
+      return this;
+    }
+    TreeMap<Integer, TreeMap<Long, Integer>> f = new TreeMap<>(flocks);
+    if (locks.isEmpty()) {
+      f.remove(node);
+    } else {
+      f.put(node, locks);
+    }
+    return new SpecState(devs, mounts, mountsHash, fds, fdsHash, f, wild);
+  }
+
   // ---- anything goes ----
 
   /** The state after an unmodelled call succeeded: every later outcome is allowed. */
   SpecState asWild() {
-    return wild ? this : new SpecState(devs, mounts, mountsHash, fds, fdsHash, true);
+    return wild ? this : new SpecState(devs, mounts, mountsHash, fds, fdsHash, flocks, true);
   }
 
   @Override
@@ -235,7 +309,8 @@ final class SpecState {
     if (!(o instanceof SpecState s) || hash != s.hash || wild != s.wild) {
       return false;
     }
-    return wild || (Arrays.equals(devs, s.devs) && mounts.equals(s.mounts) && fds.equals(s.fds));
+    return wild || (Arrays.equals(devs, s.devs) && mounts.equals(s.mounts) && fds.equals(s.fds)
+        && flocks.equals(s.flocks));
   }
 
   @Override
@@ -255,7 +330,11 @@ final class SpecState {
     for (Mount m : mounts) {
       b.append(m.type()).append('@').append(m.point().isEmpty() ? "/" : m.point()).append(m.files().keySet()).append(' ');
     }
-    b.append("fds=").append(fds.size()).append(')');
+    b.append("fds=").append(fds.size());
+    if (!flocks.isEmpty()) {
+      b.append(" flocks=").append(flocks);
+    }
+    b.append(')');
     return b.toString();
   }
 }

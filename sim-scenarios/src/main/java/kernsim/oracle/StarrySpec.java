@@ -1,10 +1,15 @@
 package kernsim.oracle;
 
 import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
+import static kernsim.fs.file.Uapi.LOCK_EX;
+import static kernsim.fs.file.Uapi.LOCK_NB;
+import static kernsim.fs.file.Uapi.LOCK_SH;
+import static kernsim.fs.file.Uapi.LOCK_UN;
 import static kernsim.fs.file.Uapi.O_ACCMODE;
 import static kernsim.fs.file.Uapi.O_CREAT;
 import static kernsim.fs.file.Uapi.O_DIRECTORY;
 import static kernsim.fs.file.Uapi.O_EXCL;
+import static kernsim.fs.file.Uapi.O_PATH;
 import static kernsim.fs.file.Uapi.O_RDONLY;
 import static kernsim.fs.file.Uapi.O_TRUNC;
 import static kernsim.fs.vfs.Flags.MNT_DETACH;
@@ -34,7 +39,9 @@ import kernsim.dev.loop.LoopIoctl;
  * {@code dev.loop.LoopIoctls} (every ioctl, open/close of a loop device, as_dyn_block_device,
  * flush_cache_to_file), {@code fs.vfs.Vfs} (mount, umount2 with its busy check: the root, a child mount,
  * or an fd of any hart on the mount), {@code fs.ext4.LoopExt4Driver} and the syscall table's open,
- * close, dup and ioctl routing ({@code cpu.Syscalls}), with the same errno precedence.
+ * close, dup and ioctl routing ({@code cpu.Syscalls}), with the same errno precedence; and flock
+ * ({@code fs.file.Flocks}, Linux's semantics, which every profile shares: {@link #flock} is here for a
+ * future LinuxSpec to inherit unchanged).
  *
  * <p>Tracked: see {@link SpecState}. Not tracked, so allowed either way: ext4's contents (any result for
  * a path below an ext4 mount root), whether a write-back or a superblock read fails (EIO allowed where
@@ -96,6 +103,8 @@ class StarrySpec implements SequentialSpec {
       close(s, c, x.fd(), out);
     } else if (op instanceof Op.Dup d) {
       dup(s, c, d.fd(), out);
+    } else if (op instanceof Op.Flock f) {
+      flock(s, c, f, out);
     } else if (op instanceof Op.NewFd) {
       out.allow(ANY_ERR, s);
       out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), unknownFd()) : null);
@@ -244,13 +253,15 @@ class StarrySpec implements SequentialSpec {
       return;
     }
     int mountId = after.mount(at.mount()).id();
+    long desc = (flags & O_PATH) != 0 ? -1 : SpecState.desc(c.hart, c.index);
     if (node == Nodes.OTHER_DEVICE) {
       out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
-      loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen), out);
+      loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc), out);
     } else {
-      out.allow(OK, out.actualOk() ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen)) : null);
+      out.allow(OK, out.actualOk()
+          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     }
   }
 
@@ -275,7 +286,7 @@ class StarrySpec implements SequentialSpec {
     } else if (Nodes.isLoop(f.node())) {
       loopRelease(s, c, fd, out);
     } else {
-      out.allow(OK, s.withoutFd(c.hart, fd));
+      out.allow(OK, closed(s, c.hart, fd, f));
     }
   }
 
@@ -288,10 +299,36 @@ class StarrySpec implements SequentialSpec {
   void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
     SpecState.Fd f = s.fd(c.hart, fd);
     if (f.excl()) {
-      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> x.withoutFd(c.hart, fd));
+      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> closed(x, c.hart, fd, f));
     } else {
-      out.allow(OK, s.withoutFd(c.hart, fd));
+      out.allow(OK, closed(s, c.hart, fd, f));
     }
+  }
+
+  /**
+   * {@code fd} gone: when it was its description's last fd, the description's flock goes with it; when no
+   * followed fd is left on the inode, what was unsure about its flocks is forgotten.
+   */
+  static SpecState closed(SpecState s, int hart, int fd, SpecState.Fd f) {
+    SpecState x = s.withoutFd(hart, fd);
+    if (!flockFollowed(f) || x.flocks(f.node()).isEmpty()) {
+      return x;
+    }
+    TreeMap<Long, Integer> locks = x.flocks(f.node());
+    if (!x.otherFdOf(hart, fd, f.desc())) {
+      locks = new TreeMap<>(locks);
+      if (locks.containsKey(f.desc()) && x.hasUnknownFd(hart)) {
+        // An F_DUPFD copy (not followed) may still refer to the description and keep its lock.
+        locks.clear();
+        locks.put(SpecState.FLOCK_UNSURE, 0);
+      } else {
+        locks.remove(f.desc());
+      }
+    }
+    if (!x.anyFdOn(f.node())) {
+      locks = new TreeMap<>();
+    }
+    return x.withFlocks(f.node(), locks);
   }
 
   /**
@@ -314,7 +351,100 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY_ERR, s);
     }
     out.allow(OK, out.actualOk()
-        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen())) : null);
+        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc())) : null);
+  }
+
+  // ==== flock (the same in every profile: Linux's fs/locks.c, as fs.file.Flocks has it) ====
+
+  private static final int LOCK_MAND = 32;
+
+  /** Whether the oracle follows {@code f}'s flocks: a loop device's or loop-control's description. */
+  private static boolean flockFollowed(SpecState.Fd f) {
+    return f.desc() >= 0 && (Nodes.isLoop(f.node()) || f.node() == Nodes.CONTROL);
+  }
+
+  /**
+   * flock(fd, cmd): LOCK_MAND ignored (0); a bad operation EINVAL; a bad fd EBADF; then, on a loop device
+   * or loop-control, exactly: an existing lock of the same kind is kept; one of the other kind is dropped
+   * first (LOCK_NB: EAGAIN with it gone); a conflict with another description's lock is EAGAIN with LOCK_NB
+   * and otherwise waits (so it can only return once the conflict is gone: its point in the order is its
+   * grant). A blocking conversion that may have waited leaves the inode's locks unknown (others ran while
+   * the old lock was gone), until no followed fd is left on it. On other files (whose identity the oracle
+   * does not track) any lock result is allowed and nothing is recorded.
+   */
+  void flock(SpecState s, Call c, Op.Flock fl, Outcomes out) {
+    int cmd = fl.cmd();
+    if ((cmd & LOCK_MAND) != 0) {
+      out.allow(OK, s, "LOCK_MAND is ignored");
+      return;
+    }
+    int op = cmd & ~LOCK_NB;
+    boolean nb = (cmd & LOCK_NB) != 0;
+    if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN) {
+      out.allow(EINVAL, s, out.explaining() ? "flock takes LOCK_SH, LOCK_EX or LOCK_UN" : null);
+      return;
+    }
+    SpecState.Fd f = fl.fd() < 0 ? null : s.fd(c.hart, fl.fd());
+    if (f == null) {
+      badFd(s, fl.fd(), out);
+      return;
+    }
+    if (f.node() == SpecState.UNKNOWN_FD) {
+      // fcntl's F_DUPFD copy of an fd the oracle no longer follows: it may be a loop device's description.
+      out.allow(ANY_ERR, s);
+      out.allow(OK, s.asWild(), "a lock through an fd the oracle does not follow");
+      return;
+    }
+    if (!flockFollowed(f)) {
+      out.allow(OK, s);
+      if (op != LOCK_UN) {
+        out.allow(EBADF, s, "an O_PATH fd takes no lock");
+        if (nb) {
+          out.allow(EAGAIN, s, "the oracle does not follow this file's locks");
+        }
+      }
+      return;
+    }
+    TreeMap<Long, Integer> locks = s.flocks(f.node());
+    if (locks.containsKey(SpecState.FLOCK_UNSURE)) {
+      out.allow(OK, s, "this inode's locks are unknown after a conversion");
+      if (nb && op != LOCK_UN) {
+        out.allow(EAGAIN, s, "this inode's locks are unknown after a conversion");
+      }
+      return;
+    }
+    Integer mine = locks.get(f.desc());
+    TreeMap<Long, Integer> rest = new TreeMap<>(locks);
+    rest.remove(f.desc());
+    if (op == LOCK_UN) {
+      out.allow(OK, s.withFlocks(f.node(), rest));
+      return;
+    }
+    if (mine != null && mine == op) {
+      out.allow(OK, s, "the description holds that lock already");
+      return;
+    }
+    Long other = null;
+    for (var e : rest.entrySet()) {
+      if (op == LOCK_EX || e.getValue() == LOCK_EX) {
+        other = e.getKey();
+        break;
+      }
+    }
+    TreeMap<Long, Integer> granted = new TreeMap<>(rest);
+    granted.put(f.desc(), op);
+    String who = Nodes.describe(f.node());
+    if (other == null) {
+      out.allow(OK, s.withFlocks(f.node(), granted));
+    } else if (nb) {
+      out.allow(EAGAIN, s.withFlocks(f.node(), rest), out.explaining() ? who + " is locked by another open" : null);
+    }
+    if (other != null && !nb && mine != null) {
+      // The old lock went at once; the new one came after a wait others may have seen.
+      TreeMap<Long, Integer> unsure = new TreeMap<>();
+      unsure.put(SpecState.FLOCK_UNSURE, 0);
+      out.allow(OK, s.withFlocks(f.node(), unsure), "a conversion that waited");
+    }
   }
 
   private static SpecState.Fd unknownFd() {

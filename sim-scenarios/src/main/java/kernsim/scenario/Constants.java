@@ -38,6 +38,7 @@ final class Constants {
     FADV("a posix_fadvise advice", "a posix_fadvise advice", "POSIX_FADV_* names"),
     SYNC_RANGE("sync_file_range flags", "a sync_file_range flag", "SYNC_FILE_RANGE_* names"),
     LO_FLAGS("loop flags", "a loop flag", "LO_FLAGS_* names"),
+    FLOCK("flock operations", "a flock operation", "LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB"),
     IOCTL("an ioctl command", "an ioctl command", "a loop or loop-control ioctl name");
 
     /** What an argument of the family is ("open flags"). */
@@ -75,6 +76,7 @@ final class Constants {
           : n.startsWith("POSIX_FADV_") ? Family.FADV
           : n.startsWith("RWF_") ? Family.RWF
           : n.startsWith("SYNC_FILE_RANGE_") ? Family.SYNC_RANGE
+          : n.startsWith("LOCK_") ? Family.FLOCK
           : null;
       if (fam != null) {
         add(n, fam, intValue(f));

@@ -21,13 +21,13 @@ import kernsim.scenario.Lexer.Token;
  * spaces. The grammar is in docs/scenarios.md.
  */
 final class Parser {
-  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops");
+  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops", "prober");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
   static final int MAX_LOOPS = 64;
   /** The kernel's own actors below {@code world/}: a hart cannot take their names (cpu.Kernel spawns them). */
   static final Map<String, String> RESERVED = Map.of(
       "setup", "the setup block's", "mounts", "the mount table's", "anon", "the anonymous files'",
-      "loop-control", "loop-control's");
+      "loop-control", "loop-control's", "flocks", "the flock table's", "prober", "the prober's");
 
   private final Source src;
 
@@ -39,6 +39,7 @@ final class Parser {
   private final List<Fix> fixes = new ArrayList<>();
   private final List<String> expect = new ArrayList<>();
   private int loops = 1;
+  private boolean prober;
 
   /** The setup block's statements from its first syscall statement on: a hart runs them. */
   private List<Stmt> setup = List.of();
@@ -116,7 +117,7 @@ final class Parser {
     String t = title != null ? title : !description.isEmpty() ? description.get(0) : n;
     kernsim.cpu.Boot built = boot == null ? kernsim.cpu.Boot.EMPTY : boot.build();
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootTexts, setup,
-        hartNames, harts);
+        hartNames, harts, prober);
   }
 
   static String baseName(String file) {
@@ -210,6 +211,13 @@ final class Parser {
           throw src.error(t, "expected a number of loop devices from 0 to " + MAX_LOOPS + ", found " + t.shown());
         }
         loops = (int) t.longValue();
+      }
+      case "prober" -> {
+        Token t = c.expect(Kind.IDENT, "`on` or `off`");
+        if (!t.text().equals("on") && !t.text().equals("off")) {
+          throw src.error(t, "expected `on` or `off` after `prober`, found `" + t.text() + "`");
+        }
+        prober = t.text().equals("on");
       }
       default -> throw new IllegalStateException(k);
     }

@@ -31,10 +31,12 @@ import kernsim.dev.Semantics;
  *     expanded to their syscalls): the setup hart runs it alone before the harts start; usually empty
  * @param hartNames each hart's actor name ({@code mounter}, or {@code hart-1} for {@code hart 1:})
  * @param harts each hart's program, in the order of {@code hartNames}
+ * @param prober {@code prober on}: the udev-like prober ({@code cpu.Prober}) runs alongside the harts
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
-    Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
+    Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+    boolean prober) {
   public Scenario {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
@@ -54,12 +56,20 @@ public record Scenario(String name, String title, String description, String fil
     }
   }
 
+  /** A scenario without the prober. */
+  public Scenario(String name, String title, String description, String file, String text,
+      String profile, List<Fix> fixes, List<String> expect, int loops,
+      Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
+    this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
+        harts, false);
+  }
+
   /**
    * The kernel to boot: this scenario's programs under {@code semantics} (profile + fixes the caller
    * chose), with the scenario's own {@code fix} lines turned on as well.
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
-    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes));
+    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober);
   }
 
   /** The kernel to boot under the scenario's own profile and fixes. */

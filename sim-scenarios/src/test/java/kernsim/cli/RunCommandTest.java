@@ -29,15 +29,15 @@ class RunCommandTest {
 
   @Test
   void aFailingRunShowsTheFailureAndExitsOne() {
-    // Seed 21's first PCT schedule runs into the triad's race (if the model changes, another seed will).
-    Cli.Outcome o = Cli.java("run", "triad-java", "--seed", "21");
+    // Seed 6's first PCT schedule runs into the triad's race (if the model changes, another seed will).
+    Cli.Outcome o = Cli.java("run", "triad-java", "--seed", "6");
     assertEquals(1, o.exit(), o.both());
     assertTrue(Cli.raceVerdict(o.out(), "verdict:  FAILED \u2014 safety-violation ["), o.out());
     assertTrue(o.out().contains("  message: write_block"), o.out());
     assertTrue(o.out().contains("  actor:   world/loop-control/loop0/cache-"), o.out());
     assertTrue(o.out().contains("interleaving (a column per hart"), o.out());
     assertTrue(o.out().contains("calls then in progress: "), o.out());
-    assertTrue(o.out().contains("to keep its trace: kernsim explore triad-java --strategy pct --seed 21 --iterations 1"
+    assertTrue(o.out().contains("to keep its trace: kernsim explore triad-java --strategy pct --seed 6 --iterations 1"
         + " --depth 3"), o.out());
   }
 

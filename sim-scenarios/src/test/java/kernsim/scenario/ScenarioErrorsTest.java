@@ -162,7 +162,7 @@ class ScenarioErrorsTest {
     assertError("  fd = open(\"/a\", 0)\n", 1, 3, "statement outside a block: expected `setup:` or `hart NAME:` before it");
     assertError(hart("fd = open(\"/a\", 0)") + "close(fd)\n", 3, 1, "statement outside a block: indent it under `hart 1:`");
     assertError("titel \"t\"\n" + hart("mkdir(\"/d\")"), 1, 1, "expected a header (scenario, title, profile, fix, "
-        + "expect, loops) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
+        + "expect, loops, prober) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
     assertError(hart("mkdir(\"/d\")") + "fix mount-resolve-once\n", 3, 1,
         "header `fix` must come before the first block (line 1)");
     assertError("  loops 2\n" + hart("mkdir(\"/d\")"), 1, 3, "expected `loops` at column 1, found it indented");
@@ -182,6 +182,8 @@ class ScenarioErrorsTest {
         "expected a hart name other than `setup`, which is the setup block's actor");
     assertError("hart loop-control:\n  mkdir(\"/a\")\n", 1, 6,
         "expected a hart name other than `loop-control`, which is loop-control's actor");
+    assertError("hart prober:\n  mkdir(\"/a\")\n", 1, 6,
+        "expected a hart name other than `prober`, which is the prober's actor");
     assertError("hart a:\nhart b:\n  mkdir(\"/b\")\n", 1, 6, "expected indented statements in `hart a:`, found none");
     assertError("hart a:\n  mkdir(\"/b\")\n\nhart b:\n# nothing\n", 4, 6, "expected indented statements in `hart b:`, found none");
     assertError("setup:\n  mkdir(\"/a\")\nsetup:\n" + hart("mkdir(\"/b\")"), 3, 1, "duplicate `setup:` block (first at line 1)");
@@ -209,6 +211,18 @@ class ScenarioErrorsTest {
     assertError("loops 65\n" + body, 1, 7, "expected a number of loop devices from 0 to 64, found number `65`");
     assertError("loops 1 2\n" + body, 1, 9, "expected end of line, found number `2`");
     assertError("scenario \"x\"\n" + body, 1, 10, "expected a scenario name (letters, digits, _ . -), found string \"x\"");
+    assertError("prober yes\n" + body, 1, 8, "expected `on` or `off` after `prober`, found `yes`");
+    assertError("prober\n" + body, 1, 7, "expected `on` or `off`, found end of line");
+    assertError("prober on\nprober off\n" + body, 2, 1, "duplicate `prober` (first at line 1)");
+  }
+
+  @Test
+  void flockArguments() {
+    String open = "fd = open(\"/f\", O_RDWR|O_CREAT)";
+    assertError(hart(open, "flock(fd, O_RDWR)"), 3, 13,
+        "expected flock operations, found `O_RDWR`, which is an open flag (valid here: LOCK_SH, LOCK_EX, LOCK_NB, "
+            + "LOCK_UN)");
+    assertError(hart(open, "flock(fd)"), 3, 11, "expected 2 arguments for flock(fd, operation), found 1");
   }
 
   @Test

@@ -131,12 +131,23 @@ class ScenariosTest {
     assertEquals(1, s.loops());
     assertEquals(List.of(), s.setupCalls());
     assertEquals(Boot.EMPTY, s.boot());
+    assertEquals(List.of(), s.setup());
+    assertEquals(false, s.prober());
+    assertEquals(false, s.kernelSpec().prober());
 
     Scenario bare = Scenarios.parse("hart a:\n  mkdir(\"/d\")\n", "bare");
     assertEquals("bare", bare.name());
     assertEquals("bare", bare.title(), "no description: the name");
     assertEquals("", bare.description());
     assertEquals("<input>", Scenarios.parse("hart a:\n  mkdir(\"/d\")\n", null).file());
+  }
+
+  @Test
+  void proberOnBootsTheKernelWithTheProber() throws ScenarioException {
+    Scenario on = Scenarios.parse("prober on\nhart a:\n  mkdir(\"/d\")\n", "p.ksim");
+    assertEquals(true, on.prober());
+    assertEquals(true, on.kernelSpec().prober());
+    assertEquals(false, Scenarios.parse("prober off\nhart a:\n  mkdir(\"/d\")\n", "p.ksim").kernelSpec().prober());
   }
 
   @Test

@@ -74,13 +74,13 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   }
 
   /**
-   * loop-control with devices {@code 0 .. initial-1}, those in {@code bound} bound at boot to their file
-   * (see {@link LoopDevice#create(World, int, BoundFile)}); once they are spawned it tells
+   * loop-control with devices {@code 0 .. initial-1}, those in {@code bound} bound at boot (see
+   * {@link LoopDevice#create(World, int, LoopDevice.AtBoot)}); once they are spawned it tells
    * {@code started} (if not null) the devices.
    */
   public static Behavior<Command> create(
-      World world, int initial, SortedMap<Integer, BoundFile> bound, ActorRef<? super Devices> started) {
-    TreeMap<Integer, BoundFile> copy = new TreeMap<>(bound);
+      World world, int initial, SortedMap<Integer, LoopDevice.AtBoot> bound, ActorRef<? super Devices> started) {
+    TreeMap<Integer, LoopDevice.AtBoot> copy = new TreeMap<>(bound);
     if (!copy.isEmpty() && (copy.firstKey() < 0 || copy.lastKey() >= initial)) {
       throw new IllegalArgumentException("bound devices " + copy.keySet() + " outside 0.." + (initial - 1));
     }
@@ -93,7 +93,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     });
   }
 
-  private LoopControl(ActorContext<Command> ctx, World world, int initial, SortedMap<Integer, BoundFile> bound) {
+  private LoopControl(ActorContext<Command> ctx, World world, int initial, SortedMap<Integer, LoopDevice.AtBoot> bound) {
     super(ctx);
     this.world = world;
     this.ctlLock = new Mutex("loop_ctl_mutex", world, ctx.getSelf());
@@ -121,7 +121,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     return new Devices(out);
   }
 
-  private ActorRef<LoopDevice.Command> spawn(int index, BoundFile bound) {
+  private ActorRef<LoopDevice.Command> spawn(int index, LoopDevice.AtBoot bound) {
     int k = incarnations.merge(index, 1, Integer::sum);
     String child = LoopDevice.deviceName(index) + (k == 1 ? "" : "." + k);
     ActorRef<LoopDevice.Command> ref = getContext().spawn(LoopDevice.create(world, index, bound), child);

@@ -267,24 +267,55 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /**
-   * {@code /dev/loopN}, bound at boot to {@code bound} (null: unbound) as LOOP_SET_FD would leave it:
-   * the file set, {@code flags} and {@code ro} read-only exactly when the file was opened read-only. The
-   * binding is observed ({@link LoopEvents.FileBound}) when the device starts.
+   * How a device is bound at boot: to {@code file}, as LOOP_SET_FD would leave it; under the linux
+   * profile with {@code pageCache}, the file's bytes, read into the device's page cache as
+   * loop_configure does (null under starry, whose cache is made at mount).
    */
-  public static Behavior<Command> create(World world, int number, BoundFile bound) {
+  public record AtBoot(BoundFile file, byte[] pageCache) {
+    public AtBoot {
+      java.util.Objects.requireNonNull(file, "file");
+      pageCache = pageCache == null ? null : pageCache.clone();
+    }
+  }
+
+  /**
+   * {@code /dev/loopN}, bound at boot as {@code bound} says (null: unbound): the file set, {@code flags}
+   * and {@code ro} read-only exactly when the file was opened read-only, and under linux the page cache
+   * filled. The binding is observed ({@link LoopEvents.FileBound}, and {@link LoopEvents.CacheInstalled}
+   * for a page cache) when the device starts.
+   */
+  public static Behavior<Command> create(World world, int number, AtBoot bound) {
     if (number < 0) {
       throw new IllegalArgumentException("a loop device number is not negative: " + number);
     }
     return Behaviors.setup(ctx -> {
       LoopDevice d = new LoopDevice(ctx, world, number);
       if (bound != null) {
-        d.file = bound;
-        d.flags = bound.readOnlyOpen() ? LoopAbi.LO_FLAGS_READ_ONLY : 0;
-        d.ro = bound.readOnlyOpen();
-        world.emit(new LoopEvents.FileBound(d.name, world.keyOf(bound.ref()), bound.path(), bound.readOnlyOpen()));
+        d.bootBind(bound);
       }
       return d;
     });
+  }
+
+  private void bootBind(AtBoot b) {
+    BoundFile f = b.file();
+    flags = f.readOnlyOpen() ? LoopAbi.LO_FLAGS_READ_ONLY : 0;
+    ro = f.readOnlyOpen();
+    if (b.pageCache() != null) {
+      byte[] data = b.pageCache();
+      List<byte[]> chunks = new java.util.ArrayList<>();
+      for (int off = 0; off < data.length; off += CacheData.CACHE_BLK) {
+        chunks.add(java.util.Arrays.copyOfRange(data, off, off + CacheData.CACHE_BLK)); // zero-padded, as read
+      }
+      String id = CacheRef.id(number, ++generation);
+      ActorRef<CacheData.Command> ref = getContext().spawn(
+          CacheData.create(world, name, id, chunks, data.length), "cache-" + generation);
+      cache = new CacheRef(id, ref, data.length);
+      world.emit(new LoopEvents.CacheInstalled(name, id, data.length));
+      world.emit(new LoopEvents.RoStored(name, ro || bdRo));
+    }
+    file = f;
+    world.emit(new LoopEvents.FileBound(name, world.keyOf(f.ref()), f.path(), f.readOnlyOpen()));
   }
 
   /** {@code dev_id} of {@code /dev/loopN}: {@code makedev(7, N)}. */

@@ -62,6 +62,7 @@ public final class LoopIoctls {
   private final Semantics semantics;
   /** The linux profile's code (null under starry): every entry point below hands over to it. */
   private final LinuxLoop linux;
+  private final ActorRef<Uevent> uevents;
 
   /** Code for device {@code /dev/loop<number>}, whose actor is {@code dev}, run in {@code world}. */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number) {
@@ -70,6 +71,13 @@ public final class LoopIoctls {
 
   /** The ioctls of device {@code number} as {@code semantics} has them (its profile and fixes). */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics) {
+    this(world, dev, number, semantics, null);
+  }
+
+  /** The same, telling {@code uevents} (may be null) of every {@link Uevent} the device sends. */
+  public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,
+      ActorRef<Uevent> uevents) {
+    this.uevents = uevents;
     this.world = Objects.requireNonNull(world, "world");
     this.dev = Objects.requireNonNull(dev, "dev");
     this.number = number;
@@ -103,11 +111,29 @@ public final class LoopIoctls {
    * neither the block layer nor the loop driver handles are EINVAL.
    */
   public Code ioctl(int command, Object arg, boolean exclusiveFd) {
-    if (linux != null) {
-      return linux.ioctl(command, arg, exclusiveFd);
-    }
     LoopIoctl c = LoopIoctl.byNumber(command);
-    return c == null ? Code.err(Errno.ENOTTY) : ioctl(c, arg);
+    if (linux != null) {
+      Code code = linux.ioctl(command, arg, exclusiveFd);
+      return c == null ? code : published(c, code);
+    }
+    return c == null ? Code.err(Errno.ENOTTY) : published(c, ioctl(c, arg));
+  }
+
+  /** {@code code}, then, if it is a change ({@link Uevent#CHANGES}) that succeeded, the device's uevent. */
+  private Code published(LoopIoctl c, Code code) {
+    if (!Uevent.CHANGES.contains(c)) {
+      return code;
+    }
+    return Code.bind(code, r -> Code.defer(() -> {
+      if (r instanceof SysResult.Ok) {
+        Uevent e = new Uevent(name, number, c.name());
+        world.emit(e);
+        if (uevents != null) {
+          uevents.tell(e);
+        }
+      }
+      return Code.done(r);
+    }));
   }
 
   /**

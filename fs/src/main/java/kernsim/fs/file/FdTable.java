@@ -48,6 +48,20 @@ public final class FdTable {
     return fds.get(fd);
   }
 
+  /**
+   * Whether some fd still refers to the open file description {@code file} (the same object: dup and
+   * F_DUPFD install it again). A description outlives its fds only through them, so when none is left
+   * it is released (the flock it holds goes).
+   */
+  public boolean refersTo(OpenFile file) {
+    for (OpenFile f : fds.values()) {
+      if (f == file) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public int limit() {
     return limit;
   }

@@ -80,6 +80,12 @@ public final class Uapi {
   public static final int SYNC_FILE_RANGE_WRITE = 2;
   public static final int SYNC_FILE_RANGE_WAIT_AFTER = 4;
 
+  // flock(2)
+  public static final int LOCK_SH = 1;
+  public static final int LOCK_EX = 2;
+  public static final int LOCK_NB = 4;
+  public static final int LOCK_UN = 8;
+
   /** readv/writev: more iovecs than this is EINVAL. */
   public static final int IOV_MAX = 1024;
   /** Linux's default pipe capacity; writes up to PIPE_BUF are atomic. */
