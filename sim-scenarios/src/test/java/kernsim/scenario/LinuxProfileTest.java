@@ -53,6 +53,38 @@ class LinuxProfileTest {
         losetup /dev/loop0 /img
       """;
 
+  /** /dev/loopN names the minor: after LOOP_CTL_REMOVE an open is ENXIO; LOOP_CTL_ADD brings the index back. */
+  @Test
+  void aRemovedDeviceIsEnxioUntilItsIndexIsAddedAgain() throws ScenarioException {
+    String removed = """
+        loops 2
+        setup:
+          image /img 16K
+          losetup /dev/loop0 /img
+        hart h:
+          ctl = open("/dev/loop-control", O_RDWR)
+          ioctl(ctl, LOOP_CTL_REMOVE, 1)
+          d = open("/dev/loop1", O_RDWR)
+        """;
+    for (String profile : List.of("starry", "linux")) {
+      assertEquals(List.of("0", "0", "ENXIO", "EBADF"), results(profile, removed + "  ioctl(d, LOOP_GET_STATUS64)\n"),
+          profile);
+      assertEquals(List.of("0", "0", "ENXIO", "1", "EEXIST", "1", "ENXIO", "0"), results(profile, removed + """
+            ioctl(ctl, LOOP_CTL_ADD, 1)
+            ioctl(ctl, LOOP_CTL_ADD, 1)
+            d = open("/dev/loop1", O_RDWR)
+            ioctl(d, LOOP_GET_STATUS64)
+            close(d)
+          """), profile);
+      // loop0 is bound, so GET_FREE adds the lowest free index: the removed loop1 comes back
+      assertEquals(List.of("0", "0", "ENXIO", "1", "1", "ENXIO"), results(profile, removed + """
+            ioctl(ctl, LOOP_CTL_GET_FREE)
+            d = open("/dev/loop1", O_RDWR)
+            ioctl(d, LOOP_GET_STATUS64)
+          """), profile);
+    }
+  }
+
   @Test
   void clrFdWithAnotherOpenerSetsAutoclearAndDetachesAtTheLastClose() throws ScenarioException {
     String s = BOUND + """

@@ -47,7 +47,11 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
    */
   public record Add(int index, ActorRef<Reply> replyTo) implements Command {}
 
-  /** The holder removes a device it has marked deleting: stops it. Replies {@code Ok(0)}. */
+  /**
+   * The holder removes a device it has marked deleting: it leaves the device table, but its actor stays,
+   * as {@code /dev/loopN}'s minor does: opens fail with ENXIO until LOOP_CTL_ADD (or GET_FREE) brings
+   * the index back, which revives that same actor ({@link LoopDevice.Revive}). Replies {@code Ok(0)}.
+   */
   public record Remove(int index, ActorRef<Reply> replyTo) implements Command {}
 
   /** Opening {@code /dev/loopN}: replies the {@link Device} or null (no lock; the block layer's lookup). */
@@ -66,7 +70,8 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   private final World world;
   private final Mutex ctlLock;
   private final TreeMap<Integer, ActorRef<LoopDevice.Command>> devices = new TreeMap<>();
-  private final TreeMap<Integer, Integer> incarnations = new TreeMap<>();
+  /** Removed devices by index: their actors answer ENXIO until the index is added again. */
+  private final TreeMap<Integer, ActorRef<LoopDevice.Command>> removed = new TreeMap<>();
 
   /** loop-control with devices {@code 0 .. initial-1} (Linux's {@code max_loop} at boot). */
   public static Behavior<Command> create(World world, int initial) {
@@ -122,9 +127,13 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   }
 
   private ActorRef<LoopDevice.Command> spawn(int index, LoopDevice.AtBoot bound) {
-    int k = incarnations.merge(index, 1, Integer::sum);
-    String child = LoopDevice.deviceName(index) + (k == 1 ? "" : "." + k);
-    ActorRef<LoopDevice.Command> ref = getContext().spawn(LoopDevice.create(world, index, bound), child);
+    ActorRef<LoopDevice.Command> ref = removed.remove(index);
+    if (ref != null) {
+      ref.tell(new LoopDevice.Revive()); // queued before anything a hart sends it after this step
+      devices.put(index, ref);
+      return ref;
+    }
+    ref = getContext().spawn(LoopDevice.create(world, index, bound), LoopDevice.deviceName(index));
     devices.put(index, ref);
     return ref;
   }
@@ -168,7 +177,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     requireHolder(m.replyTo(), "LOOP_CTL_REMOVE");
     ActorRef<LoopDevice.Command> ref = devices.remove(m.index());
     if (ref != null) {
-      getContext().stop(ref);
+      removed.put(m.index(), ref);
     }
     m.replyTo().tell(new Reply(SysResult.ok(0)));
     return this;

@@ -38,7 +38,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * LOOP_SET_STATUS holds {@code file_name} across set_lo_flags' two stores, so all three are
  * {@link Mutex}es: a held lock queues other harts' Lock requests, with wait-for edges. Beyond the
  * source, for Linux's {@code /dev/loop-control}: {@code openers} (counted by Open/Close) and
- * {@code deleting} (set by {@link MarkDeleting}; an open then fails with ENXIO).
+ * {@code deleting} (set by {@link MarkDeleting}; an open then fails with ENXIO, until loop-control
+ * revives the index with {@link Revive}).
  */
 public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** Linux's loop major number; {@code dev_id} is {@code makedev(7, N)}. */
@@ -127,6 +128,12 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * deleting and the reply is {@code Ok(0)}.
    */
   public record MarkDeleting(ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * LOOP_CTL_ADD of a removed index (sent by loop-control, no reply): the device is new again —
+   * unbound, not deleting, flags, read-only state, read-ahead and name as at creation.
+   */
+  public record Revive() implements Command {}
 
   /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
   public record QueryUnbound(ActorRef<Reply> replyTo) implements Command {}
@@ -362,6 +369,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(Open.class, this::onOpen)
         .onMessage(Close.class, this::onClose)
         .onMessage(MarkDeleting.class, this::onMarkDeleting)
+        .onMessage(Revive.class, this::onRevive)
         .onMessage(QueryUnbound.class, this::onQueryUnbound)
         .onMessage(LoLock.class, m -> {
           loMutex.lock(m.replyTo(), view());
@@ -576,6 +584,25 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     }
     deleting = true;
     ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onRevive(Revive m) {
+    // MarkDeleting left it unbound, closed and unlocked; what else a new loop_add would start with:
+    deleting = false;
+    rundown = false;
+    ro = false;
+    bdRo = false;
+    ra = 512;
+    flags = 0;
+    exclusive = false;
+    openers = 0;
+    mounts = 0;
+    fileName = new byte[LoopAbi.LO_NAME_SIZE];
+    if (cache != null) {
+      world.emit(new LoopEvents.CacheCleared(name, cache.id()));
+      cache = null;
+    }
     return this;
   }
 

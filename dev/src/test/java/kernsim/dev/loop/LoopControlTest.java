@@ -124,7 +124,7 @@ class LoopControlTest {
     assertNull(cap.result("hart-1", 7));
     assertEquals(SysResult.err(Errno.ENODEV), cap.result("hart-1", 8));
     assertEquals(SysResult.err(Errno.EINVAL), cap.result("hart-1", 9));
-    assertEquals(SysResult.ok(1), cap.result("hart-1", 10)); // a fresh loop1 (actor loop1.2)
+    assertEquals(SysResult.ok(1), cap.result("hart-1", 10)); // loop1 again (its actor revived, unbound)
     assertEquals(SysResult.err(Errno.ENXIO), cap.result("hart-1", 11));
     assertEquals(SysResult.err(Errno.ENOTTY), cap.result("hart-1", 12));
   }
