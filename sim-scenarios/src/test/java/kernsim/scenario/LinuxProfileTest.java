@@ -53,6 +53,24 @@ class LinuxProfileTest {
         losetup /dev/loop0 /img
       """;
 
+  /** dup shares the open file description: no second claim, and the claim goes with the last fd. */
+  @Test
+  void aDupOfAnExclusiveFdIsNoSecondClaimAndTheLastCloseReleasesIt() throws ScenarioException {
+    String s = """
+        hart h:
+          a = open("/dev/loop0", O_RDWR|O_EXCL)
+          b = dup(a)
+          c = open("/dev/loop0", O_RDWR|O_EXCL)
+          close(a)
+          c = open("/dev/loop0", O_RDWR|O_EXCL)
+          close(b)
+          c = open("/dev/loop0", O_RDWR|O_EXCL)
+        """;
+    for (String profile : List.of("starry", "linux")) {
+      assertEquals(List.of("0", "1", "EBUSY", "0", "EBUSY", "0", "0"), results(profile, s), profile);
+    }
+  }
+
   /** /dev/loopN names the minor: after LOOP_CTL_REMOVE an open is ENXIO; LOOP_CTL_ADD brings the index back. */
   @Test
   void aRemovedDeviceIsEnxioUntilItsIndexIsAddedAgain() throws ScenarioException {

@@ -70,22 +70,29 @@ public final class FdTable {
     return fds.size();
   }
 
-  /** close(2): {@code Ok(0)} or {@code EBADF}; the object learns that one reference went away. */
+  /**
+   * close(2): {@code Ok(0)} or {@code EBADF}. The object is released when its open file description's
+   * last fd goes (the table's reference is the description's: dup shares it), as the source's
+   * {@code Arc} drop and Linux's {@code fput} do.
+   */
   public Code close(int fd) {
     OpenFile f = fds.remove(fd);
-    return f == null ? Code.err(Errno.EBADF) : f.ops().release();
+    if (f == null) {
+      return Code.err(Errno.EBADF);
+    }
+    return refersTo(f) ? Code.ok(0) : f.ops().release();
   }
 
-  /** dup(2): {@code Ok(new fd)}, {@code EBADF} or {@code EMFILE}. */
+  /**
+   * dup(2): {@code Ok(new fd)}, {@code EBADF} or {@code EMFILE}. The new fd shares the open file
+   * description; the object is not opened again (a dup of an O_EXCL device fd is no second claim).
+   */
   public Code dup(int fd) {
     OpenFile f = fds.get(fd);
     if (f == null) {
       return Code.err(Errno.EBADF);
     }
     int nfd = install(f);
-    if (nfd < 0) {
-      return Code.err(Errno.EMFILE);
-    }
-    return Code.then(f.ops().open(), ok -> Code.ok(nfd));
+    return nfd < 0 ? Code.err(Errno.EMFILE) : Code.ok(nfd);
   }
 }
