@@ -92,6 +92,24 @@ final class CallParser {
 
   /** The statement as an {@link Op}; fd variables are looked up in {@code vars} (unset: -1). */
   static Op parse(String text, Map<String, Long> vars) {
+    // Memoised: a run parses the same few texts with the same few fd values over and over. Ops are
+    // immutable and parse is a function of the text and the variables' values.
+    String key = vars.isEmpty() ? text : text + '\u0000' + vars;
+    Op op = MEMO.get(key);
+    if (op == null) {
+      if (MEMO.size() >= MEMO_LIMIT) {
+        MEMO.clear();
+      }
+      op = parseUncached(text, vars);
+      MEMO.put(key, op);
+    }
+    return op;
+  }
+
+  private static final int MEMO_LIMIT = 100_000;
+  private static final java.util.concurrent.ConcurrentHashMap<String, Op> MEMO = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Op parseUncached(String text, Map<String, Long> vars) {
     String call = callText(text).strip();
     int open = call.indexOf('(');
     if (open <= 0 || !call.endsWith(")")) {
