@@ -22,7 +22,6 @@ import kernsim.actors.ExploreResult;
 import kernsim.actors.Failure;
 import kernsim.actors.Monitor;
 import kernsim.actors.ReplayResult;
-import kernsim.actors.RunOptions;
 import kernsim.actors.RunResult;
 import kernsim.actors.Simulator;
 import kernsim.actors.WorldSpec;
@@ -156,18 +155,11 @@ class ProberTest {
         w -> List.of(failsWhen("world/hart-1", 6, Errno.EBUSY)));
   }
 
-  /**
-   * The runtime's deadlock oracle is off here: when the prober's open of loop0 comes after LOOP_CTL_REMOVE
-   * stopped the device, it never returns (the model keeps {@code /dev/loop0}'s node, whose actor is gone;
-   * a hart's open hangs the same way), and that run would end the exploration first.
-   */
-  static final ExploreOptions NO_DEADLOCK_ORACLE = ExploreOptions.pct(1, 500, 2)
-      .withRun(RunOptions.DEFAULT.withOracles(false, true));
-
   @Test
   void explorationFindsLoopCtlRemoveBusyWithTheProbersOpenAndReplaysIt() throws Exception {
     WorldSpec spec = removeSeesEbusy(bindUnbindRemove(true));
-    ExploreResult found = sim.explore(spec, NO_DEADLOCK_ORACLE);
+    // every oracle on: the prober's open after LOOP_CTL_REMOVE gets ENXIO, nothing hangs
+    ExploreResult found = sim.explore(spec, ExploreOptions.pct(1, 500, 2));
     assertTrue(found.found(), "LOOP_CTL_REMOVE never saw the prober's open in " + found.iterations() + " schedules");
     RunResult run = found.failing().orElseThrow();
     Failure.SafetyViolation v = (Failure.SafetyViolation) run.failure().orElseThrow();
