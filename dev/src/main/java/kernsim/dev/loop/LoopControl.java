@@ -22,8 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * loop-control). It owns the index table ({@code loop_index_idr}) and Linux's {@code loop_ctl_mutex},
  * which LOOP_CTL_REMOVE and LOOP_CTL_GET_FREE hold while they look at devices, so it is a {@link Mutex}
  * taken with {@link Lock} and released with {@link Unlock}; {@link Add} and {@link Remove} are for its
- * holder. Devices are children named {@code loopN} (a re-added index gets {@code loopN.k}, since Pekko
- * reserves a stopped child's name until it is gone). The hart-side code is {@link LoopControlCalls}.
+ * holder. Devices are children named {@code loopN} (a re-added index gets {@code loopN.k}: a removed device's
+ * actor is kept, marked deleting, so an open of its stale {@code /dev} node fails with ENXIO). The hart-side code is {@link LoopControlCalls}.
  */
 public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   public static final int LOOP_CTL_ADD = 0x4C80;
@@ -47,7 +47,10 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
    */
   public record Add(int index, ActorRef<Reply> replyTo) implements Command {}
 
-  /** The holder removes a device it has marked deleting: stops it. Replies {@code Ok(0)}. */
+  /**
+   * The holder removes a device it has marked deleting from the table (its actor stays, refusing opens
+   * with ENXIO). Replies {@code Ok(0)}.
+   */
   public record Remove(int index, ActorRef<Reply> replyTo) implements Command {}
 
   /** Opening {@code /dev/loopN}: replies the {@link Device} or null (no lock; the block layer's lookup). */
@@ -166,10 +169,9 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
 
   private Behavior<Command> onRemove(Remove m) {
     requireHolder(m.replyTo(), "LOOP_CTL_REMOVE");
-    ActorRef<LoopDevice.Command> ref = devices.remove(m.index());
-    if (ref != null) {
-      getContext().stop(ref);
-    }
+    // The device leaves the table but its actor stays, marked deleting: the /dev node a hart may still
+    // open (the model has no devtmpfs to remove it) then fails with ENXIO instead of never answering.
+    devices.remove(m.index());
     m.replyTo().tell(new Reply(SysResult.ok(0)));
     return this;
   }
