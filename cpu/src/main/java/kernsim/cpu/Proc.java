@@ -25,6 +25,8 @@ public final class Proc {
   /** fd → the path it was opened by (a loop device reports its backing file by it). */
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
+  /** What userspace libraries a statement stands for keep in the process's memory (a client's handles). */
+  private final TreeMap<String, Object> memory = new TreeMap<>();
   private int opened;
   /**
    * The open file descriptions this process has flocked, and their lock-owner names, in the order they
@@ -146,7 +148,21 @@ public final class Proc {
     return v == null ? -1 : (int) (long) v;
   }
 
-  void set(String variable, long value) {
+  /**
+   * Binds {@code variable}. Statements that stand for a userspace library's code (the loop clients) keep
+   * their fds in hidden variables, named so no scenario statement can write them ({@code monogon#ctl}).
+   */
+  public void set(String variable, long value) {
     vars.put(variable, value);
+  }
+
+  /** A value a userspace library keeps in this process's memory under {@code key}, or null. */
+  public Object recall(String key) {
+    return memory.get(key);
+  }
+
+  /** Keeps {@code value} in this process's memory under {@code key} (a library's global or a handle). */
+  public void remember(String key, Object value) {
+    memory.put(key, value);
   }
 }

@@ -25,7 +25,8 @@ public final class Oracles {
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
-      DurabilityMonitor.NAME, ErrnoConformance.NAME, DEADLOCK, LIVELOCK);
+      DurabilityMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
+      ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -57,6 +58,15 @@ public final class Oracles {
     }
     if (!off.contains(ErrnoConformance.NAME)) {
       out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
+    }
+    if (!off.contains(ClientOwnershipMonitor.NAME)) {
+      out.add(new ClientOwnershipMonitor());
+    }
+    if (!off.contains(ClientTerminationMonitor.NAME)) {
+      out.add(new ClientTerminationMonitor());
+    }
+    if (!off.contains(ClientDataMonitor.NAME)) {
+      out.add(new ClientDataMonitor());
     }
     return out;
   }

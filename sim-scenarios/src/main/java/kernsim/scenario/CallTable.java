@@ -126,6 +126,17 @@ final class CallTable {
     sig("dup", "fd", a -> Syscalls.dup(a.fd(0)));
     sig("flock", "fd, operation", a -> Syscalls.flock(a.fd(0), a.flags(1, Family.FLOCK)));
     sig("ioctl", "fd, cmd, arg", 1, CallTable::ioctl);
+    // Monogon's pkg/loop (kernsim.client.MonogonLoop): each call is one Go function, run as its syscalls
+    sig("monogon_create", "backing_fd, block_size, flags", 1, a -> kernsim.client.MonogonLoop.create(a.fd(0),
+        a.count(1), a.has(2) ? a.flags(2, Family.LO_FLAGS) : 0));
+    sig("monogon_open", "path", a -> kernsim.client.MonogonLoop.open(a.str(0)));
+    sig("monogon_dev_path", "device", a -> kernsim.client.MonogonLoop.devPath(a.fd(0)));
+    sig("monogon_dev", "device", a -> kernsim.client.MonogonLoop.dev(a.fd(0)));
+    sig("monogon_refresh_size", "device", a -> kernsim.client.MonogonLoop.refreshSize(a.fd(0)));
+    sig("monogon_close", "device", a -> kernsim.client.MonogonLoop.close(a.fd(0)));
+    sig("monogon_remove", "device", a -> kernsim.client.MonogonLoop.remove(a.fd(0)));
+    sig("monogon_write", "device, offset, data", a -> kernsim.client.MonogonLoop.write(a.fd(0), a.offset(1),
+        a.str(2)));
   }
 
   /** The calls, in the order the docs list them. */

@@ -16,7 +16,8 @@ import java.util.List;
 public final class Scenarios {
   /** The oracle names an {@code expect} line may give (besides {@code none}). */
   public static final List<String> ORACLES = List.of(
-      "durability", "stale-cache", "single-mount", "read-only", "sleep-in-atomic", "deadlock", "livelock", "errno");
+      "durability", "stale-cache", "single-mount", "read-only", "sleep-in-atomic", "deadlock", "livelock", "errno",
+      "client-ownership", "client-termination", "client-data");
 
   private Scenarios() {}
 

@@ -59,6 +59,16 @@ class CallTableTest {
       "close(ld)",
       "mkfs.ext4(\"/dev/loop0\")",
       "pivot_root(\"/d\", \"/d\")",
+      "img = open(\"/img\", O_RDWR)",
+      "lo = monogon_create(img, 4096)",
+      "monogon_create(img, 0, LO_FLAGS_AUTOCLEAR)",
+      "monogon_write(lo, 0, \"data\")",
+      "monogon_dev_path(lo)",
+      "monogon_dev(lo)",
+      "monogon_refresh_size(lo)",
+      "monogon_remove(lo)",
+      "mo = monogon_open(\"/dev/loop0\")",
+      "monogon_close(mo)",
       "close(fd)");
 
   private static String callName(String line) {

@@ -22,8 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * loop-control). It owns the index table ({@code loop_index_idr}) and Linux's {@code loop_ctl_mutex},
  * which LOOP_CTL_REMOVE and LOOP_CTL_GET_FREE hold while they look at devices, so it is a {@link Mutex}
  * taken with {@link Lock} and released with {@link Unlock}; {@link Add} and {@link Remove} are for its
- * holder. Devices are children named {@code loopN} (a re-added index gets {@code loopN.k}, since Pekko
- * reserves a stopped child's name until it is gone). The hart-side code is {@link LoopControlCalls}.
+ * holder. Devices are children named {@code loopN}. A removed device's actor is kept, marked deleting, so
+ * an open of its {@code /dev} node fails with ENXIO; adding the index again revives that actor. The
+ * hart-side code is {@link LoopControlCalls}.
  */
 public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   public static final int LOOP_CTL_ADD = 0x4C80;

@@ -51,6 +51,21 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   /** Observation: {@code file} now holds {@code length} bytes (after a write, append or truncate). */
   public record Changed(String file, int length) {}
 
+  /**
+   * {@code data} now lies at {@code offset} of {@code file} (a successful WriteAt or Append), emitted in
+   * the region that wrote it, so an oracle can follow a file's bytes (the client-data oracle does).
+   */
+  public record Written(String file, long offset, byte[] data) {
+    public Written {
+      data = data.clone();
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+  }
+
   private final World world;
   private final BackingImage image;
   private final String key;
@@ -101,7 +116,9 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
 
   private Behavior<BackingFile.Command> onWriteAt(BackingFile.WriteAt w) {
     // dev's WriteAt does not copy its array; copy before keeping anything of it.
-    SysResult res = image.writeAt(w.offset(), Arrays.copyOf(w.data(), w.data().length));
+    byte[] data = Arrays.copyOf(w.data(), w.data().length);
+    SysResult res = image.writeAt(w.offset(), data);
+    written(res, w.offset(), data);
     changed(res);
     w.replyTo().tell(new Reply(res));
     return this;
@@ -110,6 +127,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   private Behavior<BackingFile.Command> onAppend(Append a) {
     long end = image.length();
     SysResult res = image.writeAt(end, a.data());
+    written(res, end, a.data());
     changed(res);
     a.replyTo().tell(new Reply(res instanceof SysResult.Ok ok
         ? SysResult.ok(ok.value(), end + ok.value()) : res));
@@ -142,6 +160,12 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   private Behavior<BackingFile.Command> onLength(BackingFile.Length l) {
     l.replyTo().tell(new Reply(SysResult.ok(image.length())));
     return this;
+  }
+
+  private void written(SysResult res, long offset, byte[] data) {
+    if (res instanceof SysResult.Ok ok) {
+      world.emit(new Written(key, offset, ok.value() >= data.length ? data : Arrays.copyOf(data, (int) ok.value())));
+    }
   }
 
   private void changed(SysResult res) {

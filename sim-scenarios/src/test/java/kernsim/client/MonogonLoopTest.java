@@ -1,0 +1,192 @@
+package kernsim.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import kernsim.actors.ExploreOptions;
+import kernsim.actors.ExploreResult;
+import kernsim.actors.Failure;
+import kernsim.actors.Monitor;
+import kernsim.actors.ReplayResult;
+import kernsim.actors.RunOptions;
+import kernsim.actors.RunResult;
+import kernsim.actors.Simulator;
+import kernsim.actors.Strategies;
+import kernsim.actors.Trace;
+import kernsim.actors.TraceCodec;
+import kernsim.actors.WorldSpec;
+import kernsim.cpu.Calls;
+import kernsim.cpu.Kernel;
+import kernsim.dev.SysResult;
+import kernsim.scenario.Scenario;
+import kernsim.scenario.ScenarioWorld;
+import kernsim.scenario.Scenarios;
+import kernsim.scenario.Settings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Monogon's pkg/loop as statements: the happy path, Config validation, Open of what is not a bound loop
+ * device, and each race exploration found in {@code kernsim/clients/monogon-*.ksim}, found from its seed and
+ * replayed from its own trace with the same failure.
+ */
+class MonogonLoopTest {
+  static Simulator sim;
+
+  @BeforeAll
+  static void start() {
+    sim = Simulator.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    sim.close();
+  }
+
+  record Outcome(RunResult result, List<Object> seen) {
+    List<Object> results(String hart) {
+      return seen.stream().filter(o -> o instanceof Calls.Returned r && r.hart().equals(hart))
+          .map(o -> ((Calls.Returned) o).result()).toList();
+    }
+
+    <T> List<T> observed(Class<T> type) {
+      return seen.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+  }
+
+  static Outcome run(String text, String profile) throws Exception {
+    Scenario s = Scenarios.parse(text, "t.ksim");
+    List<Object> seen = new ArrayList<>();
+    Kernel.Spec spec = s.kernelSpec(Settings.of(s, profile, List.of(), List.of()).semantics());
+    WorldSpec world = WorldSpec.of(s.name(), "kernel/test", s.text(), w -> Kernel.create(w, spec),
+        w -> List.of(Monitor.recorder(seen)));
+    return new Outcome(sim.run(world, Strategies.random(1), RunOptions.DEFAULT, 1, 0), seen);
+  }
+
+  static String hart(String... lines) {
+    return "loops 2\nsetup:\n  image /img 64K\nhart c1:\n  img = open(\"/img\", O_RDWR)\n"
+        + String.join("\n", java.util.Arrays.stream(lines).map(l -> "  " + l).toList()) + "\n";
+  }
+
+  @Test
+  void createBindsAFreeDeviceAndRemoveFreesIt() throws Exception {
+    for (String profile : List.of("starry", "linux")) {
+      Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_dev_path(m)", "monogon_dev(m)",
+          "monogon_remove(m)", "n = monogon_create(img, 0)", "monogon_close(n)", "monogon_close(n)"), profile);
+      List<Object> r = o.results("world/c1");
+      assertEquals(SysResult.ok(0, "/dev/loop0"), r.get(1), profile);
+      assertEquals(SysResult.ok(0, "/dev/loop0"), r.get(2), profile);
+      assertEquals(SysResult.ok(7 << 8), r.get(3), profile);
+      assertEquals(SysResult.ok(0), r.get(4), profile);
+      // Remove did LOOP_CTL_REMOVE of loop0: GET_FREE now finds loop1 free.
+      assertEquals(SysResult.ok(1, "/dev/loop1"), r.get(5), profile);
+      assertEquals(SysResult.ok(0), r.get(6), profile);
+      assertEquals("device is closed", r.get(7), profile);
+      assertEquals(List.of(new ClientEvents.Acquired("world/c1", "monogon", 0, "/img"),
+          new ClientEvents.Acquired("world/c1", "monogon", 1, "/img")), o.observed(ClientEvents.Acquired.class), profile);
+      assertEquals(List.of(new ClientEvents.Released("world/c1", "monogon", 0),
+          new ClientEvents.Released("world/c1", "monogon", 1)), o.observed(ClientEvents.Released.class), profile);
+      List<String> ops = o.observed(ClientEvents.OpEnded.class).stream().map(e -> e.op() + ":" + e.result()).toList();
+      assertEquals(List.of("Create:ok", "Remove:ok", "Create:ok", "Close:ok", "Close:device is closed"), ops, profile);
+      assertTrue(o.observed(ClientEvents.OpStarted.class).stream()
+          .allMatch(s -> s.budgetNanos() == MonogonLoop.BUDGET_NANOS), profile);
+    }
+  }
+
+  @Test
+  void configValidationRefusesBlockSizesThatAreNotAPowerOfTwoUpToThePageSize() throws Exception {
+    Outcome o = run(hart("monogon_create(img, 256)", "monogon_create(img, 1000)", "monogon_create(img, 8192)",
+        "m = monogon_create(img, 512)", "monogon_remove(m)"), "starry");
+    List<Object> r = o.results("world/c1");
+    assertEquals(MonogonLoop.BAD_BLOCK_SIZE, r.get(1));
+    assertEquals(MonogonLoop.BAD_BLOCK_SIZE, r.get(2));
+    assertEquals(MonogonLoop.BAD_BLOCK_SIZE, r.get(3));
+    assertEquals(SysResult.ok(0, "/dev/loop0"), r.get(4));
+    assertEquals(1, o.observed(ClientEvents.Acquired.class).size());
+  }
+
+  /**
+   * The seed says "not a loop device" only when LOOP_GET_STATUS64 fails with EINVAL. Nothing in the model
+   * (or in Linux, for a regular file: ENOTTY; an unbound loop device: ENXIO) answers EINVAL, so Open of a
+   * non-loop path reports "failed to determine state of potential loop device".
+   */
+  @Test
+  void openOfANonLoopPathIsRefusedWithTheSeedsMessages() throws Exception {
+    Outcome o = run(hart("a = monogon_open(\"/img\")", "b = monogon_open(\"/nope\")", "c = monogon_open(\"/dev/loop1\")",
+        "monogon_close(a)", "m = monogon_create(img, 0)", "d = monogon_open(\"/dev/loop0\")", "monogon_dev_path(d)",
+        "monogon_close(d)"), "starry");
+    List<Object> r = o.results("world/c1");
+    assertEquals("failed to determine state of potential loop device: inappropriate ioctl for device", r.get(1));
+    assertEquals("failed to open device: open /nope: no such file or directory", r.get(2));
+    assertEquals("failed to determine state of potential loop device: no such device or address", r.get(3));
+    assertEquals(MonogonLoop.NIL_DEVICE, r.get(4));
+    // starry refuses a plain open while Create's O_EXCL fd holds the device.
+    assertEquals("failed to open device: open /dev/loop0: device or resource busy", r.get(6));
+    assertEquals(MonogonLoop.NIL_DEVICE, r.get(7));
+
+    Outcome linux = run(hart("m = monogon_create(img, 0)", "d = monogon_open(\"/dev/loop0\")", "monogon_dev_path(d)",
+        "monogon_close(d)"), "linux");
+    List<Object> l = linux.results("world/c1");
+    assertEquals(SysResult.ok(1, "/dev/loop0"), l.get(2));
+    assertEquals(SysResult.ok(0, "/dev/loop0"), l.get(3));
+    assertEquals(SysResult.ok(0), l.get(4));
+    // Open does not make the client an owner, and closing what Open gave releases nothing.
+    assertEquals(1, linux.observed(ClientEvents.Acquired.class).size());
+    assertEquals(0, linux.observed(ClientEvents.Released.class).size());
+  }
+
+  // ==== races found by exploration ====
+
+  static Scenario load(String name) throws Exception {
+    return Scenarios.load(Path.of("src", "main", "resources", "kernsim", "clients", name + ".ksim"));
+  }
+
+  /** Explores {@code name} with PCT (depth 3) or random from {@code seed}; the failure found, replayed from its trace. */
+  static Failure findAndReplay(String name, boolean pct, long seed, int budget, List<String> off) throws Exception {
+    Scenario s = load(name);
+    ScenarioWorld w = new ScenarioWorld(s, Settings.of(s, null, List.of(), off));
+    ExploreOptions opts = pct ? ExploreOptions.pct(seed, budget, 3) : ExploreOptions.random(seed, budget);
+    ExploreResult r = sim.explore(w, opts.withRun(w.runOptions(RunOptions.DEFAULT)));
+    assertTrue(r.found(), name + ": nothing found");
+    RunResult failing = r.failing().orElseThrow();
+    Trace trace = TraceCodec.decode(TraceCodec.encode(failing.trace()), name);
+    Scenario again = Scenarios.parse(trace.header().text(), name + ".ksim");
+    ReplayResult replay = sim.replay(new ScenarioWorld(again, Settings.fromOptions(trace.header().options())), trace);
+    assertTrue(replay.confirmed(), name + ": " + replay);
+    assertEquals(failing.outcome(), replay.run().outcome());
+    assertEquals(failing.eventLogHash(), replay.run().eventLogHash());
+    return failing.failure().orElseThrow();
+  }
+
+  /** Under linux, Remove's LOOP_CLR_FD + close by the only opener drops what is still in the page cache. */
+  @Test
+  void underLinuxRemoveLosesDataWrittenThroughTheDevice() throws Exception {
+    Failure f = findAndReplay("monogon-2-creators-linux", true, 1, 10, List.of());
+    Failure.SafetyViolation v = assertInstanceOf(Failure.SafetyViolation.class, f);
+    assertEquals("client-data", v.oracle());
+    assertTrue(v.describe().contains("released the device") && v.describe().contains("never written"), v.describe());
+  }
+
+  /** Two Creates get the same number from GET_FREE; the loser spins on GET_FREE + EBUSY while PCT starves the winner. */
+  @Test
+  void twoCreatorsSpinWhileTheWinnerIsStarved() throws Exception {
+    Failure f = findAndReplay("monogon-2-creators", true, 1, 100, List.of());
+    assertInstanceOf(Failure.Livelock.class, f);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameEventLog() throws Exception {
+    Scenario s = load("monogon-3-creators-prober-linux");
+    ScenarioWorld w = new ScenarioWorld(s, Settings.of(s, null, List.of(), List.of()));
+    RunResult a = sim.run(w, Strategies.random(7), w.runOptions(RunOptions.DEFAULT), 7, 0);
+    RunResult b = sim.run(w, Strategies.random(7), w.runOptions(RunOptions.DEFAULT), 7, 0);
+    assertEquals(a.eventLogHash(), b.eventLogHash());
+    assertEquals(a.outcome(), b.outcome());
+    assertEquals(a.steps(), b.steps());
+  }
+}
