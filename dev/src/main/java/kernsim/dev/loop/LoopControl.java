@@ -47,7 +47,10 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
    */
   public record Add(int index, ActorRef<Reply> replyTo) implements Command {}
 
-  /** The holder removes a device it has marked deleting: stops it. Replies {@code Ok(0)}. */
+  /**
+   * The holder removes a device it has marked deleting from the table (its actor stays, refusing opens
+   * with ENXIO). Replies {@code Ok(0)}.
+   */
   public record Remove(int index, ActorRef<Reply> replyTo) implements Command {}
 
   /** Opening {@code /dev/loopN}: replies the {@link Device} or null (no lock; the block layer's lookup). */
@@ -166,10 +169,10 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
 
   private Behavior<Command> onRemove(Remove m) {
     requireHolder(m.replyTo(), "LOOP_CTL_REMOVE");
-    ActorRef<LoopDevice.Command> ref = devices.remove(m.index());
-    if (ref != null) {
-      getContext().stop(ref);
-    }
+    // The device leaves the table but its actor stays, marked deleting: an open of its node (a stale
+    // /dev entry, or the prober acting on an earlier uevent) fails with ENXIO, as Linux's open of a
+    // deleted gendisk does, instead of waiting forever on a stopped actor.
+    devices.remove(m.index());
     m.replyTo().tell(new Reply(SysResult.ok(0)));
     return this;
   }
