@@ -25,7 +25,10 @@ public final class Proc {
   /** fd → the path it was opened by (a loop device reports its backing file by it). */
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
+  /** Userspace objects a library keeps for the program (a loop client's device handle), by variable. */
+  private final TreeMap<String, Object> handles = new TreeMap<>();
   private int opened;
+  private int calls;
   /**
    * The open file descriptions this process has flocked, and their lock-owner names, in the order they
    * were first flocked; found by identity (an OpenFile is a record, two opens of a device may be equal).
@@ -146,7 +149,27 @@ public final class Proc {
     return v == null ? -1 : (int) (long) v;
   }
 
-  void set(String variable, long value) {
+  /** Sets a program variable (a statement's result; a library sets the variables it keeps fds in). */
+  public void set(String variable, long value) {
     vars.put(variable, value);
+  }
+
+  /** The number of this process's next call ({@code Calls.Started.index}): 0, 1, … in the order they start. */
+  int nextCall() {
+    return calls++;
+  }
+
+  /** A library's object for {@code variable} (e.g. a loop client's device handle), or null. */
+  public Object handle(String variable) {
+    return handles.get(variable);
+  }
+
+  /** Keeps {@code handle} for {@code variable}; null forgets it. */
+  public void setHandle(String variable, Object handle) {
+    if (handle == null) {
+      handles.remove(variable);
+    } else {
+      handles.put(variable, handle);
+    }
   }
 }
