@@ -27,6 +27,13 @@ public final class Hart {
   /** Other harts' kernel code asks: does this process use mount {@code mountId}? Replies a Boolean. */
   public record UsesMount(int mountId, ActorRef<Reply> replyTo) {}
 
+  /**
+   * nanosleep: the hart asks itself to wake it after {@code nanos} of virtual time. Handling it is one
+   * step (it starts a timer on the world's virtual clock); the wake-up is the reply, sent when the
+   * controller advances the clock to it, so the sleep is recorded in the trace like any choice.
+   */
+  public record Sleep(long nanos, ActorRef<Reply> replyTo) {}
+
   /** A hart running {@code program}; {@code onExit} (may be null) hears when it is done. */
   public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program, ActorRef<Object> onExit) {
     return Behaviors.setup(ctx -> {
@@ -43,8 +50,17 @@ public final class Hart {
           }
           return;
         }
-        int i = next[0]++;
-        run(world, key, proc, exec, i, program.get(i), value -> step[0].run());
+        Stmt s = program.get(next[0]++);
+        if (s.expands()) {
+          exec.start(s.text(), s.code().apply(proc), value -> {
+            if (s.assign() != null) {
+              proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+            }
+            step[0].run();
+          });
+        } else {
+          run(world, key, proc, exec, proc.nextCall(), s, value -> step[0].run());
+        }
       };
       step[0].run();
       return Behaviors.receive(Object.class)
@@ -52,11 +68,35 @@ public final class Hart {
             exec.onReply(r);
             return Behaviors.same();
           })
+          .onMessage(Sleep.class, m -> {
+            ctx.scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply(SysResult.ok(0)));
+            return Behaviors.same();
+          })
           .onMessage(UsesMount.class, q -> {
             q.replyTo().tell(new Reply(proc.usesMount(q.mountId())));
             return Behaviors.same();
           })
           .build();
+    });
+  }
+
+  /**
+   * Syscall statement {@code s} as code a library (an expanding statement, see {@link Stmt}) runs on the
+   * process {@code p}: the same {@link Calls.Started}, variable binding and {@link Calls.Returned} as a
+   * statement of the program gets, so timelines and oracles see the library's syscalls one by one.
+   */
+  public static kernsim.dev.code.Code syscall(Proc p, Stmt s) {
+    return kernsim.dev.code.Code.defer(() -> {
+      World world = p.world();
+      int index = p.nextCall();
+      world.emit(new Calls.Started(p.name(), index, s.text(), world.nanoTime()));
+      return kernsim.dev.code.Code.bind(s.code().apply(p), value -> {
+        if (s.assign() != null) {
+          p.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+        }
+        world.emit(new Calls.Returned(p.name(), index, s.text(), value, world.nanoTime()));
+        return kernsim.dev.code.Code.done(value);
+      });
     });
   }
 

@@ -27,7 +27,10 @@ public final class Proc {
   private final TreeMap<String, Long> vars = new TreeMap<>();
   /** What userspace libraries a statement stands for keep in the process's memory (a client's handles). */
   private final TreeMap<String, Object> memory = new TreeMap<>();
+  /** Userspace objects a library keeps for the program (a loop client's device handle), by variable. */
+  private final TreeMap<String, Object> handles = new TreeMap<>();
   private int opened;
+  private int calls;
   /**
    * The open file descriptions this process has flocked, and their lock-owner names, in the order they
    * were first flocked; found by identity (an OpenFile is a record, two opens of a device may be equal).
@@ -164,5 +167,24 @@ public final class Proc {
   /** Keeps {@code value} in this process's memory under {@code key} (a library's global or a handle). */
   public void remember(String key, Object value) {
     memory.put(key, value);
+  }
+
+  /** The number of this process's next call ({@code Calls.Started.index}): 0, 1, … in the order they start. */
+  int nextCall() {
+    return calls++;
+  }
+
+  /** A library's object for {@code variable} (e.g. a loop client's device handle), or null. */
+  public Object handle(String variable) {
+    return handles.get(variable);
+  }
+
+  /** Keeps {@code handle} for {@code variable}; null forgets it. */
+  public void setHandle(String variable, Object handle) {
+    if (handle == null) {
+      handles.remove(variable);
+    } else {
+      handles.put(variable, handle);
+    }
   }
 }

@@ -195,6 +195,29 @@ public final class Syscalls {
     return String.join("|", names);
   }
 
+  // ==== sleeping (virtual time) ====
+
+  /**
+   * nanosleep(ns): the hart sleeps {@code nanos} of virtual time ({@link Hart.Sleep}); it wakes when the
+   * controller advances the clock to it, so other harts run meanwhile and the wake-up is a recorded
+   * choice. {@code Ok(0)}; EINVAL for a negative time. Only harts sleep (the prober never does).
+   */
+  public static Stmt nanosleep(long nanos) {
+    return Stmt.of("nanosleep(" + nanos + ")", p -> sleep(p, nanos));
+  }
+
+  /** usleep(us): {@link #nanosleep} of {@code micros} × 1000 ns, as glibc's usleep does. */
+  public static Stmt usleep(long micros) {
+    return Stmt.of("usleep(" + micros + ")", p -> sleep(p, micros < 0 ? -1 : Math.multiplyExact(micros, 1000L)));
+  }
+
+  private static Code sleep(Proc p, long nanos) {
+    if (nanos < 0) {
+      return Code.err(Errno.EINVAL);
+    }
+    return Code.call(p.ctx().getSelf(), r -> new Hart.Sleep(nanos, r), "nanosleep", Code::done);
+  }
+
   // ==== I/O on open files (fs.file) ====
 
   public static Stmt write(String fd, String text) {

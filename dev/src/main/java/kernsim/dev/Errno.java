@@ -39,7 +39,8 @@ public enum Errno {
   ELOOP(40),
   EOVERFLOW(75),
   EOPNOTSUPP(95),
-  EUCLEAN(117);
+  EUCLEAN(117),
+  ENOBUFS(105);
 
   private final int number;
 

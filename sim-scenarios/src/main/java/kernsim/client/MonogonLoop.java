@@ -359,6 +359,7 @@ public final class MonogonLoop {
       case EOVERFLOW -> "value too large for defined data type";
       case EOPNOTSUPP -> "operation not supported";
       case EUCLEAN -> "structure needs cleaning";
+      case ENOBUFS -> "no buffer space available";
     };
   }
 }

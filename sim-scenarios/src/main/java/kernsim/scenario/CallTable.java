@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kernsim.cpu.Stmt;
+import kernsim.client.SystemdLoopUtil;
 import kernsim.cpu.Syscalls;
 import kernsim.dev.loop.LoopAbi;
 import kernsim.dev.loop.LoopControl;
@@ -37,6 +38,10 @@ final class CallTable {
     final Source src;
     final String title;
     final Set<String> vars = new TreeSet<>();
+    /** Variables holding a loop client's device handle (assigned by loop_device_make/open). */
+    final Set<String> handles = new TreeSet<>();
+    /** The scenario's {@code client-option} names. */
+    final Set<String> clientOptions = new TreeSet<>();
 
     /** {@code title} names the block in messages: {@code setup:} or {@code hart mounter:}. */
     Block(Source src, String title) {
@@ -137,6 +142,24 @@ final class CallTable {
     sig("monogon_remove", "device", a -> kernsim.client.MonogonLoop.remove(a.fd(0)));
     sig("monogon_write", "device, offset, data", a -> kernsim.client.MonogonLoop.write(a.fd(0), a.offset(1),
         a.str(2)));
+    // sleeping, on the virtual clock
+    sig("nanosleep", "nsec", a -> Syscalls.nanosleep(a.offset(0)));
+    sig("usleep", "usec", a -> Syscalls.usleep(a.offset(0)));
+    // systemd's loop-util (kernsim.client.SystemdLoopUtil): each expands into the library's syscalls
+    sig("loop_device_make", "fd, open_flags, lock_op", a -> SystemdLoopUtil.make(a.newHandle(), a.fd(0),
+        a.accMode(1), a.lockOp(2)));
+    sig("loop_device_open", "path, open_flags, lock_op", a -> SystemdLoopUtil.open(a.newHandle(), a.str(0),
+        a.accMode(1), a.lockOp(2)));
+    sig("loop_device_free", "device", a -> SystemdLoopUtil.free(a.handle(0),
+        SystemdLoopUtil.Options.of(a.block.clientOptions)));
+    sig("loop_device_refresh_size", "device, offset, size",
+        a -> SystemdLoopUtil.refreshSize(a.handle(0), a.offset(1), a.offset(2)));
+    sig("loop_device_set_autoclear", "device, autoclear",
+        a -> SystemdLoopUtil.setAutoclear(a.handle(0), a.bool(1)));
+    sig("loop_device_set_filename", "device, name",
+        a -> SystemdLoopUtil.setFilename(a.handle(0), a.strOrNull(1)));
+    sig("loop_device_write", "device, offset, data",
+        a -> SystemdLoopUtil.write(a.handle(0), a.offset(1), a.str(2)));
   }
 
   /** The calls, in the order the docs list them. */
@@ -173,9 +196,14 @@ final class CallTable {
     }
     Args args = new Args(sig, call, block);
     Stmt built = sig.compile().apply(args);
-    Stmt stmt = new Stmt(call.text(), null, built.code());
+    Stmt stmt = new Stmt(call.text(), null, built.code(), built.expands());
     block.vars.addAll(args.defines);
     if (assign != null) {
+      if (args.handle) {
+        block.handles.add(assign.text());
+      } else {
+        block.handles.remove(assign.text());
+      }
       block.vars.add(assign.text());
       return stmt.as(assign.text());
     }
@@ -189,6 +217,10 @@ final class CallTable {
     }
     if (v.equals("NULL") || Constants.get(v) != null) {
       throw block.src.error(t, "expected a variable name, found `" + v + "`, which names a constant");
+    }
+    if (v.startsWith("__")) {
+      throw block.src.error(t, "variable names starting with `__` are the loop clients' own (they keep their fds in "
+          + "them), found `" + v + "`");
     }
   }
 
@@ -279,6 +311,8 @@ final class CallTable {
     final Block block;
     /** Variables the call itself sets (pipe2's two ends). */
     final List<String> defines = new ArrayList<>();
+    /** The call assigns a loop client's device handle. */
+    boolean handle;
 
     Args(Sig sig, Call call, Block block) {
       this.sig = sig;
@@ -319,6 +353,55 @@ final class CallTable {
             + " (in a call, quote it: \"" + p.text() + "\")");
       }
       throw expected(a, "a quoted string", param);
+    }
+
+    /** The variable a handle-returning client call assigns; it must have one. */
+    String newHandle() throws ScenarioException {
+      if (call.assign() == null) {
+        throw src().error(call.name(), "`" + sig.name() + "` returns a device handle: assign it, e.g. `d = "
+            + sig.name() + "(...)`");
+      }
+      handle = true;
+      return call.assign().text();
+    }
+
+    /** A variable a loop client's make or open assigned earlier. */
+    String handle(int i) throws ScenarioException {
+      String v = fd(i);
+      if (!block.handles.contains(v)) {
+        throw src().error(arg(i).at(), "expected a device handle for " + param(i) + ", found `" + v
+            + "`, which no earlier loop_device_make or loop_device_open in `" + block.title + "` assigns");
+      }
+      return v;
+    }
+
+    /** O_RDWR or O_RDONLY (loop-util asserts one of them). */
+    int accMode(int i) throws ScenarioException {
+      int f = flags(i, Family.OPEN);
+      if (f != kernsim.fs.file.Uapi.O_RDWR && f != kernsim.fs.file.Uapi.O_RDONLY) {
+        throw expected(arg(i), "O_RDWR or O_RDONLY", param(i));
+      }
+      return f;
+    }
+
+    /** LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB allowed. */
+    int lockOp(int i) throws ScenarioException {
+      int f = flags(i, Family.FLOCK);
+      int base = f & ~kernsim.fs.file.Uapi.LOCK_NB;
+      boolean ok = base == kernsim.fs.file.Uapi.LOCK_SH || base == kernsim.fs.file.Uapi.LOCK_EX
+          || base == kernsim.fs.file.Uapi.LOCK_UN;
+      if (!ok) {
+        throw expected(arg(i), "LOCK_SH, LOCK_EX or LOCK_UN", param(i));
+      }
+      return f;
+    }
+
+    /** 0 or 1. */
+    boolean bool(int i) throws ScenarioException {
+      if (arg(i) instanceof Arg.Int n && (n.value() == 0 || n.value() == 1)) {
+        return n.value() == 1;
+      }
+      throw expected(arg(i), "0 or 1", param(i));
     }
 
     String strOrNull(int i) throws ScenarioException {

@@ -21,7 +21,8 @@ import kernsim.scenario.Lexer.Token;
  * spaces. The grammar is in docs/scenarios.md.
  */
 final class Parser {
-  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops", "prober");
+  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops", "prober",
+      "client-option");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
   static final int MAX_LOOPS = 64;
   /** The kernel's own actors below {@code world/}: a hart cannot take their names (cpu.Kernel spawns them). */
@@ -40,6 +41,8 @@ final class Parser {
   private final List<String> expect = new ArrayList<>();
   private int loops = 1;
   private boolean prober;
+  /** {@code client-option NAME} lines: mutations of the userspace loop clients' code. */
+  private final java.util.Set<String> clientOptions = new java.util.TreeSet<>();
 
   /** The setup block's statements from its first syscall statement on: a hart runs them. */
   private List<Stmt> setup = List.of();
@@ -158,7 +161,7 @@ final class Parser {
 
   private void header(Token key, Cursor c) throws ScenarioException {
     String k = key.text();
-    boolean repeatable = k.equals("fix") || k.equals("expect");
+    boolean repeatable = k.equals("fix") || k.equals("expect") || k.equals("client-option");
     if (!repeatable && headerLines.containsKey(k)) {
       throw src.error(key, "duplicate `" + k + "` (first at line " + headerLines.get(k) + ")");
     }
@@ -219,6 +222,16 @@ final class Parser {
         }
         prober = t.text().equals("on");
       }
+      case "client-option" -> {
+        Token t = c.expect(Kind.IDENT, "a client option name");
+        if (!kernsim.client.SystemdLoopUtil.OPTIONS.contains(t.text())) {
+          throw src.error(t, "unknown client option `" + t.text() + "`; expected one of: "
+              + String.join(", ", new java.util.TreeSet<>(kernsim.client.SystemdLoopUtil.OPTIONS)));
+        }
+        if (!clientOptions.add(t.text())) {
+          throw src.error(t, "client option `" + t.text() + "` given twice");
+        }
+      }
       default -> throw new IllegalStateException(k);
     }
     c.expectEnd();
@@ -270,6 +283,7 @@ final class Parser {
 
   private void startBlock(Token header, String blockTitle, boolean isSetup) {
     block = new Block(src, blockTitle);
+    block.clientOptions.addAll(clientOptions);
     stmts = new ArrayList<>();
     blockHeader = header;
     blockIsSetup = isSetup;

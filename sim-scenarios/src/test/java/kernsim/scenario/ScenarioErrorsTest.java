@@ -162,7 +162,7 @@ class ScenarioErrorsTest {
     assertError("  fd = open(\"/a\", 0)\n", 1, 3, "statement outside a block: expected `setup:` or `hart NAME:` before it");
     assertError(hart("fd = open(\"/a\", 0)") + "close(fd)\n", 3, 1, "statement outside a block: indent it under `hart 1:`");
     assertError("titel \"t\"\n" + hart("mkdir(\"/d\")"), 1, 1, "expected a header (scenario, title, profile, fix, "
-        + "expect, loops, prober) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
+        + "expect, loops, prober, client-option) or a block (`setup:`, `hart NAME:`), found `titel`; did you mean title?");
     assertError(hart("mkdir(\"/d\")") + "fix mount-resolve-once\n", 3, 1,
         "header `fix` must come before the first block (line 1)");
     assertError("  loops 2\n" + hart("mkdir(\"/d\")"), 1, 3, "expected `loops` at column 1, found it indented");
