@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kernsim.actors.World;
 import kernsim.dev.Semantics;
+import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.LoopControl;
@@ -44,7 +45,12 @@ public final class Kernel {
 
   /** The kernel's actors, as kernel code running on a hart reaches them. */
   public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl,
-      ActorRef<Flocks.Command> flocks) {}
+      ActorRef<Flocks.Command> flocks, java.util.function.Function<LoopControl.Added, Code> devtmpfs) {
+    /** What devtmpfs does when a disk is added: kernel code that makes the new device's node. */
+    public Code addedDevice(LoopControl.Added added) {
+      return devtmpfs.apply(added);
+    }
+  }
 
   /**
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
@@ -157,7 +163,12 @@ public final class Kernel {
             ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
                 (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
             Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
-            refs[0] = new Refs(world, vfs, anon, controlCalls, flocks);
+            // devtmpfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node (EEXIST: kept).
+            ActorRef<Object>[] proberRef = prober;
+            java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> Code.bind(
+                vfs.mknod("/dev/loop" + a.index(), new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
+                    proberRef[0] == null ? null : proberRef[0].narrow())), x -> Code.ok(0));
+            refs[0] = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
             prober[0] = spec.prober() ? ctx.spawn(Prober.create(world, refs[0]), "prober") : null;
             tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
                 MemFs.Initial.device("/dev/loop-control", controlCalls)));

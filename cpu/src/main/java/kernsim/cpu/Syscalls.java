@@ -28,6 +28,7 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
+import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.loop.LoopIoctls;
@@ -408,9 +409,14 @@ public final class Syscalls {
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
       // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
-      return arg == null || arg instanceof Number
-          ? c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue())
-          : Code.err(Errno.ENOTTY);
+      if (arg != null && !(arg instanceof Number)) {
+        return Code.err(Errno.ENOTTY);
+      }
+      // A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
+      return Code.bind(c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue()),
+          r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
+              ? Code.bind(a.fresh() ? p.kernel().addedDevice(a) : Code.ok(0), x -> Code.ok(a.index()))
+              : Code.done(r));
     }
     return Code.err(Errno.ENOTTY);
   }

@@ -50,8 +50,8 @@ import kernsim.dev.loop.LoopIoctl;
  *   <li>{@code $SYSTEMD_LOOP_DIRECT_IO} is taken as off: the model has no direct I/O, so
  *       {@code LO_FLAGS_DIRECT_IO}, the O_DIRECT reopen and the ENOANO restart never happen.
  *   <li>{@code sd_device} (udev's database): the node is {@code /dev/loopN}, {@code devno} is
- *       {@code makedev(7, N)}, and an index without a node (a device LOOP_CTL_GET_FREE added) fails at
- *       the open with ENOENT, which the seed's retry loop treats as an absent device.
+ *       {@code makedev(7, N)} (a device LOOP_CTL_GET_FREE adds gets its node before the ioctl returns, as
+ *       devtmpfs makes it; a removed index opens with ENXIO, which the seed's retry loop retries).
  *   <li>{@code block_device_remove_all_partitions} and {@code fd_get_diskseq} issue no syscall: the model
  *       has no partitions (always "none removed") and no BLKGETDISKSEQ (as on a kernel without it:
  *       EOPNOTSUPP, which the seed ignores).

@@ -460,7 +460,7 @@ class StarrySpec implements SequentialSpec {
       return;
     }
     if (f.node() == Nodes.CONTROL) {
-      controlIoctl(s, i, out);
+      controlIoctl(s, c, i, out);
     } else if (f.node() == SpecState.UNKNOWN_FD) {
       out.allow(ANY, s);
     } else if (!Nodes.isLoop(f.node())) {
@@ -483,16 +483,32 @@ class StarrySpec implements SequentialSpec {
     return COMMANDS.get(name);
   }
 
-  /** /dev/loop-control (Linux's): GET_FREE and ADD change nothing tracked; a REMOVE that succeeds is not modelled. */
-  void controlIoctl(SpecState s, Op.Ioctl i, Outcomes out) {
+  /**
+   * /dev/loop-control (Linux's): GET_FREE and ADD may return anything, and a success leaves a node
+   * {@code /dev/loopN} for the index returned (devtmpfs makes the node of a device it adds); a REMOVE that
+   * succeeds is not modelled.
+   */
+  void controlIoctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
     if (i.cmd().equals("LOOP_CTL_REMOVE")) {
       out.allow(ANY_ERR, s);
       out.allow(OK, s.asWild(), "LOOP_CTL_REMOVE is not modelled");
+    } else if (i.cmd().equals("LOOP_CTL_ADD") || i.cmd().equals("LOOP_CTL_GET_FREE")) {
+      out.allow(ANY_ERR, s);
+      out.allow(OK, out.actualOk() ? withDevNode(s, (int) c.value()) : s);
     } else if (command(i.cmd()) != null) {
       out.allow(ENOTTY, s, out.explaining() ? i.cmd() + " is not a loop-control ioctl" : null);
     } else {
       out.allow(ANY, s);
     }
+  }
+
+  /** {@code s} with a node {@code /dev/loop<n>} for device {@code n} if {@code /dev} has none by that name. */
+  private static SpecState withDevNode(SpecState s, int n) {
+    Walk d = Walk.of(s, "/dev");
+    if (n < 0 || !d.ok() || d.unsure() || d.node() != Nodes.DIR || d.child(s, "loop" + n) != Walk.ABSENT) {
+      return s;
+    }
+    return s.withMount(d.mount(), s.mount(d.mount()).withFile(d.childRel("loop" + n), n));
   }
 
   void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {

@@ -53,6 +53,27 @@ class LinuxProfileTest {
         losetup /dev/loop0 /img
       """;
 
+  /** devtmpfs: a device LOOP_CTL_ADD or GET_FREE creates at a new index has its node when the ioctl returns. */
+  @Test
+  void aDeviceAddedAtANewIndexHasItsNode() throws ScenarioException {
+    String s = """
+        setup:
+          image /img 16K
+          losetup /dev/loop0 /img
+        hart h:
+          ctl = open("/dev/loop-control", O_RDWR)
+          ioctl(ctl, LOOP_CTL_GET_FREE)
+          d = open("/dev/loop1", O_RDWR)
+          ioctl(ctl, LOOP_CTL_ADD, 5)
+          e = open("/dev/loop5", O_RDWR)
+          ioctl(e, LOOP_GET_STATUS64)
+          f = open("/dev/loop2", O_RDWR)
+        """;
+    for (String profile : List.of("starry", "linux")) {
+      assertEquals(List.of("0", "1", "1", "5", "2", "ENXIO", "ENOENT"), results(profile, s), profile);
+    }
+  }
+
   /** dup shares the open file description: no second claim, and the claim goes with the last fd. */
   @Test
   void aDupOfAnExclusiveFdIsNoSecondClaimAndTheLastCloseReleasesIt() throws ScenarioException {

@@ -61,6 +61,13 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   /** One device of the table. */
   public record Device(int index, ActorRef<LoopDevice.Command> ref) {}
 
+  /**
+   * What {@link Add} made: device {@code index}; {@code fresh} when no device ever had that index (a
+   * removed index comes back as its old actor, whose {@code /dev} node exists), so the caller makes
+   * {@code /dev/loopN}, as devtmpfs does when a disk is added.
+   */
+  public record Added(int index, ActorRef<LoopDevice.Command> ref, boolean fresh) {}
+
   /** The table, in index order. */
   public record Devices(List<Device> devices) {
     public Devices {
@@ -169,8 +176,9 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
       m.replyTo().tell(new Reply(SysResult.err(Errno.EEXIST))); // idr_alloc's -ENOSPC becomes EEXIST
       return this;
     }
+    boolean fresh = !removed.containsKey(index);
     ActorRef<LoopDevice.Command> ref = spawn(index, null);
-    m.replyTo().tell(new Reply(SysResult.ok(index, new Device(index, ref))));
+    m.replyTo().tell(new Reply(SysResult.ok(index, new Added(index, ref, fresh))));
     return this;
   }
 

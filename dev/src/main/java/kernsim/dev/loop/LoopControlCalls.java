@@ -29,10 +29,13 @@ public final class LoopControlCalls {
     };
   }
 
-  /** LOOP_CTL_ADD: EEXIST if the index exists; a negative index takes the lowest free one. */
+  /**
+   * LOOP_CTL_ADD: EEXIST if the index exists; a negative index takes the lowest free one. Success is
+   * {@code Ok(index, LoopControl.Added)}: the caller makes the device's node (see {@link LoopControl.Added}).
+   */
   public Code add(int index) {
     return lock(devices -> Code.call(ctl, r -> new LoopControl.Add(index, r), "loop_add",
-        v -> unlock(() -> Code.done(v instanceof SysResult.Ok ok ? SysResult.ok(ok.value()) : v))));
+        v -> unlock(() -> Code.done(v))));
   }
 
   /**
@@ -57,15 +60,17 @@ public final class LoopControlCalls {
     });
   }
 
-  /** LOOP_CTL_GET_FREE: the lowest index whose device is unbound (a racy read of each), else a new device. */
+  /**
+   * LOOP_CTL_GET_FREE: the lowest index whose device is unbound (a racy read of each), else a new device
+   * ({@code Ok(index, LoopControl.Added)}, as {@link #add}).
+   */
   public Code getFree() {
     return lock(devices -> scan(devices.devices(), 0));
   }
 
   private Code scan(List<LoopControl.Device> devices, int i) {
     if (i >= devices.size()) {
-      return Code.call(ctl, r -> new LoopControl.Add(-1, r), "loop_add",
-          v -> unlock(() -> Code.done(v instanceof SysResult.Ok ok ? SysResult.ok(ok.value()) : v)));
+      return Code.call(ctl, r -> new LoopControl.Add(-1, r), "loop_add", v -> unlock(() -> Code.done(v)));
     }
     LoopControl.Device d = devices.get(i);
     return Code.call(d.ref(), LoopDevice.QueryUnbound::new, "lo_state", v -> (Boolean) v

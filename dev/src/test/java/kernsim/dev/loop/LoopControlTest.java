@@ -4,6 +4,7 @@ import static kernsim.dev.loop.LoopWorld.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.Function;
@@ -71,9 +72,18 @@ class LoopControlTest {
   private static void expect(LoopWorld.Captured cap, SysResult... results) {
     for (int i = 0; i < results.length; i++) {
       if (results[i] != null) {
-        assertEquals(results[i], cap.result("hart-1", i), "procedure " + i);
+        assertEquals(results[i], value(cap.result("hart-1", i)), "procedure " + i);
       }
     }
+  }
+
+  /** A result without the device an ADD or GET_FREE made (its {@link LoopControl.Added}: see {@link #added}). */
+  private static Object value(Object r) {
+    return r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added ? SysResult.ok(ok.value()) : r;
+  }
+
+  private static LoopControl.Added added(LoopWorld.Captured cap, int index) {
+    return (LoopControl.Added) ((SysResult.Ok) cap.result("hart-1", index)).data();
   }
 
   @Test
@@ -89,6 +99,8 @@ class LoopControlTest {
         step("GET_FREE", () -> e.ctl().getFree())));
     expect(cap, SysResult.ok(0), SysResult.ok(0), SysResult.ok(1), SysResult.ok(0), SysResult.ok(2),
         SysResult.ok(2), SysResult.ok(0), SysResult.ok(0));
+    assertTrue(added(cap, 4).fresh(), "GET_FREE added loop2: its node is to be made");
+    assertFalse(cap.result("hart-1", 5) instanceof SysResult.Ok ok && ok.data() != null, "loop2 existed: nothing added");
   }
 
   @Test
@@ -124,7 +136,8 @@ class LoopControlTest {
     assertNull(cap.result("hart-1", 7));
     assertEquals(SysResult.err(Errno.ENODEV), cap.result("hart-1", 8));
     assertEquals(SysResult.err(Errno.EINVAL), cap.result("hart-1", 9));
-    assertEquals(SysResult.ok(1), cap.result("hart-1", 10)); // loop1 again (its actor revived, unbound)
+    assertEquals(SysResult.ok(1), value(cap.result("hart-1", 10))); // loop1 again (its actor revived, unbound)
+    assertFalse(added(cap, 10).fresh(), "a removed index comes back as its old actor, whose node exists");
     assertEquals(SysResult.err(Errno.ENXIO), cap.result("hart-1", 11));
     assertEquals(SysResult.err(Errno.ENOTTY), cap.result("hart-1", 12));
   }
