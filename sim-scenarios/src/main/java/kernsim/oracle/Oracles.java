@@ -40,6 +40,16 @@ public final class Oracles {
    * scenario's boot state, see {@link ErrnoConformance#start}), or from the bare kernel's when null.
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start) {
+    return monitors(semantics, off, start, true);
+  }
+
+  /**
+   * The same, with the client oracles only when {@code clients}: a program with no loop client
+   * operation emits no {@code ClientEvents}, so they could not fire, and following every file's bytes
+   * (client-data) is not free.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
+      boolean clients) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -58,6 +68,9 @@ public final class Oracles {
     }
     if (!off.contains(ErrnoConformance.NAME)) {
       out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
+    }
+    if (!clients) {
+      return out;
     }
     if (!off.contains(ClientOwnershipMonitor.NAME)) {
       out.add(new ClientOwnershipMonitor());

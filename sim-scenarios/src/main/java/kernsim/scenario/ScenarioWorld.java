@@ -25,6 +25,8 @@ public final class ScenarioWorld implements WorldSpec {
   private final Kernel.Spec spec;
   /** Where the errno oracle starts (the boot state), computed once; null with errno off. */
   private final ErrnoConformance.Start errnoStart;
+  /** Whether a statement is a loop client's operation: only then are the client oracles on. */
+  private final boolean clients;
 
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
@@ -32,6 +34,8 @@ public final class ScenarioWorld implements WorldSpec {
     this.spec = scenario.kernelSpec(settings.semantics());
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
+    this.clients = java.util.stream.Stream.concat(scenario.setup().stream(), scenario.harts().stream().flatMap(List::stream))
+        .anyMatch(s -> kernsim.client.ClientEvents.isClientStatement(s.text()));
   }
 
   public Scenario scenario() {
@@ -74,6 +78,6 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart);
+    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients);
   }
 }
