@@ -25,9 +25,10 @@ public final class Proc {
   /** fd → the path it was opened by (a loop device reports its backing file by it). */
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
-  /** What userspace libraries a statement stands for keep in the process's memory (a client's handles). */
-  private final TreeMap<String, Object> memory = new TreeMap<>();
-  /** Userspace objects a library keeps for the program (a loop client's device handle), by variable. */
+  /**
+   * What userspace libraries keep in the process's memory: a loop client's device handle by the
+   * program's variable, a library's globals by a hidden name ({@code monogon#ctl}).
+   */
   private final TreeMap<String, Object> handles = new TreeMap<>();
   private int opened;
   private int calls;
@@ -159,22 +160,12 @@ public final class Proc {
     vars.put(variable, value);
   }
 
-  /** A value a userspace library keeps in this process's memory under {@code key}, or null. */
-  public Object recall(String key) {
-    return memory.get(key);
-  }
-
-  /** Keeps {@code value} in this process's memory under {@code key} (a library's global or a handle). */
-  public void remember(String key, Object value) {
-    memory.put(key, value);
-  }
-
   /** The number of this process's next call ({@code Calls.Started.index}): 0, 1, … in the order they start. */
   int nextCall() {
     return calls++;
   }
 
-  /** A library's object for {@code variable} (e.g. a loop client's device handle), or null. */
+  /** A library's object for {@code variable} (a loop client's device handle, or a global by its hidden name), or null. */
   public Object handle(String variable) {
     return handles.get(variable);
   }

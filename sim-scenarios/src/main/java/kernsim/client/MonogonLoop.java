@@ -237,7 +237,7 @@ public final class MonogonLoop {
 
   /** {@code Close}: marks the handle closed, then closes its fd ({@code Released} if Create made it). */
   private static Code closeDevice(Proc p, String handle, Device d, String what) {
-    p.remember(key(p.fd(handle)), d.close());
+    p.setHandle(key(p.fd(handle)), d.close());
     if (d.created()) {
       p.world().emit(new ClientEvents.Released(p.name(), KIND, d.num()));
     }
@@ -279,7 +279,7 @@ public final class MonogonLoop {
   private static Code withDevice(Proc p, String handle, Function<Device, Code> then) {
     return Code.defer(() -> {
       int h = p.fd(handle);
-      Object d = h < 0 ? null : p.recall(key(h));
+      Object d = h < 0 ? null : p.handle(key(h));
       return d instanceof Device dev ? then.apply(dev) : Code.done(NIL_DEVICE);
     });
   }
@@ -294,10 +294,10 @@ public final class MonogonLoop {
   }
 
   private static int store(Proc p, Device d) {
-    Object n = p.recall("monogon#devices");
+    Object n = p.handle("monogon#devices");
     int handle = n == null ? 0 : (Integer) n;
-    p.remember("monogon#devices", handle + 1);
-    p.remember(key(handle), d);
+    p.setHandle("monogon#devices", handle + 1);
+    p.setHandle(key(handle), d);
     return handle;
   }
 
@@ -306,9 +306,9 @@ public final class MonogonLoop {
   }
 
   private static String next(Proc p, String prefix) {
-    Object n = p.recall(prefix + "s");
+    Object n = p.handle(prefix + "s");
     int i = n == null ? 0 : (Integer) n;
-    p.remember(prefix + "s", i + 1);
+    p.setHandle(prefix + "s", i + 1);
     return prefix + i;
   }
 
