@@ -1,5 +1,7 @@
 package kernsim.cpu;
 
+import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctls;
@@ -67,6 +69,52 @@ public final class DeviceFiles {
     @Override
     public String id() {
       return "loop-control";
+    }
+  }
+  /**
+   * {@code /sys/block/loopN/loop/backing_file}, Linux's sysfs attribute (both profiles: starry has no
+   * sysfs, and Monogon's {@code BackingFilePath} reads it): the bound file's path and a newline, read
+   * under the device's {@code lo_lock} when the read runs. The {@code loop/} group exists only while a
+   * file is bound, so opening it for an unbound device is ENOENT; reading an attribute whose group went
+   * away since the open is ENODEV (kernfs). Reports a size of 4096, as sysfs does.
+   */
+  public record LoopBackingFileAttr(LoopIoctls loop) implements FileOps {
+    @Override
+    public FileKind kind() {
+      return FileKind.REGULAR;
+    }
+
+    @Override
+    public String id() {
+      return "sysfs:loop" + loop.number() + ":backing_file";
+    }
+
+    @Override
+    public Code open() {
+      return Code.bind(loop.backingFilePath(), r -> r instanceof SysResult.Ok ? Code.ok(0) : Code.done(r));
+    }
+
+    @Override
+    public Code readAt(long offset, int length) {
+      return Code.bind(loop.backingFilePath(), r -> {
+        if (!(r instanceof SysResult.Ok ok)) {
+          return Code.err(Errno.ENODEV);
+        }
+        byte[] all = ((String) ok.data()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int from = (int) Math.min(offset, all.length);
+        byte[] part = java.util.Arrays.copyOfRange(all, from, (int) Math.min(all.length, from + (long) length));
+        return Code.done(SysResult.ok(part.length, part));
+      });
+    }
+
+    @Override
+    public Code writeAt(long offset, byte[] data) {
+      return Code.err(Errno.EACCES); // mode 0444
+    }
+
+    @Override
+    public Code length() {
+      return Code.ok(4096);
     }
   }
 }

@@ -122,7 +122,30 @@ public final class Kernel {
     for (int i = 0; i < loops; i++) {
       out.add("mknod(\"/dev/loop" + i + "\")");
     }
+    out.add("mkdir(\"/sys\")");
+    out.add("mkdir(\"/sys/block\")");
+    for (int i = 0; i < loops; i++) {
+      for (String p : sysfs(i)) {
+        out.add((p.endsWith("backing_file") ? "mknod(\"" : "mkdir(\"") + p + "\")");
+      }
+    }
     return out;
+  }
+
+  /**
+   * Device {@code n}'s sysfs nodes below {@code /sys/block}: its directory, its {@code loop/} group and
+   * the group's {@code backing_file} attribute (the only attribute modelled).
+   */
+  static List<String> sysfs(int n) {
+    String dir = "/sys/block/loop" + n;
+    return List.of(dir, dir + "/loop", dir + "/loop/backing_file");
+  }
+
+  /** Device {@code n}'s sysfs nodes as the root tmpfs holds them. */
+  private static List<MemFs.Initial> sysfsNodes(int n, LoopIoctls loop) {
+    List<String> paths = sysfs(n);
+    return List.of(MemFs.Initial.dir(paths.get(0)), MemFs.Initial.dir(paths.get(1)),
+        MemFs.Initial.device(paths.get(2), new DeviceFiles.LoopBackingFileAttr(loop)));
   }
 
   /** The actor name of a boot file ({@code /img} → {@code file:img}, {@code /a/b} → {@code file:a:b}). */
@@ -163,18 +186,32 @@ public final class Kernel {
             ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
                 (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
             Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
-            // devtmpfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node (EEXIST: kept).
+            // devtmpfs and sysfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node and its
+            // /sys/block/loopN nodes (EEXIST: kept).
             ActorRef<Object>[] proberRef = prober;
-            java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> Code.bind(
-                vfs.mknod("/dev/loop" + a.index(), new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
-                    proberRef[0] == null ? null : proberRef[0].narrow())), x -> Code.ok(0));
+            java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> {
+              LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
+                  proberRef[0] == null ? null : proberRef[0].narrow());
+              List<String> sys = sysfs(a.index());
+              return Code.bind(vfs.mknod("/dev/loop" + a.index(), loop), x -> Code.bind(vfs.mkdir(sys.get(0)),
+                  y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
+                      vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
+            };
             refs[0] = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
             prober[0] = spec.prober() ? ctx.spawn(Prober.create(world, refs[0]), "prober") : null;
             tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
                 MemFs.Initial.device("/dev/loop-control", controlCalls)));
+            List<LoopIoctls> loops = new ArrayList<>();
             for (LoopControl.Device dev : d.devices()) {
-              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new LoopIoctls(world, dev.ref(), dev.index(),
-                  spec.semantics(), prober[0] == null ? null : prober[0].narrow())));
+              LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
+                  prober[0] == null ? null : prober[0].narrow());
+              loops.add(loop);
+              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), loop));
+            }
+            tree.add(MemFs.Initial.dir("/sys"));
+            tree.add(MemFs.Initial.dir("/sys/block"));
+            for (LoopIoctls loop : loops) {
+              tree.addAll(sysfsNodes(loop.number(), loop));
             }
             for (Boot.Entry e : spec.boot().entries()) {
               tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))

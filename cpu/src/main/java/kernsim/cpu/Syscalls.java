@@ -143,6 +143,9 @@ public final class Syscalls {
         if (node.device() instanceof LoopIoctls loop) {
           yield new DeviceFiles.Loop(loop, (flags & O_EXCL) != 0);
         }
+        if (node.device() instanceof DeviceFiles.LoopBackingFileAttr attr) {
+          yield attr;
+        }
         yield node.device() instanceof LoopControlCalls c ? new DeviceFiles.LoopControlFile(c) : null;
       }
     };

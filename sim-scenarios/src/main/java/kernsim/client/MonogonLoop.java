@@ -43,8 +43,9 @@ import kernsim.dev.loop.LoopIoctl;
  *   <li>{@code Config.Offset} and {@code SizeLimit} are not offered (the model's loop devices have no
  *       offset or size limit); {@code BlockSize} and {@code Flags} are passed to LOOP_CONFIGURE.
  *   <li>The page size is 4096 ({@code os.Getpagesize()} on amd64 and riscv64).
- *   <li>{@code BackingFilePath} reads sysfs ({@code /sys/block/loopN/loop/backing_file}), which the model
- *       does not have: it is left out.
+ *   <li>{@code BackingFilePath} reads sysfs: the kernel's root tmpfs holds
+ *       {@code /sys/block/loopN/loop/backing_file} for each device ({@code cpu.DeviceFiles.LoopBackingFileAttr}),
+ *       the only sysfs attribute modelled.
  *   <li>An {@code *os.File} Create or Open leaks on an error path (the device fd after LOOP_CONFIGURE
  *       fails, EBUSY included) is closed in Go by its finalizer at some garbage collection; here it stays
  *       open until the process ends (deterministically), holding its O_EXCL claim.
@@ -74,6 +75,8 @@ public final class MonogonLoop {
   public static final String NIL_DEVICE = "panic: runtime error: invalid memory address or nil pointer dereference";
 
   private static final String CTL = "monogon#ctl";
+  /** The hidden variable of os.ReadFile's fd in BackingFilePath. */
+  private static final String SYSFS = "monogon#sysfs";
 
   /** The Go {@code Device}: {@code num}, {@code dev} (a hidden fd variable), {@code closed}; and whether Create made it. */
   record Device(int num, String devVar, boolean closed, boolean created, String backing) {
@@ -109,6 +112,29 @@ public final class MonogonLoop {
   public static Stmt dev(String handle) {
     return Stmt.of("monogon_dev(" + handle + ")", p -> withDevice(p, handle, d -> d.closed()
         ? Code.done("device is closed") : Code.done(SysResult.ok(mkdev(LOOP_MAJOR, d.num())))));
+  }
+
+  /**
+   * {@code d.BackingFilePath()}: {@code os.ReadFile("/sys/block/loopN/loop/backing_file")} — open,
+   * read, close — as {@code Ok(length, contents)} (the path and its newline, as the Go code returns it),
+   * or {@code failed to get backing file path: open /sys/block/loopN/loop/backing_file: …}. It needs
+   * neither an open device nor a live handle: only the number.
+   */
+  public static Stmt backingFilePath(String handle) {
+    return Stmt.of("monogon_backing_file_path(" + handle + ")", p -> withDevice(p, handle, d -> {
+      String path = "/sys/block/loop" + d.num() + "/loop/backing_file";
+      String fail = "failed to get backing file path: ";
+      return Code.bind(sys(p, Syscalls.open(path, kernsim.fs.file.Uapi.O_RDONLY)), o -> {
+        if (!(o instanceof SysResult.Ok opened)) {
+          return Code.done(fail + "open " + path + ": " + strerror(o));
+        }
+        p.set(SYSFS, opened.value());
+        return Code.bind(sys(p, Syscalls.read(SYSFS, 4096)), r -> Code.bind(sys(p, Syscalls.close(SYSFS)),
+            x -> r instanceof SysResult.Ok ok
+                ? Code.done(SysResult.ok(ok.value(), new String((byte[]) ok.data(), StandardCharsets.UTF_8)))
+                : Code.done(fail + "read " + path + ": " + strerror(r))));
+      });
+    }));
   }
 
   /** {@code d.RefreshSize()}: LOOP_SET_CAPACITY on the device's fd. */

@@ -227,6 +227,9 @@ final class CallParser {
   }
 
   private static int node(String path) {
+    if (path.startsWith("/sys/")) {
+      return Nodes.SYSFS;
+    }
     if (path.equals("/dev/loop-control")) {
       return Nodes.CONTROL;
     }

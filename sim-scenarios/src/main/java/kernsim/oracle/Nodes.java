@@ -11,6 +11,8 @@ final class Nodes {
   static final int OTHER_DEVICE = -4;
   /** Something on a filesystem whose contents the oracle does not track (ext4). */
   static final int UNKNOWN = -5;
+  /** A sysfs attribute ({@code /sys/block/loopN/loop/backing_file}): opens while its group exists. */
+  static final int SYSFS = -6;
 
   static boolean isLoop(int node) {
     return node >= 0;
@@ -23,6 +25,7 @@ final class Nodes {
       case CONTROL -> "/dev/loop-control";
       case OTHER_DEVICE -> "a device";
       case UNKNOWN -> "unknown";
+      case SYSFS -> "a sysfs attribute";
       default -> "loop" + node;
     };
   }

@@ -256,6 +256,11 @@ class StarrySpec implements SequentialSpec {
     long desc = (flags & O_PATH) != 0 ? -1 : SpecState.desc(c.hart, c.index);
     if (node == Nodes.OTHER_DEVICE) {
       out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
+    } else if (node == Nodes.SYSFS) {
+      // whether the attribute's group exists follows the device's binding, which races: any outcome
+      out.allow(ANY_ERR, after);
+      out.allow(OK, out.actualOk()
+          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
       loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc), out);
@@ -502,13 +507,27 @@ class StarrySpec implements SequentialSpec {
     }
   }
 
-  /** {@code s} with a node {@code /dev/loop<n>} for device {@code n} if {@code /dev} has none by that name. */
+  /**
+   * {@code s} with device {@code n}'s nodes where they are missing: {@code /dev/loop<n>} (devtmpfs) and
+   * {@code /sys/block/loop<n>/loop/backing_file} with its directories (sysfs), as cpu.Kernel makes them.
+   */
   private static SpecState withDevNode(SpecState s, int n) {
-    Walk d = Walk.of(s, "/dev");
-    if (n < 0 || !d.ok() || d.unsure() || d.node() != Nodes.DIR || d.child(s, "loop" + n) != Walk.ABSENT) {
+    if (n < 0) {
       return s;
     }
-    return s.withMount(d.mount(), s.mount(d.mount()).withFile(d.childRel("loop" + n), n));
+    SpecState x = withNode(s, "/dev", "loop" + n, n);
+    x = withNode(x, "/sys/block", "loop" + n, Nodes.DIR);
+    x = withNode(x, "/sys/block/loop" + n, "loop", Nodes.DIR);
+    return withNode(x, "/sys/block/loop" + n + "/loop", "backing_file", Nodes.SYSFS);
+  }
+
+  /** {@code s} with {@code dir/name} as {@code node} if {@code dir} is a directory without that name. */
+  private static SpecState withNode(SpecState s, String dir, String name, int node) {
+    Walk d = Walk.of(s, dir);
+    if (!d.ok() || d.unsure() || d.node() != Nodes.DIR || d.child(s, name) != Walk.ABSENT) {
+      return s;
+    }
+    return s.withMount(d.mount(), s.mount(d.mount()).withFile(d.childRel(name), node));
   }
 
   void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {

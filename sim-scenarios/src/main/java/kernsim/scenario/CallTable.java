@@ -137,6 +137,7 @@ final class CallTable {
     sig("monogon_open", "path", a -> kernsim.client.MonogonLoop.open(a.str(0)));
     sig("monogon_dev_path", "device", a -> kernsim.client.MonogonLoop.devPath(a.fd(0)));
     sig("monogon_dev", "device", a -> kernsim.client.MonogonLoop.dev(a.fd(0)));
+    sig("monogon_backing_file_path", "device", a -> kernsim.client.MonogonLoop.backingFilePath(a.fd(0)));
     sig("monogon_refresh_size", "device", a -> kernsim.client.MonogonLoop.refreshSize(a.fd(0)));
     sig("monogon_close", "device", a -> kernsim.client.MonogonLoop.close(a.fd(0)));
     sig("monogon_remove", "device", a -> kernsim.client.MonogonLoop.remove(a.fd(0)));

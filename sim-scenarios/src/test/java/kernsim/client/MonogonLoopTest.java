@@ -98,6 +98,19 @@ class MonogonLoopTest {
     }
   }
 
+  /** BackingFilePath reads sysfs: the path and a newline while bound; ENOENT once Remove unbound it. */
+  @Test
+  void backingFilePathReadsSysfsWhileTheDeviceIsBound() throws Exception {
+    for (String profile : List.of("starry", "linux")) {
+      Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_backing_file_path(m)", "monogon_remove(m)",
+          "monogon_backing_file_path(m)"), profile);
+      List<Object> r = o.results("world/c1");
+      assertEquals(SysResult.ok(5, "/img\n"), r.get(2), profile);
+      assertEquals("failed to get backing file path: open /sys/block/loop0/loop/backing_file: no such file or directory",
+          r.get(4), profile);
+    }
+  }
+
   @Test
   void configValidationRefusesBlockSizesThatAreNotAPowerOfTwoUpToThePageSize() throws Exception {
     Outcome o = run(hart("monogon_create(img, 256)", "monogon_create(img, 1000)", "monogon_create(img, 8192)",

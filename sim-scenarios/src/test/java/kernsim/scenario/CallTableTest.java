@@ -65,6 +65,7 @@ class CallTableTest {
       "monogon_write(lo, 0, \"data\")",
       "monogon_dev_path(lo)",
       "monogon_dev(lo)",
+      "monogon_backing_file_path(lo)",
       "monogon_refresh_size(lo)",
       "monogon_remove(lo)",
       "mo = monogon_open(\"/dev/loop0\")",

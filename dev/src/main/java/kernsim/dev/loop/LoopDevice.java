@@ -138,6 +138,13 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
   public record QueryUnbound(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Linux's sysfs {@code loop/backing_file} show, under {@code lo_lock} (a spinlock: one region): replies
+   * the bound file's path, or null when no file is bound (the {@code loop/} group exists only while one
+   * is: {@code loop_sysfs_init} at configure, {@code loop_sysfs_exit} at detach).
+   */
+  public record LoadBackingPath(ActorRef<Reply> replyTo) implements Command {}
+
   // ---- the linux profile: Linux's lo_mutex and disk->open_mutex (drivers/block/loop.c, block/bdev.c) ----
 
   /**
@@ -371,6 +378,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(MarkDeleting.class, this::onMarkDeleting)
         .onMessage(Revive.class, this::onRevive)
         .onMessage(QueryUnbound.class, this::onQueryUnbound)
+        .onMessage(LoadBackingPath.class, m -> {
+          m.replyTo().tell(new Reply(file == null ? null : file.path()));
+          return this;
+        })
         .onMessage(LoLock.class, m -> {
           loMutex.lock(m.replyTo(), view());
           return this;

@@ -476,6 +476,16 @@ public final class LoopIoctls {
    * fsync/fdatasync of the device file. starry's device has no fsync of its own: nothing to do, 0.
    * Under linux {@code blkdev_fsync}: the page cache written back, EIO if that fails.
    */
+  /**
+   * Reading {@code /sys/block/loopN/loop/backing_file} ({@code loop_attr_backing_file_show}): the bound
+   * file's path and a newline, {@code Ok(length, String)}; ENOENT when no file is bound (the attribute's
+   * group is not there).
+   */
+  public Code backingFilePath() {
+    return Code.call(dev, LoopDevice.LoadBackingPath::new, "lo_lock",
+        v -> v == null ? Code.err(Errno.ENOENT) : Code.done(SysResult.ok(((String) v).length() + 1, v + "\n")));
+  }
+
   public Code fsync() {
     return linux != null ? linux.fsync() : Code.ok(0);
   }
