@@ -6,20 +6,26 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import kernsim.scenario.Catalog;
+import kernsim.scenario.Clients;
 import kernsim.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The race catalog, one scenario a line. */
+/**
+ * The race catalog, one scenario a line; then, after a blank line and a heading, the userspace loop
+ * client scenarios ({@link Clients}), whose findings are in docs/findings.md.
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    header = "Lists the built-in race catalog: name, title, and the oracle each scenario is expected to trip.",
+    header = "Lists the built-in race catalog: name, title, and the oracle each scenario is expected to trip;"
+        + " then the userspace loop client scenarios (systemd loop-util, Monogon pkg/loop, mixed).",
     description = {
       "Each name can stand for a file in 'kernsim run' and 'kernsim explore'. 'kernsim explore' without a file"
-          + " explores " + Catalog.DEFAULT + "."
+          + " explores " + Catalog.DEFAULT + ". The client scenarios name no fix and need not find a race:"
+          + " what exploration finds in them is in docs/findings.md."
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -30,6 +36,7 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Scenario> all = Catalog.all();
+    List<Scenario> clients = Clients.all();
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = Json.document("list");
@@ -40,6 +47,12 @@ final class ListCommand implements Callable<Integer> {
         so.put("title", s.title());
         Json.strings(so.putArray("expect"), s.expect());
       }
+      ArrayNode c = o.putArray("clients");
+      for (Scenario s : clients) {
+        ObjectNode so = c.addObject();
+        so.put("name", s.name());
+        so.put("title", s.title());
+      }
       Json.print(w, o);
       return Main.OK;
     }
@@ -48,6 +61,12 @@ final class ListCommand implements Callable<Integer> {
     for (Scenario s : all) {
       w.printf("%-" + nameWidth + "s  %-" + titleWidth + "s  expects %s%n", s.name(), s.title(),
           Report.expected(s));
+    }
+    w.println();
+    w.println("client scenarios (userspace loop clients; findings in docs/findings.md):");
+    int clientWidth = clients.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+    for (Scenario s : clients) {
+      w.printf("%-" + clientWidth + "s  %s%n", s.name(), s.title());
     }
     w.flush();
     return Main.OK;

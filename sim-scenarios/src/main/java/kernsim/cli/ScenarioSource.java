@@ -3,6 +3,7 @@ package kernsim.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import kernsim.scenario.Catalog;
+import kernsim.scenario.Clients;
 import kernsim.scenario.Scenario;
 import kernsim.scenario.ScenarioException;
 import kernsim.scenario.Scenarios;
@@ -15,10 +16,11 @@ import kernsim.scenario.Scenarios;
 interface ScenarioSource {
   /**
    * The scenario a command line names: the file at that path if there is one, else the catalog
-   * scenario of that name (a directory that happens to have a catalog scenario's name is not in the way).
+   * scenario or client scenario ({@link Clients}) of that name (a directory that happens to have such a
+   * name is not in the way).
    *
    * @throws ScenarioException if the scenario does not parse (its message is the user-facing error)
-   * @throws Main.UserError if there is neither such a file nor such a catalog scenario
+   * @throws Main.UserError if there is neither such a file nor such a built-in scenario
    */
   Scenario resolve(String fileOrName) throws ScenarioException;
 
@@ -35,7 +37,8 @@ interface ScenarioSource {
         path = null;
       }
       boolean catalog = Catalog.names().contains(fileOrName);
-      if (path != null && Files.exists(path) && !(catalog && Files.isDirectory(path))) {
+      boolean client = !catalog && Clients.names().contains(fileOrName);
+      if (path != null && Files.exists(path) && !((catalog || client) && Files.isDirectory(path))) {
         if (Files.isDirectory(path)) {
           throw new Main.UserError(fileOrName + " is a directory, not a scenario file");
         }
@@ -47,8 +50,12 @@ interface ScenarioSource {
       if (catalog) {
         return Catalog.find(fileOrName).orElseThrow();
       }
+      if (client) {
+        return Clients.find(fileOrName).orElseThrow();
+      }
       throw new Main.UserError("no such file or catalog scenario: " + fileOrName
-          + " (the catalog has: " + String.join(", ", Catalog.names()) + "; see 'kernsim list')");
+          + " (the catalog has: " + String.join(", ", Catalog.names())
+          + "; the client scenarios: " + String.join(", ", Clients.names()) + "; see 'kernsim list')");
     }
 
     @Override
