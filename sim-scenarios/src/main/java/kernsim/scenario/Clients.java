@@ -1,10 +1,5 @@
 package kernsim.scenario;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,46 +12,27 @@ import java.util.Optional;
  * {@code explore} accept their names as they accept a catalog scenario's.
  */
 public final class Clients {
-  private static final String DIR = "/kernsim/clients/";
+  private static final Shelf SHELF = new Shelf("/kernsim/clients/", "client");
 
   private Clients() {}
 
   /** The client scenarios' names, in index order. */
   public static List<String> names() {
-    return Arrays.stream(read(DIR + "index.txt").orElseThrow(() -> new IllegalStateException("no clients index"))
-            .split("\n"))
-        .map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-        .toList();
+    return SHELF.names();
   }
 
   /** The text of client scenario {@code name}, if there is one. */
   public static Optional<String> text(String name) {
-    return names().contains(name) ? read(DIR + name + ".ksim") : Optional.empty();
+    return SHELF.text(name);
   }
 
   /** The client scenario {@code name}, parsed; empty if there is none by that name. */
   public static Optional<Scenario> find(String name) throws ScenarioException {
-    Optional<String> text = text(name);
-    return text.isEmpty() ? Optional.empty() : Optional.of(Scenarios.parse(text.get(), name + ".ksim"));
+    return SHELF.find(name);
   }
 
   /** Every client scenario, parsed. One that does not parse is a bug of kernsim's, not the user's. */
   public static List<Scenario> all() {
-    return names().stream().map(n -> {
-      try {
-        return find(n).orElseThrow();
-      } catch (ScenarioException e) {
-        throw new IllegalStateException("client scenario " + n + " does not parse: " + e.getMessage(), e);
-      }
-    }).toList();
-  }
-
-  private static Optional<String> read(String resource) {
-    try (InputStream in = Clients.class.getResourceAsStream(resource)) {
-      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return SHELF.all();
   }
 }
