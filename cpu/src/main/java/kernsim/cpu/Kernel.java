@@ -188,10 +188,9 @@ public final class Kernel {
             Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
             // devtmpfs and sysfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node and its
             // /sys/block/loopN nodes (EEXIST: kept).
-            ActorRef<Object>[] proberRef = prober;
             java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> {
               LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
-                  proberRef[0] == null ? null : proberRef[0].narrow());
+                  prober[0] == null ? null : prober[0].narrow());
               List<String> sys = sysfs(a.index());
               return Code.bind(vfs.mknod("/dev/loop" + a.index(), loop), x -> Code.bind(vfs.mkdir(sys.get(0)),
                   y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
