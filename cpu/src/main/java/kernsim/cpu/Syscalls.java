@@ -28,6 +28,7 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
+import kernsim.dev.loop.IoctlArg;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctl;
@@ -388,21 +389,22 @@ public final class Syscalls {
   }
 
   public static Stmt ioctl(String fd, LoopIoctl cmd, int arg) {
-    return ioctl(fd, cmd.name() + ", " + arg, cmd.number(), arg);
+    return ioctl(fd, cmd.name() + ", " + arg, cmd.number(), (long) arg);
   }
 
   /** LOOP_SET_FD: the argument is another fd variable, resolved when the call runs. */
   public static Stmt ioctlFd(String fd, LoopIoctl cmd, String argFd) {
     return Stmt.of("ioctl(" + fd + ", " + cmd.name() + ", " + argFd + ")",
-        p -> ioctlCode(p, fd, cmd.number(), fdArg(p, argFd)));
+        p -> ioctlCode(p, fd, cmd.number(), new IoctlArg.File(fdArg(p, argFd))));
   }
 
   /** A loop-control ioctl (LOOP_CTL_GET_FREE, LOOP_CTL_ADD, LOOP_CTL_REMOVE) by name and number. */
-  public static Stmt ioctl(String fd, String name, int number, Integer arg) {
-    return Stmt.of("ioctl(" + fd + ", " + name + ")", p -> ioctlCode(p, fd, number, arg));
+  public static Stmt ioctl(String fd, String name, int number, Long arg) {
+    IoctlArg a = arg == null ? IoctlArg.none() : IoctlArg.of(arg);
+    return Stmt.of("ioctl(" + fd + ", " + name + ")", p -> ioctlCode(p, fd, number, a));
   }
 
-  private static Code ioctlCode(Proc p, String fdVar, int number, Object arg) {
+  private static Code ioctlCode(Proc p, String fdVar, int number, IoctlArg arg) {
     OpenFile f = p.fds().get(p.fd(fdVar));
     if (f == null) {
       return Code.err(Errno.EBADF);
@@ -412,11 +414,11 @@ public final class Syscalls {
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
       // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
-      if (arg != null && !(arg instanceof Number)) {
+      if (!(arg instanceof IoctlArg.Int) && arg != IoctlArg.none()) {
         return Code.err(Errno.ENOTTY);
       }
       // A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
-      return Code.bind(c.control().ioctl(number, arg == null ? 0 : ((Number) arg).longValue()),
+      return Code.bind(c.control().ioctl(number, arg instanceof IoctlArg.Int i ? i.value() : 0),
           r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
               ? Code.bind(a.fresh() ? p.kernel().addedDevice(a) : Code.ok(0), x -> Code.ok(a.index()))
               : Code.done(r));
@@ -493,7 +495,7 @@ public final class Syscalls {
    */
   public static Stmt ioctlSetFd(String fd, LoopIoctl cmd, String argFd) {
     return Stmt.of("ioctl(" + fd + ", " + cmd.name() + ", " + argFd + ")",
-        p -> ioctlTo(p, fd, cmd.number(), () -> fdArg(p, argFd)));
+        p -> ioctlTo(p, fd, cmd.number(), () -> new IoctlArg.File(fdArg(p, argFd))));
   }
 
   /**
@@ -503,24 +505,24 @@ public final class Syscalls {
   public static Stmt ioctlConfigure(String fd, String backingFd, int blockSize, kernsim.dev.loop.LoopAbi.LoopInfo64 info) {
     return Stmt.of("ioctl(" + fd + ", LOOP_CONFIGURE, {fd: " + backingFd + ", block_size: " + blockSize + ", flags: "
         + info.flags() + ", file_name: " + q(info.fileNameString()) + "})",
-        p -> ioctlTo(p, fd, LoopIoctl.LOOP_CONFIGURE.number(), () -> new LoopIoctls.ConfigureArg(
+        p -> ioctlTo(p, fd, LoopIoctl.LOOP_CONFIGURE.number(), () -> new IoctlArg.Config(
             new kernsim.dev.loop.LoopAbi.LoopConfig(p.fd(backingFd), blockSize, info), fdArg(p, backingFd))));
   }
 
   /** LOOP_SET_STATUS with a {@code loop_info} (the source reads its name and flags). */
   public static Stmt ioctlSetStatus(String fd, kernsim.dev.loop.LoopAbi.LoopInfo info) {
     return Stmt.of("ioctl(" + fd + ", LOOP_SET_STATUS, {flags: " + info.flags() + ", name: " + q(info.nameString())
-        + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS.number(), () -> info));
+        + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS.number(), () -> new IoctlArg.Status(info)));
   }
 
   /** LOOP_SET_STATUS64 with a {@code loop_info64} (the source reads its file name and flags). */
   public static Stmt ioctlSetStatus64(String fd, kernsim.dev.loop.LoopAbi.LoopInfo64 info) {
     return Stmt.of("ioctl(" + fd + ", LOOP_SET_STATUS64, {flags: " + info.flags() + ", file_name: "
-        + q(info.fileNameString()) + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS64.number(), () -> info));
+        + q(info.fileNameString()) + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS64.number(), () -> new IoctlArg.Status64(info)));
   }
 
   /** ioctl to whatever {@code fdVar} is; loop-control gets 0 for an argument that is not an integer. */
-  private static Code ioctlTo(Proc p, String fdVar, int number, java.util.function.Supplier<Object> arg) {
+  private static Code ioctlTo(Proc p, String fdVar, int number, java.util.function.Supplier<IoctlArg> arg) {
     OpenFile f = p.fds().get(p.fd(fdVar));
     if (f == null) {
       return Code.err(Errno.EBADF);
@@ -529,7 +531,7 @@ public final class Syscalls {
       return l.loop().ioctl(number, arg.get(), l.exclusive());
     }
     if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      return c.control().ioctl(number, arg.get() instanceof Number n ? n.longValue() : 0);
+      return c.control().ioctl(number, arg.get() instanceof IoctlArg.Int n ? n.value() : 0);
     }
     return Code.err(Errno.ENOTTY);
   }

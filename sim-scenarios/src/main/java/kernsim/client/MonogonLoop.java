@@ -281,7 +281,7 @@ public final class MonogonLoop {
           return Code.done("failed to close device: " + closeErr);
         }
         // loopControlFd is nil when this process never created a device: Fd() is then ^uintptr(0), EBADF.
-        Code rm = sys(p, Syscalls.ioctl(CTL, "LOOP_CTL_REMOVE, " + d.num(), LoopControl.LOOP_CTL_REMOVE, d.num()));
+        Code rm = sys(p, Syscalls.ioctl(CTL, "LOOP_CTL_REMOVE, " + d.num(), LoopControl.LOOP_CTL_REMOVE, (long) d.num()));
         return Code.bind(rm, r -> errnoOrOk(r));
       });
     });

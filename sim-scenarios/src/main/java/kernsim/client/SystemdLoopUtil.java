@@ -563,7 +563,7 @@ public final class SystemdLoopUtil {
     }
 
     private Code removeAttempt(int attempt, long delay) {
-      return sys(p, Syscalls.ioctl(ctl, "LOOP_CTL_REMOVE, " + d.nr(), LoopControl.LOOP_CTL_REMOVE, d.nr()), r -> {
+      return sys(p, Syscalls.ioctl(ctl, "LOOP_CTL_REMOVE, " + d.nr(), LoopControl.LOOP_CTL_REMOVE, (long) d.nr()), r -> {
         if (r instanceof SysResult.Ok) {
           return Code.ok(0);
         }

@@ -286,9 +286,9 @@ final class CallTable {
       case INFO -> Syscalls.ioctlSetStatus(fd, a.loopInfo(2));
       case INFO64 -> Syscalls.ioctlSetStatus64(fd, a.loopInfo64(2));
       case CONFIG -> a.configure(fd, 2);
-      case CTL_INT -> Syscalls.ioctl(fd, name + ", " + a.arg(2).text(), number, a.integer(2));
+      case CTL_INT -> Syscalls.ioctl(fd, name + ", " + a.arg(2).text(), number, (long) a.integer(2));
       case CTL_NONE -> Syscalls.ioctl(fd, name, number, null);
-      case UNKNOWN -> Syscalls.ioctl(fd, name, number, a.has(2) ? a.integer(2) : null);
+      case UNKNOWN -> Syscalls.ioctl(fd, name, number, a.has(2) ? Long.valueOf(a.integer(2)) : null);
     };
   }
 

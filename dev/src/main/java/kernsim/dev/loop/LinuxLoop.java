@@ -75,16 +75,16 @@ final class LinuxLoop {
   // ==== ioctl ====
 
   /** {@code blkdev_ioctl}, then {@code lo_ioctl}: a number neither knows is EINVAL (lo_simple_ioctl). */
-  Code ioctl(int command, Object arg, boolean exclusiveFd) {
+  Code ioctl(int command, IoctlArg arg, boolean exclusiveFd) {
     LoopIoctl c = LoopIoctl.byNumber(command);
     return c == null ? Code.err(Errno.EINVAL) : ioctl(c, arg, exclusiveFd);
   }
 
-  Code ioctl(LoopIoctl command, Object arg, boolean exclusiveFd) {
+  Code ioctl(LoopIoctl command, IoctlArg arg, boolean exclusiveFd) {
     return switch (command) {
-      case LOOP_SET_FD -> configure(arg(arg, FdArg.class, command), 0, null, exclusiveFd);
+      case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, null, exclusiveFd);
       case LOOP_CONFIGURE -> {
-        LoopIoctls.ConfigureArg a = arg(arg, LoopIoctls.ConfigureArg.class, command);
+        IoctlArg.Config a = LoopIoctls.arg(arg, IoctlArg.Config.class, command);
         int bs = a.config().blockSize();
         if (bs != 0 && (bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1)) {
           yield Code.err(Errno.EINVAL); // blk_validate_block_size, before the lock
@@ -95,17 +95,17 @@ final class LinuxLoop {
       case LOOP_GET_STATUS -> getStatus(false);
       case LOOP_GET_STATUS64 -> getStatus(true);
       case LOOP_SET_STATUS -> {
-        LoopInfo i = arg(arg, LoopInfo.class, command);
+        LoopInfo i = LoopIoctls.arg(arg, IoctlArg.Status.class, command).info();
         yield setStatus(i.flags(), i.name(), false);
       }
       case LOOP_SET_STATUS64 -> {
-        LoopInfo64 i = arg(arg, LoopInfo64.class, command);
+        LoopInfo64 i = LoopIoctls.arg(arg, IoctlArg.Status64.class, command).info();
         yield setStatus(i.flags(), i.fileName(), true);
       }
       case LOOP_CHANGE_FD -> changeFd(arg);
       case LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO -> requireBound(v -> Code.ok(0));
       case LOOP_SET_BLOCK_SIZE -> {
-        Integer bs = arg instanceof Integer i ? i : null;
+        Integer bs = arg instanceof IoctlArg.Int i ? (Integer) (int) i.value() : null;
         yield requireBound(v -> bs == null || bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1
             ? Code.err(Errno.EINVAL) : Code.ok(0));
       }
@@ -114,23 +114,16 @@ final class LinuxLoop {
       case BLKSSZGET, BLKPBSZGET, BLKIOMIN, BLKIOOPT -> Code.done(SysResult.ok(0, (long) SECTOR));
       case BLKROGET -> peek(v -> Code.done(SysResult.ok(0, v.readOnly() ? 1L : 0L)));
       case BLKROSET -> {
-        int n = arg(arg, Integer.class, command);
+        int n = LoopIoctls.intArg(arg, command);
         yield Code.call(dev, r -> new LoopDevice.StoreBdRo(n != 0, r), "bd_read_only.store", x -> Code.ok(0));
       }
       case BLKRAGET -> starry.blkRaGet();
-      case BLKRASET -> starry.blkRaSet(arg(arg, Integer.class, command));
+      case BLKRASET -> starry.blkRaSet(LoopIoctls.intArg(arg, command));
       case BLKRRPART -> peek(v -> (v.flags() & LO_FLAGS_PARTSCAN) != 0 ? Code.ok(0) : Code.err(Errno.EINVAL));
       case BLKPG -> Code.err(Errno.EINVAL); // GENHD_FL_NO_PART, or no blkpg_ioctl_arg the model reads
       case BLKFLSBUF -> peek(v -> Code.bind(syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF), ok -> Code.ok(0)));
       case HDIO_GETGEO -> Code.err(Errno.ENOTTY); // loop's block_device_operations have no getgeo
     };
-  }
-
-  private static <T> T arg(Object arg, Class<T> type, LoopIoctl command) {
-    if (!type.isInstance(arg)) {
-      throw new IllegalArgumentException(command + " takes a " + type.getSimpleName() + ", got " + arg);
-    }
-    return type.cast(arg);
   }
 
   // ==== LOOP_SET_FD / LOOP_CONFIGURE, LOOP_CHANGE_FD ====
@@ -174,10 +167,11 @@ final class LinuxLoop {
    * the new file must be a regular file of the same size (EINVAL); then it replaces the old one, with a
    * page cache read from it.
    */
-  private Code changeFd(Object arg) {
-    if (!(arg instanceof FdArg fd)) {
+  private Code changeFd(IoctlArg arg) {
+    if (!(arg instanceof IoctlArg.File f)) {
       return Code.err(Errno.EBADF);
     }
+    FdArg fd = f.fd();
     return loLock(v -> {
       if (!v.bound()) {
         return loUnlock(() -> Code.err(Errno.ENXIO));

@@ -40,14 +40,6 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>Not modelled: faults copying from or to user memory (EFAULT), and {@code mmap}.
  */
 public final class LoopIoctls {
-  /** The argument of LOOP_CONFIGURE: the user's {@code loop_config} and the fd in it as the hart resolved it. */
-  public record ConfigureArg(LoopConfig config, FdArg fd) {
-    public ConfigureArg {
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(fd, "fd");
-    }
-  }
-
   /** The calls that promise persistence ({@link LoopEvents.PersistReturned#call}). */
   public static final String CALL_BLKFLSBUF = "BLKFLSBUF";
   public static final String CALL_CLR_FD = "LOOP_CLR_FD";
@@ -101,7 +93,7 @@ public final class LoopIoctls {
   // ==== the ioctl entry point ====
 
   /** {@code ioctl(fd, number, arg)}: numbers the source does not handle end in ENOTTY. */
-  public Code ioctl(int command, Object arg) {
+  public Code ioctl(int command, IoctlArg arg) {
     return ioctl(command, arg, false);
   }
 
@@ -110,7 +102,7 @@ public final class LoopIoctls {
    * LOOP_CONFIGURE then skip the exclusive-claim check, as loop_configure does). Under linux numbers
    * neither the block layer nor the loop driver handles are EINVAL.
    */
-  public Code ioctl(int command, Object arg, boolean exclusiveFd) {
+  public Code ioctl(int command, IoctlArg arg, boolean exclusiveFd) {
     LoopIoctl c = LoopIoctl.byNumber(command);
     if (linux != null) {
       Code code = linux.ioctl(command, arg, exclusiveFd);
@@ -137,32 +129,33 @@ public final class LoopIoctls {
   }
 
   /**
-   * {@code ioctl} by name. {@code arg} is what the command reads from the user: a {@link FdArg}
-   * (LOOP_SET_FD), a {@link ConfigureArg}, a {@link LoopInfo} / {@link LoopInfo64} (SET_STATUS[64]), an
-   * {@link Integer} (BLKROSET, BLKRASET); null otherwise.
+   * {@code ioctl} by name. {@code arg} is what the command reads from the user: an
+   * {@link IoctlArg.File} (LOOP_SET_FD), an {@link IoctlArg.Config}, an {@link IoctlArg.Status} /
+   * {@link IoctlArg.Status64} (SET_STATUS[64]), an {@link IoctlArg.Int} (BLKROSET, BLKRASET);
+   * {@link IoctlArg.None} otherwise.
    */
-  public Code ioctl(LoopIoctl command, Object arg) {
+  public Code ioctl(LoopIoctl command, IoctlArg arg) {
     if (linux != null) {
       return linux.ioctl(command, arg, false);
     }
     return switch (command) {
-      case LOOP_SET_FD -> setFd(arg(arg, FdArg.class, command));
+      case LOOP_SET_FD -> setFd(arg(arg, IoctlArg.File.class, command).fd());
       case LOOP_CLR_FD -> clrFd();
       case LOOP_GET_STATUS -> getStatus();
-      case LOOP_SET_STATUS -> setStatus(arg(arg, LoopInfo.class, command));
+      case LOOP_SET_STATUS -> setStatus(arg(arg, IoctlArg.Status.class, command).info());
       case LOOP_GET_STATUS64 -> getStatus64();
-      case LOOP_SET_STATUS64 -> setStatus64(arg(arg, LoopInfo64.class, command));
+      case LOOP_SET_STATUS64 -> setStatus64(arg(arg, IoctlArg.Status64.class, command).info());
       case LOOP_CONFIGURE -> {
-        ConfigureArg a = arg(arg, ConfigureArg.class, command);
+        IoctlArg.Config a = arg(arg, IoctlArg.Config.class, command);
         yield configure(a.config(), a.fd());
       }
       case BLKGETSIZE -> blkGetSize(false);
       case BLKGETSIZE64 -> blkGetSize(true);
       case BLKSSZGET, BLKPBSZGET, BLKIOMIN, BLKIOOPT -> Code.done(SysResult.ok(0, (long) SECTOR));
       case BLKROGET -> blkRoGet();
-      case BLKROSET -> blkRoSet(arg(arg, Integer.class, command));
+      case BLKROSET -> blkRoSet(intArg(arg, command));
       case BLKRAGET -> blkRaGet();
-      case BLKRASET -> blkRaSet(arg(arg, Integer.class, command));
+      case BLKRASET -> blkRaSet(intArg(arg, command));
       case BLKRRPART -> Code.ok(0); // no partition table: a no-op
       case BLKPG -> Code.err(Errno.ENOTTY); // partitions are not supported
       case BLKFLSBUF -> blkFlsBuf();
@@ -171,11 +164,17 @@ public final class LoopIoctls {
     };
   }
 
-  private static <T> T arg(Object arg, Class<T> type, LoopIoctl command) {
+  /** The argument {@code command} reads; the syscall layer gives each command its own kind. */
+  static <T extends IoctlArg> T arg(IoctlArg arg, Class<T> type, LoopIoctl command) {
     if (!type.isInstance(arg)) {
-      throw new IllegalArgumentException(command + " takes a " + type.getSimpleName() + ", got " + arg);
+      throw new IllegalArgumentException(command + " takes an IoctlArg." + type.getSimpleName() + ", got " + arg);
     }
     return type.cast(arg);
+  }
+
+  /** An integer argument as the command's {@code int} reads it (the low 32 bits). */
+  static int intArg(IoctlArg arg, LoopIoctl command) {
+    return (int) arg(arg, IoctlArg.Int.class, command).value();
   }
 
   // ==== LOOP_SET_FD, LOOP_CLR_FD, LOOP_CONFIGURE ====

@@ -77,7 +77,13 @@ class LoopDeviceTest {
   }
 
   private static Runner.Step ioctl(Env e, LoopIoctl c, Object arg) {
-    return step(c.name(), () -> e.loop().ioctl(c, arg));
+    IoctlArg a = arg == null ? IoctlArg.none()
+        : arg instanceof IoctlArg x ? x
+        : arg instanceof FdArg f ? new IoctlArg.File(f)
+        : arg instanceof LoopInfo i ? new IoctlArg.Status(i)
+        : arg instanceof LoopInfo64 i ? new IoctlArg.Status64(i)
+        : IoctlArg.of(((Number) arg).longValue());
+    return step(c.name(), () -> e.loop().ioctl(c, a));
   }
 
   private static Runner.Step ioctl(Env e, LoopIoctl c) {
@@ -121,7 +127,7 @@ class LoopDeviceTest {
     LoopWorld.Captured cap = run(e -> List.of(
         ioctl(e, LoopIoctl.LOOP_SET_FD, FdArg.of(e.bound())),
         ioctl(e, LoopIoctl.LOOP_SET_FD, FdArg.of(e.bound())),
-        ioctl(e, LoopIoctl.LOOP_CONFIGURE, new LoopIoctls.ConfigureArg(
+        ioctl(e, LoopIoctl.LOOP_CONFIGURE, new IoctlArg.Config(
             new LoopConfig(3, 512, LoopInfo64.of("/other", 0)), FdArg.of(e.bound()))),
         ioctl(e, LoopIoctl.LOOP_SET_FD, FdArg.bad(Errno.EBADF)),
         ioctl(e, LoopIoctl.LOOP_CLR_FD),
@@ -198,7 +204,7 @@ class LoopDeviceTest {
     LoopWorld.Captured cap = run(e -> List.of(
         ioctl(e, LoopIoctl.BLKPG),
         ioctl(e, LoopIoctl.LOOP_CHANGE_FD),
-        step("ioctl 0x1234", () -> e.loop().ioctl(0x1234, null)),
+        step("ioctl 0x1234", () -> e.loop().ioctl(0x1234, IoctlArg.none())),
         ioctl(e, LoopIoctl.BLKROSET, 2),
         ioctl(e, LoopIoctl.BLKROSET, -1),
         ioctl(e, LoopIoctl.BLKRRPART)));
@@ -242,7 +248,7 @@ class LoopDeviceTest {
   @Test
   void gettersReportSizesGeometryAndStatus() {
     LoopWorld.Captured cap = run(e -> List.of(
-        ioctl(e, LoopIoctl.LOOP_CONFIGURE, new LoopIoctls.ConfigureArg(
+        ioctl(e, LoopIoctl.LOOP_CONFIGURE, new IoctlArg.Config(
             new LoopConfig(3, 512, LoopInfo64.of("/img", LoopAbi.LO_FLAGS_AUTOCLEAR)), FdArg.of(e.boundRo()))),
         ioctl(e, LoopIoctl.BLKGETSIZE), ioctl(e, LoopIoctl.BLKGETSIZE64), ioctl(e, LoopIoctl.BLKSSZGET),
         ioctl(e, LoopIoctl.BLKPBSZGET), ioctl(e, LoopIoctl.BLKIOMIN), ioctl(e, LoopIoctl.BLKIOOPT),
@@ -402,7 +408,7 @@ class LoopDeviceTest {
     WorldSpec spec = LoopWorld.spec("loop: LOOP_CONFIGURE(O_RDONLY fd) vs write_at (2 harts)",
         () -> BackingImage.ofSize(4096), null,
         e -> List.of(
-            List.of(ioctl(e, LoopIoctl.LOOP_CONFIGURE, new LoopIoctls.ConfigureArg(
+            List.of(ioctl(e, LoopIoctl.LOOP_CONFIGURE, new IoctlArg.Config(
                 new LoopConfig(3, 512, LoopInfo64.of("/img", 0)), FdArg.of(e.boundRo())))),
             List.of(step("write_at", () -> e.loop().writeAt(0, new byte[] {1})))),
         monitors, cap);
