@@ -30,17 +30,24 @@ public final class ActorWorld {
     this.iteration = iteration;
   }
 
+  private Iteration iteration() {
+    if (iteration == null) {
+      throw new IllegalStateException("this ActorWorld is JUnit's stand-in: use the one an @ActorTest method is given");
+    }
+    return iteration;
+  }
+
   /** Spawns {@code behavior} as {@code world/NAME}. */
   public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
     Objects.requireNonNull(behavior, "behavior");
     Objects.requireNonNull(name, "name");
-    return iteration.call(ctx -> ctx.spawn(behavior, name));
+    return iteration().call(ctx -> ctx.spawn(behavior, name));
   }
 
   /** Sends {@code message} to {@code to}, from inside the world; it is handled once the world runs. */
   public <T> void tell(ActorRef<T> to, T message) {
     Objects.requireNonNull(to, "to");
-    iteration.call(ctx -> {
+    iteration().call(ctx -> {
       to.tell(message);
       return null;
     });
@@ -48,7 +55,7 @@ public final class ActorWorld {
 
   /** Runs the world, under the schedule being explored, until it is quiescent. */
   public void run() {
-    iteration.runToQuiescence();
+    iteration().runToQuiescence();
   }
 
   /**
@@ -60,16 +67,17 @@ public final class ActorWorld {
   public <Req, Res> Res ask(ActorRef<Req> to, Function<ActorRef<Res>, Req> request) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(request, "request");
-    return iteration.ask(to, request);
+    return iteration().ask(to, request);
   }
 
   /** The world's virtual time, in nanoseconds since the schedule began. */
   public long nanoTime() {
-    return iteration.call(ctx -> iteration.world().nanoTime());
+    Iteration it = iteration();
+    return it.call(ctx -> it.world().nanoTime());
   }
 
   /** kernsim's handle on the running world (recorded choices, observations for monitors). Use it from actors. */
   public kernsim.actors.World kernsim() {
-    return iteration.world();
+    return iteration().world();
   }
 }

@@ -124,6 +124,21 @@ class ActorTestExtensionTest {
 
   @Test
   @Order(6)
+  void aTraceOfTheTestBeforeItChangedDiverges() {
+    Throwable t = onlyFailure(run(Samples.ChangedSinceTheTrace.class));
+    assertInstanceOf(ActorTestFailure.class, t);
+    assertTrue(t.getMessage().contains("replayed: replay-divergence: "), t.getMessage());
+  }
+
+  @Test
+  @Order(6)
+  void pekkosJavaApiAskNeverPasses() {
+    String m = onlyFailure(run(Samples.JavaApiAsk.class)).getMessage();
+    assertTrue(m.contains("threw NondeterministicSubmission") || m.contains("expected: <110> but was: <100>"), m);
+  }
+
+  @Test
+  @Order(6)
   void aTraceOfAnotherTestIsRefused() {
     Throwable t = onlyFailure(run(Samples.WrongTrace.class));
     assertTrue(t.getMessage().contains("the trace is not this test's"), t.getMessage());

@@ -71,6 +71,38 @@ final class Samples {
     }
   }
 
+  /** The same test name, but the test changed since the trace was recorded (its depositors are atomic now). */
+  static class ChangedSinceTheTrace {
+    @ActorTest(name = "lost-deposit", replay = "lost-deposit.trace")
+    void twoDeposits(ActorWorld world) {
+      Samples.twoDeposits(world, true);
+    }
+  }
+
+  /**
+   * One deposit through Pekko's Java-API ask, whose reply comes back on a thread of the JDK's pool: the
+   * schedule fails, either because kernsim sees that thread submit, or because the reply never reached the
+   * world; it never passes.
+   */
+  static class JavaApiAsk {
+    @ActorTest(iterations = 5)
+    void oneDeposit(ActorWorld world) {
+      ActorRef<AccountCommand> account = world.spawn(Bank.account(100), "account");
+      world.spawn(Behaviors.<Bank.DepositorCommand>setup(ctx -> {
+        ctx.ask(Bank.Balance.class, account, java.time.Duration.ofSeconds(3), GetBalance::new,
+            (b, e) -> new Bank.GotBalance(b.amount()));
+        return Behaviors.receive(Bank.DepositorCommand.class)
+            .onMessage(Bank.GotBalance.class, g -> {
+              account.tell(new Bank.SetBalance(g.amount() + 10, ctx.getSystem().ignoreRef()));
+              return Behaviors.stopped();
+            })
+            .build();
+      }), "alice");
+      world.run();
+      assertEquals(110, world.ask(account, GetBalance::new).amount(), "the balance");
+    }
+  }
+
   /** A trace of one test does not replay on another. */
   static class WrongTrace {
     @ActorTest(name = "not-lost-deposit", replay = "lost-deposit.trace")
