@@ -146,6 +146,16 @@ class ActorTestExtensionTest {
 
   @Test
   @Order(7)
+  void beforeEachRunsOnceAroundTheExplorationAndTheMethodOncePerSchedule() {
+    Samples.Lifecycle.befores = 0;
+    Samples.Lifecycle.schedules = 0;
+    run(Samples.Lifecycle.class).assertStatistics(s -> s.started(1).succeeded(1));
+    assertEquals(1, Samples.Lifecycle.befores);
+    assertEquals(10, Samples.Lifecycle.schedules);
+  }
+
+  @Test
+  @Order(7)
   void anActorsExceptionFailsTheScheduleAndABadSettingIsNamed() {
     Events events = run(Samples.Throws.class);
     events.assertStatistics(s -> s.started(2).failed(2));

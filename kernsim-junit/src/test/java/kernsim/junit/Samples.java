@@ -111,6 +111,24 @@ final class Samples {
     }
   }
 
+  /** Counts what JUnit and kernsim call: @BeforeEach once, the method once per schedule. */
+  static class Lifecycle {
+    static int befores;
+    static int schedules;
+
+    @org.junit.jupiter.api.BeforeEach
+    void before() {
+      befores++;
+    }
+
+    @ActorTest(iterations = 10, traceDir = "target/kernsim-junit-lifecycle")
+    void counted(ActorWorld world) {
+      schedules++;
+      world.spawn(Bank.account(0), "account");
+      world.run();
+    }
+  }
+
   static class Throws {
     @ActorTest(iterations = 20)
     void anActorThrows(ActorWorld world) {
