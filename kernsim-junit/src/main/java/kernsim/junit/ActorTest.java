@@ -39,7 +39,7 @@ public @interface ActorTest {
    */
   String name() default "";
 
-  /** {@code pct} or {@code random} (kernsim's strategy names). */
+  /** An exploration strategy's name, as kernsim's {@code StrategyKind} spells it: {@code pct}, {@code random}, … */
   String strategy() default "pct";
 
   /** The exploration's seed: the same seed explores the same schedules, on any machine. */

@@ -84,10 +84,10 @@ public final class KsimTests {
     return new KsimTests(l);
   }
 
-  /** {@code pct} (the default) or {@code random}. */
+  /** An exploration strategy's name, as kernsim's {@code StrategyKind} spells it: {@code pct} (the default), {@code random}, … */
   public KsimTests strategy(String id) {
     StrategyKind k = StrategyKind.byId(id);
-    if (k == StrategyKind.REPLAY) {
+    if (k == StrategyKind.REPLAY) { // not an exploration
       throw new IllegalArgumentException("replay is not an exploration strategy");
     }
     this.strategy = k;
