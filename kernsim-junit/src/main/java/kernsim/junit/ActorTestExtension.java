@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import kernsim.actors.ExploreOptions;
 import kernsim.actors.ExploreResult;
@@ -118,11 +119,12 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     RunResult failing = r.failing().orElseThrow();
     Path trace = traceDir.resolve(world.name() + ".trace");
     TraceCodec.write(failing.trace(), trace);
+    Path log = writeLog(failing, traceDir.resolve(world.name() + ".log"));
     String report = String.format(Locale.ROOT,
         "kernsim: %s failed in schedule %d of %s, the %,d%s schedule explored (schedules count from 0, as the"
-            + " trace's iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: @ActorTest(replay = \"%s\")",
+            + " trace's iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: @ActorTest(replay = \"%s\")%n%s",
         world.name(), failing.iteration(), how, r.iterations(), ordinal(r.iterations()),
-        failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace.getFileName());
+        failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace.getFileName(), lastSteps(failing, log));
     context.publishReportEntry("kernsim.trace", trace.toAbsolutePath().toString());
     if (a.expectFailure()) {
       System.out.println(report.replace("kernsim: ", "kernsim: expected failure found: "));
@@ -131,7 +133,28 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     throw new ActorTestFailure(report, world.lastFailure());
   }
 
-  private static void replay(Simulator sim, TestWorld world, ActorTest a, Path traceDir, ExtensionContext context) {
+  /** How many of the last steps a failure's message shows. */
+  static final int LAST_STEPS = 20;
+
+  /** Writes the run's event log (step, virtual time, actor, message), one step a line. */
+  private static Path writeLog(RunResult run, Path file) throws IOException {
+    Files.write(file, run.log().lines(), java.nio.charset.StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** The last steps of the run, for the failure's message, and where the whole log is. */
+  private static String lastSteps(RunResult run, Path log) {
+    List<String> lines = run.log().lines();
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  the last %d of %,d steps (step, virtual time,"
+        + " actor, message; all of them in %s):", Math.min(LAST_STEPS, lines.size()), lines.size(), log.toAbsolutePath()));
+    for (String l : lines.subList(Math.max(0, lines.size() - LAST_STEPS), lines.size())) {
+      b.append(System.lineSeparator()).append("    ").append(l);
+    }
+    return b.toString();
+  }
+
+  private static void replay(Simulator sim, TestWorld world, ActorTest a, Path traceDir, ExtensionContext context)
+      throws IOException {
     Path file = Path.of(a.replay());
     if (!file.isAbsolute() && !Files.exists(file)) {
       file = traceDir.resolve(a.replay());
@@ -165,7 +188,8 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
       throw new AssertionError(report + "\n  the test expects the replay to fail as recorded (expectFailure = true)");
     }
     if (r.run().failed()) {
-      throw new ActorTestFailure(report, world.lastFailure());
+      Path log = writeLog(r.run(), traceDir.resolve(world.name() + ".replay.log"));
+      throw new ActorTestFailure(report + System.lineSeparator() + lastSteps(r.run(), log), world.lastFailure());
     }
   }
 

@@ -65,6 +65,14 @@ class ActorTestExtensionTest {
     Path trace = traces.resolve("lost-deposit.trace");
     assertTrue(m.contains("trace: " + trace.toAbsolutePath()), m);
     assertTrue(m.contains("replay: @ActorTest(replay = \"lost-deposit.trace\")"), m);
+    // The last steps, and the whole event log beside the trace: what each actor handled, in order.
+    Path log = traces.resolve("lost-deposit.log");
+    List<String> steps = Files.readAllLines(log);
+    assertTrue(m.contains("the last " + Math.min(ActorTestExtension.LAST_STEPS, steps.size()) + " of " + steps.size()
+        + " steps (step, virtual time, actor, message; all of them in " + log.toAbsolutePath() + "):"), m);
+    assertTrue(m.endsWith(steps.get(steps.size() - 1)), m);
+    assertTrue(steps.stream().anyMatch(l -> l.contains(" world/alice "))
+        && steps.stream().anyMatch(l -> l.contains(" world/bob ")), String.join("\n", steps));
     // The cause is the test's own assertion, as the IDE shows it.
     AssertionFailedError cause = assertInstanceOf(AssertionFailedError.class, f.getCause());
     assertEquals(130, cause.getExpected().getValue());
@@ -92,6 +100,15 @@ class ActorTestExtensionTest {
     String m = t.getMessage();
     assertTrue(m.contains("kernsim: replayed "), m);
     assertTrue(m.contains("replayed: " + recorded.footer().outcome() + ", " + recorded.footer().steps() + " steps"), m);
+    // The replayed run is the recorded one, step for step (actors and times; temporary actors' names may differ).
+    List<String> explored = Files.readAllLines(traces.resolve("lost-deposit.log"));
+    List<String> replayed = Files.readAllLines(traces.resolve("lost-deposit.replay.log"));
+    assertEquals(explored.size(), replayed.size());
+    for (int i = 0; i < explored.size(); i++) {
+      String[] e = explored.get(i).split(" ", 4);
+      String[] p = replayed.get(i).split(" ", 4);
+      assertEquals(List.of(e[0], e[1], e[2]), List.of(p[0], p[1], p[2]), "step " + i);
+    }
     assertEquals(recorded.footer().outcome(), "safety-violation: [test] " + Iteration.describe(t.getCause()) + " (at world)");
   }
 

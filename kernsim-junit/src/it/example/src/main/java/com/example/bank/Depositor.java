@@ -18,9 +18,13 @@ public final class Depositor {
 
   public sealed interface Command {}
 
-  record GotBalance(int amount) implements Command {}
+  /** The account's balance, as the first ask came back. */
+  private record GotBalance(int amount) implements Command {}
 
-  record Stored() implements Command {}
+  /** The new balance is set: the second ask came back. */
+  private enum Stored implements Command {
+    INSTANCE
+  }
 
   private static final Timeout TIMEOUT = Timeout.create(Duration.ofSeconds(3));
 
@@ -32,11 +36,11 @@ public final class Depositor {
       return Behaviors.receive(Command.class)
           .onMessage(GotBalance.class, balance -> {
             ctx.asScala().ask(account, (ActorRef<Done> replyTo) -> new Account.SetBalance(balance.amount() + amount, replyTo),
-                (Try<Done> done) -> new Stored(),
+                (Try<Done> done) -> Stored.INSTANCE,
                 TIMEOUT, ClassTag.apply(Done.class));
             return Behaviors.same();
           })
-          .onMessage(Stored.class, stored -> Behaviors.stopped())
+          .onMessageEquals(Stored.INSTANCE, Behaviors::stopped)
           .build();
     });
   }
