@@ -163,6 +163,23 @@ class ActorTestExtensionTest {
 
   @Test
   @Order(7)
+  void mistakesInTheAnnotationOrTheMethodAreNamed() {
+    Events events = run(Samples.Mistakes.class);
+    events.assertStatistics(s -> s.started(3).failed(3));
+    List<String> messages = events.failed().list().stream()
+        .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getPayload(
+            org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage())
+        .sorted().toList();
+    assertTrue(messages.get(0).startsWith("noIterations(ActorWorld): @ActorTest: iterations must be positive, got 0"),
+        messages.get(0));
+    assertTrue(messages.get(1).startsWith("noSuchTrace(ActorWorld): @ActorTest(replay = \"no-such.trace\"): cannot read "),
+        messages.get(1));
+    assertTrue(messages.get(2).startsWith("noWorld(): @ActorTest method noWorld must take exactly one parameter,"
+        + " an ActorWorld"), messages.get(2));
+  }
+
+  @Test
+  @Order(7)
   void beforeEachRunsOnceAroundTheExplorationAndTheMethodOncePerSchedule() {
     Samples.Lifecycle.befores = 0;
     Samples.Lifecycle.schedules = 0;

@@ -129,6 +129,22 @@ final class Samples {
     }
   }
 
+  /** A user's mistakes in the annotation or the method, each named. */
+  static class Mistakes {
+    @ActorTest(iterations = 0)
+    void noIterations(ActorWorld world) {
+      world.run();
+    }
+
+    @ActorTest
+    void noWorld() {}
+
+    @ActorTest(replay = "no-such.trace")
+    void noSuchTrace(ActorWorld world) {
+      world.run();
+    }
+  }
+
   static class Throws {
     @ActorTest(iterations = 20)
     void anActorThrows(ActorWorld world) {
