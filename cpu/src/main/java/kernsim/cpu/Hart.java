@@ -2,7 +2,11 @@ package kernsim.cpu;
 
 import java.util.List;
 import kernsim.actors.World;
+import kernsim.cpu.call.Call;
+import kernsim.cpu.call.LibraryCall;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Executor;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,16 +55,7 @@ public final class Hart {
           return;
         }
         Stmt s = program.get(next[0]++);
-        if (s.expands()) {
-          exec.start(s.text(), s.code().apply(proc), value -> {
-            if (s.assign() != null) {
-              proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-            }
-            step[0].run();
-          });
-        } else {
-          run(world, key, proc, exec, proc.nextCall(), s, value -> step[0].run());
-        }
+        exec.start(s.text(), call(proc, s), value -> step[0].run());
       };
       step[0].run();
       return Behaviors.receive(Object.class)
@@ -81,41 +76,49 @@ public final class Hart {
   }
 
   /**
-   * Syscall statement {@code s} as code a library (an expanding statement, see {@link Stmt}) runs on the
-   * process {@code p}: the same {@link Calls.Started}, variable binding and {@link Calls.Returned} as a
-   * statement of the program gets, so timelines and oracles see the library's syscalls one by one.
+   * Statement {@code s} as kernel code the process {@code p} runs: a call of the process (numbered by
+   * {@link Proc#nextCall}) emits its {@link Calls.Started} with the call resolved, runs its code, binds
+   * its variable and emits its {@link Calls.Returned}; an expanding statement (see {@link Stmt}) runs its
+   * library code and binds its variable, its syscalls being calls of their own. Harts, the prober and
+   * the libraries run every statement through here, so timelines and oracles see them all alike.
    */
-  public static kernsim.dev.code.Code syscall(Proc p, Stmt s) {
-    return kernsim.dev.code.Code.defer(() -> {
+  public static Code call(Proc p, Stmt s) {
+    return Code.defer(() -> {
+      if (s.expands()) {
+        return Code.bind(code(p, s.call()), value -> {
+          bind(p, s, value);
+          return Code.done(value);
+        });
+      }
       World world = p.world();
       int index = p.nextCall();
-      world.emit(new Calls.Started(p.name(), index, s.text(), world.nanoTime()));
-      return kernsim.dev.code.Code.bind(s.code().apply(p), value -> {
-        if (s.assign() != null) {
-          p.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-        }
-        world.emit(new Calls.Returned(p.name(), index, s.text(), value, world.nanoTime()));
-        return kernsim.dev.code.Code.done(value);
+      Call call = s.call() instanceof Syscall sys ? sys.resolve(p::fd) : s.call();
+      world.emit(new Calls.Started(p.name(), index, s.text(), call, world.nanoTime()));
+      return Code.bind(code(p, call), value -> {
+        bind(p, s, value);
+        world.emit(new Calls.Returned(p.name(), index, s.text(), call, value, world.nanoTime()));
+        return Code.done(value);
       });
     });
   }
 
   /**
-   * Runs statement {@code s} as call {@code index} of the process {@code key}: emits its
-   * {@link Calls.Started}, runs its kernel code, binds its variable, emits its {@link Calls.Returned},
-   * then hands the result to {@code then}. Harts and the prober run their calls through here, so
-   * timelines and oracles see both alike.
+   * Syscall statement {@code s} as a library call that is itself a call of the process (see
+   * {@link LibraryCall}) makes it inside itself: its kernel code only, resolved when it starts, with no
+   * observation and no variable bound.
    */
-  static void run(World world, String key, Proc proc, Executor exec, int index, Stmt s,
-      java.util.function.Consumer<Object> then) {
-    world.emit(new Calls.Started(key, index, s.text(), world.nanoTime()));
-    exec.start(s.text(), s.code().apply(proc), value -> {
-      if (s.assign() != null) {
-        // As in C: a failed call leaves -1 in the variable, so using it gives EBADF.
-        proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-      }
-      world.emit(new Calls.Returned(key, index, s.text(), value, world.nanoTime()));
-      then.accept(value);
-    });
+  public static Code inside(Proc p, Stmt s) {
+    return Code.defer(() -> code(p, s.call() instanceof Syscall sys ? sys.resolve(p::fd) : s.call()));
+  }
+
+  private static Code code(Proc p, Call call) {
+    return call instanceof Syscall sys ? Syscalls.code(p, sys) : ((LibraryCall) call).code().apply(p);
+  }
+
+  /** As in C: a failed call leaves -1 in the variable, so using it gives EBADF. */
+  private static void bind(Proc p, Stmt s, Object value) {
+    if (s.assign() != null) {
+      p.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+    }
   }
 }

@@ -3,6 +3,7 @@ package kernsim.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import kernsim.actors.World;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
@@ -117,16 +118,17 @@ public final class Kernel {
    * {@code mkdir /dev}, {@code mkdir /mnt}, the loop-control node, then each loop device's node. The
    * errno oracle starts from the state they leave.
    */
-  public static List<String> bootCalls(int loops) {
-    List<String> out = new ArrayList<>(List.of("mkdir(\"/dev\")", "mkdir(\"/mnt\")", "mknod(\"/dev/loop-control\")"));
+  public static List<Stmt> bootCalls(int loops) {
+    List<Stmt> out = new ArrayList<>(List.of(Syscalls.mkdir("/dev"), Syscalls.mkdir("/mnt"),
+        Stmt.of(new Syscall.Mknod("/dev/loop-control"))));
     for (int i = 0; i < loops; i++) {
-      out.add("mknod(\"/dev/loop" + i + "\")");
+      out.add(Stmt.of(new Syscall.Mknod("/dev/loop" + i)));
     }
-    out.add("mkdir(\"/sys\")");
-    out.add("mkdir(\"/sys/block\")");
+    out.add(Syscalls.mkdir("/sys"));
+    out.add(Syscalls.mkdir("/sys/block"));
     for (int i = 0; i < loops; i++) {
       for (String p : sysfs(i)) {
-        out.add((p.endsWith("backing_file") ? "mknod(\"" : "mkdir(\"") + p + "\")");
+        out.add(p.endsWith("backing_file") ? Stmt.of(new Syscall.Mknod(p)) : Syscalls.mkdir(p));
       }
     }
     return out;

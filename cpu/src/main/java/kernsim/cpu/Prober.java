@@ -16,7 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * the way udev's block rules do — open the device read-only, take {@code flock(LOCK_SH|LOCK_NB)} and skip
  * the device if that fails (udev leaves alone a device userspace holds locked), read the first block
  * (blkid), close. Each step is a syscall statement run through the same kernel code and the same
- * {@link Hart#run} as a hart's, so its calls are {@code cpu.Calls} observations of key
+ * {@link Hart#call} as a hart's, so its calls are {@code cpu.Calls} observations of key
  * {@code world/prober} (timelines and the errno oracle see them) and race with the harts region by
  * region: its open is what makes LOOP_CTL_REMOVE EBUSY, its shared lock what makes a client's
  * {@code flock(LOCK_EX|LOCK_NB)} EAGAIN.
@@ -42,7 +42,6 @@ public final class Prober {
       ArrayDeque<Uevent> queue = new ArrayDeque<>();
       boolean[] started = {false};
       boolean[] busy = {false};
-      int[] calls = {0};
       Runnable[] next = new Runnable[1];
       next[0] = () -> {
         Uevent e = queue.poll();
@@ -56,18 +55,18 @@ public final class Prober {
         Stmt lock = Syscalls.flock("dev", Uapi.LOCK_SH | Uapi.LOCK_NB);
         Stmt read = Syscalls.read("dev", READ_BYTES);
         Stmt close = Syscalls.close("dev");
-        Hart.run(world, key, proc, exec, calls[0]++, open, opened -> {
+        exec.start(open.text(), Hart.call(proc, open), opened -> {
           if (!(opened instanceof SysResult.Ok)) {
             next[0].run();
             return;
           }
-          Hart.run(world, key, proc, exec, calls[0]++, lock, locked -> {
+          exec.start(lock.text(), Hart.call(proc, lock), locked -> {
             if (!(locked instanceof SysResult.Ok)) {
-              Hart.run(world, key, proc, exec, calls[0]++, close, x -> next[0].run()); // skipped: held locked
+              exec.start(close.text(), Hart.call(proc, close), x -> next[0].run()); // skipped: held locked
               return;
             }
-            Hart.run(world, key, proc, exec, calls[0]++, read,
-                r -> Hart.run(world, key, proc, exec, calls[0]++, close, x -> next[0].run()));
+            exec.start(read.text(), Hart.call(proc, read),
+                r -> exec.start(close.text(), Hart.call(proc, close), x -> next[0].run()));
           });
         });
       };

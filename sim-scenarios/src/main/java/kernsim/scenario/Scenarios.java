@@ -34,6 +34,16 @@ public final class Scenarios {
     }
   }
 
+  /**
+   * One statement as a hart's line writes it ({@code fd = open("/mnt/f", O_RDWR)}), compiled on its own:
+   * a name that is no constant is taken for a variable, set or not (so {@code close(nothing)} is the
+   * close of an fd variable never set). For tests and tools that write calls as text.
+   */
+  public static kernsim.cpu.Stmt statement(String line) throws ScenarioException {
+    Parser p = new Parser(new Source("<statement>", "hart 1:\n  " + line + "\n"), true);
+    return p.parse("hart 1:\n  " + line + "\n").harts().get(0).get(0);
+  }
+
   /** Reads {@code path} as UTF-8 and parses it; an unreadable file is a ScenarioException too. */
   public static Scenario load(Path path) throws ScenarioException {
     String file = path.toString();

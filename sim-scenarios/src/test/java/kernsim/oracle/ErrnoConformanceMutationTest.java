@@ -59,7 +59,7 @@ class ErrnoConformanceMutationTest {
       }
       SysResult wrong = res.isOk() ? SysResult.err(Errno.ENOTTY) : SysResult.ok(0);
       List<Object> mutated = new ArrayList<>(seen);
-      mutated.set(i, new Calls.Returned(r.hart(), r.index(), r.text(), wrong, r.nanos()));
+      mutated.set(i, new Calls.Returned(r.hart(), r.index(), r.text(), r.call(), wrong, r.nanos()));
       if (ErrnoConformance.check(Semantics.STARRY, mutated).isEmpty()) {
         missed.add(r.text() + " = " + wrong);
       }

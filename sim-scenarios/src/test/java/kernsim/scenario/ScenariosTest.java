@@ -87,7 +87,7 @@ class ScenariosTest {
         "losetup /dev/loop0 /img: ioctl(dev, LOOP_SET_FD, file)",
         "losetup /dev/loop0 /img: close(dev)",
         "losetup /dev/loop0 /img: close(file)",
-        "mkfs.ext4 /dev/loop0"), s.setupCalls());
+        "mkfs.ext4 /dev/loop0"), texts(s.setupCalls()));
     assertEquals(List.of(new Boot.File("/img", Ext4Lite.image(64 * 1024))), s.boot().entries());
     assertEquals(List.of(new Boot.Binding(0, "/img", false)), s.boot().bindings());
   }
@@ -98,7 +98,7 @@ class ScenariosTest {
         + "hart a:\n  fd = open(\"/x/f\", O_RDONLY)\n  read(fd, 2)\n", "mixed.ksim");
     assertEquals(List.of(new Boot.File("/img", new byte[16384])), s.boot().entries());
     assertEquals(List.of("image /img 16K: img = open(\"/img\", O_RDWR|O_CREAT)", "image /img 16K: ftruncate(img, 16384)",
-        "image /img 16K: close(img)"), s.setupCalls());
+        "image /img 16K: close(img)"), texts(s.setupCalls()));
     assertEquals(List.of("mkdir(\"/x\")", "file /x/f \"hi\": fd = open(\"/x/f\", O_WRONLY|O_CREAT|O_TRUNC)",
         "file /x/f \"hi\": write(fd, \"hi\")", "file /x/f \"hi\": close(fd)"), texts(s.setup()));
     // after a syscall, a setup command is not checked at parse time: its calls' results say what happened
