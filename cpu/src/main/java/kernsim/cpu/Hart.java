@@ -29,14 +29,14 @@ public final class Hart {
   public record Exited(ActorRef<Object> hart) {}
 
   /** Other harts' kernel code asks: does this process use mount {@code mountId}? Replies a Boolean. */
-  public record UsesMount(int mountId, ActorRef<Reply> replyTo) {}
+  public record UsesMount(int mountId, ActorRef<Reply<Boolean>> replyTo) {}
 
   /**
    * nanosleep: the hart asks itself to wake it after {@code nanos} of virtual time. Handling it is one
    * step (it starts a timer on the world's virtual clock); the wake-up is the reply, sent when the
    * controller advances the clock to it, so the sleep is recorded in the trace like any choice.
    */
-  public record Sleep(long nanos, ActorRef<Reply> replyTo) {}
+  public record Sleep(long nanos, ActorRef<Reply<SysResult>> replyTo) {}
 
   /** A hart running {@code program}; {@code onExit} (may be null) hears when it is done. */
   public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program, ActorRef<Object> onExit) {
@@ -64,11 +64,11 @@ public final class Hart {
             return Behaviors.same();
           })
           .onMessage(Sleep.class, m -> {
-            ctx.scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply(SysResult.ok(0)));
+            ctx.scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply<>(SysResult.ok(0)));
             return Behaviors.same();
           })
           .onMessage(UsesMount.class, q -> {
-            q.replyTo().tell(new Reply(proc.usesMount(q.mountId())));
+            q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
             return Behaviors.same();
           })
           .build();

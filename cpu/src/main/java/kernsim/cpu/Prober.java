@@ -89,7 +89,7 @@ public final class Prober {
             return Behaviors.same();
           })
           .onMessage(Hart.UsesMount.class, q -> {
-            q.replyTo().tell(new Reply(proc.usesMount(q.mountId())));
+            q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
             return Behaviors.same();
           })
           .build();

@@ -49,8 +49,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
 
   /** {@code let ctx = FS_CONTEXT.lock(); body; drop(ctx)}: the lock is released on every path out of body. */
   public Code withCtx(Function<MountTable.Ctx, Code> body) {
-    return Code.call(table, MountTable.LockCtx::new, "FS_CONTEXT.lock",
-        g -> Code.bind(body.apply((MountTable.Ctx) g),
+    return Code.ask(table, MountTable.LockCtx::new, "FS_CONTEXT.lock",
+        g -> Code.bind(body.apply(g),
             v -> Code.call(table, MountTable.UnlockCtx::new, "FS_CONTEXT.unlock", u -> Code.done(v))));
   }
 
@@ -103,7 +103,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return (Location) ok.data();
   }
 
-  private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply>, MountTable.Command> request, String what) {
+  private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply<SysResult>>, MountTable.Command> request, String what) {
     return Code.call(table, request, what, Code::done);
   }
 
