@@ -9,7 +9,10 @@ import kernsim.dev.loop.Uevent;
 import kernsim.fs.file.Uapi;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A udev-like prober ({@code world/prober}): a process that reacts to each loop device {@link Uevent}
@@ -25,74 +28,106 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * one worker keeps the order deterministic). Events before {@link Start} (the setup program, which runs
  * alone) are ignored: the prober starts with the harts. It never exits.
  */
-public final class Prober {
-  private Prober() {}
+public final class Prober extends AbstractBehavior<Prober.Command> {
+  /** What the prober handles. */
+  public sealed interface Command permits Start, Probe, Hart.UsesMount, Hart.Replied {}
 
   /** The harts start: from now on uevents are probed. */
-  public enum Start { INSTANCE }
+  public enum Start implements Command { INSTANCE }
+
+  /** A loop device's uevent (delivered as the {@link Uevent} itself, see {@link #create}). */
+  record Probe(Uevent event) implements Command {}
 
   /** How much the prober reads: the first block, as blkid's superblock probes start. */
   public static final int READ_BYTES = 4096;
 
+  private final Proc proc;
+  private final Executor exec;
+  private final ArrayDeque<Uevent> queue = new ArrayDeque<>();
+  private boolean started;
+  private boolean busy;
+
+  /**
+   * The prober. Its reference takes {@link Command}s, the {@link Uevent}s loop devices send and the
+   * replies to its kernel code, as they are sent: it takes them into its protocol where they arrive
+   * ({@link Probe}, {@link Hart.Replied}).
+   */
   public static Behavior<Object> create(World world, Kernel.Refs kernel) {
-    return Behaviors.setup(ctx -> {
-      String key = world.keyOf(ctx.getSelf());
-      Proc proc = new Proc(key, world, ctx, kernel);
-      Executor exec = new Executor(world, ctx.getSelf().narrow());
-      ArrayDeque<Uevent> queue = new ArrayDeque<>();
-      boolean[] started = {false};
-      boolean[] busy = {false};
-      Runnable[] next = new Runnable[1];
-      next[0] = () -> {
-        Uevent e = queue.poll();
-        if (e == null) {
-          busy[0] = false;
+    return Behaviors.transformMessages(Object.class, Behaviors.<Command>setup(ctx -> new Prober(ctx, world, kernel)),
+        pf -> pf.match(Uevent.class, Probe::new).match(Reply.class, Hart.Replied::new).match(Command.class, c -> c));
+  }
+
+  private Prober(ActorContext<Command> ctx, World world, Kernel.Refs kernel) {
+    super(ctx);
+    this.proc = new Proc(world.keyOf(ctx.getSelf()), world, ctx, kernel, null);
+    ActorRef<Object> self = ctx.getSelf().unsafeUpcast();
+    this.exec = new Executor(world, self.narrow());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Start.INSTANCE, this::onStart)
+        .onMessage(Probe.class, this::onProbe)
+        .onMessage(Hart.Replied.class, this::onReplied)
+        .onMessage(Hart.UsesMount.class, this::onUsesMount)
+        .build();
+  }
+
+  private Behavior<Command> onStart() {
+    started = true;
+    return this;
+  }
+
+  private Behavior<Command> onProbe(Probe p) {
+    if (started) {
+      queue.add(p.event());
+      if (!busy) {
+        next();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReplied(Hart.Replied r) {
+    exec.onReply(r.reply());
+    return this;
+  }
+
+  private Behavior<Command> onUsesMount(Hart.UsesMount q) {
+    q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
+    return this;
+  }
+
+  /** Probes the next queued device: open, flock(LOCK_SH|LOCK_NB) (else skipped), read, close. */
+  private void next() {
+    Uevent e = queue.poll();
+    if (e == null) {
+      busy = false;
+      return;
+    }
+    busy = true;
+    String dev = "/dev/" + e.device();
+    Stmt open = Syscalls.open(dev, Uapi.O_RDONLY).as("dev");
+    Stmt lock = Syscalls.flock("dev", Uapi.LOCK_SH | Uapi.LOCK_NB);
+    Stmt read = Syscalls.read("dev", READ_BYTES);
+    Stmt close = Syscalls.close("dev");
+    run(open, opened -> {
+      if (!(opened instanceof SysResult.Ok)) {
+        next();
+        return;
+      }
+      run(lock, locked -> {
+        if (!(locked instanceof SysResult.Ok)) {
+          run(close, x -> next()); // skipped: held locked
           return;
         }
-        busy[0] = true;
-        String dev = "/dev/" + e.device();
-        Stmt open = Syscalls.open(dev, Uapi.O_RDONLY).as("dev");
-        Stmt lock = Syscalls.flock("dev", Uapi.LOCK_SH | Uapi.LOCK_NB);
-        Stmt read = Syscalls.read("dev", READ_BYTES);
-        Stmt close = Syscalls.close("dev");
-        exec.start(open.text(), Hart.call(proc, open), opened -> {
-          if (!(opened instanceof SysResult.Ok)) {
-            next[0].run();
-            return;
-          }
-          exec.start(lock.text(), Hart.call(proc, lock), locked -> {
-            if (!(locked instanceof SysResult.Ok)) {
-              exec.start(close.text(), Hart.call(proc, close), x -> next[0].run()); // skipped: held locked
-              return;
-            }
-            exec.start(read.text(), Hart.call(proc, read),
-                r -> exec.start(close.text(), Hart.call(proc, close), x -> next[0].run()));
-          });
-        });
-      };
-      return Behaviors.receive(Object.class)
-          .onMessage(Start.class, s -> {
-            started[0] = true;
-            return Behaviors.same();
-          })
-          .onMessage(Uevent.class, e -> {
-            if (started[0]) {
-              queue.add(e);
-              if (!busy[0]) {
-                next[0].run();
-              }
-            }
-            return Behaviors.same();
-          })
-          .onMessage(Reply.class, r -> {
-            exec.onReply(r);
-            return Behaviors.same();
-          })
-          .onMessage(Hart.UsesMount.class, q -> {
-            q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
-            return Behaviors.same();
-          })
-          .build();
+        run(read, r -> run(close, x -> next()));
+      });
     });
+  }
+
+  private void run(Stmt s, java.util.function.Consumer<Object> then) {
+    exec.start(s.text(), Hart.call(proc, s), then);
   }
 }

@@ -534,7 +534,7 @@ public final class Syscalls {
     if (nanos < 0) {
       return Code.err(Errno.EINVAL);
     }
-    return Code.call(p.ctx().getSelf(), r -> new Hart.Sleep(nanos, r), "nanosleep", Code::done);
+    return Code.call(p.sleeper(), r -> new Hart.Sleep(nanos, r), "nanosleep", Code::done);
   }
 
 
