@@ -107,11 +107,11 @@ class ScenariosTest {
     assertEquals(Boot.EMPTY, late.boot());
     assertEquals(6, late.setup().size());
 
-    List<Object> seen = new java.util.ArrayList<>();
-    kernsim.actors.WorldSpec w = kernsim.actors.WorldSpec.of("mixed", "test", "mixed",
-        x -> kernsim.cpu.Kernel.create(x, s.kernelSpec()), x -> List.of(kernsim.actors.Monitor.recorder(seen)));
+    List<Object> seen;
     try (kernsim.actors.Simulator sim = kernsim.actors.Simulator.create()) {
-      assertTrue(!sim.run(w, kernsim.actors.Strategies.random(1), kernsim.actors.RunOptions.DEFAULT, 1, 0).failed());
+      kernsim.cpu.KernelWorld.Outcome o = kernsim.cpu.KernelWorld.run(sim, "mixed", "mixed", s.kernelSpec(), 1);
+      assertTrue(!o.result().failed());
+      seen = o.seen();
     }
     List<String> hartA = seen.stream().filter(o -> o instanceof kernsim.cpu.Calls.Returned r && r.hart().equals("world/a"))
         .map(o -> String.valueOf(((kernsim.cpu.Calls.Returned) o).result())).toList();
