@@ -160,7 +160,13 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
   }
 
   private static Code code(Proc p, Call call) {
-    return call instanceof Syscall sys ? Syscalls.code(p, sys) : ((LibraryCall) call).code().apply(p);
+    if (call instanceof Syscall sys) {
+      return Syscalls.code(p, sys);
+    }
+    if (call instanceof LibraryCall lib) {
+      return lib.code().apply(p);
+    }
+    throw new IllegalStateException("a call of no kind: " + call);
   }
 
   /** As in C: a failed call leaves -1 in the variable, so using it gives EBADF. */

@@ -35,6 +35,7 @@ import kernsim.fs.file.RamFile;
 import kernsim.fs.file.UserOffset;
 import kernsim.fs.vfs.FileSystem;
 import kernsim.fs.vfs.Location;
+import kernsim.fs.vfs.Vfs;
 
 /**
  * The syscall table: each {@link Syscall} record's kernel code ({@link #code}), which routes to the
@@ -81,8 +82,7 @@ public final class Syscalls {
      * Ends in {@code Ok(0)}, or the device's errno (EPERM unbound, EROFS read-only, ENOSPC too small).
      */
     public Code mkfsExt4(Syscall.MkfsExt4 c) {
-      return Code.then(p.kernel().vfs().open(c.device()), ok -> {
-        Location loc = (Location) ok.data();
+      return Vfs.located(p.kernel().vfs().open(c.device()), loc -> {
         return loc.node().device() instanceof LoopIoctls loop ? loop.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
       });
     }
@@ -187,8 +187,7 @@ public final class Syscalls {
      * without starting an open file (FileSyscalls.truncate never releases one).
      */
     public Code truncate(Syscall.Truncate c) {
-      return FileSyscalls.truncate((at, flags) -> Code.then(p.kernel().vfs().open(at), ok -> {
-        Location loc = (Location) ok.data();
+      return FileSyscalls.truncate((at, flags) -> Vfs.located(p.kernel().vfs().open(at), loc -> {
         FileOps ops = fileOps(loc, at, flags);
         return ops == null ? Code.err(Errno.ENXIO)
             : Code.done(SysResult.ok(0, new FileSyscalls.Resolved(ops, 0, 0, 0644)));
@@ -255,9 +254,9 @@ public final class Syscalls {
 
     public Code pipe2(Syscall.Pipe2 c) {
       return Code.bind(FileSyscalls.pipe2(p.fds(), p.kernel().anon(), c.flags()), r -> {
-        List<?> ends = r instanceof SysResult.Ok ok ? (List<?>) ok.data() : List.of(-1, -1);
-        p.set(c.readVar(), (Integer) ends.get(0));
-        p.set(c.writeVar(), (Integer) ends.get(1));
+        int[] ends = FileSyscalls.pipeEnds(r);
+        p.set(c.readVar(), ends[0]);
+        p.set(c.writeVar(), ends[1]);
         return Code.done(r);
       });
     }
@@ -282,9 +281,11 @@ public final class Syscalls {
       if (a instanceof Ioctl.Status64 s) {
         return ioctlTo(p, fd, c.cmd(), () -> new IoctlArg.Status64(s.info()));
       }
-      Ioctl.Config k = (Ioctl.Config) a;
-      return ioctlTo(p, fd, c.cmd(), () -> new IoctlArg.Config(
-          new LoopAbi.LoopConfig(k.fd().value(), k.blockSize(), k.info()), fdArg(p, k.fd().value())));
+      if (a instanceof Ioctl.Config k) {
+        return ioctlTo(p, fd, c.cmd(), () -> new IoctlArg.Config(
+            new LoopAbi.LoopConfig(k.fd().value(), k.blockSize(), k.info()), fdArg(p, k.fd().value())));
+      }
+      throw new IllegalStateException("an ioctl argument of no kind: " + a);
     }
   }
 
@@ -478,8 +479,7 @@ public final class Syscalls {
         ? vfs.open(path)
         : Code.bind(vfs.create(path), r -> r instanceof SysResult.Err e && e.errno() == Errno.EEXIST
             && (flags & O_EXCL) == 0 ? vfs.open(path) : Code.done(r));
-    return Code.then(found, ok -> {
-      Location loc = (Location) ok.data();
+    return Vfs.located(found, loc -> {
       boolean writes = (flags & O_ACCMODE) != O_RDONLY;
       if (loc.node().isDir() && writes) {
         return Code.err(Errno.EISDIR);
