@@ -127,6 +127,15 @@ public final class Syscalls {
       });
     }
 
+    /**
+     * fstat(fd): {@code Ok(0, FileKind)}, the type {@code st_mode} reports (S_ISREG, S_ISBLK, …: what
+     * systemd's loop_device_make asks of its fd), or EBADF. The fd table is the process's own: no region.
+     */
+    public Code fstat(Syscall.Fstat c) {
+      OpenFile f = p.fds().get(c.fd().value());
+      return f == null ? Code.err(Errno.EBADF) : Code.done(SysResult.ok(0, f.ops().kind()));
+    }
+
     public Code fcntl(Syscall.Fcntl c) {
       return FileSyscalls.fcntl(p.fds(), c.fd().value(), c.cmd(), c.arg());
     }
@@ -427,6 +436,10 @@ public final class Syscalls {
 
   public static Stmt fcntl(String fd, int cmd, int arg) {
     return Stmt.of(new Syscall.Fcntl(Fd.of(fd), cmd, arg));
+  }
+
+  public static Stmt fstat(String fd) {
+    return Stmt.of(new Syscall.Fstat(Fd.of(fd)));
   }
 
   public static Stmt dup(String fd) {

@@ -180,6 +180,17 @@ class StarrySpec implements SequentialSpec {
       return null;
     }
 
+    /** fstat: EBADF for an fd that is not open, else success; it changes nothing. */
+    public Void fstat(Syscall.Fstat x) {
+      int fd = x.fd().value();
+      if (fd < 0 || s.fd(c.hart, fd) == null) {
+        badFd(s, fd, out);
+      } else {
+        out.allow(OK, s);
+      }
+      return null;
+    }
+
     /** F_DUPFD and F_DUPFD_CLOEXEC make a new fd the oracle knows nothing about; other commands change nothing. */
     public Void fcntl(Syscall.Fcntl f) {
       if (f.cmd() != F_DUPFD && f.cmd() != F_DUPFD_CLOEXEC) {

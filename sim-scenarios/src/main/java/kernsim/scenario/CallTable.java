@@ -132,6 +132,7 @@ final class CallTable {
     sig("fcntl", "fd, cmd, arg", 1, a -> Syscalls.fcntl(a.fd(0), a.flags(1, Family.FCNTL),
         a.has(2) ? a.flags(2, Family.SEAL, Family.OPEN) : 0));
     sig("dup", "fd", a -> Syscalls.dup(a.fd(0)));
+    sig("fstat", "fd", a -> Syscalls.fstat(a.fd(0)));
     sig("flock", "fd, operation", a -> Syscalls.flock(a.fd(0), a.flags(1, Family.FLOCK)));
     sig("ioctl", "fd, cmd, arg", 1, CallTable::ioctl);
     // Monogon's pkg/loop (kernsim.client.MonogonLoop): each call is one Go function, run as its syscalls

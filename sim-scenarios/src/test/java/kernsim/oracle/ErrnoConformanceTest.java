@@ -294,6 +294,21 @@ class ErrnoConformanceTest {
   }
 
   @Test
+  void fstatIsEbadfExactlyForAnFdThatIsNotOpen() {
+    passes(new Histories().boot(1)
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
+        .call(H1, "fstat(ld)", ok(0))
+        .call(H1, "fstat(nothing)", err(Errno.EBADF))
+        .call(H1, "close(ld)", ok(0))
+        .call(H1, "fstat(ld)", err(Errno.EBADF)));
+    fails(new Histories().boot(1)
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
+        .call(H1, "fstat(ld)", err(Errno.EBADF)));
+    fails(new Histories().boot(1)
+        .call(H1, "fstat(nothing)", ok(0)));
+  }
+
+  @Test
   void loopConfigureWithAStructureNamingItsFd() {
     passes(new Histories().boot(1)
         .call(H1, "img = open(\"/img\", O_RDONLY|O_CREAT)", ok(0))

@@ -51,6 +51,8 @@ public sealed interface Syscall extends Call {
 
     R dup(Dup c);
 
+    R fstat(Fstat c);
+
     R fcntl(Fcntl c);
 
     R nanosleep(Nanosleep c);
@@ -268,6 +270,25 @@ public sealed interface Syscall extends Call {
 
     public Syscall resolve(Fd.Vars v) {
       return new Dup(fd.resolve(v));
+    }
+  }
+
+  /** fstat(fd): the file type of its {@code st_mode} (the model's stat has no other field). */
+  record Fstat(Fd fd) implements Syscall {
+    public <R> R accept(Visitor<R> v) {
+      return v.fstat(this);
+    }
+
+    public String name() {
+      return "fstat";
+    }
+
+    public String text() {
+      return "fstat(" + fd + ")";
+    }
+
+    public Syscall resolve(Fd.Vars v) {
+      return new Fstat(fd.resolve(v));
     }
   }
 
