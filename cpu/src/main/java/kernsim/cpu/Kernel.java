@@ -67,10 +67,13 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
    * built at boot), a setup program run alone before the racing harts (empty: none), one program per
    * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), the
-   * model's semantics, and whether the udev-like {@link Prober} runs alongside the harts.
+   * model's semantics, whether the udev-like {@link Prober} runs alongside the harts, and whether the
+   * harts run one after another ({@code sequential}: each starts when the one before it exits, in the
+   * order of {@code harts}; what {@code kernsim conform} compares with the real kernel) instead of
+   * racing.
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics, boolean prober) {
+      Semantics semantics, boolean prober, boolean sequential) {
     public Spec {
       java.util.Objects.requireNonNull(boot, "boot");
       setup = List.copyOf(setup);
@@ -93,6 +96,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       }
     }
 
+    /** Racing harts. */
+    public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+        Semantics semantics, boolean prober) {
+      this(loops, boot, setup, harts, names, semantics, prober, false);
+    }
+
     /** No prober. */
     public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
         Semantics semantics) {
@@ -106,7 +115,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
     /** The same kernel with the prober switched on or off. */
     public Spec withProber(boolean on) {
-      return new Spec(loops, boot, setup, harts, names, semantics, on);
+      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential);
+    }
+
+    /** The same kernel with its harts run one after another, in order (none racing another). */
+    public Spec oneAfterAnother() {
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, true);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -177,6 +191,9 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   private ActorRef<Object> setup;
   private Refs refs;
   private ActorRef<Object> prober;
+  /** With {@link Spec#sequential()}: the hart running now and the index of the next to start. */
+  private ActorRef<Object> current;
+  private int next;
 
   /**
    * The kernel of {@code spec}. Its reference takes {@link Command}s and loop-control's report as
@@ -267,6 +284,8 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   private Behavior<Command> onExited(Hart.Exited e) {
     if (e.hart().equals(setup)) {
       startHarts();
+    } else if (spec.sequential() && e.hart().equals(current)) {
+      startNext();
     }
     return this;
   }
@@ -277,9 +296,25 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       tasks.add(prober);
       prober.tell(Prober.Start.INSTANCE);
     }
+    if (spec.sequential()) {
+      startNext();
+      return;
+    }
     for (int i = 0; i < spec.harts().size(); i++) {
       ActorRef<Object> h = getContext().spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
       tasks.add(h);
     }
+  }
+
+  /** The next hart of a sequential spec, told to report its exit so that the one after it can start. */
+  private void startNext() {
+    if (next >= spec.harts().size()) {
+      current = null;
+      return;
+    }
+    current = getContext().spawn(Hart.create(world, refs, spec.harts().get(next), getContext().getSelf()),
+        spec.names().get(next));
+    tasks.add(current);
+    next++;
   }
 }
