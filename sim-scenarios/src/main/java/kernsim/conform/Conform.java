@@ -101,8 +101,15 @@ public final class Conform {
 
   /** The real kernel's results, one per call in {@link #programs} order (hart, index, text, result). */
   public static List<Row> real(Scenario s) {
-    List<Row> rows = new ArrayList<>();
     try (RealSandbox sb = RealSandbox.open(s.loops())) {
+      return real(s, sb);
+    }
+  }
+
+  /** {@link #real(Scenario)} in a sandbox of the caller's (opened with the scenario's loops; the caller closes it). */
+  public static List<Row> real(Scenario s, RealSandbox sb) {
+    List<Row> rows = new ArrayList<>();
+    {
       RealProcess boot = sb.process("boot");
       Map<String, Integer> bootVars = new HashMap<>();
       for (Stmt st : s.setupCalls()) {
