@@ -191,11 +191,7 @@ public final class Simulator implements AutoCloseable {
     RunResult last = null;
     for (int i = 0; i < options.iterations(); i++) {
       long s = iterationSeed(options.seed(), i);
-      Strategy strategy = switch (options.strategy()) {
-        case RANDOM -> Strategies.random(s);
-        case PCT -> Strategies.pct(s, options.pctDepth(), pctSteps);
-        case REPLAY -> throw new IllegalArgumentException("replay is not an exploration strategy; replay a trace");
-      };
+      Strategy strategy = Strategies.forIteration(options, s, pctSteps);
       last = run(spec, strategy, options.run(), options.seed(), i);
       totalSteps += last.steps();
       pctSteps = Math.max(pctSteps, last.steps()); // PCT's k: the longest iteration so far

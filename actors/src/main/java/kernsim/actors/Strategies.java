@@ -9,6 +9,18 @@ public final class Strategies {
     return new RandomStrategy(seed);
   }
 
+  /**
+   * The strategy {@code options} name for one iteration, from that iteration's seed; {@code pctSteps} is
+   * PCT's k for it.
+   */
+  public static Strategy forIteration(ExploreOptions options, long iterationSeed, int pctSteps) {
+    return switch (options.strategy()) {
+      case RANDOM -> random(iterationSeed);
+      case PCT -> pct(iterationSeed, options.pctDepth(), pctSteps);
+      case REPLAY -> throw new IllegalArgumentException("replay is not an exploration strategy; replay a trace");
+    };
+  }
+
   /** PCT with depth {@code depth}, change points drawn among the first {@code steps} steps. */
   public static Strategy pct(long seed, int depth, int steps) {
     return new PctStrategy(seed, depth, steps);

@@ -1,7 +1,6 @@
 package kernsim.cli;
 
 import java.util.ArrayList;
-import java.util.List;
 import kernsim.actors.ExploreOptions;
 import kernsim.actors.RunOptions;
 import kernsim.actors.StrategyKind;
@@ -19,7 +18,7 @@ final class ScheduleOptions {
 
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
-  @Option(names = "--strategy", paramLabel = "random|pct", defaultValue = "pct",
+  @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "pct",
       converter = ExplorationStrategy.class, completionCandidates = ExplorationStrategy.Candidates.class,
       description = "Exploration strategy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   StrategyKind strategy;
@@ -51,21 +50,20 @@ final class ScheduleOptions {
     return strategy == StrategyKind.PCT ? depth : null;
   }
 
-  /** {@code random} or {@code pct}: the strategies an exploration can use. */
+  /** The strategies an exploration can use, by the names {@link StrategyKind} gives them. */
   static final class ExplorationStrategy implements ITypeConverter<StrategyKind> {
     @Override
     public StrategyKind convert(String value) {
-      for (StrategyKind k : List.of(StrategyKind.RANDOM, StrategyKind.PCT)) {
-        if (k.id().equalsIgnoreCase(value)) {
-          return k;
-        }
+      try {
+        return StrategyKind.explorationById(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      throw new TypeConversionException("unknown strategy '" + value + "' (expected random or pct)");
     }
 
     static final class Candidates extends ArrayList<String> {
       Candidates() {
-        super(List.of(StrategyKind.RANDOM.id(), StrategyKind.PCT.id()));
+        super(StrategyKind.explorationIds());
       }
     }
   }
