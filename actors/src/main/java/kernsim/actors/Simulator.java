@@ -146,7 +146,7 @@ public final class Simulator implements AutoCloseable {
       Failure failure = run.loop();
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(iteration, failure, run.steps(), end, run.log(),
+      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(),
           () -> trace(spec, options, strategy.kind().id(), seed, iteration, run, failure));
     } finally {
       controller.unbind();
@@ -186,6 +186,9 @@ public final class Simulator implements AutoCloseable {
 
   /** Runs up to {@code options.iterations()} iterations and stops at the first failure. */
   public ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress) {
+    if (options.strategy() == StrategyKind.DFS) {
+      return exhaust(spec, options, progress);
+    }
     int pctSteps = options.pctSteps();
     long totalSteps = 0;
     RunResult last = null;
@@ -204,6 +207,28 @@ public final class Simulator implements AutoCloseable {
       }
     }
     return new ExploreResult(Optional.empty(), options.iterations(), totalSteps, last);
+  }
+
+  /** The dfs search: executions until the tree is exhausted, a failure, or the budget. */
+  private ExploreResult exhaust(WorldSpec spec, ExploreOptions options, Progress progress) {
+    DfsExplorer dfs = new DfsExplorer(options.preemptionBound());
+    long totalSteps = 0;
+    RunResult last = null;
+    int i = 0;
+    while (i < options.iterations()) {
+      last = run(spec, dfs.execution(), options.run(), options.seed(), i);
+      i++;
+      totalSteps += last.steps();
+      boolean more = dfs.finish(last);
+      boolean goOn = progress == null || progress.iterationDone(i - 1, last);
+      if (last.failed()) {
+        return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()));
+      }
+      if (!more || !goOn) {
+        break;
+      }
+    }
+    return new ExploreResult(Optional.empty(), i, totalSteps, last, Optional.of(dfs.verdict()));
   }
 
   public ExploreResult explore(WorldSpec spec, ExploreOptions options) {

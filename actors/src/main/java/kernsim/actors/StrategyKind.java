@@ -15,6 +15,14 @@ public enum StrategyKind {
   RANDOM("random", true, "a uniform random walk"),
   /** Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010) with depth d. */
   PCT("pct", true, "PCT (Burckhardt et al., ASPLOS 2010): random priorities, d-1 change points"),
+  /** Partial order sampling (Yuan et al., CAV 2018): random priorities, re-drawn for racing events. */
+  POS("pos", true, "partial order sampling (Yuan et al., CAV 2018): priorities re-drawn for racing steps"),
+  /** Delay-bounded scheduling (Emmi, Qadeer, Rakamarić, POPL 2011) with k delays. */
+  DELAY_BOUNDING("delay-bounding", true,
+      "delay bounding (Emmi et al., POPL 2011): round robin deviated from at --delays k points"),
+  /** Exhaustive search with dynamic partial-order reduction, optionally preemption-bounded. */
+  DFS("dfs", true, "exhaustive search with source-set DPOR (Abdulla et al., POPL 2014), optionally"
+      + " --preemption-bound k (CHESS)"),
   /** Feeds a recorded trace back through the same code. */
   REPLAY("replay", false, "answers every choice from a trace");
 

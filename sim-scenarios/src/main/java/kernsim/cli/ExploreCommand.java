@@ -91,7 +91,7 @@ final class ExploreCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     if (!json) {
       w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%n",
-          name, schedule.strategy.id(), schedule.depthOrNull() == null ? "" : ", depth " + schedule.depth,
+          name, schedule.strategy.id(), schedule.parameters() == null ? "" : ", " + schedule.parameters(),
           schedule.seed, iterations, out);
       w.flush();
     }
@@ -112,14 +112,25 @@ final class ExploreCommand implements Callable<Integer> {
       if (json) {
         o = Json.document("explore");
         Json.scenario(o, scenario, settings);
-        o.put("strategy", schedule.strategy.id());
-        o.put("depth", schedule.depthOrNull());
+        schedule.json(o);
         o.put("seed", schedule.seed);
         o.put("maxIterations", iterations);
         o.put("iterations", result.iterations());
         o.put("totalSteps", result.totalSteps());
         o.put("seconds", seconds);
         o.put("schedulesPerSecond", rate);
+        if (result.exhaustive().isPresent()) {
+          kernsim.actors.Exhaustive x = result.exhaustive().get();
+          ObjectNode e = o.putObject("exhaustive");
+          e.put("verdict", result.found() ? null : x.verdict());
+          e.put("endedBy", result.found() ? "failure" : x.endedBy());
+          e.put("complete", x.complete());
+          e.put("boundReached", x.boundReached());
+          e.put("classes", x.classes());
+          e.put("executions", x.executions());
+          e.put("completeExecutions", x.completeExecutions());
+          e.put("abandoned", x.abandoned());
+        }
       }
 
       if (!result.found()) {
@@ -134,6 +145,7 @@ final class ExploreCommand implements Callable<Integer> {
           w.println();
           w.printf(Locale.ROOT, "no failure found in %,d schedules (strategy %s, seed %d)%n",
               result.iterations(), schedule.strategy.id(), schedule.seed);
+          result.exhaustive().ifPresent(x -> w.println(exhaustive(x)));
           w.println();
           w.println(speed);
           w.flush();
@@ -162,11 +174,14 @@ final class ExploreCommand implements Callable<Integer> {
       Timeline timeline = recorder.timeline();
       String replayCommand = "kernsim replay " + traceFile;
 
-      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.depthOrNull(),
+      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
           schedule.seed, failing.iteration());
       List<String> report = new ArrayList<>();
       report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", failing.iteration() + 1,
           iterations));
+      result.exhaustive().ifPresent(x -> report.add(String.format(Locale.ROOT,
+          "dfs: %,d classes of schedules ran to their end before it (%,d executions, %,d given up as equivalent)",
+          x.classes() - 1, x.executions(), x.abandoned())));
       report.addAll(Report.run(context, failing, timeline));
       report.add("");
       if (!replay.confirmed()) {
@@ -211,14 +226,17 @@ final class ExploreCommand implements Callable<Integer> {
 
   /** The options as they take effect, to repeat them in the report. */
   private List<String> args() {
-    List<String> args = new ArrayList<>(List.of("--strategy", schedule.strategy.id()));
-    if (schedule.depthOrNull() != null) {
-      args.addAll(List.of("--depth", Integer.toString(schedule.depth)));
-    }
+    List<String> args = new ArrayList<>(schedule.args());
     args.addAll(List.of("--seed", Long.toString(schedule.seed), "--iterations", Integer.toString(iterations)));
     args.addAll(settingsOptions.args());
     args.addAll(List.of("--out", out.toString()));
     return args;
+  }
+
+  /** The dfs verdict line: what holds, how many classes and executions it took, what ended the search. */
+  static String exhaustive(kernsim.actors.Exhaustive x) {
+    return String.format(Locale.ROOT, "dfs verdict: %s (%,d classes of schedules, %,d executions, %,d given up as"
+        + " equivalent; ended by the %s)", x.verdict(), x.classes(), x.executions(), x.abandoned(), x.endedBy());
   }
 
   private void prepareOut() {
