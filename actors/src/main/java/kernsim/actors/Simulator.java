@@ -184,20 +184,29 @@ public final class Simulator implements AutoCloseable {
     boolean iterationDone(int iteration, RunResult result);
   }
 
-  /** Runs up to {@code options.iterations()} iterations and stops at the first failure. */
+  /**
+   * Runs up to {@code options.iterations()} iterations and stops at the first failure.
+   *
+   * <p>Each iteration stands alone: iteration i's strategy comes from {@link #iterationSeed}(seed, i) and
+   * k, the steps among which PCT's change points and delay-bounding's delays fall, is fixed for the whole
+   * exploration by its first iteration: {@code pctSteps} for iteration 0, then the larger of
+   * {@code pctSteps} and iteration 0's steps. So the iterations can run in any order, on any number of
+   * workers ({@link #explore(WorldSpec, ExploreOptions, int, Progress)}), with the same result.
+   */
   public ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress) {
     if (options.strategy() == StrategyKind.DFS) {
       return exhaust(spec, options, progress);
     }
-    int pctSteps = options.pctSteps();
+    int k = options.pctSteps();
     long totalSteps = 0;
     RunResult last = null;
     for (int i = 0; i < options.iterations(); i++) {
-      long s = iterationSeed(options.seed(), i);
-      Strategy strategy = Strategies.forIteration(options, s, pctSteps);
-      last = run(spec, strategy, options.run(), options.seed(), i);
+      last = run(spec, Strategies.forIteration(options, iterationSeed(options.seed(), i), k), options.run(),
+          options.seed(), i);
       totalSteps += last.steps();
-      pctSteps = Math.max(pctSteps, last.steps()); // PCT's k: the longest iteration so far
+      if (i == 0) {
+        k = stepsEstimate(options, last);
+      }
       boolean goOn = progress == null || progress.iterationDone(i, last);
       if (last.failed()) {
         return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
@@ -207,6 +216,30 @@ public final class Simulator implements AutoCloseable {
       }
     }
     return new ExploreResult(Optional.empty(), options.iterations(), totalSteps, last);
+  }
+
+  /** k for every iteration after the first: the larger of the given estimate and the first iteration's steps. */
+  static int stepsEstimate(ExploreOptions options, RunResult first) {
+    return Math.max(options.pctSteps(), first.steps());
+  }
+
+  /**
+   * The same exploration on {@code workers} threads, each with a Simulator of its own. The result is the
+   * one {@link #explore(WorldSpec, ExploreOptions, Progress)} gives, whatever the number of workers: the
+   * reported failure is the lowest failing iteration, the counts are those of the iterations up to it, and
+   * {@code progress} sees iterations as they finish (in no fixed order, one call at a time). {@code spec}
+   * must build worlds from several threads at once. dfs runs on the calling thread alone.
+   */
+  public static ExploreResult explore(WorldSpec spec, ExploreOptions options, int workers, Progress progress) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    }
+    if (workers == 1 || options.strategy() == StrategyKind.DFS) {
+      try (Simulator sim = create()) {
+        return sim.explore(spec, options, progress);
+      }
+    }
+    return new Parallel(spec, options, workers, progress).run();
   }
 
   /** The dfs search: executions until the tree is exhausted, a failure, or the budget. */

@@ -67,6 +67,12 @@ final class ExploreCommand implements Callable<Integer> {
       description = "Schedules to try at most; exploration stops at the first failure (default: ${DEFAULT-VALUE}).")
   int iterations;
 
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+      description = "Explore on N threads, each with its own world; the result does not depend on N: schedule i"
+          + " always comes from (seed, i), and the failure reported is the lowest failing schedule. dfs runs on"
+          + " one (default: ${DEFAULT-VALUE}).")
+  int workers;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "kernsim-out",
@@ -82,6 +88,9 @@ final class ExploreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--iterations must be at least 1, got " + iterations);
     }
     schedule.validate();
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
+    }
     String name = file == null ? Catalog.DEFAULT : file;
     Scenario scenario = main.resolve(name);
     Settings settings = settingsOptions.of(scenario);
@@ -90,9 +99,10 @@ final class ExploreCommand implements Callable<Integer> {
     prepareOut();
     PrintWriter w = spec.commandLine().getOut();
     if (!json) {
-      w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%n",
+      w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%s%n",
           name, schedule.strategy.id(), schedule.parameters() == null ? "" : ", " + schedule.parameters(),
-          schedule.seed, iterations, out);
+          schedule.seed, iterations, out, workers == 1 ? "" : ", " + workers + " workers"
+              + (schedule.strategy == kernsim.actors.StrategyKind.DFS ? " (dfs runs on one)" : ""));
       w.flush();
     }
 
@@ -100,7 +110,8 @@ final class ExploreCommand implements Callable<Integer> {
       ExploreResult result;
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-        result = sim.explore(world, options, progress);
+        result = workers == 1 ? sim.explore(world, options, progress)
+            : Simulator.explore(world, options, workers, progress);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double rate = result.iterations() / Math.max(seconds, 1e-9);
