@@ -28,8 +28,8 @@ final class HartTasks implements Tasks {
     if (i == harts.size()) {
       return Code.done(Boolean.FALSE);
     }
-    return Code.call(harts.get(i).narrow(), r -> new Hart.UsesMount(mountId, r), "fd table",
-        busy -> Boolean.TRUE.equals(busy) ? Code.done(Boolean.TRUE) : ask(harts, i + 1, mountId));
+    return Code.ask(harts.get(i), r -> new Hart.UsesMount(mountId, r), "fd table",
+        (Boolean busy) -> Boolean.TRUE.equals(busy) ? Code.done(Boolean.TRUE) : ask(harts, i + 1, mountId));
   }
 
   /** Harts keep no root or cwd of their own beyond the mount they are in: nothing to move. */

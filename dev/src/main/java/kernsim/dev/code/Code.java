@@ -27,17 +27,32 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface Code {
   record Done(Object value) implements Code {}
 
-  record Call(
+  /**
+   * One request to {@code target}, built around the hart's reply port; {@code then} continues with the
+   * reply's value, which has the type {@code T} the request's port names.
+   */
+  record Call<T>(
       ActorRef<?> target,
-      Function<ActorRef<Reply>, ?> request,
+      Function<ActorRef<Reply<T>>, ?> request,
       String what,
       boolean sleeps,
-      Function<Object, Code> then)
+      Function<? super T, Code> then)
       implements Code {
     public Call {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(then, "then");
+    }
+
+    /** The message to send, addressed back to {@code port}. */
+    Object request(ActorRef<Reply<?>> port) {
+      return request.apply(port.unsafeUpcast());
+    }
+
+    /** Continues with the reply to this call: the port it was sent with answers only a {@code T}. */
+    @SuppressWarnings("unchecked")
+    Code resume(Reply<?> reply) {
+      return then.apply((T) reply.value());
     }
   }
 
@@ -61,16 +76,37 @@ public sealed interface Code {
     return new Done(SysResult.err(errno));
   }
 
-  /** One lock region at {@code target}; continue with the reply's value. */
-  static <T> Code call(ActorRef<T> target, Function<ActorRef<Reply>, T> request, String what,
-      Function<Object, Code> then) {
-    return new Call(target, request, what, false, then);
+  /**
+   * One lock region at {@code target} whose reply is a {@link SysResult} (what most regions answer: a
+   * value or an errno); continue with it. The request names its reply type by its port
+   * ({@code ActorRef<Reply<SysResult>> replyTo}), so the compiler checks the owner answers one.
+   */
+  static <M> Code call(ActorRef<M> target, Function<ActorRef<Reply<SysResult>>, ? extends M> request,
+      String what, Function<? super SysResult, Code> then) {
+    return new Call<SysResult>(target, request, what, false, then);
   }
 
-  /** A request that models sleeping I/O (backing-file read/write/sync). */
-  static <T> Code sleepingCall(ActorRef<T> target, Function<ActorRef<Reply>, T> request, String what,
-      Function<Object, Code> then) {
-    return new Call(target, request, what, true, then);
+  /**
+   * One lock region at {@code target} whose reply is a {@code T} other than a {@link SysResult}: a lock's
+   * grant (a slot, a view of the state), an atomic's value. {@code T} comes from {@code then}'s type, so
+   * an owner offers one typed helper per such message, next to its handler, e.g.
+   * {@code static Code loadRo(ActorRef<Command> dev, Function<Boolean, Code> then)}.
+   */
+  static <M, T> Code ask(ActorRef<M> target, Function<ActorRef<Reply<T>>, ? extends M> request, String what,
+      Function<? super T, Code> then) {
+    return new Call<T>(target, request, what, false, then);
+  }
+
+  /** A request that models sleeping I/O (backing-file read/write/sync); its reply is a {@link SysResult}. */
+  static <M> Code sleepingCall(ActorRef<M> target, Function<ActorRef<Reply<SysResult>>, ? extends M> request,
+      String what, Function<? super SysResult, Code> then) {
+    return new Call<SysResult>(target, request, what, true, then);
+  }
+
+  /** A sleeping request (a sleeping lock's grant) whose reply is a {@code T}, as {@link #ask}. */
+  static <M, T> Code sleepingAsk(ActorRef<M> target, Function<ActorRef<Reply<T>>, ? extends M> request,
+      String what, Function<? super T, Code> then) {
+    return new Call<T>(target, request, what, true, then);
   }
 
   /** Runs {@code body} inside a no-preempt region named {@code label}, then continues with its value. */

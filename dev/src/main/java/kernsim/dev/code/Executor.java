@@ -17,15 +17,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class Executor {
   private final World world;
-  private final ActorRef<Reply> self;
+  private final ActorRef<Reply<?>> self;
   private final Deque<String> regions = new ArrayDeque<>();
   /** Continuations of the {@link Code.Bind}s entered and not yet finished, innermost first. */
   private final ArrayDeque<java.util.function.Function<Object, Code>> continuations = new ArrayDeque<>();
-  private Code.Call pending;
+  private Code.Call<?> pending;
   private String procedure = "";
   private Consumer<Object> onDone;
 
-  public Executor(World world, ActorRef<Reply> self) {
+  public Executor(World world, ActorRef<Reply<?>> self) {
     this.world = world;
     this.self = self;
   }
@@ -41,17 +41,16 @@ public final class Executor {
   }
 
   /** The reply to the outstanding call. */
-  public void onReply(Reply reply) {
-    Code.Call call = pending;
+  public void onReply(Reply<?> reply) {
+    Code.Call<?> call = pending;
     if (call == null) {
       throw new IllegalStateException("a reply with no call outstanding: " + reply);
     }
     pending = null;
     world.stopWaiting(self);
-    run(call.then().apply(reply.value()));
+    run(call.resume(reply));
   }
 
-  @SuppressWarnings("unchecked")
   private void run(Code code) {
     Code c = code;
     while (true) {
@@ -84,13 +83,13 @@ public final class Executor {
         c = r.next().get();
         continue;
       }
-      Code.Call call = (Code.Call) c;
+      Code.Call<?> call = (Code.Call<?>) c;
       if (call.sleeps() && !regions.isEmpty()) {
         world.emit(new SleepInAtomic(world.keyOf(self), chain(), call.what()));
       }
       pending = call;
       world.waitFor(self, call.target(), call.what());
-      ((ActorRef<Object>) call.target()).tell(call.request().apply(self));
+      call.target().unsafeUpcast().tell(call.request(self));
       return;
     }
   }

@@ -13,13 +13,16 @@ import org.apache.pekko.actor.typed.ActorRef;
  * and someone waits for it, the owner has a wait-for edge to the holder (what: {@code "<name> held"}),
  * and each waiting hart has its own edge to the owner (recorded by the hart for every call), so a lock
  * cycle across harts shows as a cycle in the graph.
+ *
+ * <p>{@code T} is what a grant answers: every {@code Lock} of one mutex replies the same type (for the
+ * loop device's, a {@code SysResult}), so the code waiting for it continues with a typed value.
  */
-public final class Mutex {
+public final class Mutex<T> {
   private final String name;
   private final World world;
   private final ActorRef<?> owner;
-  private ActorRef<Reply> holder;
-  private final ArrayDeque<ActorRef<Reply>> waiters = new ArrayDeque<>();
+  private ActorRef<Reply<T>> holder;
+  private final ArrayDeque<ActorRef<Reply<T>>> waiters = new ArrayDeque<>();
 
   public Mutex(String name, World world, ActorRef<?> owner) {
     this.name = name;
@@ -35,15 +38,15 @@ public final class Mutex {
     return holder != null;
   }
 
-  public boolean heldBy(ActorRef<Reply> who) {
+  public boolean heldBy(ActorRef<?> who) {
     return who.equals(holder);
   }
 
   /** Grants now (replying {@code grantValue}) or queues the caller. */
-  public void lock(ActorRef<Reply> who, Object grantValue) {
+  public void lock(ActorRef<Reply<T>> who, T grantValue) {
     if (holder == null) {
       holder = who;
-      who.tell(new Reply(grantValue));
+      who.tell(new Reply<>(grantValue));
     } else {
       waiters.add(who);
       world.waitFor(owner, holder, name + " held");
@@ -51,7 +54,7 @@ public final class Mutex {
   }
 
   /** Releases the lock and grants it to the next waiter (replying {@code grantValue}), if any. */
-  public void unlock(ActorRef<Reply> who, Object grantValue) {
+  public void unlock(ActorRef<?> who, T grantValue) {
     if (!Objects.equals(who, holder)) {
       throw new IllegalStateException(name + " unlocked by a hart that does not hold it");
     }
@@ -64,7 +67,7 @@ public final class Mutex {
       } else {
         world.waitFor(owner, holder, name + " held");
       }
-      holder.tell(new Reply(grantValue));
+      holder.tell(new Reply<>(grantValue));
     }
   }
 }

@@ -19,7 +19,7 @@ public final class Runner {
   /** Observation: {@code actor}'s procedure number {@code index} returned {@code result}. */
   public record Finished(String actor, int index, String name, Object result) {}
 
-  public static Behavior<Reply> create(World world, List<Step> program) {
+  public static Behavior<Reply<?>> create(World world, List<Step> program) {
     return Behaviors.setup(ctx -> {
       Executor exec = new Executor(world, ctx.getSelf());
       int[] next = {0};
@@ -35,10 +35,10 @@ public final class Runner {
         }
       };
       startNext[0].run();
-      return Behaviors.receive(Reply.class).onMessage(Reply.class, r -> {
+      return Behaviors.<Reply<?>>receiveMessage(r -> {
         exec.onReply(r);
         return Behaviors.same();
-      }).build();
+      });
     });
   }
 }

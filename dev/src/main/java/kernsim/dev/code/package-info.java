@@ -9,6 +9,16 @@
  * {@link kernsim.dev.code.Mutex} in its owner: {@code Lock} and {@code Unlock} are messages, and while
  * it is held other harts' {@code Lock}s wait in its queue, with wait-for edges for the deadlock oracle.
  *
+ * <p>Replies are typed. A request record names what its owner answers by its port,
+ * {@code ActorRef<Reply<T>> replyTo} (last), and the owner can only {@code tell} a {@code Reply<T>}.
+ * {@link kernsim.dev.code.Code#call} is the region whose reply is a {@link kernsim.dev.SysResult} (most
+ * are); {@link kernsim.dev.code.Code#ask} is any other {@code T} (a lock's grant, an atomic's value),
+ * with {@code T} taken from the continuation's type: so the owner offers one typed helper per such
+ * message, next to its handler ({@code LoopDevice.loadRo(dev, Function<Boolean, Code>)}), and procedure
+ * code continues with a {@code Boolean}, not an {@code Object} to cast. A {@link kernsim.dev.code.Mutex}
+ * is typed by its grant. The executor does the one unchecked step: the reply to a call's port is that
+ * call's {@code T}.
+ *
  * <p>Code is plain data built by functions, so a procedure is written once and run by any executor: a
  * hart ({@code cpu/}), or {@link kernsim.dev.code.Runner} in tests.
  */

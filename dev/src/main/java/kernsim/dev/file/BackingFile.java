@@ -1,5 +1,6 @@
 package kernsim.dev.file;
 
+import kernsim.dev.SysResult;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -35,21 +36,21 @@ public final class BackingFile {
   /** Requests a backing file understands; a file actor's own protocol extends this. */
   public interface Command {}
 
-  public record ReadAt(long offset, int length, ActorRef<Reply> replyTo) implements Command {}
+  public record ReadAt(long offset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code data} is not copied: as every array in a message, it is never written once sent (the
    * receiver copies what it keeps). Write-back sends each chunk's fresh copy, so a copy here would be a
    * third one per chunk on the hottest path.
    */
-  public record WriteAt(long offset, byte[] data, ActorRef<Reply> replyTo) implements Command {
+  public record WriteAt(long offset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     @Override
     public String toString() {
       return "WriteAt(offset=" + offset + ", bytes=" + data.length + ")";
     }
   }
 
-  public record Sync(ActorRef<Reply> replyTo) implements Command {}
+  public record Sync(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Length(ActorRef<Reply> replyTo) implements Command {}
+  public record Length(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 }

@@ -1,5 +1,6 @@
 package kernsim.dev.file;
 
+import kernsim.dev.SysResult;
 import kernsim.actors.World;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,11 +17,11 @@ public final class BackingFileActor {
   public static Behavior<BackingFile.Command> create(World world, BackingImage image) {
     return Behaviors.setup(ctx -> Behaviors.receive(BackingFile.Command.class)
         .onMessage(BackingFile.ReadAt.class, r -> {
-          r.replyTo().tell(new Reply(image.readAt(r.offset(), r.length())));
+          r.replyTo().tell(new Reply<>(image.readAt(r.offset(), r.length())));
           return Behaviors.same();
         })
         .onMessage(BackingFile.WriteAt.class, w -> {
-          w.replyTo().tell(new Reply(image.writeAt(w.offset(), w.data())));
+          w.replyTo().tell(new Reply<>(image.writeAt(w.offset(), w.data())));
           return Behaviors.same();
         })
         .onMessage(BackingFile.Sync.class, s -> {
@@ -28,11 +29,11 @@ public final class BackingFileActor {
           if (result.isOk()) {
             world.emit(new BackingFile.Synced(world.keyOf(ctx.getSelf()), image.durableSnapshot()));
           }
-          s.replyTo().tell(new Reply(result));
+          s.replyTo().tell(new Reply<>(result));
           return Behaviors.same();
         })
         .onMessage(BackingFile.Length.class, l -> {
-          l.replyTo().tell(new Reply(kernsim.dev.SysResult.ok(image.length())));
+          l.replyTo().tell(new Reply<>(kernsim.dev.SysResult.ok(image.length())));
           return Behaviors.same();
         })
         .build());

@@ -3,6 +3,8 @@ package kernsim.dev.loop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import kernsim.dev.code.Code;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
@@ -30,38 +32,61 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   public sealed interface Command {}
 
   /** read_block's copy of {@code length} bytes from {@code byteOffset}: {@code Ok(length, byte[])} or EIO. */
-  public record ReadBlock(long byteOffset, int length, ActorRef<Reply> replyTo) implements Command {}
+  public record ReadBlock(long byteOffset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** write_block's copy of {@code data} at {@code byteOffset}, then {@code dirty = true}: {@code Ok(0)} or EIO. */
-  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply> replyTo) implements Command {
+  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public WriteBlock {
       data = data.clone();
     }
   }
 
   /** {@code blocks.lock().len()}: replies the chunk count (Integer). */
-  public record ChunkCount(ActorRef<Reply> replyTo) implements Command {}
+  public record ChunkCount(ActorRef<Reply<Integer>> replyTo) implements Command {}
 
   /**
    * writeback_buffer's per-chunk region: replies a {@link Chunk} with the first
    * {@code min(4096, total_len - offset)} bytes of chunk {@code index}, or a missing chunk.
    */
-  public record CopyChunk(int index, long offset, ActorRef<Reply> replyTo) implements Command {}
+  public record CopyChunk(int index, long offset, ActorRef<Reply<Chunk>> replyTo) implements Command {}
 
   /** {@code dirty.swap(value)}: replies the old value (Boolean). */
-  public record SwapDirty(boolean value, ActorRef<Reply> replyTo) implements Command {}
+  public record SwapDirty(boolean value, ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
   /** {@code dirty.load()}: replies Boolean. */
-  public record LoadDirty(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadDirty(ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
   /** {@code dirty.store(value)}: replies {@code Ok(0)}. */
-  public record StoreDirty(boolean value, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreDirty(boolean value, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code mounted.load()}: replies Boolean. */
-  public record LoadMounted(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadMounted(ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
   /** {@code mounted.store(value)}: replies {@code Ok(0)}. */
-  public record StoreMounted(boolean value, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreMounted(boolean value, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+
+  // ---- code: the regions whose reply is not a SysResult, typed ----
+
+  static Code chunkCount(CacheRef cd, Function<Integer, Code> then) {
+    return Code.ask(cd.ref(), ChunkCount::new, "blocks.len", then);
+  }
+
+  static Code copyChunk(CacheRef cd, int index, long offset, Function<Chunk, Code> then) {
+    return Code.ask(cd.ref(), r -> new CopyChunk(index, offset, r), "writeback copy", then);
+  }
+
+  /** {@code dirty.swap(false)}. */
+  static Code swapDirty(CacheRef cd, Function<Boolean, Code> then) {
+    return Code.ask(cd.ref(), r -> new SwapDirty(false, r), "dirty.swap", then);
+  }
+
+  static Code loadDirty(CacheRef cd, Function<Boolean, Code> then) {
+    return Code.ask(cd.ref(), LoadDirty::new, "dirty.load", then);
+  }
+
+  static Code loadMounted(CacheRef cd, Function<Boolean, Code> then) {
+    return Code.ask(cd.ref(), LoadMounted::new, "mounted.load", then);
+  }
 
   /** The reply to {@link CopyChunk}: {@code present} false when {@code blocks.get(i)} is None. */
   /** {@code bytes} is the region's own fresh copy (the source's {@code buf}); nobody writes it afterwards. */
@@ -126,7 +151,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
       int idx = (int) (cur / CACHE_BLK);
       int off = (int) (cur % CACHE_BLK);
       if (idx >= blocks.length) { // blocks.get(idx) is None
-        r.replyTo().tell(new Reply(SysResult.err(Errno.EIO)));
+        r.replyTo().tell(new Reply<>(SysResult.err(Errno.EIO)));
         return this;
       }
       int n = Math.min(buf.length - pos, CACHE_BLK - off);
@@ -134,7 +159,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
       pos += n;
       cur += n;
     }
-    r.replyTo().tell(new Reply(SysResult.ok(buf.length, buf)));
+    r.replyTo().tell(new Reply<>(SysResult.ok(buf.length, buf)));
     return this;
   }
 
@@ -147,7 +172,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
       int off = (int) (cur % CACHE_BLK);
       if (idx >= blocks.length) {
         // The source returns here, after copying the chunks before this one, without setting dirty.
-        w.replyTo().tell(new Reply(SysResult.err(Errno.EIO)));
+        w.replyTo().tell(new Reply<>(SysResult.err(Errno.EIO)));
         return this;
       }
       int n = Math.min(data.length - pos, CACHE_BLK - off);
@@ -157,54 +182,54 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
     }
     dirty = true;
     world.emit(new LoopEvents.BlockWritten(device, id, w.blockId(), data.clone()));
-    w.replyTo().tell(new Reply(SysResult.ok(0)));
+    w.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
   private Behavior<Command> onChunkCount(ChunkCount c) {
-    c.replyTo().tell(new Reply(blocks.length));
+    c.replyTo().tell(new Reply<>(blocks.length));
     return this;
   }
 
   private Behavior<Command> onCopyChunk(CopyChunk c) {
     if (c.index() < 0 || c.index() >= blocks.length) {
-      c.replyTo().tell(new Reply(new Chunk(false, null)));
+      c.replyTo().tell(new Reply<>(new Chunk(false, null)));
       return this;
     }
     byte[] chunk = blocks[c.index()];
     long left = Math.max(0, totalLen - c.offset()); // total.saturating_sub(offset)
     int n = (int) Math.min(chunk.length, left);
-    c.replyTo().tell(new Reply(new Chunk(true, Arrays.copyOf(chunk, n))));
+    c.replyTo().tell(new Reply<>(new Chunk(true, Arrays.copyOf(chunk, n))));
     return this;
   }
 
   private Behavior<Command> onSwapDirty(SwapDirty s) {
     boolean old = dirty;
     dirty = s.value();
-    s.replyTo().tell(new Reply(old));
+    s.replyTo().tell(new Reply<>(old));
     return this;
   }
 
   private Behavior<Command> onLoadDirty(LoadDirty l) {
-    l.replyTo().tell(new Reply(dirty));
+    l.replyTo().tell(new Reply<>(dirty));
     return this;
   }
 
   private Behavior<Command> onStoreDirty(StoreDirty s) {
     dirty = s.value();
-    s.replyTo().tell(new Reply(SysResult.ok(0)));
+    s.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
   private Behavior<Command> onLoadMounted(LoadMounted l) {
-    l.replyTo().tell(new Reply(mounted));
+    l.replyTo().tell(new Reply<>(mounted));
     return this;
   }
 
   private Behavior<Command> onStoreMounted(StoreMounted s) {
     mounted = s.value();
     world.emit(new LoopEvents.MountedStored(device, id, mounted));
-    s.replyTo().tell(new Reply(SysResult.ok(0)));
+    s.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 }

@@ -151,7 +151,7 @@ final class LinuxLoop {
           if (chunks == null) {
             return loUnlock(() -> Code.err(Errno.EIO));
           }
-          return Code.call(dev, r -> new LoopDevice.LinuxBind(file, flags, chunks, n, r), "loop_configure",
+          return LoopDevice.linuxBind(dev, file, flags, chunks, n, "loop_configure",
               c -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
         });
       });
@@ -190,7 +190,7 @@ final class LinuxLoop {
         int n = (int) b.value();
         return readChunks(file, n, 0, new ArrayList<>(), chunks -> chunks == null
             ? loUnlock(() -> Code.err(Errno.EIO))
-            : Code.call(dev, r -> new LoopDevice.LinuxBind(file, v.flags(), chunks, n, r), "loop_change_fd",
+            : LoopDevice.linuxBind(dev, file, v.flags(), chunks, n, "loop_change_fd",
                 c -> loUnlock(() -> Code.ok(0))));
       }));
     });
@@ -280,9 +280,8 @@ final class LinuxLoop {
   }
 
   private Code release(boolean exclusive, boolean mount) {
-    return openLock(v0 -> Code.call(dev, r -> new LoopDevice.LinuxReleased(exclusive, mount, r), "bdev_release",
-        after -> {
-          LinuxView v = (LinuxView) after;
+    return openLock(v0 -> LoopDevice.linuxReleased(dev, exclusive, mount,
+        v -> {
           if (v.diskOpeners() > 0) {
             return openUnlock(() -> Code.ok(0));
           }
@@ -403,7 +402,7 @@ final class LinuxLoop {
   }
 
   private Code writeBack(LinuxView v, CacheRef cd, BoundFile file, String call) {
-    return swapDirty(cd, was -> {
+    return CacheData.swapDirty(cd, was -> {
       if (!was) {
         return persisted(call, cd, file, false);
       }
@@ -426,7 +425,7 @@ final class LinuxLoop {
   // ==== regions ====
 
   private Code loLock(Function<LinuxView, Code> then) {
-    return Code.call(dev, LoopDevice.LoLock::new, "lo_mutex.lock", v -> then.apply((LinuxView) v));
+    return LoopDevice.loLock(dev, then);
   }
 
   private Code loUnlock(Supplier<Code> then) {
@@ -434,7 +433,7 @@ final class LinuxLoop {
   }
 
   private Code openLock(Function<LinuxView, Code> then) {
-    return Code.call(dev, LoopDevice.OpenLock::new, "open_mutex.lock", v -> then.apply((LinuxView) v));
+    return LoopDevice.openLock(dev, then);
   }
 
   private Code openUnlock(Supplier<Code> then) {
@@ -442,12 +441,12 @@ final class LinuxLoop {
   }
 
   private Code peek(Function<LinuxView, Code> then) {
-    return Code.call(dev, LoopDevice.Peek::new, "peek", v -> then.apply((LinuxView) v));
+    return LoopDevice.peek(dev, then);
   }
 
   private Code readName(Function<byte[], Code> then) {
-    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock", v -> {
-      byte[] nm = ((LoopDevice.NameSlot) v).name();
+    return LoopDevice.lockName(dev, slot -> {
+      byte[] nm = slot.name();
       return Code.call(dev, r -> new LoopDevice.UnlockName(null, r), "file_name.unlock", x -> then.apply(nm));
     });
   }
@@ -457,12 +456,8 @@ final class LinuxLoop {
       return then.get();
     }
     byte[] copy = fileName.clone();
-    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock",
-        v -> Code.call(dev, r -> new LoopDevice.UnlockName(copy, r), "file_name.unlock", x -> then.get()));
-  }
-
-  private static Code swapDirty(CacheRef cd, Function<Boolean, Code> then) {
-    return Code.call(cd.ref(), r -> new CacheData.SwapDirty(false, r), "dirty.swap", v -> then.apply((Boolean) v));
+    return LoopDevice.lockName(dev,
+        slot -> Code.call(dev, r -> new LoopDevice.UnlockName(copy, r), "file_name.unlock", x -> then.get()));
   }
 
   private static Code length(BoundFile f, Function<Object, Code> then) {

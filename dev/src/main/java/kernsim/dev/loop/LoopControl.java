@@ -37,26 +37,26 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   public sealed interface Command {}
 
   /** {@code mutex_lock(&loop_ctl_mutex)}: granted with the current {@link Devices}. */
-  public record Lock(ActorRef<Reply> replyTo) implements Command {}
+  public record Lock(ActorRef<Reply<Devices>> replyTo) implements Command {}
 
   /** {@code mutex_unlock}: replies {@code Ok(0)}. */
-  public record Unlock(ActorRef<Reply> replyTo) implements Command {}
+  public record Unlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code loop_add(index)} by the holder: {@code index < 0} takes the lowest free index. Replies
    * {@code Ok(index, Device)} or EEXIST.
    */
-  public record Add(int index, ActorRef<Reply> replyTo) implements Command {}
+  public record Add(int index, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * The holder removes a device it has marked deleting: it leaves the device table, but its actor stays,
    * as {@code /dev/loopN}'s minor does: opens fail with ENXIO until LOOP_CTL_ADD (or GET_FREE) brings
    * the index back, which revives that same actor ({@link LoopDevice.Revive}). Replies {@code Ok(0)}.
    */
-  public record Remove(int index, ActorRef<Reply> replyTo) implements Command {}
+  public record Remove(int index, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Opening {@code /dev/loopN}: replies the {@link Device} or null (no lock; the block layer's lookup). */
-  public record Lookup(int index, ActorRef<Reply> replyTo) implements Command {}
+  public record Lookup(int index, ActorRef<Reply<Device>> replyTo) implements Command {}
 
   /** One device of the table. */
   public record Device(int index, ActorRef<LoopDevice.Command> ref) {}
@@ -76,7 +76,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   }
 
   private final World world;
-  private final Mutex ctlLock;
+  private final Mutex<Devices> ctlLock;
   private final TreeMap<Integer, ActorRef<LoopDevice.Command>> devices = new TreeMap<>();
   /** Removed devices by index: their actors answer ENXIO until the index is added again. */
   private final TreeMap<Integer, ActorRef<LoopDevice.Command>> removed = new TreeMap<>();
@@ -109,7 +109,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
   private LoopControl(ActorContext<Command> ctx, World world, int initial, SortedMap<Integer, LoopDevice.AtBoot> bound) {
     super(ctx);
     this.world = world;
-    this.ctlLock = new Mutex("loop_ctl_mutex", world, ctx.getSelf());
+    this.ctlLock = new Mutex<>("loop_ctl_mutex", world, ctx.getSelf());
     for (int i = 0; i < initial; i++) {
       spawn(i, bound.get(i));
     }
@@ -146,7 +146,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     return ref;
   }
 
-  private void requireHolder(ActorRef<Reply> who, String what) {
+  private void requireHolder(ActorRef<?> who, String what) {
     if (!ctlLock.heldBy(who)) {
       throw new IllegalStateException(what + " by a hart that does not hold loop_ctl_mutex");
     }
@@ -159,7 +159,7 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
 
   private Behavior<Command> onUnlock(Unlock m) {
     ctlLock.unlock(m.replyTo(), snapshot());
-    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    m.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -173,12 +173,12 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
       }
     }
     if (index > MAX_INDEX || devices.containsKey(index)) {
-      m.replyTo().tell(new Reply(SysResult.err(Errno.EEXIST))); // idr_alloc's -ENOSPC becomes EEXIST
+      m.replyTo().tell(new Reply<>(SysResult.err(Errno.EEXIST))); // idr_alloc's -ENOSPC becomes EEXIST
       return this;
     }
     boolean fresh = !removed.containsKey(index);
     ActorRef<LoopDevice.Command> ref = spawn(index, null);
-    m.replyTo().tell(new Reply(SysResult.ok(index, new Added(index, ref, fresh))));
+    m.replyTo().tell(new Reply<>(SysResult.ok(index, new Added(index, ref, fresh))));
     return this;
   }
 
@@ -188,13 +188,13 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     if (ref != null) {
       removed.put(m.index(), ref);
     }
-    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    m.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
   private Behavior<Command> onLookup(Lookup m) {
     ActorRef<LoopDevice.Command> ref = devices.get(m.index());
-    m.replyTo().tell(new Reply(ref == null ? null : new Device(m.index(), ref)));
+    m.replyTo().tell(new Reply<>(ref == null ? null : new Device(m.index(), ref)));
     return this;
   }
 }

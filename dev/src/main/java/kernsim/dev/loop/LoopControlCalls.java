@@ -73,14 +73,19 @@ public final class LoopControlCalls {
       return Code.call(ctl, r -> new LoopControl.Add(-1, r), "loop_add", v -> unlock(() -> Code.done(v)));
     }
     LoopControl.Device d = devices.get(i);
-    return Code.call(d.ref(), LoopDevice.QueryUnbound::new, "lo_state", v -> (Boolean) v
+    return LoopDevice.queryUnbound(d.ref(), unbound -> unbound
         ? unlock(() -> Code.ok(d.index()))
         : scan(devices, i + 1));
   }
 
   /** Opening {@code /dev/loopN}: the device, or null. */
   public Code lookup(int index) {
-    return Code.call(ctl, r -> new LoopControl.Lookup(index, r), "lookup", Code::done);
+    return lookup(index, Code::done);
+  }
+
+  /** Opening {@code /dev/loopN}: continues with the device, or null. */
+  public Code lookup(int index, java.util.function.Function<LoopControl.Device, Code> then) {
+    return Code.ask(ctl, r -> new LoopControl.Lookup(index, r), "lookup", then);
   }
 
   private static LoopControl.Device find(LoopControl.Devices devices, int index) {
@@ -93,7 +98,7 @@ public final class LoopControlCalls {
   }
 
   private Code lock(java.util.function.Function<LoopControl.Devices, Code> then) {
-    return Code.call(ctl, LoopControl.Lock::new, "loop_ctl_mutex.lock", v -> then.apply((LoopControl.Devices) v));
+    return Code.ask(ctl, LoopControl.Lock::new, "loop_ctl_mutex.lock", then);
   }
 
   private Code unlock(java.util.function.Supplier<Code> then) {

@@ -1,9 +1,11 @@
 package kernsim.dev.loop;
 
 import java.util.List;
+import java.util.function.Function;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Mutex;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,27 +52,27 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   // ---- file: Mutex<Option<FileBackend>> ----
 
   /** {@code self.file.lock()}: granted with a {@link FileSlot} once the lock is free. */
-  public record LockFile(ActorRef<Reply> replyTo) implements Command {}
+  public record LockFile(ActorRef<Reply<FileSlot>> replyTo) implements Command {}
 
   /** {@code *guard = file} (null: None), by the holder of the file lock. Replies {@code Ok(0)}. */
-  public record SetFile(BoundFile file, ActorRef<Reply> replyTo) implements Command {}
+  public record SetFile(BoundFile file, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Drops the file guard. Replies {@code Ok(0)}. */
-  public record UnlockFile(ActorRef<Reply> replyTo) implements Command {}
+  public record UnlockFile(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- block_cache: Mutex<BlockCache> ----
 
   /** {@code self.block_cache.lock()}: granted with a {@link CacheSlot} once the lock is free. */
-  public record LockCache(ActorRef<Reply> replyTo) implements Command {}
+  public record LockCache(ActorRef<Reply<CacheSlot>> replyTo) implements Command {}
 
   /** {@code cache.data = None}, by the holder. Replies {@code Ok(0)}. */
-  public record ClearCache(ActorRef<Reply> replyTo) implements Command {}
+  public record ClearCache(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code cache.data = Some(Arc::new(CacheData::new(chunks, len)))}, by the holder: spawns the cache
    * actor and replies its {@link CacheRef}.
    */
-  public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply> replyTo) implements Command {
+  public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo) implements Command {
     /** The chunks are handed over: the new CacheData copies them into arrays of its own. */
     public InstallCache {
       chunks = List.copyOf(chunks);
@@ -78,32 +80,32 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** Drops the block_cache guard. Replies {@code Ok(0)}. */
-  public record UnlockCache(ActorRef<Reply> replyTo) implements Command {}
+  public record UnlockCache(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- atomics ----
 
-  public record LoadRo(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadRo(ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
-  public record StoreRo(boolean ro, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record LoadFlags(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadFlags(ActorRef<Reply<Integer>> replyTo) implements Command {}
 
-  public record StoreFlags(int flags, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreFlags(int flags, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record LoadRa(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadRa(ActorRef<Reply<Integer>> replyTo) implements Command {}
 
-  public record StoreRa(int ra, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreRa(int ra, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- file_name: Mutex<[u8; 64]> ----
 
   /** {@code self.file_name.lock()}: granted with a {@link NameSlot} (a copy of the 64 bytes) once free. */
-  public record LockName(ActorRef<Reply> replyTo) implements Command {}
+  public record LockName(ActorRef<Reply<NameSlot>> replyTo) implements Command {}
 
   /**
    * Drops the file_name guard, by its holder, first storing {@code name} if not null (what the holder
    * wrote through the guard: nobody else can see the name until it is released). Replies {@code Ok(0)}.
    */
-  public record UnlockName(byte[] name, ActorRef<Reply> replyTo) implements Command {
+  public record UnlockName(byte[] name, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public UnlockName {
       name = name == null ? null : LoopAbi.name64(name);
     }
@@ -115,10 +117,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * {@code open(exclusive)}: {@code exclusive.swap(true)} or {@code exclusive.load()}; EBUSY if it was
    * set. Replies {@code Ok(0)}, EBUSY, or ENXIO once the device is being deleted.
    */
-  public record Open(boolean exclusive, ActorRef<Reply> replyTo) implements Command {}
+  public record Open(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code close(exclusive)}: {@code exclusive.store(false)} if exclusive. Replies {@code Ok(0)}. */
-  public record Close(boolean exclusive, ActorRef<Reply> replyTo) implements Command {}
+  public record Close(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- for /dev/loop-control (Linux; not in the source) ----
 
@@ -127,7 +129,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * is held: a bind or unbind is in progress) or the device is open; otherwise the device is marked
    * deleting and the reply is {@code Ok(0)}.
    */
-  public record MarkDeleting(ActorRef<Reply> replyTo) implements Command {}
+  public record MarkDeleting(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * LOOP_CTL_ADD of a removed index (sent by loop-control, no reply): the device is new again —
@@ -136,14 +138,14 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   public record Revive() implements Command {}
 
   /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
-  public record QueryUnbound(ActorRef<Reply> replyTo) implements Command {}
+  public record QueryUnbound(ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
   /**
    * Linux's sysfs {@code loop/backing_file} show, under {@code lo_lock} (a spinlock: one region): replies
    * the bound file's path, or null when no file is bound (the {@code loop/} group exists only while one
    * is: {@code loop_sysfs_init} at configure, {@code loop_sysfs_exit} at detach).
    */
-  public record LoadBackingPath(ActorRef<Reply> replyTo) implements Command {}
+  public record LoadBackingPath(ActorRef<Reply<String>> replyTo) implements Command {}
 
   // ---- the linux profile: Linux's lo_mutex and disk->open_mutex (drivers/block/loop.c, block/bdev.c) ----
 
@@ -184,22 +186,22 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** {@code mutex_lock(&lo->lo_mutex)}: granted with a {@link LinuxView}. */
-  public record LoLock(ActorRef<Reply> replyTo) implements Command {}
+  public record LoLock(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
 
   /** {@code mutex_unlock(&lo->lo_mutex)}. Replies {@code Ok(0)}. */
-  public record LoUnlock(ActorRef<Reply> replyTo) implements Command {}
+  public record LoUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code mutex_lock(&disk->open_mutex)}: granted with a {@link LinuxView}. */
-  public record OpenLock(ActorRef<Reply> replyTo) implements Command {}
+  public record OpenLock(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
 
   /** {@code mutex_unlock(&disk->open_mutex)}. Replies {@code Ok(0)}. */
-  public record OpenUnlock(ActorRef<Reply> replyTo) implements Command {}
+  public record OpenUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * loop_configure's bind, by the lo_mutex holder: the file, {@code lo_flags}, the disk's read-only
    * flag, and a fresh page cache over {@code chunks}. Replies the {@link CacheRef}.
    */
-  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply> replyTo)
+  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo)
       implements Command {
     public LinuxBind {
       chunks = List.copyOf(chunks);
@@ -207,35 +209,35 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** By the lo_mutex holder: {@code lo_flags = flags}, and {@code lo_state = Lo_rundown} if {@code rundown}. */
-  public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply> replyTo) implements Command {}
+  public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code __loop_clr_fd}, by the lo_mutex holder: file, page cache, name and flags gone; Lo_unbound. */
-  public record LinuxUnbind(ActorRef<Reply> replyTo) implements Command {}
+  public record LinuxUnbind(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * bdev_open's claim and count, by the open_mutex holder: EBUSY if it claims ({@code exclusive} or a
    * {@code mount}) while an O_EXCL open or a mount holds the device; else counts the opener. Replies
    * {@code Ok(0)} or EBUSY.
    */
-  public record LinuxOpened(boolean exclusive, boolean mount, ActorRef<Reply> replyTo) implements Command {}
+  public record LinuxOpened(boolean exclusive, boolean mount, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** bdev_release's count and claim, by the open_mutex holder: replies the {@link LinuxView} after it. */
-  public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply> replyTo) implements Command {}
+  public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply<LinuxView>> replyTo) implements Command {}
 
   /**
    * The page cache's writeback, as {@code filemap_write_and_wait} sees it: a sync that finds pages
    * under writeback waits for them, so one sync at a time is modelled as a lock. Granted with Ok(0).
    */
-  public record WbLock(ActorRef<Reply> replyTo) implements Command {}
+  public record WbLock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Releases {@link WbLock}. Replies {@code Ok(0)}. */
-  public record WbUnlock(ActorRef<Reply> replyTo) implements Command {}
+  public record WbUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** An unlocked read (BLKGETSIZE64, BLKROGET, LOOP_CTL_GET_FREE's data_race): replies a {@link LinuxView}. */
-  public record Peek(ActorRef<Reply> replyTo) implements Command {}
+  public record Peek(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
 
   /** BLKROSET: {@code BD_READ_ONLY} set or cleared (no lock). Replies {@code Ok(0)}. */
-  public record StoreBdRo(boolean ro, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreBdRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- grant values ----
 
@@ -252,17 +254,77 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     }
   }
 
+  // ---- code: one region each, typed by its reply (the procedures are LoopIoctls' and LinuxLoop's) ----
+
+  static Code lockFile(ActorRef<Command> dev, Function<FileSlot, Code> then) {
+    return Code.ask(dev, LockFile::new, "file.lock", then);
+  }
+
+  static Code lockCache(ActorRef<Command> dev, Function<CacheSlot, Code> then) {
+    return Code.ask(dev, LockCache::new, "block_cache.lock", then);
+  }
+
+  static Code installCache(ActorRef<Command> dev, List<byte[]> chunks, int len, Function<CacheRef, Code> then) {
+    return Code.ask(dev, r -> new InstallCache(chunks, len, r), "block_cache.install", then);
+  }
+
+  static Code loadRo(ActorRef<Command> dev, Function<Boolean, Code> then) {
+    return Code.ask(dev, LoadRo::new, "ro.load", then);
+  }
+
+  static Code loadFlags(ActorRef<Command> dev, Function<Integer, Code> then) {
+    return Code.ask(dev, LoadFlags::new, "flags.load", then);
+  }
+
+  static Code loadRa(ActorRef<Command> dev, Function<Integer, Code> then) {
+    return Code.ask(dev, LoadRa::new, "ra.load", then);
+  }
+
+  static Code lockName(ActorRef<Command> dev, Function<NameSlot, Code> then) {
+    return Code.ask(dev, LockName::new, "file_name.lock", then);
+  }
+
+  static Code queryUnbound(ActorRef<Command> dev, Function<Boolean, Code> then) {
+    return Code.ask(dev, QueryUnbound::new, "lo_state", then);
+  }
+
+  static Code loadBackingPath(ActorRef<Command> dev, Function<String, Code> then) {
+    return Code.ask(dev, LoadBackingPath::new, "lo_lock", then);
+  }
+
+  static Code loLock(ActorRef<Command> dev, Function<LinuxView, Code> then) {
+    return Code.ask(dev, LoLock::new, "lo_mutex.lock", then);
+  }
+
+  static Code openLock(ActorRef<Command> dev, Function<LinuxView, Code> then) {
+    return Code.ask(dev, OpenLock::new, "open_mutex.lock", then);
+  }
+
+  /** LinuxBind, named for the call that binds ({@code loop_configure}, {@code loop_change_fd}). */
+  static Code linuxBind(ActorRef<Command> dev, BoundFile file, int flags, List<byte[]> chunks, int len, String what,
+      Function<CacheRef, Code> then) {
+    return Code.ask(dev, r -> new LinuxBind(file, flags, chunks, len, r), what, then);
+  }
+
+  static Code linuxReleased(ActorRef<Command> dev, boolean exclusive, boolean mount, Function<LinuxView, Code> then) {
+    return Code.ask(dev, r -> new LinuxReleased(exclusive, mount, r), "bdev_release", then);
+  }
+
+  static Code peek(ActorRef<Command> dev, Function<LinuxView, Code> then) {
+    return Code.ask(dev, Peek::new, "peek", then);
+  }
+
   private final World world;
   private final int number;
   private final String name;
-  private final Mutex fileLock;
+  private final Mutex<FileSlot> fileLock;
   private BoundFile file;
-  private final Mutex cacheLock;
+  private final Mutex<CacheSlot> cacheLock;
   private CacheRef cache;
   private int generation;
   private boolean ro;
   private int ra = 512;
-  private final Mutex nameLock;
+  private final Mutex<NameSlot> nameLock;
   private byte[] fileName = new byte[LoopAbi.LO_NAME_SIZE];
   private int flags;
   private boolean exclusive;
@@ -272,9 +334,9 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private boolean rundown;
   private int mounts;
   private boolean bdRo;
-  private final Mutex loMutex;
-  private final Mutex openMutex;
-  private final Mutex wbLock;
+  private final Mutex<LinuxView> loMutex;
+  private final Mutex<LinuxView> openMutex;
+  private final Mutex<SysResult> wbLock;
 
   public static Behavior<Command> create(World world, int number) {
     return create(world, number, null);
@@ -347,12 +409,12 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     this.world = world;
     this.number = number;
     this.name = deviceName(number);
-    this.fileLock = new Mutex(name + ".file", world, ctx.getSelf());
-    this.cacheLock = new Mutex(name + ".block_cache", world, ctx.getSelf());
-    this.nameLock = new Mutex(name + ".file_name", world, ctx.getSelf());
-    this.loMutex = new Mutex(name + ".lo_mutex", world, ctx.getSelf());
-    this.openMutex = new Mutex(name + ".open_mutex", world, ctx.getSelf());
-    this.wbLock = new Mutex(name + ".writeback", world, ctx.getSelf());
+    this.fileLock = new Mutex<>(name + ".file", world, ctx.getSelf());
+    this.cacheLock = new Mutex<>(name + ".block_cache", world, ctx.getSelf());
+    this.nameLock = new Mutex<>(name + ".file_name", world, ctx.getSelf());
+    this.loMutex = new Mutex<>(name + ".lo_mutex", world, ctx.getSelf());
+    this.openMutex = new Mutex<>(name + ".open_mutex", world, ctx.getSelf());
+    this.wbLock = new Mutex<>(name + ".writeback", world, ctx.getSelf());
   }
 
   @Override
@@ -379,7 +441,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(Revive.class, this::onRevive)
         .onMessage(QueryUnbound.class, this::onQueryUnbound)
         .onMessage(LoadBackingPath.class, m -> {
-          m.replyTo().tell(new Reply(file == null ? null : file.path()));
+          m.replyTo().tell(new Reply<>(file == null ? null : file.path()));
           return this;
         })
         .onMessage(LoLock.class, m -> {
@@ -415,7 +477,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(LinuxOpened.class, this::onLinuxOpened)
         .onMessage(LinuxReleased.class, this::onLinuxReleased)
         .onMessage(Peek.class, m -> {
-          m.replyTo().tell(new Reply(view()));
+          m.replyTo().tell(new Reply<>(view()));
           return this;
         })
         .onMessage(StoreBdRo.class, m -> {
@@ -427,11 +489,11 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .build();
   }
 
-  private static void ack(ActorRef<Reply> to) {
-    to.tell(new Reply(SysResult.ok(0)));
+  private static void ack(ActorRef<Reply<SysResult>> to) {
+    to.tell(new Reply<>(SysResult.ok(0)));
   }
 
-  private void requireHolder(Mutex lock, ActorRef<Reply> who, String what) {
+  private void requireHolder(Mutex<?> lock, ActorRef<?> who, String what) {
     if (!lock.heldBy(who)) {
       throw new IllegalStateException(what + " on " + name + " by a hart that does not hold " + lock.name());
     }
@@ -492,7 +554,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     }
     cache = new CacheRef(id, ref, m.totalLen());
     world.emit(new LoopEvents.CacheInstalled(name, id, m.totalLen()));
-    m.replyTo().tell(new Reply(cache));
+    m.replyTo().tell(new Reply<>(cache));
     return this;
   }
 
@@ -505,7 +567,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   // ---- atomics ----
 
   private Behavior<Command> onLoadRo(LoadRo m) {
-    m.replyTo().tell(new Reply(ro));
+    m.replyTo().tell(new Reply<>(ro));
     return this;
   }
 
@@ -517,7 +579,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   private Behavior<Command> onLoadFlags(LoadFlags m) {
-    m.replyTo().tell(new Reply(flags));
+    m.replyTo().tell(new Reply<>(flags));
     return this;
   }
 
@@ -528,7 +590,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   private Behavior<Command> onLoadRa(LoadRa m) {
-    m.replyTo().tell(new Reply(ra));
+    m.replyTo().tell(new Reply<>(ra));
     return this;
   }
 
@@ -559,7 +621,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   private Behavior<Command> onOpen(Open m) {
     if (deleting) {
-      m.replyTo().tell(new Reply(SysResult.err(Errno.ENXIO)));
+      m.replyTo().tell(new Reply<>(SysResult.err(Errno.ENXIO)));
       return this;
     }
     boolean was = exclusive;
@@ -567,7 +629,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
       exclusive = true; // swap(true)
     }
     if (was) {
-      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      m.replyTo().tell(new Reply<>(SysResult.err(Errno.EBUSY)));
       return this;
     }
     openers++;
@@ -590,7 +652,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     // rundown, mounts and lo_mutex are the linux profile's (loop_control_remove: lo_state != Lo_unbound
     // or disk_openers > 0); under starry they are never set.
     if (file != null || fileLock.isHeld() || openers > 0 || rundown || mounts > 0 || loMutex.isHeld()) {
-      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      m.replyTo().tell(new Reply<>(SysResult.err(Errno.EBUSY)));
       return this;
     }
     deleting = true;
@@ -618,7 +680,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   private Behavior<Command> onQueryUnbound(QueryUnbound m) {
-    m.replyTo().tell(new Reply(file == null && !deleting && !rundown));
+    m.replyTo().tell(new Reply<>(file == null && !deleting && !rundown));
     return this;
   }
 
@@ -643,7 +705,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     world.emit(new LoopEvents.RoStored(name, ro || bdRo));
     file = m.file();
     world.emit(new LoopEvents.FileBound(name, world.keyOf(file.ref()), file.path(), file.readOnlyOpen()));
-    m.replyTo().tell(new Reply(cache));
+    m.replyTo().tell(new Reply<>(cache));
     return this;
   }
 
@@ -675,7 +737,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private Behavior<Command> onLinuxOpened(LinuxOpened m) {
     requireHolder(openMutex, m.replyTo(), "LinuxOpened");
     if ((m.exclusive() || m.mount()) && (exclusive || mounts > 0)) {
-      m.replyTo().tell(new Reply(SysResult.err(Errno.EBUSY)));
+      m.replyTo().tell(new Reply<>(SysResult.err(Errno.EBUSY)));
       return this;
     }
     if (m.mount()) {
@@ -698,7 +760,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         exclusive = false;
       }
     }
-    m.replyTo().tell(new Reply(view()));
+    m.replyTo().tell(new Reply<>(view()));
     return this;
   }
 }

@@ -350,8 +350,7 @@ public final class LoopIoctls {
   }
 
   public Code blkRaGet() {
-    return Code.call(dev, LoopDevice.LoadRa::new, "ra.load",
-        v -> Code.done(SysResult.ok(0, (long) (Integer) v & 0xFFFF_FFFFL)));
+    return LoopDevice.loadRa(dev, ra -> Code.done(SysResult.ok(0, (long) ra & 0xFFFF_FFFFL)));
   }
 
   public Code blkRaSet(int ra) {
@@ -481,8 +480,8 @@ public final class LoopIoctls {
    * group is not there).
    */
   public Code backingFilePath() {
-    return Code.call(dev, LoopDevice.LoadBackingPath::new, "lo_lock",
-        v -> v == null ? Code.err(Errno.ENOENT) : Code.done(SysResult.ok(((String) v).length() + 1, v + "\n")));
+    return LoopDevice.loadBackingPath(dev,
+        path -> path == null ? Code.err(Errno.ENOENT) : Code.done(SysResult.ok(path.length() + 1, path + "\n")));
   }
 
   public Code fsync() {
@@ -632,16 +631,14 @@ public final class LoopIoctls {
    * sync.
    */
   public Code writebackBuffer(BoundFile file, CacheRef cd) {
-    return Code.call(cd.ref(), CacheData.ChunkCount::new, "blocks.len",
-        n -> writebackChunk(file, cd, 0, (Integer) n, 0));
+    return CacheData.chunkCount(cd, n -> writebackChunk(file, cd, 0, n, 0));
   }
 
   private Code writebackChunk(BoundFile file, CacheRef cd, int i, int nchunks, long offset) {
     if (i >= nchunks) {
       return sync(file);
     }
-    return Code.call(cd.ref(), r -> new CacheData.CopyChunk(i, offset, r), "writeback copy", v -> {
-      CacheData.Chunk chunk = (CacheData.Chunk) v;
+    return CacheData.copyChunk(cd, i, offset, chunk -> {
       if (!chunk.present() || chunk.bytes().length == 0) {
         return sync(file); // break: no such chunk, or nothing left to write
       }
@@ -664,13 +661,13 @@ public final class LoopIoctls {
   }
 
   private Code sync(BoundFile file) {
-    return Code.sleepingCall(file.ref(), BackingFile.Sync::new, "sync", v -> Code.done(((SysResult) v).isOk()));
+    return Code.sleepingCall(file.ref(), BackingFile.Sync::new, "sync", v -> Code.done(v.isOk()));
   }
 
   // ==== regions at the device ====
 
   private Code lockFile(Function<BoundFile, Code> then) {
-    return Code.call(dev, LoopDevice.LockFile::new, "file.lock", v -> then.apply(((LoopDevice.FileSlot) v).file()));
+    return LoopDevice.lockFile(dev, slot -> then.apply(slot.file()));
   }
 
   private Code unlockFile(Supplier<Code> then) {
@@ -687,8 +684,7 @@ public final class LoopIoctls {
   }
 
   private Code lockCache(Function<CacheRef, Code> then) {
-    return Code.call(dev, LoopDevice.LockCache::new, "block_cache.lock",
-        v -> then.apply(((LoopDevice.CacheSlot) v).cache()));
+    return LoopDevice.lockCache(dev, slot -> then.apply(slot.cache()));
   }
 
   private Code unlockCache(Supplier<Code> then) {
@@ -704,16 +700,15 @@ public final class LoopIoctls {
   }
 
   private Code installCache(List<byte[]> chunks, int len, Function<CacheRef, Code> then) {
-    return Code.call(dev, r -> new LoopDevice.InstallCache(chunks, len, r), "block_cache.install",
-        v -> then.apply((CacheRef) v));
+    return LoopDevice.installCache(dev, chunks, len, then);
   }
 
   private Code loadRo(Function<Boolean, Code> then) {
-    return Code.call(dev, LoopDevice.LoadRo::new, "ro.load", v -> then.apply((Boolean) v));
+    return LoopDevice.loadRo(dev, then);
   }
 
   private Code loadFlags(IntFunction<Code> then) {
-    return Code.call(dev, LoopDevice.LoadFlags::new, "flags.load", v -> then.apply((Integer) v));
+    return LoopDevice.loadFlags(dev, then::apply);
   }
 
   private Code storeFlags(int flags, Supplier<Code> then) {
@@ -727,7 +722,7 @@ public final class LoopIoctls {
   }
 
   private Code lockName(Function<byte[], Code> then) {
-    return Code.call(dev, LoopDevice.LockName::new, "file_name.lock", v -> then.apply(((LoopDevice.NameSlot) v).name()));
+    return LoopDevice.lockName(dev, slot -> then.apply(slot.name()));
   }
 
   /** Releases file_name, storing {@code name} first unless it is null. */
@@ -749,16 +744,16 @@ public final class LoopIoctls {
   // ==== regions at a cache and a file ====
 
   private static Code loadMounted(CacheRef cd, Function<Boolean, Code> then) {
-    return Code.call(cd.ref(), CacheData.LoadMounted::new, "mounted.load", v -> then.apply((Boolean) v));
+    return CacheData.loadMounted(cd, then);
   }
 
   private static Code loadDirty(CacheRef cd, Function<Boolean, Code> then) {
-    return Code.call(cd.ref(), CacheData.LoadDirty::new, "dirty.load", v -> then.apply((Boolean) v));
+    return CacheData.loadDirty(cd, then);
   }
 
   /** {@code dirty.swap(false)}. */
   private static Code swapDirty(CacheRef cd, Function<Boolean, Code> then) {
-    return Code.call(cd.ref(), r -> new CacheData.SwapDirty(false, r), "dirty.swap", v -> then.apply((Boolean) v));
+    return CacheData.swapDirty(cd, then);
   }
 
   private static Code storeDirty(CacheRef cd, boolean value, Supplier<Code> then) {

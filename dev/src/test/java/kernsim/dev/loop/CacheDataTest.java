@@ -97,9 +97,9 @@ class CacheDataTest {
           a[0] = adapterOf(v);
           return Code.done(v);
         })),
-        step("dirty before", () -> Code.call(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done)),
+        step("dirty before", () -> Code.ask(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done)),
         step("write_block 9", () -> a[0].writeBlock(9, block(0x5a))),
-        step("dirty after", () -> Code.call(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done)),
+        step("dirty after", () -> Code.ask(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done)),
         step("read_block 9", () -> a[0].readBlock(9)),
         step("read_block 0", () -> a[0].readBlock(0))));
     assertEquals(false, cap.result("hart-1", 1));
@@ -128,7 +128,7 @@ class CacheDataTest {
         step("write_block -1", () -> a[0].writeBlock(-1, block(1))),
         step("read_block 8", () -> a[0].readBlock(8)),
         step("write_block 8", () -> a[0].writeBlock(8, block(1))),
-        step("dirty", () -> Code.call(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done))));
+        step("dirty", () -> Code.ask(e.cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done))));
     for (int i = 1; i <= 5; i++) {
       assertEquals(SysResult.err(Errno.EIO), cap.result("hart-1", i), "procedure " + i);
     }
@@ -158,9 +158,9 @@ class CacheDataTest {
           a[0] = adapterOf(v);
           return Code.done(v);
         })),
-        step("mounted", () -> Code.call(e.cache().ref(), CacheData.LoadMounted::new, "mounted", Code::done)),
+        step("mounted", () -> Code.ask(e.cache().ref(), CacheData.LoadMounted::new, "mounted", Code::done)),
         step("drop", () -> a[0].drop()),
-        step("mounted", () -> Code.call(e.cache().ref(), CacheData.LoadMounted::new, "mounted", Code::done)),
+        step("mounted", () -> Code.ask(e.cache().ref(), CacheData.LoadMounted::new, "mounted", Code::done)),
         step("flush", () -> a[0].flush())));
     assertEquals(true, cap.result("hart-1", 1));
     assertEquals(false, cap.result("hart-1", 3));

@@ -182,7 +182,7 @@ class LoopDeviceTest {
         step("write_block", () -> a[0].writeBlock(1, block(0x22))),
         ioctl(e, LoopIoctl.BLKFLSBUF),
         ioctl(e, LoopIoctl.BLKFLSBUF),
-        step("dirty", () -> Code.call(a[0].cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done))));
+        step("dirty", () -> Code.ask(a[0].cache().ref(), CacheData.LoadDirty::new, "dirty", Code::done))));
     expect(cap, OK, null, OK, err(Errno.EIO), err(Errno.EIO));
     assertEquals(true, cap.result("hart-1", 5));
     assertEquals(List.of(), cap.events(LoopEvents.PersistReturned.class));

@@ -78,7 +78,7 @@ final class LoopWorld {
     });
   }
 
-  private static Behavior<Reply> root(World w, Supplier<BackingImage> image, Function<Env, Code> setup,
+  private static Behavior<Reply<?>> root(World w, Supplier<BackingImage> image, Function<Env, Code> setup,
       Function<Env, List<List<Runner.Step>>> harts, Captured cap) {
     return Behaviors.setup(ctx -> {
       BackingImage img = image.get();
@@ -103,10 +103,10 @@ final class LoopWorld {
           spawnHarts.run();
         });
       }
-      return Behaviors.receive(Reply.class).onMessage(Reply.class, r -> {
+      return Behaviors.<Reply<?>>receiveMessage(r -> {
         exec.onReply(r);
         return Behaviors.same();
-      }).build();
+      });
     });
   }
 

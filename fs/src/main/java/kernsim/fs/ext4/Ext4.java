@@ -76,13 +76,13 @@ public final class Ext4 {
   public sealed interface Command {}
 
   /** Take the fs lock for {@code op}; granted with {@code Ok(0, Superblock)}, or {@code Err(EIO)} once unmounted. */
-  public record Lock(String op, String path, ActorRef<Reply> replyTo) implements Command {}
+  public record Lock(String op, String path, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Release the fs lock; {@code sb} is the changed superblock, or null if unchanged. Replies {@code Ok(0)}. */
-  public record Unlock(Superblock sb, String result, ActorRef<Reply> replyTo) implements Command {}
+  public record Unlock(Superblock sb, String result, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Release the fs lock and unmount: every later {@code Lock} is granted with {@code Err(EIO)}. */
-  public record Umount(ActorRef<Reply> replyTo) implements Command {}
+  public record Umount(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Observation: {@code hart} took {@code fs}'s lock for {@code op} on {@code path}. */
   public record OpStarted(String fs, String hart, String op, String path) {}
@@ -265,18 +265,18 @@ public final class Ext4 {
         sb = u.sb();
       }
       release(u.replyTo(), u.result());
-      u.replyTo().tell(new Reply(SysResult.ok(0)));
+      u.replyTo().tell(new Reply<>(SysResult.ok(0)));
       return this;
     }
 
     private Behavior<Command> onUmount(Umount u) {
       mounted = false;
       release(u.replyTo(), "0");
-      u.replyTo().tell(new Reply(SysResult.ok(0)));
+      u.replyTo().tell(new Reply<>(SysResult.ok(0)));
       return this;
     }
 
-    private void release(ActorRef<Reply> who, String result) {
+    private void release(ActorRef<Reply<SysResult>> who, String result) {
       Lock done = current;
       current = null;
       if (done != null) {

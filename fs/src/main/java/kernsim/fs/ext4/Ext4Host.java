@@ -20,7 +20,7 @@ public final class Ext4Host {
   public sealed interface Command {}
 
   /** Spawn a filesystem actor; replies {@code Ok(0, Ext4)}. */
-  public record Spawn(Superblock sb, BlockDevice dev, boolean readOnly, ActorRef<Reply> replyTo)
+  public record Spawn(Superblock sb, BlockDevice dev, boolean readOnly, ActorRef<Reply<SysResult>> replyTo)
       implements Command {}
 
   public static Behavior<Command> create(World world) {
@@ -30,7 +30,7 @@ public final class Ext4Host {
           .onMessage(Spawn.class, s -> {
             // Children named by mount count: stable keys for the trace.
             ActorRef<Ext4.Command> fs = ctx.spawn(Ext4.create(world, s.sb()), "ext4-" + mounts[0]++);
-            s.replyTo().tell(new Reply(SysResult.ok(0, new Ext4(fs, s.dev(), s.readOnly()))));
+            s.replyTo().tell(new Reply<>(SysResult.ok(0, new Ext4(fs, s.dev(), s.readOnly()))));
             return Behaviors.same();
           })
           .build();

@@ -20,10 +20,10 @@ public final class AnonFs extends AbstractBehavior<AnonFs.Command> {
   public sealed interface Command {}
 
   /** Replies {@code Ok(0, OpenFile)}: a new memfd opened O_RDWR. */
-  public record CreateMemfd(boolean allowSealing, ActorRef<Reply> replyTo) implements Command {}
+  public record CreateMemfd(boolean allowSealing, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(0, List.of(readEnd, writeEnd))} as {@link OpenFile}s. */
-  public record CreatePipe(int flags, ActorRef<Reply> replyTo) implements Command {}
+  public record CreatePipe(int flags, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   private final World world;
   private final int pipeCapacity;
@@ -52,7 +52,7 @@ public final class AnonFs extends AbstractBehavior<AnonFs.Command> {
     String name = "memfd-" + ++memfds;
     Memfd.Ops ops = Memfd.spawn(getContext(), world, name, c.allowSealing());
     OpenFile f = OpenFile.open(getContext(), world, name + "-pos", ops, Uapi.O_RDWR);
-    c.replyTo().tell(new Reply(SysResult.ok(0, f)));
+    c.replyTo().tell(new Reply<>(SysResult.ok(0, f)));
     return this;
   }
 
@@ -61,7 +61,7 @@ public final class AnonFs extends AbstractBehavior<AnonFs.Command> {
     int status = c.flags() & Uapi.O_NONBLOCK;
     OpenFile r = new OpenFile(ends[0], Uapi.O_RDONLY | status, null);
     OpenFile w = new OpenFile(ends[1], Uapi.O_WRONLY | status, null);
-    c.replyTo().tell(new Reply(SysResult.ok(0, List.of(r, w))));
+    c.replyTo().tell(new Reply<>(SysResult.ok(0, List.of(r, w))));
     return this;
   }
 }

@@ -71,15 +71,15 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
   /**
    * LOCK_SH ({@code exclusive} false) or LOCK_EX on {@code inode} for {@code owner}. Replies
    * {@code Ok(0)}, {@code Err(EAGAIN)} ({@code nonblock} and a conflict), or — after blocking —
-   * {@link Woken#WOKEN}.
+   * {@link Woken#WOKEN}: a {@code SysResult} or a {@code Woken}, so the port's type is their common one.
    */
-  public record Lock(String inode, Owner owner, boolean exclusive, boolean nonblock, ActorRef<Reply> replyTo)
+  public record Lock(String inode, Owner owner, boolean exclusive, boolean nonblock, ActorRef<Reply<Object>> replyTo)
       implements Command {}
 
   /** Drops {@code owner}'s lock on {@code inode}, if any, and wakes what blocked on it. Replies {@code Ok(0)}. */
-  public record Unlock(String inode, Owner owner, ActorRef<Reply> replyTo) implements Command {}
+  public record Unlock(String inode, Owner owner, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  private record Held(Owner owner, boolean exclusive, ActorRef<Reply> task) {}
+  private record Held(Owner owner, boolean exclusive, ActorRef<?> task) {}
 
   private record Blocked(Lock request, Owner blocker, String what) {}
 
@@ -114,7 +114,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
     Held mine = heldBy(ino, m.owner());
     if (mine != null) {
       if (mine.exclusive() == m.exclusive()) {
-        m.replyTo().tell(new Reply(SysResult.ok(0)));
+        m.replyTo().tell(new Reply<>(SysResult.ok(0)));
         return this;
       }
       remove(ino, mine);
@@ -122,7 +122,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
     for (Held h : ino.held) {
       if (m.exclusive() || h.exclusive()) {
         if (m.nonblock()) {
-          m.replyTo().tell(new Reply(SysResult.err(Errno.EAGAIN)));
+          m.replyTo().tell(new Reply<>(SysResult.err(Errno.EAGAIN)));
         } else {
           String what = "flock " + m.inode() + " held by " + h.owner();
           ino.blocked.add(new Blocked(m, h.owner(), what));
@@ -132,7 +132,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
       }
     }
     ino.held.add(new Held(m.owner(), m.exclusive(), m.replyTo()));
-    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    m.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -145,7 +145,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
         inodes.remove(m.inode());
       }
     }
-    m.replyTo().tell(new Reply(SysResult.ok(0)));
+    m.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -166,7 +166,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
       if (b.blocker().equals(lock.owner())) {
         it.remove();
         world.stopWaiting(b.request().replyTo(), b.what());
-        b.request().replyTo().tell(new Reply(Woken.WOKEN));
+        b.request().replyTo().tell(new Reply<>(Woken.WOKEN));
       }
     }
   }
@@ -204,7 +204,7 @@ public final class Flocks extends AbstractBehavior<Flocks.Command> {
 
   /** One {@link Lock} region, again after every wake-up, until it is granted or refused. */
   private static Code lock(ActorRef<Command> flocks, String inode, Owner owner, boolean exclusive, boolean nonblock) {
-    return Code.call(flocks, r -> new Lock(inode, owner, exclusive, nonblock, r), "flock " + inode,
+    return Code.<Command, Object>ask(flocks, r -> new Lock(inode, owner, exclusive, nonblock, r), "flock " + inode,
         v -> v == Woken.WOKEN ? lock(flocks, inode, owner, exclusive, nonblock) : Code.done(v));
   }
 

@@ -30,10 +30,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class Memfd extends AbstractBehavior<Memfd.Command> {
   public sealed interface Command {}
 
-  public record ReadAt(long offset, int length, ActorRef<Reply> replyTo) implements Command {}
+  public record ReadAt(long offset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Seal-aware write; replies {@code Ok(n)} or {@code EPERM}. */
-  public record WriteAt(long offset, byte[] data, ActorRef<Reply> replyTo) implements Command {
+  public record WriteAt(long offset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public WriteAt {
       data = data.clone();
     }
@@ -45,7 +45,7 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
   }
 
   /** Seal-aware write at the end of file; replies {@code Ok(n, Long end)} or {@code EPERM}. */
-  public record Append(byte[] data, ActorRef<Reply> replyTo) implements Command {
+  public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public Append {
       data = data.clone();
     }
@@ -56,22 +56,22 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
     }
   }
 
-  public record Length(ActorRef<Reply> replyTo) implements Command {}
+  public record Length(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** The inner file's {@code set_len}: no seal check. */
-  public record SetLen(long length, ActorRef<Reply> replyTo) implements Command {}
+  public record SetLen(long length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code set_len_sealed}: {@code EPERM} when a grow or shrink seal forbids it. */
-  public record SetLenSealed(long length, ActorRef<Reply> replyTo) implements Command {}
+  public record SetLenSealed(long length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(seals)}. */
-  public record GetSeals(ActorRef<Reply> replyTo) implements Command {}
+  public record GetSeals(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(0)}, or {@code EPERM} once {@code F_SEAL_SEAL} is set. */
-  public record AddSeals(int seals, ActorRef<Reply> replyTo) implements Command {}
+  public record AddSeals(int seals, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** fsync on a memfd is a successful no-op: the bytes are already where they live. */
-  public record Sync(ActorRef<Reply> replyTo) implements Command {}
+  public record Sync(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   private final BackingImage image = BackingImage.ofSize(0);
   private int seals;
@@ -106,8 +106,8 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
         .build();
   }
 
-  private Behavior<Command> reply(ActorRef<Reply> to, SysResult result) {
-    to.tell(new Reply(result));
+  private Behavior<Command> reply(ActorRef<Reply<SysResult>> to, SysResult result) {
+    to.tell(new Reply<>(result));
     return this;
   }
 

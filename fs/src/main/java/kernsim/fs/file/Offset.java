@@ -21,17 +21,17 @@ public final class Offset extends AbstractBehavior<Offset.Command> {
   public sealed interface Command {}
 
   /** Replies {@code Long position} once the caller holds the lock. */
-  public record Lock(ActorRef<Reply> replyTo) implements Command {}
+  public record Lock(ActorRef<Reply<Long>> replyTo) implements Command {}
 
   /** Sets the position, releases the lock, replies {@code Ok(position)}. */
-  public record Unlock(long position, ActorRef<Reply> replyTo) implements Command {}
+  public record Unlock(long position, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  private final Mutex lock;
+  private final Mutex<Long> lock;
   private long position;
 
   private Offset(ActorContext<Command> ctx, World world) {
     super(ctx);
-    this.lock = new Mutex("f_pos", world, ctx.getSelf());
+    this.lock = new Mutex<>("f_pos", world, ctx.getSelf());
   }
 
   public static Behavior<Command> create(World world) {
@@ -48,7 +48,7 @@ public final class Offset extends AbstractBehavior<Offset.Command> {
         .onMessage(Unlock.class, u -> {
           position = u.position();
           lock.unlock(u.replyTo(), position);
-          u.replyTo().tell(new Reply(SysResult.ok(position)));
+          u.replyTo().tell(new Reply<>(SysResult.ok(position)));
           return this;
         })
         .build();

@@ -36,10 +36,10 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
   public sealed interface Command {}
 
   /** Replies {@code Ok(n, byte[])}, {@code Ok(0)} at EOF, or {@code EAGAIN}. */
-  public record Read(int length, boolean nonblock, ActorRef<Reply> replyTo) implements Command {}
+  public record Read(int length, boolean nonblock, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(n)}, {@code EPIPE} or {@code EAGAIN}. */
-  public record Write(byte[] data, boolean nonblock, ActorRef<Reply> replyTo) implements Command {
+  public record Write(byte[] data, boolean nonblock, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public Write {
       data = data.clone();
     }
@@ -51,18 +51,18 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
   }
 
   /** {@code Ok(1)} when a read would not block (data, or no writer left), else {@code Ok(0)}. */
-  public record Poll(ActorRef<Reply> replyTo) implements Command {}
+  public record Poll(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** One more fd refers to this end (dup); replies {@code Ok(0)}. */
-  public record Open(boolean readEnd, ActorRef<Reply> replyTo) implements Command {}
+  public record Open(boolean readEnd, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** One fd fewer refers to this end; replies {@code Ok(0)}. */
-  public record Close(boolean readEnd, ActorRef<Reply> replyTo) implements Command {}
+  public record Close(boolean readEnd, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  private record WaitingReader(int length, ActorRef<Reply> replyTo) {}
+  private record WaitingReader(int length, ActorRef<Reply<SysResult>> replyTo) {}
 
   /** A blocking write still in progress: {@code rest} is what has not gone in yet. */
-  private record WaitingWriter(byte[] rest, int written, ActorRef<Reply> replyTo) {}
+  private record WaitingWriter(byte[] rest, int written, ActorRef<Reply<SysResult>> replyTo) {}
 
   private final int capacity;
   private final int atomic;
@@ -106,14 +106,14 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
 
   private Behavior<Command> onRead(Read r) {
     if (r.length() == 0) {
-      r.replyTo().tell(new Reply(SysResult.ok(0, new byte[0])));
+      r.replyTo().tell(new Reply<>(SysResult.ok(0, new byte[0])));
     } else if (buf.length > 0) {
-      r.replyTo().tell(new Reply(take(r.length())));
+      r.replyTo().tell(new Reply<>(take(r.length())));
       serve();
     } else if (writers == 0) {
-      r.replyTo().tell(new Reply(SysResult.ok(0, new byte[0])));
+      r.replyTo().tell(new Reply<>(SysResult.ok(0, new byte[0])));
     } else if (r.nonblock()) {
-      r.replyTo().tell(new Reply(SysResult.err(Errno.EAGAIN)));
+      r.replyTo().tell(new Reply<>(SysResult.err(Errno.EAGAIN)));
     } else {
       waitingReaders.add(new WaitingReader(r.length(), r.replyTo()));
     }
@@ -123,11 +123,11 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
   private Behavior<Command> onWrite(Write w) {
     byte[] data = w.data();
     if (data.length == 0) {
-      w.replyTo().tell(new Reply(SysResult.ok(0)));
+      w.replyTo().tell(new Reply<>(SysResult.ok(0)));
       return this;
     }
     if (readers == 0) {
-      w.replyTo().tell(new Reply(SysResult.err(Errno.EPIPE)));
+      w.replyTo().tell(new Reply<>(SysResult.err(Errno.EPIPE)));
       return this;
     }
     int space = capacity - buf.length;
@@ -138,13 +138,13 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
       waitingWriters.add(new WaitingWriter(data, 0, w.replyTo()));
     } else if (fitsWhole) {
       put(data);
-      w.replyTo().tell(new Reply(SysResult.ok(data.length)));
+      w.replyTo().tell(new Reply<>(SysResult.ok(data.length)));
     } else if (w.nonblock()) {
       if (space == 0 || atomicWrite) {
-        w.replyTo().tell(new Reply(SysResult.err(Errno.EAGAIN)));
+        w.replyTo().tell(new Reply<>(SysResult.err(Errno.EAGAIN)));
       } else {
         put(Arrays.copyOf(data, space));
-        w.replyTo().tell(new Reply(SysResult.ok(space)));
+        w.replyTo().tell(new Reply<>(SysResult.ok(space)));
       }
     } else if (atomicWrite) {
       waitingWriters.add(new WaitingWriter(data, 0, w.replyTo()));
@@ -157,7 +157,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
   }
 
   private Behavior<Command> onPoll(Poll p) {
-    p.replyTo().tell(new Reply(SysResult.ok(buf.length > 0 || writers == 0 ? 1 : 0)));
+    p.replyTo().tell(new Reply<>(SysResult.ok(buf.length > 0 || writers == 0 ? 1 : 0)));
     return this;
   }
 
@@ -167,7 +167,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
     } else {
       writers++;
     }
-    o.replyTo().tell(new Reply(SysResult.ok(0)));
+    o.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -177,7 +177,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
       if (readers == 0) {
         // Nobody will drain the pipe: blocked writers end now.
         for (WaitingWriter w : waitingWriters) {
-          w.replyTo().tell(new Reply(w.written() > 0 ? SysResult.ok(w.written()) : SysResult.err(Errno.EPIPE)));
+          w.replyTo().tell(new Reply<>(w.written() > 0 ? SysResult.ok(w.written()) : SysResult.err(Errno.EPIPE)));
         }
         waitingWriters.clear();
       }
@@ -185,12 +185,12 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
       writers--;
       if (writers == 0) {
         for (WaitingReader r : waitingReaders) {
-          r.replyTo().tell(new Reply(SysResult.ok(0, new byte[0])));
+          r.replyTo().tell(new Reply<>(SysResult.ok(0, new byte[0])));
         }
         waitingReaders.clear();
       }
     }
-    c.replyTo().tell(new Reply(SysResult.ok(0)));
+    c.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -214,7 +214,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
       progress = false;
       while (!waitingReaders.isEmpty() && buf.length > 0) {
         WaitingReader r = waitingReaders.poll();
-        r.replyTo().tell(new Reply(take(r.length())));
+        r.replyTo().tell(new Reply<>(take(r.length())));
         progress = true;
       }
       progress |= serveWritersIfSpace();
@@ -230,7 +230,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
       if (rest.length <= space) {
         put(rest);
         waitingWriters.poll();
-        w.replyTo().tell(new Reply(SysResult.ok(w.written() + rest.length)));
+        w.replyTo().tell(new Reply<>(SysResult.ok(w.written() + rest.length)));
         progress = true;
       } else if (space > 0 && w.written() + rest.length > atomic) {
         put(Arrays.copyOf(rest, space));

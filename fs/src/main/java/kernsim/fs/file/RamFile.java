@@ -31,7 +31,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   public sealed interface Command extends BackingFile.Command {}
 
   /** Writes at the current end of file, in this one region; replies {@code Ok(n, Long end)}. */
-  public record Append(byte[] data, ActorRef<Reply> replyTo) implements Command {
+  public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     public Append {
       data = data.clone();
     }
@@ -43,10 +43,10 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   }
 
   /** The source's {@code set_len}: grows with zeros or shrinks; replies {@code Ok(0)}. */
-  public record Truncate(long length, ActorRef<Reply> replyTo) implements Command {}
+  public record Truncate(long length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Changes the image's fault options (for write-back failure paths); replies {@code Ok(0)}. */
-  public record SetFaults(BackingImage.Faults faults, ActorRef<Reply> replyTo) implements Command {}
+  public record SetFaults(BackingImage.Faults faults, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Observation: {@code file} now holds {@code length} bytes (after a write, append or truncate). */
   public record Changed(String file, int length) {}
@@ -110,7 +110,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   }
 
   private Behavior<BackingFile.Command> onReadAt(BackingFile.ReadAt r) {
-    r.replyTo().tell(new Reply(image.readAt(r.offset(), r.length())));
+    r.replyTo().tell(new Reply<>(image.readAt(r.offset(), r.length())));
     return this;
   }
 
@@ -120,7 +120,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     SysResult res = image.writeAt(w.offset(), data);
     written(res, w.offset(), data);
     changed(res);
-    w.replyTo().tell(new Reply(res));
+    w.replyTo().tell(new Reply<>(res));
     return this;
   }
 
@@ -129,7 +129,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     SysResult res = image.writeAt(end, a.data());
     written(res, end, a.data());
     changed(res);
-    a.replyTo().tell(new Reply(res instanceof SysResult.Ok ok
+    a.replyTo().tell(new Reply<>(res instanceof SysResult.Ok ok
         ? SysResult.ok(ok.value(), end + ok.value()) : res));
     return this;
   }
@@ -138,13 +138,13 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     // BackingImage keeps an int-sized array; anything it cannot hold is "too big" for this file.
     SysResult res = t.length() > Integer.MAX_VALUE - 8 ? SysResult.err(Errno.EFBIG) : image.truncate(t.length());
     changed(res);
-    t.replyTo().tell(new Reply(res));
+    t.replyTo().tell(new Reply<>(res));
     return this;
   }
 
   private Behavior<BackingFile.Command> onSetFaults(SetFaults f) {
     image.faults(f.faults());
-    f.replyTo().tell(new Reply(SysResult.ok(0)));
+    f.replyTo().tell(new Reply<>(SysResult.ok(0)));
     return this;
   }
 
@@ -153,12 +153,12 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
     if (res.isOk()) {
       world.emit(new BackingFile.Synced(key, image.durableSnapshot()));
     }
-    s.replyTo().tell(new Reply(res));
+    s.replyTo().tell(new Reply<>(res));
     return this;
   }
 
   private Behavior<BackingFile.Command> onLength(BackingFile.Length l) {
-    l.replyTo().tell(new Reply(SysResult.ok(image.length())));
+    l.replyTo().tell(new Reply<>(SysResult.ok(image.length())));
     return this;
   }
 

@@ -50,22 +50,22 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
   public sealed interface Command
       permits Lookup, Create, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
 
-  public record Lookup(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+  public record Lookup(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Creates an empty regular file (O_CREAT|O_EXCL semantics: EEXIST if the name exists). */
-  public record Create(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Mkdir(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+  public record Mkdir(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Mknod(long dir, String name, Object device, ActorRef<Reply> replyTo) implements Command {}
+  public record Mknod(long dir, String name, Object device, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Unlink(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+  public record Unlink(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Rmdir(long dir, String name, ActorRef<Reply> replyTo) implements Command {}
+  public record Rmdir(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Readdir(long dir, ActorRef<Reply> replyTo) implements Command {}
+  public record Readdir(long dir, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Stat(long ino, ActorRef<Reply> replyTo) implements Command {}
+  public record Stat(long ino, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   // ---- code: one region each ----
 
@@ -256,8 +256,8 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return d;
   }
 
-  private static void reply(ActorRef<Reply> to, SysResult r) {
-    to.tell(new Reply(r));
+  private static void reply(ActorRef<Reply<SysResult>> to, SysResult r) {
+    to.tell(new Reply<>(r));
   }
 
   private static boolean badName(String name) {

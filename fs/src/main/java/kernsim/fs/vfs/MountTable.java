@@ -80,68 +80,68 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
           MarkExpired, SetWriteback, GetWriteback, Detach, IsBusy, Unmount, Pivot, WantWrite, Spawn, Mounts {}
 
   /** Takes {@code FS_CONTEXT}; the grant replies with the {@link Ctx}. */
-  public record LockCtx(ActorRef<Reply> replyTo) implements Command {}
+  public record LockCtx(ActorRef<Reply<Ctx>> replyTo) implements Command {}
 
-  public record UnlockCtx(ActorRef<Reply> replyTo) implements Command {}
+  public record UnlockCtx(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** chdir's update of the context; the sender holds it. */
-  public record SetCwd(Location cwd, ActorRef<Reply> replyTo) implements Command {}
+  public record SetCwd(Location cwd, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** A walk found {@code node} in a directory of mount {@code mountId}: replies the {@link Location}, on the topmost mount's root if mounts cover it. */
-  public record Cross(int mountId, FileSystem fs, FileSystem.Node node, ActorRef<Reply> replyTo) implements Command {}
+  public record Cross(int mountId, FileSystem fs, FileSystem.Node node, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code Location::mount}: mounts {@code fs} on {@code target}; replies {@code Ok(mountId)}. */
-  public record Mount(Location target, FileSystem fs, ActorRef<Reply> replyTo) implements Command {}
+  public record Mount(Location target, FileSystem fs, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code bind_mount}: replies {@code Ok(mountId)} of the new mount. */
-  public record Bind(Location source, Location target, boolean recursive, ActorRef<Reply> replyTo) implements Command {}
+  public record Bind(Location source, Location target, boolean recursive, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code move_mount}. */
-  public record Move(Location source, Location target, ActorRef<Reply> replyTo) implements Command {}
+  public record Move(Location source, Location target, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record SetReadonly(int mountId, boolean readonly, ActorRef<Reply> replyTo) implements Command {}
+  public record SetReadonly(int mountId, boolean readonly, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record SetPropagation(int mountId, Propagation propagation, ActorRef<Reply> replyTo) implements Command {}
+  public record SetPropagation(int mountId, Propagation propagation, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code mark_expired}: replies {@code Ok(1)} if the mount was already marked, else marks it and replies {@code Ok(0)}. */
-  public record MarkExpired(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record MarkExpired(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code user_data().insert(callback)}. */
-  public record SetWriteback(int mountId, Supplier<Code> writeback, ActorRef<Reply> replyTo) implements Command {}
+  public record SetWriteback(int mountId, Supplier<Code> writeback, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code user_data().get()}: replies {@code Ok(1, callback)} or {@code Ok(0)}. */
-  public record GetWriteback(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record GetWriteback(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code detach_mount}: takes the mount and its subtree out of the namespace. Replies
    * {@code Ok(0, List<FileSystem>)}: the filesystems no attached mount uses any more, for the caller to
    * release (in mount id order).
    */
-  public record Detach(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record Detach(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(1)} when busy, {@code Ok(0)} otherwise. */
-  public record IsBusy(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record IsBusy(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code unmount}. Replies {@code Ok(0, List<FileSystem>)}: the mount's filesystem when no attached
    * mount uses it any more (a bind mount may), for the caller to release; else an empty list.
    */
-  public record Unmount(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record Unmount(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /**
    * {@code new_root_loc.mountpoint().is_root()} (EINVAL when it is) then {@code ctx.pivot_root}; the
    * sender holds the context. Replies {@code Ok(0, Ctx)} with the new context.
    */
-  public record Pivot(Location newRoot, Location putOld, ActorRef<Reply> replyTo) implements Command {}
+  public record Pivot(Location newRoot, Location putOld, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code mnt_want_write}: replies {@code Ok(0)}, or {@code Err(EROFS)} on a read-only mount. */
-  public record WantWrite(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  public record WantWrite(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(0, FileSystem)}. */
-  public record Spawn(FsFactory factory, ActorRef<Reply> replyTo) implements Command {}
+  public record Spawn(FsFactory factory, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(n, List<MountInfo>)}, every mount ever made, by id. */
-  public record Mounts(ActorRef<Reply> replyTo) implements Command {}
+  public record Mounts(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Code: has the table build a filesystem (ends in {@code Ok(0, FileSystem)}). */
   public static Code spawn(ActorRef<Command> table, FsFactory factory) {
@@ -242,8 +242,8 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
         .build();
   }
 
-  private static void reply(ActorRef<Reply> to, SysResult r) {
-    to.tell(new Reply(r));
+  private static void reply(ActorRef<Reply<SysResult>> to, SysResult r) {
+    to.tell(new Reply<>(r));
   }
 
   private void changed(String op, int id) {
@@ -293,9 +293,9 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
 
   // ---- FS_CONTEXT ----
 
-  private Mutex fsContext(ActorRef<Reply> process) {
+  private Mutex<Ctx> fsContext(ActorRef<?> process) {
     return fsContexts.computeIfAbsent(world.keyOf(process),
-        k -> new Mutex("FS_CONTEXT of " + k.substring(k.lastIndexOf('/') + 1), world, self));
+        k -> new Mutex<>("FS_CONTEXT of " + k.substring(k.lastIndexOf('/') + 1), world, self));
   }
 
   private Behavior<Command> onLockCtx(LockCtx m) {
@@ -324,7 +324,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
         over = mountedOn(over.id, over.rootIno)) {
       loc = over.rootLocation();
     }
-    m.replyTo().tell(new Reply(SysResult.ok(0, loc)));
+    m.replyTo().tell(new Reply<>(SysResult.ok(0, loc)));
     return this;
   }
 

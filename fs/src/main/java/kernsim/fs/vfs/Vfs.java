@@ -49,8 +49,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
 
   /** {@code let ctx = FS_CONTEXT.lock(); body; drop(ctx)}: the lock is released on every path out of body. */
   public Code withCtx(Function<MountTable.Ctx, Code> body) {
-    return Code.call(table, MountTable.LockCtx::new, "FS_CONTEXT.lock",
-        g -> Code.bind(body.apply((MountTable.Ctx) g),
+    return Code.ask(table, MountTable.LockCtx::new, "FS_CONTEXT.lock",
+        g -> Code.bind(body.apply(g),
             v -> Code.call(table, MountTable.UnlockCtx::new, "FS_CONTEXT.unlock", u -> Code.done(v))));
   }
 
@@ -103,7 +103,15 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return (Location) ok.data();
   }
 
-  private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply>, MountTable.Command> request, String what) {
+  /**
+   * {@code code} (a {@link #resolve}, {@link #open}, {@link #create} or {@link #mknod}), then {@code then} of
+   * the {@link Location} it ended in; a failure ends the whole as it is. The typed way to read those results.
+   */
+  public static Code located(Code code, Function<Location, Code> then) {
+    return Code.then(code, ok -> then.apply(loc(ok)));
+  }
+
+  private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply<SysResult>>, MountTable.Command> request, String what) {
     return Code.call(table, request, what, Code::done);
   }
 

@@ -109,25 +109,25 @@ final class Harness {
 
   /** Lets a hart wait until another has set things up (mkfs, mount). */
   sealed interface Latch {
-    record Open(ActorRef<Reply> replyTo) implements Latch {}
+    record Open(ActorRef<Reply<SysResult>> replyTo) implements Latch {}
 
-    record Await(ActorRef<Reply> replyTo) implements Latch {}
+    record Await(ActorRef<Reply<SysResult>> replyTo) implements Latch {}
 
     static Behavior<Latch> create() {
       return Behaviors.setup(ctx -> {
-        List<ActorRef<Reply>> waiting = new ArrayList<>();
+        List<ActorRef<Reply<SysResult>>> waiting = new ArrayList<>();
         boolean[] open = {false};
         return Behaviors.receive(Latch.class)
             .onMessage(Open.class, o -> {
               open[0] = true;
-              waiting.forEach(w -> w.tell(new Reply(SysResult.ok(0))));
+              waiting.forEach(w -> w.tell(new Reply<>(SysResult.ok(0))));
               waiting.clear();
-              o.replyTo().tell(new Reply(SysResult.ok(0)));
+              o.replyTo().tell(new Reply<>(SysResult.ok(0)));
               return Behaviors.same();
             })
             .onMessage(Await.class, a -> {
               if (open[0]) {
-                a.replyTo().tell(new Reply(SysResult.ok(0)));
+                a.replyTo().tell(new Reply<>(SysResult.ok(0)));
               } else {
                 waiting.add(a.replyTo());
               }

@@ -44,21 +44,21 @@ final class RamDisk implements BlockDevice {
 
   sealed interface Command {}
 
-  record Read(long block, ActorRef<Reply> replyTo) implements Command {}
+  record Read(long block, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  record Write(long block, byte[] data, ActorRef<Reply> replyTo) implements Command {
+  record Write(long block, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
     Write {
       data = data.clone();
     }
   }
 
-  record Flush(ActorRef<Reply> replyTo) implements Command {}
+  record Flush(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   static Behavior<Command> behavior(Image image) {
     return Behaviors.receive(Command.class)
         .onMessage(Read.class, r -> {
           boolean ok = !image.failReads && r.block() >= 0 && r.block() < image.blocks.length;
-          r.replyTo().tell(new Reply(ok
+          r.replyTo().tell(new Reply<>(ok
               ? SysResult.ok(BLOCK, image.blocks[(int) r.block()].clone())
               : SysResult.err(Errno.EIO)));
           return Behaviors.same();
@@ -69,12 +69,12 @@ final class RamDisk implements BlockDevice {
           if (ok) {
             image.blocks[(int) w.block()] = w.data().clone();
           }
-          w.replyTo().tell(new Reply(ok ? SysResult.ok(0) : SysResult.err(Errno.EIO)));
+          w.replyTo().tell(new Reply<>(ok ? SysResult.ok(0) : SysResult.err(Errno.EIO)));
           return Behaviors.same();
         })
         .onMessage(Flush.class, f -> {
           image.flushes++;
-          f.replyTo().tell(new Reply(SysResult.ok(0)));
+          f.replyTo().tell(new Reply<>(SysResult.ok(0)));
           return Behaviors.same();
         })
         .build();

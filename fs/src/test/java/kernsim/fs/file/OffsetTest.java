@@ -30,7 +30,7 @@ class OffsetTest {
 
   /** The lock is granted with the position itself (a Long); as a procedure result, Ok(position). */
   private static Code lock(ActorRef<Offset.Command> pos) {
-    return Code.call(pos, Offset.Lock::new, "lock position", v -> Code.ok((Long) v));
+    return Code.ask(pos, Offset.Lock::new, "lock position", v -> Code.ok(v));
   }
 
   private static Code unlock(ActorRef<Offset.Command> pos, long to) {

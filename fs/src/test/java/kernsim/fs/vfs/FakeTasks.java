@@ -19,13 +19,13 @@ final class FakeTasks {
 
   sealed interface Command {}
 
-  record OpenFd(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  record OpenFd(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  record CloseFd(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  record CloseFd(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  record Uses(int mountId, ActorRef<Reply> replyTo) implements Command {}
+  record Uses(int mountId, ActorRef<Reply<Boolean>> replyTo) implements Command {}
 
-  record Propagate(Location oldRoot, Location newRoot, ActorRef<Reply> replyTo) implements Command {}
+  record Propagate(Location oldRoot, Location newRoot, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Observation: pivot_root asked the other tasks to move from {@code oldRoot} to {@code newRoot}. */
   record Propagated(Location oldRoot, Location newRoot) {}
@@ -34,7 +34,7 @@ final class FakeTasks {
   record Handle(ActorRef<Command> ref) implements Tasks {
     @Override
     public Code usesMount(int mountId) {
-      return Code.call(ref, r -> new Uses(mountId, r), "tasks' fd tables", Code::done);
+      return Code.<Command, Boolean>ask(ref, r -> new Uses(mountId, r), "tasks' fd tables", Code::done);
     }
 
     @Override
@@ -59,21 +59,21 @@ final class FakeTasks {
     return Behaviors.receive(Command.class)
         .onMessage(OpenFd.class, m -> {
           fds.merge(m.mountId(), 1, Integer::sum);
-          m.replyTo().tell(new Reply(SysResult.ok(0)));
+          m.replyTo().tell(new Reply<>(SysResult.ok(0)));
           return Behaviors.same();
         })
         .onMessage(CloseFd.class, m -> {
           fds.computeIfPresent(m.mountId(), (k, v) -> v == 1 ? null : v - 1);
-          m.replyTo().tell(new Reply(SysResult.ok(0)));
+          m.replyTo().tell(new Reply<>(SysResult.ok(0)));
           return Behaviors.same();
         })
         .onMessage(Uses.class, m -> {
-          m.replyTo().tell(new Reply(fds.containsKey(m.mountId())));
+          m.replyTo().tell(new Reply<>(fds.containsKey(m.mountId())));
           return Behaviors.same();
         })
         .onMessage(Propagate.class, m -> {
           world.emit(new Propagated(m.oldRoot(), m.newRoot()));
-          m.replyTo().tell(new Reply(SysResult.ok(0)));
+          m.replyTo().tell(new Reply<>(SysResult.ok(0)));
           return Behaviors.same();
         })
         .build();
