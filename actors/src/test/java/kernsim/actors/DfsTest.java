@@ -187,15 +187,19 @@ class DfsTest {
   }
 
   /**
-   * Ping-pong is one chain of causally ordered steps: the root's start, the two players' starts (which
-   * commute with nothing but the serve), then the rally. Its reference counts the traces.
+   * Ping-pong by hand: the root's step spawns both players and serves to pong; after it, ping's start
+   * (its Create) and pong's first return both touch ping, in either order, and everything after is one
+   * causal chain. Two Mazurkiewicz traces: ping starts before the ball reaches it (two steps for ping),
+   * or the ball arrives first and ping starts and returns in one step.
    */
   @Test
-  void pingPongIsSmall() {
+  void pingPongHasTwoTraces() {
     WorldSpec spec = PingPong.spec(3);
     Reference ref = reference(spec);
     Exhaustive x = dfs(spec, -1).exhaustive().orElseThrow();
-    assertEquals(ref.traces(), x.classes(), ref + " " + x);
+    assertEquals(2, ref.traces(), ref.toString());
+    assertEquals(2, x.classes(), x.toString());
+    assertEquals(2, x.completeExecutions(), x.toString());
   }
 
   @Test
