@@ -106,13 +106,17 @@ public final class Analysis {
 
   /** The best strategy of {@code g}, and whether it needs at most a tenth of random's median schedules. */
   public Best best(Group g) {
+    // The lowest median; on a tie (two medians beyond the budget, say) the most seeds found; then plan order.
     String best = null;
     double bestMedian = Double.POSITIVE_INFINITY;
+    long bestFound = -1;
     for (String s : strategies) {
       double m = median(g.rows(s));
-      if (!Double.isNaN(m) && (best == null || m < bestMedian)) {
+      long f = found(g.rows(s));
+      if (!Double.isNaN(m) && (best == null || m < bestMedian || (m == bestMedian && f > bestFound))) {
         best = s;
         bestMedian = m;
+        bestFound = f;
       }
     }
     List<Row> random = g.rows(StrategyKind.RANDOM.id());
