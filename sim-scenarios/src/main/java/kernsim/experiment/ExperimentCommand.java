@@ -103,7 +103,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       Files.writeString(out.resolve("plan.toml"), Files.readString(plan, StandardCharsets.UTF_8),
           StandardCharsets.UTF_8);
       int cells = p.cells().size();
-      w.printf(Locale.ROOT, "kernsim experiment %s: %,d cells (%d scenario settings × %d strategies × %d seeds),"
+      w.printf(Locale.ROOT, "kernsim experiment %s: %,d cells (%d scenario settings × %d strategies × %d seeds, unless a strategy names its own),"
           + " at most %,d schedules each, %d worker%s, output in %s%n", plan, cells, p.scenarios().size(),
           p.strategies().size(), p.seeds().size(), p.budget(), workers, workers == 1 ? "" : "s", out);
       w.flush();

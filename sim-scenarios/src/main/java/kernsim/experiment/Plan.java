@@ -13,10 +13,10 @@ import kernsim.scenario.Settings;
  * @param title what the experiment is, for the tables' heading
  * @param budget schedules per cell at most
  * @param scenarios the scenarios, each with the settings it runs under (a scenario × profile × fix set)
- * @param strategies the strategies with their parameters
- * @param seeds the seeds every (scenario, settings, strategy) runs from
+ * @param strategies the strategies with their parameters, each with its seeds
+ * @param seeds the plan's seeds, those of every strategy that does not name its own
  */
-public record Plan(String title, int budget, List<Target> scenarios, List<StrategySpec> strategies, List<Long> seeds) {
+public record Plan(String title, int budget, List<Target> scenarios, List<Arm> strategies, List<Long> seeds) {
   public Plan {
     scenarios = List.copyOf(scenarios);
     strategies = List.copyOf(strategies);
@@ -30,13 +30,20 @@ public record Plan(String title, int budget, List<Target> scenarios, List<Strate
    */
   public record Target(String source, Scenario scenario, Settings settings) {}
 
+  /** A strategy and the seeds it runs from (the plan's, unless its table names its own). */
+  public record Arm(StrategySpec strategy, List<Long> seeds) {
+    public Arm {
+      seeds = List.copyOf(seeds);
+    }
+  }
+
   /** The cells, in the plan's order: scenario, then profile, then fix set, then strategy, then seed. */
   public List<Cell> cells() {
     List<Cell> cells = new ArrayList<>();
     for (Target t : scenarios) {
-      for (StrategySpec s : strategies) {
-        for (long seed : seeds) {
-          cells.add(new Cell(t, s, seed, budget));
+      for (Arm a : strategies) {
+        for (long seed : a.seeds()) {
+          cells.add(new Cell(t, a.strategy(), seed, budget));
         }
       }
     }

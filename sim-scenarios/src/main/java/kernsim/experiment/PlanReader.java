@@ -95,7 +95,7 @@ public final class PlanReader {
     List<Long> seeds = seeds(toml);
     List<String> profiles = profiles(toml);
     List<String> off = names(toml, "no-oracle", Oracles.NAMES, "oracle");
-    List<StrategySpec> strategies = strategies(toml);
+    List<Plan.Arm> strategies = strategies(toml, seeds);
     List<Plan.Target> targets = new ArrayList<>();
     Set<List<String>> seen = new LinkedHashSet<>();
     TomlArray scenarios = array(toml, "scenarios", true);
@@ -237,30 +237,36 @@ public final class PlanReader {
     return sets;
   }
 
-  private List<StrategySpec> strategies(TomlParseResult toml) throws PlanException {
+  private List<Plan.Arm> strategies(TomlParseResult toml, List<Long> planSeeds) throws PlanException {
     TomlArray a = array(toml, "strategies", true);
     if (a.isEmpty()) {
       throw error(toml.inputPositionOf("strategies"), "strategies is empty");
     }
-    List<StrategySpec> out = new ArrayList<>();
+    List<Plan.Arm> out = new ArrayList<>();
+    List<StrategySpec> named = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       TomlPosition at = a.inputPositionOf(i);
       Object v = a.get(i);
       List<StrategySpec> specs = new ArrayList<>();
+      List<Long> seeds = planSeeds;
       if (ALL_STRATEGIES.equals(v)) {
         StrategySpec.exploring().forEach(k -> specs.add(StrategySpec.of(k, Map.of())));
       } else if (v instanceof String name) {
         specs.add(StrategySpec.of(kind(name, at), Map.of()));
       } else if (v instanceof TomlTable t) {
         specs.addAll(strategy(t, at));
+        if (t.contains("seeds")) {
+          seeds = strategySeeds(t);
+        }
       } else {
         throw error(at, "a strategy is a name (\"random\"), a table ({name = \"pct\", depth = 3}) or " + ALL_STRATEGIES);
       }
       for (StrategySpec s : specs) {
-        if (out.contains(s)) {
+        if (named.contains(s)) {
           throw error(at, "strategy " + s.label() + " is in the plan twice");
         }
-        out.add(s);
+        named.add(s);
+        out.add(new Plan.Arm(s, seeds));
       }
     }
     return out;
@@ -277,7 +283,7 @@ public final class PlanReader {
     StrategyKind kind = kind(t.getString("name"), t.inputPositionOf("name"));
     Map<String, List<Long>> values = new LinkedHashMap<>();
     for (String k : t.keySet()) {
-      if (k.equals("name")) {
+      if (k.equals("name") || k.equals("seeds")) {
         continue;
       }
       TomlPosition kat = t.inputPositionOf(k);
@@ -318,6 +324,24 @@ public final class PlanReader {
       out.add(StrategySpec.of(kind, c));
     }
     return out;
+  }
+
+  /** A strategy's own seeds ({@code seeds = [1]}): for one whose schedules do not depend on the seed, say. */
+  private List<Long> strategySeeds(TomlTable t) throws PlanException {
+    TomlPosition at = t.inputPositionOf("seeds");
+    if (!t.isArray("seeds") || t.getArray("seeds").isEmpty()) {
+      throw error(at, "a strategy's seeds is a non-empty array of whole numbers");
+    }
+    TomlArray a = t.getArray("seeds");
+    List<Long> seeds = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      if (!(a.get(i) instanceof Long s) || seeds.contains(s)) {
+        throw error(a.inputPositionOf(i), a.get(i) instanceof Long ? "seed " + a.get(i) + " is listed twice"
+            : "a seed is a whole number");
+      }
+      seeds.add(s);
+    }
+    return seeds;
   }
 
   private long value(StrategySpec.Parameter p, Object v, TomlPosition at) throws PlanException {

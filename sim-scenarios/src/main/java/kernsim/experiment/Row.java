@@ -25,6 +25,9 @@ import java.util.Map;
  * @param oracle the oracle that objected (deadlock and livelock for those), or empty
  * @param signature the failure's signature, or empty
  * @param steps the failing schedule's steps; 0 if none
+ * @param search for {@code dfs}: what ended the search ({@code space}, {@code bound} or {@code budget},
+ *     {@link kernsim.actors.Exhaustive#endedBy()}); empty for the other strategies
+ * @param classes for {@code dfs}: the equivalence classes explored; 0 for the other strategies
  * @param schedules schedules explored
  * @param totalSteps steps over every schedule explored
  * @param wallSeconds the exploration's wall time
@@ -32,13 +35,13 @@ import java.util.Map;
  */
 public record Row(String scenario, String source, String scenarioHash, String profile, String fixes, String oraclesOff,
     String strategy, String parameters, long seed, int budget, String model, boolean found, int schedule, String kind,
-    String oracle, String signature, int steps, int schedules, long totalSteps, double wallSeconds,
+    String oracle, String signature, int steps, String search, long classes, int schedules, long totalSteps, double wallSeconds,
     double schedulesPerSecond) {
 
   /** The CSV's columns, in order. */
   public static final List<String> COLUMNS = List.of("scenario", "source", "scenario_hash", "profile", "fixes",
       "oracles_off", "strategy", "parameters", "seed", "budget", "model", "found", "schedule", "kind", "oracle",
-      "signature", "steps", "schedules", "total_steps", "wall_seconds", "schedules_per_second");
+      "signature", "steps", "search", "classes", "schedules", "total_steps", "wall_seconds", "schedules_per_second");
 
   /** The columns that depend on the machine and its load; all others are the same on every run. */
   public static final List<String> TIMING = List.of("wall_seconds", "schedules_per_second");
@@ -77,7 +80,7 @@ public record Row(String scenario, String source, String scenarioHash, String pr
   public List<String> values() {
     return List.of(scenario, source, scenarioHash, profile, fixes, oraclesOff, strategy, parameters,
         Long.toString(seed), Integer.toString(budget), model, Boolean.toString(found), Integer.toString(schedule), kind,
-        oracle, signature, Integer.toString(steps), Integer.toString(schedules), Long.toString(totalSteps),
+        oracle, signature, Integer.toString(steps), search, Long.toString(classes), Integer.toString(schedules), Long.toString(totalSteps),
         String.format(Locale.ROOT, "%.3f", wallSeconds), String.format(Locale.ROOT, "%.1f", schedulesPerSecond));
   }
 
@@ -87,7 +90,8 @@ public record Row(String scenario, String source, String scenarioHash, String pr
         v.get("oracles_off"), v.get("strategy"), v.get("parameters"), Long.parseLong(v.get("seed")),
         Integer.parseInt(v.get("budget")), v.get("model"), Boolean.parseBoolean(v.get("found")),
         Integer.parseInt(v.get("schedule")), v.get("kind"), v.get("oracle"), v.get("signature"),
-        Integer.parseInt(v.get("steps")), Integer.parseInt(v.get("schedules")), Long.parseLong(v.get("total_steps")),
+        Integer.parseInt(v.get("steps")), v.get("search"), Long.parseLong(v.get("classes")),
+        Integer.parseInt(v.get("schedules")), Long.parseLong(v.get("total_steps")),
         Double.parseDouble(v.get("wall_seconds")), Double.parseDouble(v.get("schedules_per_second")));
   }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import kernsim.actors.ExploreOptions;
+import kernsim.actors.Exhaustive;
 import kernsim.actors.ExploreResult;
 import kernsim.actors.Failure;
 import kernsim.actors.RunOptions;
@@ -156,6 +157,7 @@ public final class Runner {
         c.strategy().name(), c.strategy().parameterText(), c.seed(), c.budget(), ScenarioWorld.MODEL_VERSION,
         result.found(), failing.map(r -> r.iteration() + 1).orElse(0), f.map(Failure::kind).orElse(""),
         oracle == null ? "" : oracle, f.map(Failure::signature).orElse(""), failing.map(RunResult::steps).orElse(0),
+        result.exhaustive().map(Exhaustive::endedBy).orElse(""), result.exhaustive().map(Exhaustive::classes).orElse(0L),
         result.iterations(), result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));
   }
 }

@@ -40,19 +40,21 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
    */
   public static final List<Parameter> PARAMETERS = List.of(
       new Parameter("depth", StrategyKind.PCT, 1, "PCT's bug depth d (d-1 priority change points)",
-          ExploreOptions::pctDepth,
-          (o, v) -> new ExploreOptions(o.strategy(), o.seed(), o.iterations(), Math.toIntExact(v), o.pctSteps(),
-              o.run())));
+          ExploreOptions::pctDepth, (o, v) -> with(o, Math.toIntExact(v), o.delays(), o.preemptionBound())),
+      new Parameter("delays", StrategyKind.DELAY_BOUNDING, 0, "delay-bounding's delays per schedule",
+          ExploreOptions::delays, (o, v) -> with(o, o.pctDepth(), Math.toIntExact(v), o.preemptionBound())),
+      new Parameter("preemption-bound", StrategyKind.DFS, 0,
+          "dfs's bound on preemptions per schedule (CHESS); none by default",
+          ExploreOptions::preemptionBound, (o, v) -> with(o, o.pctDepth(), o.delays(), Math.toIntExact(v))));
+
+  private static ExploreOptions with(ExploreOptions o, int depth, int delays, int preemptionBound) {
+    return new ExploreOptions(o.strategy(), o.seed(), o.iterations(), depth, o.pctSteps(), o.run(), delays,
+        preemptionBound);
+  }
 
   /** The strategies an exploration (and so a plan) can use, in {@link StrategyKind}'s order. */
   public static List<StrategyKind> exploring() {
-    List<StrategyKind> out = new ArrayList<>();
-    for (StrategyKind k : StrategyKind.values()) {
-      if (k != StrategyKind.REPLAY) {
-        out.add(k);
-      }
-    }
-    return out;
+    return StrategyKind.exploring();
   }
 
   /** The parameters {@code kind} has. */
@@ -64,7 +66,10 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
   static StrategySpec of(StrategyKind kind, Map<String, Long> given) {
     TreeMap<String, Long> all = new TreeMap<>();
     for (Parameter p : parametersOf(kind)) {
-      all.put(p.name(), given.getOrDefault(p.name(), p.defaultValue()));
+      long v = given.getOrDefault(p.name(), p.defaultValue());
+      if (v >= p.min()) { // a default below the least value is "none" (dfs's preemption bound): not set
+        all.put(p.name(), v);
+      }
     }
     return new StrategySpec(kind, all);
   }
@@ -91,14 +96,16 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
   public ExploreOptions options(long seed, int budget, RunOptions run) {
     ExploreOptions o = base(kind, seed, budget, run);
     for (Parameter p : parametersOf(kind)) {
-      o = p.set().apply(o, parameters.get(p.name()));
+      if (parameters.containsKey(p.name())) {
+        o = p.set().apply(o, parameters.get(p.name()));
+      }
     }
     return o;
   }
 
   private static ExploreOptions base(StrategyKind kind, long seed, int budget, RunOptions run) {
-    ExploreOptions d = ExploreOptions.random(seed, budget).withRun(run); // the defaults of every parameter
-    return new ExploreOptions(kind, d.seed(), d.iterations(), d.pctDepth(), d.pctSteps(), d.run());
+    // ExploreOptions' defaults of every parameter, as the CLI's
+    return ExploreOptions.random(seed, budget).withRun(run).withStrategy(kind);
   }
 
   @Override
