@@ -132,6 +132,8 @@ public final class Analysis {
           : "unknown (random's median is beyond the budget of " + fmt(g.budget()) + ")";
     } else {
       verdict = bestMedian * 10 <= r ? String.format(Locale.ROOT, "yes (%.1f×)", r / bestMedian)
+          : r < 10 ? String.format(Locale.ROOT, "no (%.1f×): random's median is %s schedule%s, and no strategy"
+              + " needs less than one", r / bestMedian, median(r, g.budget()), r == 1 ? "" : "s")
           : String.format(Locale.ROOT, "no (%.1f×)", r / bestMedian);
     }
     return new Best(best, bestMedian, r, verdict);
