@@ -1,7 +1,6 @@
 package kernsim.experiment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The experiment's tables, as Markdown (images linked) and as one self-contained HTML page (the plots'
- * SVG inline). Both say only what the rows say.
+ * PNGs inline, base64). Both say only what the rows say.
  */
 public final class Pages {
   /** Where a generated part of a Markdown file begins and ends ({@code --doc}). */
@@ -114,21 +113,20 @@ public final class Pages {
         + " median schedules to the first failure over all the seeds (a seed that found none counts as more"
         + " than the budget, so the median is \"> budget\" when half the seeds or more found none).\n\n");
     md(sb, timeToBug(a));
-    sb.append("\n### Per seed\n\nThe failing schedule of each seed (– none within the budget), and which"
-        + " oracles objected first.\n\n");
+    sb.append("\n### Per seed\n\nThe failing schedule of each seed (– none within the budget; blank: the"
+        + " strategy does not run from that seed), and which oracles objected first.\n\n");
     md(sb, perSeed(a));
     sb.append("\n### Speed\n\nSchedules explored per second of wall time, median over the seeds (a cell that"
         + " finds its failure in a few schedules is mostly warm-up: these vary with the machine and its load).\n\n");
     md(sb, speed(a));
     sb.append("\n### Plots\n\n");
-    for (Charts.Plot p : plots.timeToBug()) {
-      sb.append("![").append(p.caption()).append("](").append(images).append(p.name()).append(".svg)\n\n");
+    List<Charts.Plot> all = new ArrayList<>(plots.timeToBug());
+    all.addAll(plots.found());
+    all.add(plots.speed());
+    for (Charts.Plot p : all) {
+      sb.append("![").append(p.caption()).append("](").append(images).append(p.name()).append(".png)\n(")
+          .append("[SVG](").append(images).append(p.name()).append(".svg))\n\n");
     }
-    for (Charts.Plot p : plots.found()) {
-      sb.append("![").append(p.caption()).append("](").append(images).append(p.name()).append(".svg)\n\n");
-    }
-    Charts.Plot p = plots.speed();
-    sb.append("![").append(p.caption()).append("](").append(images).append(p.name()).append(".svg)\n");
     return sb.toString();
   }
 
@@ -144,13 +142,13 @@ public final class Pages {
     return s.replace("|", "\\|");
   }
 
-  /** The HTML page: the same tables, and every plot's SVG inline, read from {@code dir}. */
+  /** The HTML page: the same tables, and every plot inline (its PNG, base64), read from {@code dir}. */
   public static String html(Analysis a, Charts.Written plots, String title, Path dir) throws IOException {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
         .append("</title>\n<style>body{font-family:sans-serif;max-width:80em;margin:2em auto;padding:0 1em}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.2em .5em;"
-            + "text-align:left}th{background:#eee}figure{margin:1em 0}svg{max-width:100%;height:auto}</style>"
+            + "text-align:left}th{background:#eee}figure{margin:1em 0}img{max-width:100%;height:auto}</style>"
             + "</head><body>\n");
     sb.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(summary(a, title))).append("</p>\n");
     sb.append("<h2>Time to bug</h2>\n<p>Each strategy's column: seeds that found a failure / seeds run, and the"
@@ -165,10 +163,9 @@ public final class Pages {
     all.addAll(plots.found());
     all.add(plots.speed());
     for (Charts.Plot p : all) {
-      String svg = Files.readString(dir.resolve(p.name() + ".svg"), StandardCharsets.UTF_8);
-      int at = svg.indexOf("<svg");
-      sb.append("<figure>").append(at < 0 ? svg : svg.substring(at)).append("<figcaption>").append(esc(p.caption()))
-          .append("</figcaption></figure>\n");
+      String png = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(p.name() + ".png")));
+      sb.append("<figure><img alt=\"").append(esc(p.caption())).append("\" src=\"data:image/png;base64,")
+          .append(png).append("\"><figcaption>").append(esc(p.caption())).append("</figcaption></figure>\n");
     }
     sb.append("</body></html>\n");
     return sb.toString();
@@ -197,7 +194,7 @@ public final class Pages {
    */
   public static String splice(String doc, String generated) {
     int b = doc.indexOf(BEGIN);
-    int e = doc.indexOf(END);
+    int e = b < 0 ? -1 : doc.indexOf(END, b);
     if (b < 0 || e < b) {
       throw new IllegalArgumentException("it has no '" + BEGIN + "' line followed by a '" + END + "' line");
     }

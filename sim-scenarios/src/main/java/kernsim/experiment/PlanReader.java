@@ -105,13 +105,35 @@ public final class PlanReader {
     List<FixSet> fixSets = fixSets(toml);
     for (int i = 0; i < scenarios.size(); i++) {
       TomlPosition at = scenarios.inputPositionOf(i);
-      if (!(scenarios.get(i) instanceof String name)) {
-        throw error(at, "a scenario is a string: a catalog or client scenario's name, a file, "
-            + ALL_CATALOG + " or " + ALL_CLIENTS);
+      String name;
+      List<String> itsProfiles = profiles;
+      List<FixSet> itsFixSets = fixSets;
+      if (scenarios.get(i) instanceof String n) {
+        name = n;
+      } else if (scenarios.get(i) instanceof TomlTable t) {
+        // {name = "x", profiles = [...], fixes = [...]}: this scenario's own settings, instead of the plan's
+        for (String k : t.keySet()) {
+          if (!Set.of("name", "profiles", "fixes").contains(k)) {
+            throw error(t.inputPositionOf(k), "unknown key '" + k + "' in a scenario (it has: name, profiles, fixes)");
+          }
+        }
+        if (!t.isString("name")) {
+          throw error(t.contains("name") ? t.inputPositionOf("name") : at, "a scenario table needs a name (a string)");
+        }
+        name = t.getString("name");
+        if (t.contains("profiles")) {
+          itsProfiles = profiles(t);
+        }
+        if (t.contains("fixes")) {
+          itsFixSets = fixSets(t);
+        }
+      } else {
+        throw error(at, "a scenario is a string (a catalog or client scenario's name, a file, "
+            + ALL_CATALOG + " or " + ALL_CLIENTS + ") or a table {name = ..., profiles = [...], fixes = [...]}");
       }
       for (Map.Entry<String, Scenario> e : scenarios(name, at).entrySet()) {
-        for (String profile : profiles) {
-          for (FixSet fs : fixSets) {
+        for (String profile : itsProfiles) {
+          for (FixSet fs : itsFixSets) {
             List<String> fixes = fs.closing() ? Catalog.fixesFor(e.getValue().name()).stream().map(Fix::id).toList()
                 : fs.fixes();
             if (fs.closing() && !Catalog.names().contains(e.getValue().name())) {
@@ -192,7 +214,7 @@ public final class PlanReader {
   }
 
   /** The profiles; without the key, one: each scenario's own (null). */
-  private List<String> profiles(TomlParseResult toml) throws PlanException {
+  private List<String> profiles(TomlTable toml) throws PlanException {
     if (!toml.contains("profiles")) {
       List<String> own = new ArrayList<>();
       own.add(null);
@@ -208,7 +230,7 @@ public final class PlanReader {
   private record FixSet(List<String> fixes, boolean closing, TomlPosition at) {}
 
   /** {@code fixes = [[], ["a", "b"], "@closing"]}; without the key, one empty set (the scenario's own fixes). */
-  private List<FixSet> fixSets(TomlParseResult toml) throws PlanException {
+  private List<FixSet> fixSets(TomlTable toml) throws PlanException {
     List<FixSet> sets = new ArrayList<>();
     if (!toml.contains("fixes")) {
       sets.add(new FixSet(List.of(), false, null));
@@ -395,7 +417,7 @@ public final class PlanReader {
     return out;
   }
 
-  private List<String> names(TomlParseResult toml, String key, List<String> known, String what) throws PlanException {
+  private List<String> names(TomlTable toml, String key, List<String> known, String what) throws PlanException {
     List<String> out = new ArrayList<>();
     if (!toml.contains(key)) {
       return out;
@@ -421,7 +443,7 @@ public final class PlanReader {
     return s;
   }
 
-  private TomlArray array(TomlParseResult toml, String key, boolean required) throws PlanException {
+  private TomlArray array(TomlTable toml, String key, boolean required) throws PlanException {
     if (!toml.contains(key)) {
       if (required) {
         throw error(null, "the plan has no " + key);

@@ -98,12 +98,12 @@ class ExperimentCommandTest {
     }
     String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
     assertTrue(html.startsWith("<!DOCTYPE html>"), html);
-    assertEquals(3, html.split("<svg", -1).length - 1, "every plot inline");
-    assertFalse(html.contains("src=\""), "self-contained: nothing loaded from elsewhere");
+    assertEquals(3, html.split("src=\"data:image/png;base64,", -1).length - 1, "every plot inline");
+    assertEquals(3, html.split("src=\"", -1).length - 1, "self-contained: nothing loaded from elsewhere");
     assertTrue(html.contains("<td>triad</td>"), html);
     String md = Files.readString(out.resolve("results.md"));
     assertTrue(md.contains("| triad | pct depth=3 |"), md);
-    assertTrue(md.contains("](time-to-bug-triad.svg)"), md);
+    assertTrue(md.contains("](time-to-bug-triad.png)") && md.contains("](time-to-bug-triad.svg)"), md);
     assertTrue(o.out().contains("ran 2 cells"), o.out());
   }
 
@@ -170,7 +170,7 @@ class ExperimentCommandTest {
     assertTrue(d.startsWith("# mine\n\n" + Pages.BEGIN), d);
     assertTrue(d.endsWith(Pages.END + "\n\nafter\n"), d);
     assertFalse(d.contains("old"), d);
-    assertTrue(d.contains("](out/time-to-bug-triad.svg)"), "images relative to the doc: " + d);
+    assertTrue(d.contains("](out/time-to-bug-triad.png)"), "images relative to the doc: " + d);
   }
 
   @Test

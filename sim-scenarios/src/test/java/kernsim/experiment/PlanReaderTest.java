@@ -82,6 +82,27 @@ class PlanReaderTest {
   }
 
   @Test
+  void aScenarioTableHasItsOwnSettings() throws Exception {
+    Plan p = parse("""
+        budget = 1
+        seeds = [1]
+        profiles = ["starry"]
+        scenarios = [{name = "systemd-make-vs-free", profiles = ["starry", "linux"]}, "triad",
+                     {name = "double-mount", fixes = ["@closing"]}]
+        strategies = ["random"]
+        """);
+    assertEquals(List.of("systemd-make-vs-free starry", "systemd-make-vs-free linux", "triad starry",
+        "double-mount starry"), p.scenarios().stream()
+            .map(t -> t.scenario().name() + " " + t.settings().semantics().profile()).toList());
+    assertTrue(p.scenarios().get(3).settings().semantics().has(Fix.byId("mount-recheck-slot").orElseThrow()));
+    PlanException e = assertThrows(PlanException.class, () -> parse(
+        "budget = 1\nseeds = [1]\nstrategies = ['random']\nscenarios = [{name = 'triad', profile = ['linux']}]"));
+    assertEquals(4, e.line(), e.getMessage());
+    assertEquals(31, e.column(), e.getMessage());
+    assertTrue(e.reason().contains("unknown key 'profile'"), e.getMessage());
+  }
+
+  @Test
   void groupsExpandToTheirScenariosAndStrategies() throws Exception {
     Plan p = parse("""
         budget = 1
@@ -97,6 +118,13 @@ class PlanReaderTest {
         assertTrue(t.settings().semantics().has(f), t.scenario().name() + " with its closing fix " + f);
       }
     }
+  }
+
+  @Test
+  void theShippedPlansRead() throws Exception {
+    Plan clients = PlanReader.read(Path.of("..", "experiments", "clients.toml"));
+    assertEquals(kernsim.scenario.Clients.names().size() + 6, clients.scenarios().size(),
+        "every client scenario, the systemd ones under both profiles");
   }
 
   @Test
