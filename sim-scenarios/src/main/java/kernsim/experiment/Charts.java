@@ -21,6 +21,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The experiment's plots, with XChart, each as PNG and SVG:
  *
+ * <p>A race no strategy found a failure in has no plots of its own.
+ *
  * <ul>
  *   <li>{@code time-to-bug-GROUP}: per race, a box per strategy of the schedules to the first failure
  *       (the seeds that found one);
@@ -50,6 +52,9 @@ public final class Charts {
     List<Plot> ttb = new ArrayList<>();
     List<Plot> found = new ArrayList<>();
     for (Analysis.Group g : a.groups()) {
+      if (g.byStrategy().values().stream().flatMap(List::stream).noneMatch(Row::found)) {
+        continue; // nothing to show but zeros: the tables say "> budget"
+      }
       String file = fileName(g.label());
       Plot box = timeToBug(a, g, dir, "time-to-bug-" + file);
       if (box != null) {
