@@ -216,7 +216,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public void cellStarted(Cell cell) {
       if (bar != null) {
-        bar.setExtraMessage(cell.scenario() + " " + cell.strategy().label() + " seed " + cell.seed());
+        bar.setExtraMessage(" " + cell.scenario() + " " + cell.strategy().label() + " seed " + cell.seed());
       }
     }
 
