@@ -30,6 +30,9 @@ final class Controller {
     final Mailbox mailbox;
     final String key;
     final long serial;
+    /** The choice log that last numbered this key, and its number there: saves a lookup per step. */
+    ChoiceLog log;
+    int logId;
 
     Slot(Mailbox mailbox, String key, long serial) {
       this.mailbox = mailbox;

@@ -23,12 +23,14 @@ import java.util.TreeSet;
  * ({@link Strategy#ABANDON}) and counted apart.
  *
  * <p><b>Bounded</b> ({@code preemptionBound >= 0}, CHESS: Musuvathi, Qadeer, PLDI 2007): a step is a
- * preemption when it runs another actor than the last step's while that one could still run. Sleep sets
- * are off (an execution a sleep set would skip may need fewer preemptions than the equivalent one it
- * stands for), every initial of a reversed race is tried, and, as in bounded partial-order reduction
- * (Coons, Musuvathi, McKinley, OOPSLA 2013), the racing actor is also tried at the latest earlier point
- * where switching to it costs no preemption. A backtrack point the bound forbids is skipped and
- * remembered: the verdict then says that the bound, not the space, ended the search.
+ * preemption when it runs another actor than the last step's while that one could still run. Every
+ * initial of a reversed race is tried, and, as in bounded partial-order reduction (Coons, Musuvathi,
+ * McKinley, OOPSLA 2013), the racing actor is also tried at the latest earlier point where switching to it
+ * costs no preemption. A backtrack point the bound forbids is skipped and remembered: the verdict then
+ * says that the bound, not the space, ended the search. An explored choice goes to sleep for its siblings
+ * only if the bound cut nothing below it: then its subtree is what the unbounded search would have
+ * explored, and the sleep set's argument holds; where the bound cut something, an equivalent execution
+ * the sleep set would skip may need fewer preemptions than the one explored, so it stays awake.
  *
  * <p>Dependence is {@link Footprint}'s: two steps are dependent when either is global (a clock advance,
  * a drawn value) or they touched a common actor, the monitors or the timers. Steps of one actor are
@@ -39,6 +41,7 @@ final class DfsExplorer {
   private static final String CLOCK = Run.CLOCK;
 
   private final int bound;
+  /** Unbounded: every explored choice goes to sleep for its siblings. */
   private final boolean sleepSets;
   private final ArrayList<Node> path = new ArrayList<>();
   /** Names touched by steps, numbered in order of first appearance (deterministic). */
@@ -71,6 +74,8 @@ final class DfsExplorer {
     /** What the chosen step touched (set after it ran). */
     long[] touched;
     boolean global;
+    /** Whether the bound cut a branch below the current choice (then, bounded, it does not go to sleep). */
+    boolean childPruned;
     /** Preemptions spent before this node's choice; the actor of the step before and whether it could run here. */
     int preemptions;
     String previous;
@@ -179,7 +184,7 @@ final class DfsExplorer {
         node.preemptions = prev.preemptions + prev.cost(prev.chosen);
         node.previous = prev.chosen.equals(CLOCK) ? null : prev.chosen;
         node.previousEnabled = node.previous != null && enabled.contains(node.previous);
-        if (sleepSets && !prev.global) {
+        if (!prev.global) {
           for (List<Sleeper> from : List.of(prev.sleep, prev.doneSleepers)) {
             for (Sleeper s : from) {
               if (!s.global() && !intersects(s.touched(), prev.touched)) {
@@ -201,7 +206,13 @@ final class DfsExplorer {
         }
       }
       if (choice == null) {
-        return null; // everything runnable is asleep: equivalent to an explored execution
+        for (String e : enabled) {
+          if (!asleep(node, e)) {
+            pruned(path.size()); // not asleep but past the bound: the bound cut this branch
+            break;
+          }
+        }
+        return null; // everything runnable within the bound is asleep: equivalent to an explored execution
       }
       node.chosen = choice;
       node.backtrack = new TreeSet<>(List.of(choice));
@@ -422,10 +433,11 @@ final class DfsExplorer {
         path.remove(idx);
         continue;
       }
-      if (n.touched != null || n.chosen != null) {
-        n.done.add(n.chosen);
+      n.done.add(n.chosen);
+      if (sleepSets || !n.childPruned) {
         n.doneSleepers.add(new Sleeper(n.chosen, n.touched == null ? new long[0] : n.touched, n.global));
       }
+      n.childPruned = false;
       n.touched = null;
       n.global = false;
       String next = null;
@@ -434,7 +446,7 @@ final class DfsExplorer {
           continue;
         }
         if (bound >= 0 && n.preemptions + n.cost(q) > bound) {
-          boundPruned = true;
+          pruned(idx);
           continue;
         }
         next = q;
@@ -448,6 +460,14 @@ final class DfsExplorer {
     }
     exhausted = true;
     return false;
+  }
+
+  /** The bound cut a branch at path[at]: no choice above it may go to sleep once explored. */
+  private void pruned(int at) {
+    boundPruned = true;
+    for (int i = 0; i < at; i++) {
+      path.get(i).childPruned = true;
+    }
   }
 
   /**

@@ -126,7 +126,7 @@ final class Run implements World, Strategy.Ready {
         controller.fireNextTimer();
       } else {
         Controller.Slot s = controller.take(pick);
-        choices.actor(s.key);
+        choices.actor(s);
         currentActor = s.key;
         time = controller.nowNanos();
         message = peek(s.mailbox);

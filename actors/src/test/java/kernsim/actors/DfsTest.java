@@ -44,6 +44,8 @@ class DfsTest {
     final List<String> actors = new ArrayList<>();
     final List<List<String>> touched = new ArrayList<>();
     final List<Boolean> global = new ArrayList<>();
+    /** Preemptions of the schedule just run: steps that ran another actor while the last one could still run. */
+    int preemptions;
 
     @Override
     public StrategyKind kind() {
@@ -63,7 +65,16 @@ class DfsTest {
       }
       assertEquals(path.get(pos)[1], n, "the model repeats itself");
       int c = path.get(pos++)[0];
-      actors.add(c == ready.size() ? Run.CLOCK : ready.key(c));
+      String chosen = c == ready.size() ? Run.CLOCK : ready.key(c);
+      String previous = actors.isEmpty() ? Run.CLOCK : actors.get(actors.size() - 1);
+      boolean previousRunnable = false;
+      for (int i = 0; i < ready.size(); i++) {
+        previousRunnable |= ready.key(i).equals(previous);
+      }
+      if (previousRunnable && !chosen.equals(previous)) {
+        preemptions++;
+      }
+      actors.add(chosen);
       return c;
     }
 
@@ -97,6 +108,7 @@ class DfsTest {
       actors.clear();
       touched.clear();
       global.clear();
+      preemptions = 0;
       pos = 0;
       while (!path.isEmpty()) {
         int[] last = path.get(path.size() - 1);
@@ -122,6 +134,11 @@ class DfsTest {
   record Reference(int schedules, int traces, boolean anyFailure) {}
 
   static Reference reference(WorldSpec spec) {
+    return reference(spec, Integer.MAX_VALUE);
+  }
+
+  /** Every schedule; the traces counted are those with a schedule of at most {@code bound} preemptions. */
+  static Reference reference(WorldSpec spec, int bound) {
     Everything e = new Everything();
     Set<String> traces = new HashSet<>();
     int schedules = 0;
@@ -129,7 +146,9 @@ class DfsTest {
     do {
       RunResult r = sim.run(spec, e, RunOptions.DEFAULT, 0, schedules++);
       failed |= r.failed();
-      traces.add(e.trace());
+      if (e.preemptions <= bound) {
+        traces.add(e.trace());
+      }
     } while (e.advance());
     return new Reference(schedules, traces.size(), failed);
   }
@@ -215,6 +234,22 @@ class DfsTest {
     assertFalse(wide.boundReached());
     assertEquals(unbounded.classes(), wide.classes(), "a bound never reached loses no class");
     assertEquals("no violation in any interleaving", wide.verdict());
+  }
+
+  /**
+   * Bounded, the search must reach every trace that has a schedule within the bound (it can reach no
+   * other: it never runs past the bound), though the reduction alone would pick representatives past it.
+   */
+  @Test
+  void theBoundedSearchReachesEveryTraceWithinTheBound() {
+    for (WorldSpec spec : List.of(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1), Models.byName("lock-consistent"),
+        Counters.spec(Counters.Update.ONE_MESSAGE, 2, 2))) {
+      for (int bound = 0; bound <= 2; bound++) {
+        Reference ref = reference(spec, bound);
+        Exhaustive x = dfs(spec, bound).exhaustive().orElseThrow();
+        assertEquals(ref.traces(), x.classes(), spec.name() + " bound " + bound + ": " + x + " vs " + ref);
+      }
+    }
   }
 
   @Test
