@@ -5,7 +5,7 @@ package kernsim.experiment;
  * file's errors:
  *
  * <pre>
- * catalog.toml:7:14: error: unknown strategy 'pcct' (expected one of: random, pct)
+ * catalog.toml:7:15: error: unknown strategy 'pcct' (expected one of: random, pct, …, or @all)
  * strategies = ["pcct"]
  *               ^
  * </pre>
