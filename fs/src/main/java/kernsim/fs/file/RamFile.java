@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   /** RamFile's own requests, on top of {@link BackingFile}'s. */
-  public sealed interface Command extends BackingFile.Command {}
+  public sealed interface Command extends BackingFile.Extension {}
 
   /** Writes at the current end of file, in this one region; replies {@code Ok(n, Long end)}. */
   public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
