@@ -362,7 +362,7 @@ class LoopDeviceTest {
     return LoopWorld.spec(
         sequential ? "loop: as_dyn_block_device twice in one hart" : "loop: as_dyn_block_device vs as_dyn_block_device (2 harts)",
         () -> BackingImage.ofSize(8192),
-        e -> e.loop().setFd(FdArg.of(e.bound())),
+        e -> e.loop().ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(e.bound()))),
         e -> sequential
             ? List.of(List.of(mount(e, unused), mount(e, unused)))
             : List.of(List.of(mount(e, unused)), List.of(mount(e, unused))),

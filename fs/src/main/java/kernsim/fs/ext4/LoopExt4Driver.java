@@ -3,7 +3,9 @@ package kernsim.fs.ext4;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
+import kernsim.dev.loop.IoctlArg;
 import kernsim.dev.loop.LoopBlockDevice;
+import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.vfs.BlockFsDriver;
 import kernsim.fs.vfs.FileSystem;
@@ -64,7 +66,8 @@ public final class LoopExt4Driver implements BlockFsDriver {
     return Code.then(loop.asDynBlockDevice(), handle -> {
       LoopBlockDevice dev = (LoopBlockDevice) handle.data();
       return Code.bind(Ext4Lite.mkfs(dev),
-          made -> Code.bind(dev.drop(), dropped -> made instanceof SysResult.Ok ? loop.blkFlsBuf() : Code.done(made)));
+          made -> Code.bind(dev.drop(), dropped -> made instanceof SysResult.Ok
+              ? loop.ioctl(LoopIoctl.BLKFLSBUF, IoctlArg.none()) : Code.done(made)));
     });
   }
 

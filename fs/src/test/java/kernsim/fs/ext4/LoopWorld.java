@@ -23,6 +23,8 @@ import kernsim.dev.code.SleepInAtomicMonitor;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
+import kernsim.dev.loop.IoctlArg;
+import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.loop.LoopDevice;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.dev.loop.ReadOnlyMonitor;
@@ -78,7 +80,7 @@ final class LoopWorld {
     /** LOOP_SET_FD with /img opened O_RDWR, or O_RDONLY when {@code readOnlyOpen}. */
     Runner.Step setFd(boolean readOnlyOpen) {
       return step("LOOP_SET_FD" + (readOnlyOpen ? " ro" : ""),
-          () -> loop.setFd(FdArg.of(new BoundFile(img, "/img", readOnlyOpen))));
+          () -> loop.ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(new BoundFile(img, "/img", readOnlyOpen)))));
     }
 
     Runner.Step mkfs() {
