@@ -48,6 +48,12 @@ public final class LoopBlockDevice implements BlockDevice {
   }
 
   /** {@code Drop}: stores {@code mounted = false} in the cache. Ends in {@code Ok(0)}. */
+  @Override
+  public Code release() {
+    return drop();
+  }
+
+  /** {@code Drop}, as {@link #release}. */
   public Code drop() {
     if (dropped) {
       throw new IllegalStateException("adapter over " + cache.id() + " dropped twice");

@@ -1,11 +1,14 @@
 package kernsim.dev.loop;
 
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
 import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
+import kernsim.dev.block.BlockDevice;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.LoopAbi.HdGeometry;
 import kernsim.dev.loop.LoopAbi.LoopInfo;
@@ -24,7 +27,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@link HdGeometry}); {@link #asDynBlockDevice()} puts the {@link LoopBlockDevice}; {@link #readAt}
  * the bytes.
  */
-public final class LoopIoctls {
+public final class LoopIoctls implements BlockDeviceNode {
   /** The calls that promise persistence ({@link LoopEvents.PersistReturned#call}). */
   public static final String CALL_BLKFLSBUF = "BLKFLSBUF";
   public static final String CALL_CLR_FD = "LOOP_CLR_FD";
@@ -154,6 +157,7 @@ public final class LoopIoctls {
    * A userspace mkfs through {@code /dev/loopN}: the image (made from the device's size by
    * {@code image}; null means the device is too small: ENOSPC) written at offset 0, then synced.
    */
+  @Override
   public Code format(LongFunction<byte[]> image) {
     return driver.format(image);
   }
@@ -194,6 +198,27 @@ public final class LoopIoctls {
   /** {@code flush_cache_to_file}, the write-back the mount keeps for after umount (linux: nothing left, 0). */
   public Code flushCacheToFile() {
     return driver.flushCacheToFile();
+  }
+
+  @Override
+  public Code openBlockDevice(Function<BlockDevice, Code> then) {
+    return Code.then(driver.asDynBlockDevice(), ok -> {
+      if (!(ok.data() instanceof LoopBlockDevice adapter)) {
+        throw new IllegalStateException("as_dyn_block_device gave no adapter: " + ok);
+      }
+      return then.apply(adapter);
+    });
+  }
+
+  @Override
+  public Code writeback() {
+    return flushCacheToFile();
+  }
+
+  /** BLKFLSBUF as kernel code calls it (no uevent: it changes nothing userspace is told of). */
+  @Override
+  public Code flushBuffers() {
+    return driver.ioctl(LoopIoctl.BLKFLSBUF, IoctlArg.none(), false);
   }
 
   @Override

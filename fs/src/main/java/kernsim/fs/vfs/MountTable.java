@@ -148,6 +148,16 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     return Code.call(table, r -> new Spawn(factory, r), "spawn fs", Code::done);
   }
 
+  /** Code: has the table build a filesystem, then continues with it. */
+  public static Code spawn(ActorRef<Command> table, FsFactory factory, java.util.function.Function<FileSystem, Code> then) {
+    return Code.then(spawn(table, factory), ok -> {
+      if (!(ok.data() instanceof FileSystem fs)) {
+        throw new IllegalStateException("Spawn answered no filesystem: " + ok);
+      }
+      return then.apply(fs);
+    });
+  }
+
   // ---- state ----
 
   private static final class MountRec {
