@@ -36,11 +36,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   public record ReadBlock(long byteOffset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** write_block's copy of {@code data} at {@code byteOffset}, then {@code dirty = true}: {@code Ok(0)} or EIO. */
-  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public WriteBlock {
-      data = data.clone();
-    }
-  }
+  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code blocks.lock().len()}: replies the chunk count (Integer). */
   public record ChunkCount(ActorRef<Reply<Integer>> replyTo) implements Command {}
@@ -144,7 +140,10 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
     this.world = world;
     this.device = device;
     this.id = id;
-    this.blocks = chunks.toArray(new byte[0][]);
+    this.blocks = new byte[chunks.size()][];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = chunks.get(i).clone(); // the receiver copies what it keeps
+    }
     this.totalLen = totalLen;
   }
 

@@ -262,12 +262,8 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** The block_cache lock's guard: the current cache, or null. */
   public record CacheSlot(CacheRef cache) {}
 
-  /** The file_name lock's guard: a copy of the name. */
-  public record NameSlot(byte[] name) {
-    public NameSlot {
-      name = name.clone();
-    }
-  }
+  /** The file_name lock's guard: the name (the device never writes the array it granted; a holder copies what it keeps). */
+  public record NameSlot(byte[] name) {}
 
   // ---- code: one region each, typed by its reply (the procedures are StarryLoop's and LinuxLoop's) ----
 

@@ -32,10 +32,6 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
 
   /** Writes at the current end of file, in this one region; replies {@code Ok(n, Long end)}. */
   public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public Append {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "Append(bytes=" + data.length + ")";
