@@ -192,20 +192,20 @@ public final class Kernel {
               LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
                   prober[0] == null ? null : prober[0].narrow());
               List<String> sys = sysfs(a.index());
-              return Code.bind(vfs.mknod("/dev/loop" + a.index(), loop), x -> Code.bind(vfs.mkdir(sys.get(0)),
+              return Code.bind(vfs.mknod("/dev/loop" + a.index(), new DeviceFiles.LoopNode(loop)), x -> Code.bind(vfs.mkdir(sys.get(0)),
                   y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
                       vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
             };
             refs[0] = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
             prober[0] = spec.prober() ? ctx.spawn(Prober.create(world, refs[0]), "prober") : null;
             tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
-                MemFs.Initial.device("/dev/loop-control", controlCalls)));
+                MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs))));
             List<LoopIoctls> loops = new ArrayList<>();
             for (LoopControl.Device dev : d.devices()) {
               LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
                   prober[0] == null ? null : prober[0].narrow());
               loops.add(loop);
-              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), loop));
+              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new DeviceFiles.LoopNode(loop)));
             }
             tree.add(MemFs.Initial.dir("/sys"));
             tree.add(MemFs.Initial.dir("/sys/block"));

@@ -25,14 +25,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
 import kernsim.dev.loop.IoctlArg;
-import kernsim.dev.loop.LoopControl;
-import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctl;
-import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.ext4.Ext4FileSystem;
 import kernsim.fs.ext4.Ext4Lite;
 import kernsim.fs.file.Directory;
@@ -83,7 +81,8 @@ public final class Syscalls {
   public static Stmt mkfsExt4(String device) {
     return Stmt.of("mkfs.ext4(" + q(device) + ")", p -> Code.then(p.kernel().vfs().open(device), ok -> {
       Location loc = (Location) ok.data();
-      return loc.node().device() instanceof LoopIoctls loop ? loop.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
+      BlockDeviceNode block = loc.node().device() == null ? null : loc.node().device().block();
+      return block != null ? block.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
     }));
   }
 
@@ -140,15 +139,7 @@ public final class Syscalls {
         }
         yield loc.fs() instanceof Ext4FileSystem e ? e.fileOps(node.ino()) : null;
       }
-      case DEVICE -> {
-        if (node.device() instanceof LoopIoctls loop) {
-          yield new DeviceFiles.Loop(loop, (flags & O_EXCL) != 0);
-        }
-        if (node.device() instanceof DeviceFiles.LoopBackingFileAttr attr) {
-          yield attr;
-        }
-        yield node.device() instanceof LoopControlCalls c ? new DeviceFiles.LoopControlFile(c) : null;
-      }
+      case DEVICE -> node.device() == null ? null : node.device().open(flags);
     };
   }
 
@@ -395,35 +386,13 @@ public final class Syscalls {
   /** LOOP_SET_FD: the argument is another fd variable, resolved when the call runs. */
   public static Stmt ioctlFd(String fd, LoopIoctl cmd, String argFd) {
     return Stmt.of("ioctl(" + fd + ", " + cmd.name() + ", " + argFd + ")",
-        p -> ioctlCode(p, fd, cmd.number(), new IoctlArg.File(fdArg(p, argFd))));
+        p -> ioctlTo(p, fd, cmd.number(), () -> new IoctlArg.File(fdArg(p, argFd))));
   }
 
   /** A loop-control ioctl (LOOP_CTL_GET_FREE, LOOP_CTL_ADD, LOOP_CTL_REMOVE) by name and number. */
   public static Stmt ioctl(String fd, String name, int number, Long arg) {
     IoctlArg a = arg == null ? IoctlArg.none() : IoctlArg.of(arg);
-    return Stmt.of("ioctl(" + fd + ", " + name + ")", p -> ioctlCode(p, fd, number, a));
-  }
-
-  private static Code ioctlCode(Proc p, String fdVar, int number, IoctlArg arg) {
-    OpenFile f = p.fds().get(p.fd(fdVar));
-    if (f == null) {
-      return Code.err(Errno.EBADF);
-    }
-    if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg, l.exclusive());
-    }
-    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
-      if (!(arg instanceof IoctlArg.Int) && arg != IoctlArg.none()) {
-        return Code.err(Errno.ENOTTY);
-      }
-      // A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
-      return Code.bind(c.control().ioctl(number, arg instanceof IoctlArg.Int i ? i.value() : 0),
-          r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
-              ? Code.bind(a.fresh() ? p.kernel().addedDevice(a) : Code.ok(0), x -> Code.ok(a.index()))
-              : Code.done(r));
-    }
-    return Code.err(Errno.ENOTTY);
+    return Stmt.of("ioctl(" + fd + ", " + name + ")", p -> ioctlTo(p, fd, number, () -> a));
   }
 
   /** LOOP_SET_FD's fd as the source's {@code get_file_like} + downcast to File would find it. */
@@ -521,18 +490,16 @@ public final class Syscalls {
         + q(info.fileNameString()) + "})", p -> ioctlTo(p, fd, LoopIoctl.LOOP_SET_STATUS64.number(), () -> new IoctlArg.Status64(info)));
   }
 
-  /** ioctl to whatever {@code fdVar} is; loop-control gets 0 for an argument that is not an integer. */
+  /**
+   * The one ioctl routing: {@code ioctl(fdVar, number, arg)} goes to whatever the fd is open on
+   * ({@link FileOps#ioctl}: a loop device's driver, loop-control, ENOTTY for anything else); EBADF
+   * for an fd that is not open. {@code arg} is resolved only then (an fd argument when the call runs).
+   */
   private static Code ioctlTo(Proc p, String fdVar, int number, java.util.function.Supplier<IoctlArg> arg) {
     OpenFile f = p.fds().get(p.fd(fdVar));
     if (f == null) {
       return Code.err(Errno.EBADF);
     }
-    if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg.get(), l.exclusive());
-    }
-    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      return c.control().ioctl(number, arg.get() instanceof IoctlArg.Int n ? n.value() : 0);
-    }
-    return Code.err(Errno.ENOTTY);
+    return f.ops().ioctl(number, arg.get());
   }
 }

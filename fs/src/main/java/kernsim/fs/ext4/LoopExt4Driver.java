@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code FS_CONTEXT} held. It knows the device by {@code dev.block} only.
  *
  * <ol>
- *   <li>the device node's handle must be a {@link BlockDeviceNode} (what {@code /dev/loopN} is made with
- *       via mknod); anything else is {@code ENODEV} (the source's two downcasts);
+ *   <li>the device node must be a block device (its {@code DeviceNode.block()}, what {@code /dev/loopN}
+ *       is made with); anything else is {@code ENODEV} (the source's two downcasts);
  *   <li>{@code block_handle()}: {@link BlockDeviceNode#openBlockDevice}, its errno as is (ENXIO unbound,
  *       EBUSY already mounted, EIO write-back failure);
  *   <li>{@code new_filesystem_from_handle}: ext4-lite reads its superblock through the adapter inside
@@ -33,8 +33,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class LoopExt4Driver implements BlockFsDriver {
   @Override
-  public Code mount(Object device, boolean readonly, ActorRef<MountTable.Command> table) {
-    if (!(device instanceof BlockDeviceNode node)) {
+  public Code mount(BlockDeviceNode node, boolean readonly, ActorRef<MountTable.Command> table) {
+    if (node == null) {
       return Code.err(Errno.ENODEV);
     }
     return node.openBlockDevice(dev -> Code.noPreempt("ext4 mount", () -> Ext4Lite.readSuper(dev), sb -> {

@@ -12,6 +12,7 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import kernsim.dev.file.BackingFile;
+import kernsim.fs.file.DeviceNode;
 import kernsim.fs.file.RamFile;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,9 +44,9 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
 
   /**
    * What a directory entry names. {@code file} is set for regular files, {@code device} for device nodes
-   * (whatever immutable handle the device's driver gave to mknod, e.g. a loop device's reference).
+   * (the immutable handle given to mknod, e.g. a loop device's node).
    */
-  public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {}
+  public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {}
 
   public sealed interface Command
       permits Lookup, Create, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
@@ -57,7 +58,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
 
   public record Mkdir(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Mknod(long dir, String name, Object device, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record Mknod(long dir, String name, DeviceNode device, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   public record Unlink(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
@@ -81,7 +82,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return Code.call(fs, r -> new Mkdir(dir, name, r), "mkdir", Code::done);
   }
 
-  public static Code mknod(ActorRef<Command> fs, long dir, String name, Object device) {
+  public static Code mknod(ActorRef<Command> fs, long dir, String name, DeviceNode device) {
     return Code.call(fs, r -> new Mknod(dir, name, device, r), "mknod", Code::done);
   }
 
@@ -108,9 +109,9 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     final Kind kind;
     final TreeMap<String, Long> entries; // directories only
     final ActorRef<BackingFile.Command> file;
-    final Object device;
+    final DeviceNode device;
 
-    Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+    Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
       this.ino = ino;
       this.kind = kind;
       this.entries = kind == Kind.DIR ? new TreeMap<>() : null;
@@ -127,7 +128,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
    * A node the filesystem holds from the start (see {@link #create(World, List)}): a directory, a
    * regular file whose owner already exists ({@code file}), or a device node ({@code device}).
    */
-  public record Initial(String path, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  public record Initial(String path, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     public Initial {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(kind, "kind");
@@ -147,7 +148,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
       return new Initial(path, Kind.FILE, file, null);
     }
 
-    public static Initial device(String path, Object device) {
+    public static Initial device(String path, DeviceNode device) {
       return new Initial(path, Kind.DEVICE, null, device);
     }
   }
@@ -224,7 +225,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return newNode(kind, file, null);
   }
 
-  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     Node n = new Node(nextIno++, kind, file, device);
     nodes.put(n.ino, n);
     return n;

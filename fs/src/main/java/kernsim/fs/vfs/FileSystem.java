@@ -3,6 +3,7 @@ package kernsim.fs.vfs;
 import kernsim.dev.Errno;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
+import kernsim.fs.file.DeviceNode;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -25,7 +26,7 @@ public interface FileSystem {
    * An inode as a directory entry names it. {@code file} is a regular file's data owner (a backing file
    * for a loop device), {@code device} the handle a device node names; each is null otherwise.
    */
-  record Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  record Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     public boolean isDir() {
       return kind == Kind.DIR;
     }
@@ -50,7 +51,7 @@ public interface FileSystem {
   }
 
   /** Makes a device node naming {@code device}; only pseudo filesystems (devtmpfs) can. */
-  default Code mknod(long dir, String name, Object device) {
+  default Code mknod(long dir, String name, DeviceNode device) {
     return Code.err(Errno.EPERM);
   }
 

@@ -33,7 +33,7 @@ public record TmpFs(String type, ActorRef<MemFs.Command> fs) implements FileSyst
   }
 
   @Override
-  public Code mknod(long dir, String name, Object device) {
+  public Code mknod(long dir, String name, kernsim.fs.file.DeviceNode device) {
     return node(MemFs.mknod(fs, dir, name, device));
   }
 

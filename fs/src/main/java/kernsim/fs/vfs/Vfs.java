@@ -225,7 +225,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
       if (src.kind() != FileSystem.Kind.DEVICE) {
         return Code.err(Errno.ENODEV);
       }
-      return Code.then(ext4.mount(src.node().device(), readonly, table), m -> {
+      kernsim.fs.file.DeviceNode node = src.node().device();
+      return Code.then(ext4.mount(node == null ? null : node.block(), readonly, table), m -> {
         BlockFsDriver.Mounted mounted = (BlockFsDriver.Mounted) m.data();
         // `?` after this point drops `fs`, and with it the loop adapter, before returning the error.
         Function<Errno, Code> dropFs = e -> Code.bind(mounted.fs().release(), x -> Code.err(e));
@@ -458,7 +459,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
   }
 
   /** mknod of a device node naming {@code device}: ends in {@code Ok(ino, Location)}. */
-  public Code mknod(String path, Object device) {
+  public Code mknod(String path, kernsim.fs.file.DeviceNode device) {
     return inParent(path, true, (dir, name) -> located(dir, dir.fs().mknod(dir.ino(), name, device)));
   }
 

@@ -44,6 +44,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * share an {@link Env}: the image file on tmpfs and the locations found so far.
  */
 final class LoopWorld {
+  /** /dev/loop0's node: the loop device as a block device (fs tests open no device files). */
+  static kernsim.fs.file.DeviceNode node(LoopIoctls loop) {
+    return new kernsim.fs.file.DeviceNode() {
+      @Override
+      public kernsim.fs.file.FileOps open(int flags) {
+        return null;
+      }
+
+      @Override
+      public kernsim.dev.block.BlockDeviceNode block() {
+        return loop;
+      }
+    };
+  }
+
   private LoopWorld() {}
 
   /** The image file's size: 256 blocks of 512 bytes. */
@@ -73,7 +88,7 @@ final class LoopWorld {
         RamFile.Ops ops = new RamFile.Ops(this.img, FileKind.REGULAR, "img");
         return Code.then(ops.truncate(IMAGE), t -> Code.then(vfs.mkdir("/dev"),
             a -> Code.then(vfs.mount("none", "/dev", "devtmpfs", 0, null),
-                b -> Code.then(vfs.mknod("/dev/loop0", loop), c -> vfs.mkdir("/mnt")))));
+                b -> Code.then(vfs.mknod("/dev/loop0", node(loop)), c -> vfs.mkdir("/mnt")))));
       }));
     }
 
