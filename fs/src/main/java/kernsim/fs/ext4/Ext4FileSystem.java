@@ -32,10 +32,7 @@ public record Ext4FileSystem(Ext4 handle) implements FileSystem {
     if (!fits(dir)) {
       return Code.err(Errno.ENOENT);
     }
-    return Code.then(handle.lookupAt((int) dir, name), ok -> {
-      Stat st = (Stat) ok.data();
-      return node(ok.value(), st.type() == Stat.Type.DIR ? Kind.DIR : Kind.FILE);
-    });
+    return handle.lookupAt((int) dir, name, (ino, st) -> node(ino, st.type() == Stat.Type.DIR ? Kind.DIR : Kind.FILE));
   }
 
   @Override

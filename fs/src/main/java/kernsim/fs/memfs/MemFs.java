@@ -102,6 +102,19 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return Code.call(fs, r -> new Stat(ino, r), "stat", Code::done);
   }
 
+  /**
+   * Continues with the {@link Entry} a region ending in {@code Ok(ino, Entry)} answered ({@link #lookup},
+   * {@link #create}, {@link #mkdir}, {@link #mknod}, {@link #stat}); an error ends the chain.
+   */
+  public static Code entry(Code region, java.util.function.Function<Entry, Code> then) {
+    return Code.then(region, ok -> {
+      if (!(ok.data() instanceof Entry e)) {
+        throw new IllegalStateException("MemFs answered no entry: " + ok);
+      }
+      return then.apply(e);
+    });
+  }
+
   // ---- the actor ----
 
   private static final class Node {

@@ -1,5 +1,6 @@
 package kernsim.fs.vfs;
 
+import java.util.List;
 import kernsim.dev.Errno;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
@@ -30,6 +31,30 @@ public interface FileSystem {
     public boolean isDir() {
       return kind == Kind.DIR;
     }
+  }
+
+  /**
+   * Continues with the {@link Node} an operation ending in {@code Ok(ino, Node)} found or made
+   * ({@code lookup}, {@code mkdir}, {@code create}, {@code mknod}); an error ends the chain.
+   */
+  static Code node(Code op, java.util.function.Function<Node, Code> then) {
+    return Code.then(op, ok -> {
+      if (!(ok.data() instanceof Node n)) {
+        throw new IllegalStateException("a filesystem operation answered no node: " + ok);
+      }
+      return then.apply(n);
+    });
+  }
+
+  /** Continues with the names an operation ending in {@code Ok(count, List<String>)} ({@code readdir}) gave. */
+  static Code names(Code readdir, java.util.function.Function<List<String>, Code> then) {
+    return Code.then(readdir, ok -> {
+      List<String> out = new java.util.ArrayList<>();
+      if (ok.data() instanceof List<?> l) {
+        l.forEach(o -> out.add(String.valueOf(o)));
+      }
+      return then.apply(List.copyOf(out));
+    });
   }
 
   /** The type name as {@code /proc/mounts} would show it ("tmpfs", "ext4", "overlay", …). */

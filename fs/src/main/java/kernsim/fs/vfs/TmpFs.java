@@ -39,8 +39,7 @@ public record TmpFs(String type, ActorRef<MemFs.Command> fs) implements FileSyst
 
   /** MemFs's entry as the VFS's node. */
   private static Code node(Code memfsCall) {
-    return Code.then(memfsCall, ok -> {
-      MemFs.Entry e = (MemFs.Entry) ok.data();
+    return MemFs.entry(memfsCall, e -> {
       FileSystem.Kind kind = switch (e.kind()) {
         case DIR -> FileSystem.Kind.DIR;
         case FILE -> FileSystem.Kind.FILE;

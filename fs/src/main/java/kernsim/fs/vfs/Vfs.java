@@ -92,11 +92,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     if (!at.node().isDir()) {
       return Code.err(Errno.ENOTDIR);
     }
-    return Code.then(at.fs().lookup(at.ino(), parts.get(i)),
-        found -> Code.then(
-            Code.call(table, r -> new MountTable.Cross(at.mountId(), at.fs(), (FileSystem.Node) found.data(), r),
-                "cross", Code::done),
-            next -> walk((Location) next.data(), parts, i + 1)));
+    return FileSystem.node(at.fs().lookup(at.ino(), parts.get(i)),
+        found -> MountTable.cross(table, at.mountId(), at.fs(), found, next -> walk(next, parts, i + 1)));
   }
 
   private static Location loc(SysResult.Ok ok) {
@@ -202,8 +199,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
    * — the context is dropped before the mount, so another hart can mount in between.
    */
   private Code mountNew(MountTable.FsFactory factory, String target, int flags) {
-    return Code.then(MountTable.spawn(table, factory), fsOk -> {
-      FileSystem fs = (FileSystem) fsOk.data();
+    return MountTable.spawn(table, factory, fs -> {
       return Code.then(resolve(target),
           t -> Code.then(mountCall(r -> new MountTable.Mount(loc(t), fs, r), "mount"),
               mp -> (flags & MS_RDONLY) != 0
@@ -464,8 +460,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
   }
 
   private static Code located(Location dir, Code fsOp) {
-    return Code.then(fsOp, ok -> Code.done(
-        SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), (FileSystem.Node) ok.data(), false))));
+    return Code.then(fsOp, ok -> FileSystem.node(Code.done(ok),
+        n -> Code.done(SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), n, false)))));
   }
 
   /** open of an existing path: ends in {@code Ok(0, Location)} (registering the fd is the caller's). */
