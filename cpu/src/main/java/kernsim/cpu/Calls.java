@@ -1,14 +1,20 @@
 package kernsim.cpu;
 
-/** Observations a hart emits for each statement: the timeline, and what the oracles check. */
+import kernsim.cpu.call.Call;
+
+/**
+ * Observations a hart emits for each call of its process: the timeline, and what the oracles check.
+ * {@code call} is the call with its fd variables resolved as they were when it started; {@code text} is
+ * how the statement shows ({@link Stmt#text()}).
+ */
 public final class Calls {
   private Calls() {}
 
-  /** {@code hart} started statement {@code index} ({@code text}) at virtual time {@code nanos}. */
-  public record Started(String hart, int index, String text, long nanos) {}
+  /** {@code hart} started call {@code index} ({@code call}, shown as {@code text}) at virtual time {@code nanos}. */
+  public record Started(String hart, int index, String text, Call call, long nanos) {}
 
-  /** {@code hart}'s statement {@code index} returned {@code result} (a SysResult, or a value). */
-  public record Returned(String hart, int index, String text, Object result, long nanos) {}
+  /** {@code hart}'s call {@code index} returned {@code result} (a SysResult, or a value). */
+  public record Returned(String hart, int index, String text, Call call, Object result, long nanos) {}
 
   /** {@code hart} ran its whole program. */
   public record Exited(String hart, int statements) {}

@@ -182,10 +182,10 @@ public final class DeviceFiles {
     @Override
     public Code readAt(long offset, int length) {
       return Code.bind(loop.backingFilePath(), r -> {
-        if (!(r instanceof SysResult.Ok ok)) {
-          return Code.err(Errno.ENODEV);
+        if (!(r instanceof SysResult.Ok ok && ok.data() instanceof String path)) {
+          return Code.err(Errno.ENODEV); // LoopIoctls.backingFilePath: Ok(length, the path) or an errno
         }
-        byte[] all = ((String) ok.data()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int from = (int) Math.min(offset, all.length);
         byte[] part = java.util.Arrays.copyOfRange(all, from, (int) Math.min(all.length, from + (long) length));
         return Code.done(SysResult.ok(part.length, part));

@@ -2,12 +2,19 @@ package kernsim.cpu;
 
 import java.util.List;
 import kernsim.actors.World;
+import kernsim.cpu.call.Call;
+import kernsim.cpu.call.LibraryCall;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Executor;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A CPU hart running one process's program, one syscall at a time. Each syscall is kernel code
@@ -17,105 +24,155 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>Besides replies, a hart answers the questions other harts' kernel code asks about its process (the
  * umount busy check), at once, whatever it is waiting for: that data is the process's, not the
  * syscall's.
+ *
+ * <p>Protocol: {@link Command}. The replies to its kernel code are {@code dev.code.Reply}s, which that
+ * module sends to the hart's reply port as they are; the hart takes them into its protocol as
+ * {@link Replied} where they arrive ({@link #wire}), so the messages delivered are the ones sent.
  */
-public final class Hart {
-  private Hart() {}
+public final class Hart extends AbstractBehavior<Hart.Command> {
+  /** What a hart handles. */
+  public sealed interface Command permits Sleep, UsesMount, Replied {}
 
-  /** Sent to the hart's {@code onExit} actor when it has run its whole program. */
-  public record Exited(ActorRef<Object> hart) {}
-
-  /** Other harts' kernel code asks: does this process use mount {@code mountId}? Replies a Boolean. */
-  public record UsesMount(int mountId, ActorRef<Reply<Boolean>> replyTo) {}
+  /** Other harts' kernel code asks: does this process use mount {@code mountId}? */
+  public record UsesMount(int mountId, ActorRef<Reply<Boolean>> replyTo) implements Command, Prober.Command {}
 
   /**
    * nanosleep: the hart asks itself to wake it after {@code nanos} of virtual time. Handling it is one
    * step (it starts a timer on the world's virtual clock); the wake-up is the reply, sent when the
    * controller advances the clock to it, so the sleep is recorded in the trace like any choice.
    */
-  public record Sleep(long nanos, ActorRef<Reply<SysResult>> replyTo) {}
+  public record Sleep(long nanos, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  /** A hart running {@code program}; {@code onExit} (may be null) hears when it is done. */
-  public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program, ActorRef<Object> onExit) {
-    return Behaviors.setup(ctx -> {
-      String key = world.keyOf(ctx.getSelf());
-      Proc proc = new Proc(key, world, ctx, kernel);
-      Executor exec = new Executor(world, ctx.getSelf().narrow());
-      int[] next = {0};
-      Runnable[] step = new Runnable[1];
-      step[0] = () -> {
-        if (next[0] == program.size()) {
-          world.emit(new Calls.Exited(key, program.size()));
-          if (onExit != null) {
-            onExit.tell(new Exited(ctx.getSelf()));
-          }
-          return;
-        }
-        Stmt s = program.get(next[0]++);
-        if (s.expands()) {
-          exec.start(s.text(), s.code().apply(proc), value -> {
-            if (s.assign() != null) {
-              proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-            }
-            step[0].run();
-          });
-        } else {
-          run(world, key, proc, exec, proc.nextCall(), s, value -> step[0].run());
-        }
-      };
-      step[0].run();
-      return Behaviors.receive(Object.class)
-          .onMessage(Reply.class, r -> {
-            exec.onReply(r);
-            return Behaviors.same();
-          })
-          .onMessage(Sleep.class, m -> {
-            ctx.scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply<>(SysResult.ok(0)));
-            return Behaviors.same();
-          })
-          .onMessage(UsesMount.class, q -> {
-            q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
-            return Behaviors.same();
-          })
-          .build();
-    });
+  /** The reply to the call the process's kernel code is waiting for. */
+  record Replied(Reply<?> reply) implements Command, Prober.Command {}
+
+  /** Sent to the hart's {@code onExit} actor when it has run its whole program. */
+  public record Exited(ActorRef<Object> hart) implements Kernel.Command {}
+
+  private final World world;
+  private final String key;
+  private final Proc proc;
+  private final Executor exec;
+  private final List<Stmt> program;
+  private final ActorRef<? super Exited> onExit;
+  /** The next statement of the program. */
+  private int next;
+
+  /**
+   * A hart running {@code program}; {@code onExit} (may be null) hears when it is done. Its reference
+   * takes {@link Command}s and the replies to its kernel code ({@link #wire}).
+   */
+  public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program,
+      ActorRef<? super Exited> onExit) {
+    return wire(Behaviors.setup(ctx -> new Hart(ctx, world, kernel, program, onExit)));
+  }
+
+  /** The hart on the wire: a reply its kernel code waits for is {@link Replied}, a command itself. */
+  private static Behavior<Object> wire(Behavior<Command> hart) {
+    return Behaviors.transformMessages(Object.class, hart,
+        pf -> pf.match(Reply.class, Replied::new).match(Command.class, c -> c));
+  }
+
+  private Hart(ActorContext<Command> ctx, World world, Kernel.Refs kernel, List<Stmt> program,
+      ActorRef<? super Exited> onExit) {
+    super(ctx);
+    this.world = world;
+    this.key = world.keyOf(ctx.getSelf());
+    ActorRef<Object> self = ctx.getSelf().unsafeUpcast();
+    this.proc = new Proc(key, world, ctx, kernel, ctx.getSelf().narrow());
+    this.exec = new Executor(world, self.narrow());
+    this.program = List.copyOf(program);
+    this.onExit = onExit;
+    step();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Replied.class, this::onReplied)
+        .onMessage(Sleep.class, this::onSleep)
+        .onMessage(UsesMount.class, this::onUsesMount)
+        .build();
+  }
+
+  /** Runs the next statement, or reports the program done. */
+  private void step() {
+    if (next == program.size()) {
+      world.emit(new Calls.Exited(key, program.size()));
+      if (onExit != null) {
+        onExit.tell(new Exited(getContext().getSelf().unsafeUpcast()));
+      }
+      return;
+    }
+    Stmt s = program.get(next++);
+    exec.start(s.text(), call(proc, s), value -> step());
+  }
+
+  private Behavior<Command> onReplied(Replied r) {
+    exec.onReply(r.reply());
+    return this;
+  }
+
+  private Behavior<Command> onSleep(Sleep m) {
+    getContext().scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply<>(SysResult.ok(0)));
+    return this;
+  }
+
+  private Behavior<Command> onUsesMount(UsesMount q) {
+    q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
+    return this;
   }
 
   /**
-   * Syscall statement {@code s} as code a library (an expanding statement, see {@link Stmt}) runs on the
-   * process {@code p}: the same {@link Calls.Started}, variable binding and {@link Calls.Returned} as a
-   * statement of the program gets, so timelines and oracles see the library's syscalls one by one.
+   * Statement {@code s} as kernel code the process {@code p} runs: a call of the process (numbered by
+   * {@link Proc#nextCall}) emits its {@link Calls.Started} with the call resolved, runs its code, binds
+   * its variable and emits its {@link Calls.Returned}; an expanding statement (see {@link Stmt}) runs its
+   * library code and binds its variable, its syscalls being calls of their own. Harts, the prober and
+   * the libraries run every statement through here, so timelines and oracles see them all alike.
    */
-  public static kernsim.dev.code.Code syscall(Proc p, Stmt s) {
-    return kernsim.dev.code.Code.defer(() -> {
+  public static Code call(Proc p, Stmt s) {
+    return Code.defer(() -> {
+      if (s.expands()) {
+        return Code.bind(code(p, s.call()), value -> {
+          bind(p, s, value);
+          return Code.done(value);
+        });
+      }
       World world = p.world();
       int index = p.nextCall();
-      world.emit(new Calls.Started(p.name(), index, s.text(), world.nanoTime()));
-      return kernsim.dev.code.Code.bind(s.code().apply(p), value -> {
-        if (s.assign() != null) {
-          p.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-        }
-        world.emit(new Calls.Returned(p.name(), index, s.text(), value, world.nanoTime()));
-        return kernsim.dev.code.Code.done(value);
+      Call call = s.call() instanceof Syscall sys ? sys.resolve(p::fd) : s.call();
+      world.emit(new Calls.Started(p.name(), index, s.text(), call, world.nanoTime()));
+      return Code.bind(code(p, call), value -> {
+        bind(p, s, value);
+        world.emit(new Calls.Returned(p.name(), index, s.text(), call, value, world.nanoTime()));
+        return Code.done(value);
       });
     });
   }
 
   /**
-   * Runs statement {@code s} as call {@code index} of the process {@code key}: emits its
-   * {@link Calls.Started}, runs its kernel code, binds its variable, emits its {@link Calls.Returned},
-   * then hands the result to {@code then}. Harts and the prober run their calls through here, so
-   * timelines and oracles see both alike.
+   * Syscall statement {@code s} as a library call that is itself a call of the process (see
+   * {@link LibraryCall}) makes it inside itself: its kernel code only, resolved when it starts, with no
+   * observation and no variable bound.
    */
-  static void run(World world, String key, Proc proc, Executor exec, int index, Stmt s,
-      java.util.function.Consumer<Object> then) {
-    world.emit(new Calls.Started(key, index, s.text(), world.nanoTime()));
-    exec.start(s.text(), s.code().apply(proc), value -> {
-      if (s.assign() != null) {
-        // As in C: a failed call leaves -1 in the variable, so using it gives EBADF.
-        proc.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
-      }
-      world.emit(new Calls.Returned(key, index, s.text(), value, world.nanoTime()));
-      then.accept(value);
-    });
+  public static Code inside(Proc p, Stmt s) {
+    return Code.defer(() -> code(p, s.call() instanceof Syscall sys ? sys.resolve(p::fd) : s.call()));
+  }
+
+  private static Code code(Proc p, Call call) {
+    if (call instanceof Syscall sys) {
+      return Syscalls.code(p, sys);
+    }
+    if (call instanceof LibraryCall lib) {
+      return lib.code().apply(p);
+    }
+    throw new IllegalStateException("a call of no kind: " + call);
+  }
+
+  /** As in C: a failed call leaves -1 in the variable, so using it gives EBADF. */
+  private static void bind(Proc p, Stmt s, Object value) {
+    if (s.assign() != null) {
+      p.set(s.assign(), value instanceof SysResult.Ok ok ? ok.value() : -1);
+    }
   }
 }

@@ -3,6 +3,7 @@ package kernsim.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import kernsim.actors.World;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
@@ -21,7 +22,10 @@ import kernsim.fs.vfs.TmpFs;
 import kernsim.fs.vfs.Vfs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A booted kernel: a tmpfs root with {@code /dev} (loop-control and {@code loops} loop devices),
@@ -40,8 +44,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * its filesystems), {@code world/setup}, {@code world/hart-N}, and with {@link Spec#prober()} the
  * udev-like {@code world/prober}, which starts probing with the harts.
  */
-public final class Kernel {
-  private Kernel() {}
+public final class Kernel extends AbstractBehavior<Kernel.Command> {
+  /**
+   * What the kernel handles while it boots: loop-control's report that its devices exist (delivered as
+   * the {@link LoopControl.Devices} it sends, see {@link #create}), and the setup hart's exit.
+   */
+  public sealed interface Command permits DevicesStarted, Hart.Exited {}
+
+  /** loop-control has spawned its devices. */
+  record DevicesStarted(LoopControl.Devices devices) implements Command {}
 
   /** The kernel's actors, as kernel code running on a hart reaches them. */
   public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl,
@@ -117,16 +128,17 @@ public final class Kernel {
    * {@code mkdir /dev}, {@code mkdir /mnt}, the loop-control node, then each loop device's node. The
    * errno oracle starts from the state they leave.
    */
-  public static List<String> bootCalls(int loops) {
-    List<String> out = new ArrayList<>(List.of("mkdir(\"/dev\")", "mkdir(\"/mnt\")", "mknod(\"/dev/loop-control\")"));
+  public static List<Stmt> bootCalls(int loops) {
+    List<Stmt> out = new ArrayList<>(List.of(Syscalls.mkdir("/dev"), Syscalls.mkdir("/mnt"),
+        Stmt.of(new Syscall.Mknod("/dev/loop-control"))));
     for (int i = 0; i < loops; i++) {
-      out.add("mknod(\"/dev/loop" + i + "\")");
+      out.add(Stmt.of(new Syscall.Mknod("/dev/loop" + i)));
     }
-    out.add("mkdir(\"/sys\")");
-    out.add("mkdir(\"/sys/block\")");
+    out.add(Syscalls.mkdir("/sys"));
+    out.add(Syscalls.mkdir("/sys/block"));
     for (int i = 0; i < loops; i++) {
       for (String p : sysfs(i)) {
-        out.add((p.endsWith("backing_file") ? "mknod(\"" : "mkdir(\"") + p + "\")");
+        out.add(p.endsWith("backing_file") ? Stmt.of(new Syscall.Mknod(p)) : Syscalls.mkdir(p));
       }
     }
     return out;
@@ -153,97 +165,120 @@ public final class Kernel {
     return "file:" + path.substring(1).replace('/', ':');
   }
 
-  public static Behavior<Object> create(World world, Spec spec) {
-    return Behaviors.setup(ctx -> {
-      ActorRef<AnonFs.Command> anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
-      // Boot files first: the loop devices bound at boot need their owners.
-      java.util.TreeMap<String, ActorRef<BackingFile.Command>> files = new java.util.TreeMap<>();
-      for (Boot.File f : spec.boot().files()) {
-        files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
-      }
-      java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
-      for (Boot.Binding b : spec.boot().bindings()) {
-        // Under linux, binding reads the file into the device's page cache (loop_configure).
-        byte[] pageCache = spec.semantics().linux() ? spec.boot().file(b.path()).data() : null;
-        bound.put(b.loop(), new LoopDevice.AtBoot(new BoundFile(files.get(b.path()), b.path(), b.readOnly()), pageCache));
-      }
-      ActorRef<LoopControl.Command> control =
-          ctx.spawn(LoopControl.create(world, spec.loops(), bound, ctx.getSelf().narrow()), "loop-control");
-      ActorRef<Flocks.Command> flocks = ctx.spawn(Flocks.create(world), "flocks");
-      HartTasks tasks = new HartTasks();
-      ActorRef<?>[] setup = {null};
-      Refs[] refs = {null};
-      @SuppressWarnings("unchecked")
-      ActorRef<Object>[] prober = new ActorRef[1];
+  private final World world;
+  private final Spec spec;
+  private final ActorRef<AnonFs.Command> anon;
+  /** The boot files' owners by path. */
+  private final java.util.TreeMap<String, ActorRef<BackingFile.Command>> files = new java.util.TreeMap<>();
+  private final ActorRef<LoopControl.Command> control;
+  private final ActorRef<Flocks.Command> flocks;
+  private final HartTasks tasks = new HartTasks();
+  /** The setup hart, while it runs (null: none). */
+  private ActorRef<Object> setup;
+  private Refs refs;
+  private ActorRef<Object> prober;
 
-      return Behaviors.receive(Object.class)
-          .onMessage(LoopControl.Devices.class, d -> {
-            // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
-            // its root filesystem when it starts (a later step), so the node list is filled in below,
-            // once the prober the loop devices report to exists.
-            LoopControlCalls controlCalls = new LoopControlCalls(control);
-            List<MemFs.Initial> tree = new ArrayList<>();
-            ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
-                (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
-            Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
-            // devtmpfs and sysfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node and its
-            // /sys/block/loopN nodes (EEXIST: kept).
-            java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> {
-              LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
-                  prober[0] == null ? null : prober[0].narrow());
-              List<String> sys = sysfs(a.index());
-              return Code.bind(vfs.mknod("/dev/loop" + a.index(), new DeviceFiles.LoopNode(loop)), x -> Code.bind(vfs.mkdir(sys.get(0)),
-                  y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
-                      vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
-            };
-            refs[0] = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
-            prober[0] = spec.prober() ? ctx.spawn(Prober.create(world, refs[0]), "prober") : null;
-            tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
-                MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs))));
-            List<LoopIoctls> loops = new ArrayList<>();
-            for (LoopControl.Device dev : d.devices()) {
-              LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
-                  prober[0] == null ? null : prober[0].narrow());
-              loops.add(loop);
-              tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new DeviceFiles.LoopNode(loop)));
-            }
-            tree.add(MemFs.Initial.dir("/sys"));
-            tree.add(MemFs.Initial.dir("/sys/block"));
-            for (LoopIoctls loop : loops) {
-              tree.addAll(sysfsNodes(loop.number(), loop));
-            }
-            for (Boot.Entry e : spec.boot().entries()) {
-              tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))
-                  : MemFs.Initial.dir(e.path()));
-            }
-            if (spec.setup().isEmpty()) {
-              startHarts(ctx, world, spec, refs[0], tasks, prober[0]);
-            } else {
-              ActorRef<Object> s = ctx.spawn(Hart.create(world, refs[0], spec.setup(), ctx.getSelf()), "setup");
-              setup[0] = s;
-              tasks.add(s);
-            }
-            return Behaviors.same();
-          })
-          .onMessage(Hart.Exited.class, e -> {
-            if (e.hart().equals(setup[0])) {
-              startHarts(ctx, world, spec, refs[0], tasks, prober[0]);
-            }
-            return Behaviors.same();
-          })
-          .build();
-    });
+  /**
+   * The kernel of {@code spec}. Its reference takes {@link Command}s and loop-control's report as
+   * loop-control sends it: the kernel takes that into its protocol where it arrives ({@link DevicesStarted}).
+   */
+  public static Behavior<Object> create(World world, Spec spec) {
+    return Behaviors.transformMessages(Object.class, Behaviors.<Command>setup(ctx -> new Kernel(ctx, world, spec)),
+        pf -> pf.match(LoopControl.Devices.class, DevicesStarted::new).match(Command.class, c -> c));
+  }
+
+  private Kernel(ActorContext<Command> ctx, World world, Spec spec) {
+    super(ctx);
+    this.world = world;
+    this.spec = spec;
+    this.anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
+    // Boot files first: the loop devices bound at boot need their owners.
+    for (Boot.File f : spec.boot().files()) {
+      files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
+    }
+    java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
+    for (Boot.Binding b : spec.boot().bindings()) {
+      // Under linux, binding reads the file into the device's page cache (loop_configure).
+      byte[] pageCache = spec.semantics().linux() ? spec.boot().file(b.path()).data() : null;
+      bound.put(b.loop(), new LoopDevice.AtBoot(new BoundFile(files.get(b.path()), b.path(), b.readOnly()), pageCache));
+    }
+    ActorRef<Object> self = ctx.getSelf().unsafeUpcast();
+    this.control = ctx.spawn(LoopControl.create(world, spec.loops(), bound, self.narrow()), "loop-control");
+    this.flocks = ctx.spawn(Flocks.create(world), "flocks");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(DevicesStarted.class, this::onDevicesStarted)
+        .onMessage(Hart.Exited.class, this::onExited)
+        .build();
+  }
+
+  private Behavior<Command> onDevicesStarted(DevicesStarted d) {
+    ActorContext<Command> ctx = getContext();
+    // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
+    // its root filesystem when it starts (a later step), so the node list is filled in below,
+    // once the prober the loop devices report to exists.
+    LoopControlCalls controlCalls = new LoopControlCalls(control);
+    List<MemFs.Initial> tree = new ArrayList<>();
+    ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
+        (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
+    Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
+    // devtmpfs and sysfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node and its
+    // /sys/block/loopN nodes (EEXIST: kept).
+    java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> {
+      LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
+          prober == null ? null : prober.narrow());
+      List<String> sys = sysfs(a.index());
+      return Code.bind(vfs.mknod("/dev/loop" + a.index(), new DeviceFiles.LoopNode(loop)), x -> Code.bind(vfs.mkdir(sys.get(0)),
+          y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
+              vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
+    };
+    refs = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
+    prober = spec.prober() ? ctx.spawn(Prober.create(world, refs), "prober") : null;
+    tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
+        MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs))));
+    List<LoopIoctls> loops = new ArrayList<>();
+    for (LoopControl.Device dev : d.devices().devices()) {
+      LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
+          prober == null ? null : prober.narrow());
+      loops.add(loop);
+      tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new DeviceFiles.LoopNode(loop)));
+    }
+    tree.add(MemFs.Initial.dir("/sys"));
+    tree.add(MemFs.Initial.dir("/sys/block"));
+    for (LoopIoctls loop : loops) {
+      tree.addAll(sysfsNodes(loop.number(), loop));
+    }
+    for (Boot.Entry e : spec.boot().entries()) {
+      tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))
+          : MemFs.Initial.dir(e.path()));
+    }
+    if (spec.setup().isEmpty()) {
+      startHarts();
+    } else {
+      setup = ctx.spawn(Hart.create(world, refs, spec.setup(), ctx.getSelf()), "setup");
+      tasks.add(setup);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExited(Hart.Exited e) {
+    if (e.hart().equals(setup)) {
+      startHarts();
+    }
+    return this;
   }
 
   /** The racing harts, and the prober (if any) starts probing with them. */
-  private static void startHarts(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, World world, Spec spec,
-      Refs refs, HartTasks tasks, ActorRef<Object> prober) {
+  private void startHarts() {
     if (prober != null) {
       tasks.add(prober);
       prober.tell(Prober.Start.INSTANCE);
     }
     for (int i = 0; i < spec.harts().size(); i++) {
-      ActorRef<Object> h = ctx.spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
+      ActorRef<Object> h = getContext().spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
       tasks.add(h);
     }
   }

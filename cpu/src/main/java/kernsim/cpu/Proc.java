@@ -7,6 +7,7 @@ import kernsim.actors.World;
 import kernsim.fs.file.FdTable;
 import kernsim.fs.file.Flocks;
 import kernsim.fs.file.OpenFile;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
@@ -17,7 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 public final class Proc {
   private final String name;
   private final World world;
-  private final ActorContext<Object> ctx;
+  private final ActorContext<?> ctx;
+  /** Where the process's nanosleep goes: its hart (null for the prober, which never sleeps). */
+  private final ActorRef<Hart.Sleep> sleeper;
   private final Kernel.Refs kernel;
   private final FdTable fds = new FdTable();
   /** fd → id of the mount its file is on (absent for pipes, memfds and other anonymous files). */
@@ -40,8 +43,9 @@ public final class Proc {
   private final List<Flocks.Owner> owners = new ArrayList<>();
   private int ownersMade;
 
-  Proc(String name, World world, ActorContext<Object> ctx, Kernel.Refs kernel) {
+  Proc(String name, World world, ActorContext<?> ctx, Kernel.Refs kernel, ActorRef<Hart.Sleep> sleeper) {
     this.name = name;
+    this.sleeper = sleeper;
     this.world = world;
     this.ctx = ctx;
     this.kernel = kernel;
@@ -56,8 +60,13 @@ public final class Proc {
   }
 
   /** The hart's context: kernel code running on the hart may spawn (an open file's position actor). */
-  public ActorContext<Object> ctx() {
+  public ActorContext<?> ctx() {
     return ctx;
+  }
+
+  /** The hart that sleeps for this process's nanosleep; null for a process that never sleeps (the prober). */
+  ActorRef<Hart.Sleep> sleeper() {
+    return sleeper;
   }
 
   public Kernel.Refs kernel() {

@@ -147,7 +147,7 @@ class ProberTest {
     return new Kernel.Spec(1, IMAGE, List.of(List.of(open("/img", O_RDWR).as("img"),
         open("/dev/loop0", O_RDWR).as("ld"), ioctlFd("ld", LoopIoctl.LOOP_SET_FD, "img"),
         ioctl("ld", LoopIoctl.LOOP_CLR_FD), close("ld"), open("/dev/loop-control", O_RDWR).as("ctl"),
-        ioctl("ctl", "LOOP_CTL_REMOVE", LoopControl.LOOP_CTL_REMOVE, 0L)))).withProber(prober);
+        ioctl("ctl", LoopControl.LOOP_CTL_REMOVE, new kernsim.cpu.call.Syscall.Ioctl.Int(0))))).withProber(prober);
   }
 
   static WorldSpec removeSeesEbusy(Kernel.Spec spec) {

@@ -67,6 +67,17 @@ class SyscallTableTest {
     sim.close();
   }
 
+  @Test
+  void fstatReportsTheFileTypeOrEbadf() {
+    List<Object> res = run("fstat", open("/f", O_RDWR | O_CREAT).as("fd"), Syscalls.fstat("fd"),
+        open("/dev/loop0", O_RDWR).as("ld"), Syscalls.fstat("ld"), Syscalls.fstat("nofd"), close("fd"),
+        Syscalls.fstat("fd"));
+    assertEquals(SysResult.ok(0, kernsim.fs.file.FileKind.REGULAR), res.get(1));
+    assertEquals(SysResult.ok(0, kernsim.fs.file.FileKind.BLOCK_DEVICE), res.get(3));
+    assertEquals(SysResult.err(Errno.EBADF), res.get(4), "a variable never set");
+    assertEquals(SysResult.err(Errno.EBADF), res.get(6), "a closed fd");
+  }
+
   /** Runs {@code program} alone on hart-1 of a fresh kernel; its calls' results in program order. */
   private static List<Object> run(String name, Stmt... program) {
     List<Object> seen = new ArrayList<>();

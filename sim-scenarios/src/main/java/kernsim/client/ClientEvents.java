@@ -9,16 +9,6 @@ package kernsim.client;
 public final class ClientEvents {
   private ClientEvents() {}
 
-  /**
-   * Whether a statement's text is a loop client's operation ({@code d = loop_device_make(…)},
-   * {@code monogon_remove(m)}): only those emit these events, so a program without one needs no client
-   * oracle.
-   */
-  public static boolean isClientStatement(String text) {
-    String call = text.contains(" = ") ? text.substring(text.indexOf(" = ") + 3) : text;
-    return call.startsWith("loop_device_") || call.startsWith("monogon_");
-  }
-
   /** An operation ({@code loop_device_make}, {@code Create}, …) began; it promises to end within {@code budgetNanos}. */
   public record OpStarted(String client, String kind, String op, long nanos, long budgetNanos) {}
 

@@ -7,7 +7,10 @@ import static kernsim.fs.file.Uapi.O_RDWR;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import kernsim.cpu.Proc;
+import kernsim.cpu.Hart;
 import kernsim.cpu.Stmt;
+import kernsim.cpu.call.LibraryCall;
+import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.cpu.Syscalls;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
@@ -93,25 +96,25 @@ public final class MonogonLoop {
 
   /** {@code Create(f, Config{BlockSize, Flags})}: {@code backingFd} is the variable of the open backing file. */
   public static Stmt create(String backingFd, long blockSize, int flags) {
-    return Stmt.of("monogon_create(" + backingFd + ", " + blockSize + (flags == 0 ? "" : ", " + flags) + ")",
-        p -> op(p, "Create", () -> create(p, backingFd, blockSize, flags)));
+    return call("monogon_create", p -> op(p, "Create", () -> create(p, backingFd, blockSize, flags)),
+        flags == 0 ? new Object[] {backingFd, blockSize} : new Object[] {backingFd, blockSize, flags});
   }
 
   /** {@code Open(path)}. */
   public static Stmt open(String path) {
-    return Stmt.of("monogon_open(\"" + path + "\")", p -> op(p, "Open", () -> open(p, path)));
+    return call("monogon_open", p -> op(p, "Open", () -> open(p, path)), "\"" + path + "\"");
   }
 
   /** {@code d.DevPath()}: {@code Ok(0, "/dev/loopN")}. */
   public static Stmt devPath(String handle) {
-    return Stmt.of("monogon_dev_path(" + handle + ")", p -> withDevice(p, handle, d -> d.closed()
-        ? Code.done("device is closed") : Code.done(SysResult.ok(0, d.path()))));
+    return call("monogon_dev_path", p -> withDevice(p, handle, d -> d.closed()
+        ? Code.done("device is closed") : Code.done(SysResult.ok(0, d.path()))), handle);
   }
 
   /** {@code d.Dev()}: {@code Ok(unix.Mkdev(7, num))}. */
   public static Stmt dev(String handle) {
-    return Stmt.of("monogon_dev(" + handle + ")", p -> withDevice(p, handle, d -> d.closed()
-        ? Code.done("device is closed") : Code.done(SysResult.ok(mkdev(LOOP_MAJOR, d.num())))));
+    return call("monogon_dev", p -> withDevice(p, handle, d -> d.closed()
+        ? Code.done("device is closed") : Code.done(SysResult.ok(mkdev(LOOP_MAJOR, d.num())))), handle);
   }
 
   /**
@@ -121,7 +124,7 @@ public final class MonogonLoop {
    * neither an open device nor a live handle: only the number.
    */
   public static Stmt backingFilePath(String handle) {
-    return Stmt.of("monogon_backing_file_path(" + handle + ")", p -> withDevice(p, handle, d -> {
+    return call("monogon_backing_file_path", p -> withDevice(p, handle, d -> {
       String path = "/sys/block/loop" + d.num() + "/loop/backing_file";
       String fail = "failed to get backing file path: ";
       return Code.bind(sys(p, Syscalls.open(path, kernsim.fs.file.Uapi.O_RDONLY)), o -> {
@@ -134,27 +137,29 @@ public final class MonogonLoop {
                 ? Code.done(SysResult.ok(ok.value(), new String((byte[]) ok.data(), StandardCharsets.UTF_8)))
                 : Code.done(fail + "read " + path + ": " + strerror(r))));
       });
-    }));
+    }), handle);
   }
 
   /** {@code d.RefreshSize()}: LOOP_SET_CAPACITY on the device's fd. */
   public static Stmt refreshSize(String handle) {
-    return Stmt.of("monogon_refresh_size(" + handle + ")", p -> withDevice(p, handle, d -> op(p, "RefreshSize",
+    return call("monogon_refresh_size", p -> withDevice(p, handle, d -> op(p, "RefreshSize",
         () -> d.closed() ? Code.done("device is closed")
-            : Code.bind(sys(p, Syscalls.ioctl(d.devVar(), LoopIoctl.LOOP_SET_CAPACITY)), r -> errnoOrOk(r)))));
+            : Code.bind(sys(p, Syscalls.ioctl(d.devVar(), LoopIoctl.LOOP_SET_CAPACITY)), r -> errnoOrOk(r)))),
+        handle);
   }
 
   /** {@code d.Close()}. */
   public static Stmt close(String handle) {
-    return Stmt.of("monogon_close(" + handle + ")", p -> withDevice(p, handle, d -> op(p, "Close",
+    return call("monogon_close", p -> withDevice(p, handle, d -> op(p, "Close",
         () -> d.closed() ? Code.done("device is closed")
-            : Code.bind(closeDevice(p, handle, d, "close"), err -> Code.done(err == null ? SysResult.ok(0) : err)))));
+            : Code.bind(closeDevice(p, handle, d, "close"), err -> Code.done(err == null ? SysResult.ok(0) : err)))),
+        handle);
   }
 
   /** {@code d.Remove()}: LOOP_CLR_FD, Close, LOOP_CTL_REMOVE. */
   public static Stmt remove(String handle) {
-    return Stmt.of("monogon_remove(" + handle + ")", p -> withDevice(p, handle, d -> op(p, "Remove",
-        () -> d.closed() ? Code.done("device is closed") : remove(p, handle, d))));
+    return call("monogon_remove", p -> withDevice(p, handle, d -> op(p, "Remove",
+        () -> d.closed() ? Code.done("device is closed") : remove(p, handle, d))), handle);
   }
 
   /**
@@ -164,7 +169,7 @@ public final class MonogonLoop {
    */
   public static Stmt write(String handle, long offset, String text) {
     byte[] data = text.getBytes(StandardCharsets.UTF_8);
-    return Stmt.of("monogon_write(" + handle + ", " + offset + ", \"" + text + "\")", p -> withDevice(p, handle,
+    return call("monogon_write", p -> withDevice(p, handle,
         d -> d.closed() ? Code.done("device is closed")
             : Code.bind(sys(p, Syscalls.pwrite(d.devVar(), text, offset)), r -> {
               if (r instanceof SysResult.Ok ok) {
@@ -175,7 +180,7 @@ public final class MonogonLoop {
                 return Code.done(ok);
               }
               return Code.done(strerror(r));
-            })));
+            })), handle, offset, "\"" + text + "\"");
   }
 
   // ==== Create ====
@@ -205,7 +210,7 @@ public final class MonogonLoop {
 
   /** The {@code for} loop of Create: every EBUSY (from the open or from LOOP_CONFIGURE) starts it again. */
   private static Code createLoop(Proc p, String backingFd, int blockSize, int flags) {
-    Code getFree = sys(p, Syscalls.ioctl(CTL, "LOOP_CTL_GET_FREE", LoopControl.LOOP_CTL_GET_FREE, null));
+    Code getFree = sys(p, Syscalls.ioctl(CTL, LoopControl.LOOP_CTL_GET_FREE, Ioctl.None.INSTANCE));
     return Code.bind(getFree, free -> {
       if (!(free instanceof SysResult.Ok ok)) {
         return Code.done("failed to allocate loop device: ioctl(LOOP_CTL_GET_FREE): " + strerror(free));
@@ -281,7 +286,7 @@ public final class MonogonLoop {
           return Code.done("failed to close device: " + closeErr);
         }
         // loopControlFd is nil when this process never created a device: Fd() is then ^uintptr(0), EBADF.
-        Code rm = sys(p, Syscalls.ioctl(CTL, "LOOP_CTL_REMOVE, " + d.num(), LoopControl.LOOP_CTL_REMOVE, (long) d.num()));
+        Code rm = sys(p, Syscalls.ioctl(CTL, LoopControl.LOOP_CTL_REMOVE, new Ioctl.Int(d.num())));
         return Code.bind(rm, r -> errnoOrOk(r));
       });
     });
@@ -312,7 +317,13 @@ public final class MonogonLoop {
 
   /** A syscall's kernel code, built when the hart reaches it (it reads the variables of that moment). */
   private static Code sys(Proc p, Stmt s) {
-    return Code.defer(() -> s.code().apply(p));
+    return Hart.inside(p, s);
+  }
+
+  /** The statement of pkg/loop's function {@code name}: a call of the process, its syscalls made inside it. */
+  private static Stmt call(String name, Function<Proc, Code> code, Object... args) {
+    return Stmt.of(new LibraryCall(KIND, name, java.util.Arrays.stream(args).map(String::valueOf).toList(), false,
+        code));
   }
 
   private static Code errnoOrOk(Object r) {

@@ -18,6 +18,8 @@ import java.util.function.Function;
 import kernsim.cpu.Hart;
 import kernsim.cpu.Proc;
 import kernsim.cpu.Stmt;
+import kernsim.cpu.call.LibraryCall;
+import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.cpu.Syscalls;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
@@ -30,8 +32,8 @@ import kernsim.dev.loop.LoopIoctl;
 /**
  * systemd's {@code src/shared/loop-util.c} ({@code ../shared/seeds/systemd-loop-util.c}) as a userspace
  * library a hart runs: each operation is one statement of the scenario language
- * ({@link Stmt#expanding}) that runs the library's syscalls one by one, through the same kernel code as
- * any statement ({@link Hart#syscall}), so every syscall is a call in timelines, traces and the errno
+ * (a {@link LibraryCall} that expands) that runs the library's syscalls one by one, through the same kernel code as
+ * any statement ({@link Hart#call}), so every syscall is a call in timelines, traces and the errno
  * oracle, and other harts (and the prober) run between them. Retry loops, back-offs and errno checks are
  * those of the seed, function by function; a back-off is {@code usleep(N)}, a virtual-time sleep, whose
  * length is drawn from the world's seeded random ({@code World.nextInt}, recorded in the trace).
@@ -172,37 +174,35 @@ public final class SystemdLoopUtil {
    * 0, 0, 0, 0, lock_op, &d)} of the backing file's fd. Ends in {@code Ok(d->fd)} or the error.
    */
   public static Stmt make(String var, String backing, int openFlags, int lockOp) {
-    return Stmt.expanding("loop_device_make(" + backing + ", " + accMode(openFlags) + ", " + lockName(lockOp) + ")",
-        p -> new Make(p, var, backing, openFlags, lockOp).run()).as(var);
+    return call("loop_device_make", p -> new Make(p, var, backing, openFlags, lockOp).run(), backing,
+        accMode(openFlags), lockName(lockOp)).as(var);
   }
 
   /** {@code loop_device_free(d)} (as {@code loop_device_unref} of the last reference): {@code Ok(0)}. */
   public static Stmt free(String var, Options options) {
-    return Stmt.expanding("loop_device_free(" + var + ")", p -> new Free(p, var, options).run());
+    return call("loop_device_free", p -> new Free(p, var, options).run(), var);
   }
 
   /** {@code var = loop_device_open(path, open_flags, lock_op)} ({@code loop_device_open_from_path}). */
   public static Stmt open(String var, String path, int openFlags, int lockOp) {
-    return Stmt.expanding("loop_device_open(\"" + path + "\", " + accMode(openFlags) + ", " + lockName(lockOp) + ")",
-        p -> openDevice(p, var, path, openFlags, lockOp)).as(var);
+    return call("loop_device_open", p -> openDevice(p, var, path, openFlags, lockOp), "\"" + path + "\"",
+        accMode(openFlags), lockName(lockOp)).as(var);
   }
 
   /** {@code loop_device_refresh_size(d, offset, size)}; a negative value is UINT64_MAX. */
   public static Stmt refreshSize(String var, long offset, long size) {
-    return Stmt.expanding("loop_device_refresh_size(" + var + ", " + offset + ", " + size + ")",
-        p -> refreshSize(p, var, offset, size));
+    return call("loop_device_refresh_size", p -> refreshSize(p, var, offset, size), var, offset, size);
   }
 
   /** {@code loop_device_set_autoclear(d, on)}: {@code Ok(1)} changed, {@code Ok(0)} already so. */
   public static Stmt setAutoclear(String var, boolean on) {
-    return Stmt.expanding("loop_device_set_autoclear(" + var + ", " + (on ? 1 : 0) + ")",
-        p -> setAutoclear(p, var, on));
+    return call("loop_device_set_autoclear", p -> setAutoclear(p, var, on), var, on ? 1 : 0);
   }
 
   /** {@code loop_device_set_filename(d, name)} ({@code name} null: clear it). */
   public static Stmt setFilename(String var, String name) {
-    return Stmt.expanding("loop_device_set_filename(" + var + ", " + (name == null ? "NULL" : "\"" + name + "\"") + ")",
-        p -> setFilename(p, var, name));
+    return call("loop_device_set_filename", p -> setFilename(p, var, name), var,
+        name == null ? "NULL" : "\"" + name + "\"");
   }
 
   /**
@@ -213,13 +213,12 @@ public final class SystemdLoopUtil {
   public static Stmt write(String var, long offset, String data) {
     byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
     Stmt pwrite = Syscalls.pwrite(var, data, offset);
-    return Stmt.expanding("loop_device_write(" + var + ", " + offset + ", \"" + data + "\")",
-        p -> sys(p, pwrite, r -> {
+    return call("loop_device_write", p -> sys(p, pwrite, r -> {
           if (r instanceof SysResult.Ok && p.handle(var) instanceof LoopDevice d && d.created() && !d.relinquished()) {
             p.world().emit(new ClientEvents.Wrote(p.name(), KIND, d.nr(), d.backingFile(), offset, bytes));
           }
           return Code.done(r);
-        }));
+        }), var, offset, "\"" + data + "\"");
   }
 
   // ==== loop_device_make_internal + loop_configure ====
@@ -290,7 +289,7 @@ public final class SystemdLoopUtil {
         if (l instanceof SysResult.Err) {
           return Code.done(l);
         }
-        return sys(p, Syscalls.ioctl(ctl, "LOOP_CTL_GET_FREE", LoopControl.LOOP_CTL_GET_FREE, null), f -> {
+        return sys(p, Syscalls.ioctl(ctl, LoopControl.LOOP_CTL_GET_FREE, Ioctl.None.INSTANCE), f -> {
           if (!(f instanceof SysResult.Ok ok)) {
             return Code.done(f);
           }
@@ -388,7 +387,7 @@ public final class SystemdLoopUtil {
     }
 
     private Code setFdFallback() {
-      return sys(p, Syscalls.ioctlSetFd(var, LoopIoctl.LOOP_SET_FD, backing), s -> {
+      return sys(p, Syscalls.ioctlFd(var, LoopIoctl.LOOP_SET_FD, backing), s -> {
         if (s instanceof SysResult.Err) {
           return fail(s);
         }
@@ -563,7 +562,7 @@ public final class SystemdLoopUtil {
     }
 
     private Code removeAttempt(int attempt, long delay) {
-      return sys(p, Syscalls.ioctl(ctl, "LOOP_CTL_REMOVE, " + d.nr(), LoopControl.LOOP_CTL_REMOVE, (long) d.nr()), r -> {
+      return sys(p, Syscalls.ioctl(ctl, LoopControl.LOOP_CTL_REMOVE, new Ioctl.Int(d.nr())), r -> {
         if (r instanceof SysResult.Ok) {
           return Code.ok(0);
         }
@@ -693,7 +692,13 @@ public final class SystemdLoopUtil {
 
   /** Runs syscall statement {@code s} as a call of the process, then {@code then} of its result. */
   private static Code sys(Proc p, Stmt s, Function<Object, Code> then) {
-    return Code.bind(Hart.syscall(p, s), then);
+    return Code.bind(Hart.call(p, s), then);
+  }
+
+  /** The statement of loop-util's operation {@code name}: a library call that runs its syscalls one by one. */
+  private static Stmt call(String name, Function<Proc, Code> code, Object... args) {
+    return Stmt.of(new LibraryCall(KIND, name, java.util.Arrays.stream(args).map(String::valueOf).toList(), true,
+        code));
   }
 
   private static void started(Proc p, String op, long budgetNanos) {

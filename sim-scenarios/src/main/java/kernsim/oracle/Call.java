@@ -4,8 +4,8 @@ import java.util.List;
 import kernsim.dev.SysResult;
 
 /**
- * One call of a history: which hart ran it (index and name), its statement (index and text) and what
- * the oracle reads it as, its interval in observation order ({@code start} at its Started, {@code end}
+ * One call of a history: which hart ran it (index and name), its statement (index and text) and the
+ * call it made (resolved), its interval in observation order ({@code start} at its Started, {@code end}
  * at its Returned), and its result. Until it returns (or when the result is not a {@link SysResult}),
  * its outcome is unknown.
  */
@@ -15,19 +15,20 @@ final class Call {
   final String hartName;
   final int index;
   final String text;
-  final Op op;
+  /** The call, its fds resolved as they were when it started. */
+  final kernsim.cpu.call.Call call;
   final long start;
   private long end = Long.MAX_VALUE;
   private SysResult result;
   private boolean returned;
 
-  Call(int id, int hart, String hartName, int index, String text, Op op, long start) {
+  Call(int id, int hart, String hartName, int index, String text, kernsim.cpu.call.Call call, long start) {
     this.id = id;
     this.hart = hart;
     this.hartName = hartName;
     this.index = index;
     this.text = text;
-    this.op = op;
+    this.call = call;
     this.start = start;
   }
 
@@ -91,7 +92,7 @@ final class Call {
 
   /** A short name: the syscall, or an ioctl's command. */
   String shortName() {
-    return op instanceof Op.Ioctl i ? i.cmd() : CallParser.name(text);
+    return call instanceof kernsim.cpu.call.Syscall.Ioctl i ? i.cmdName() : call.name();
   }
 
   @Override

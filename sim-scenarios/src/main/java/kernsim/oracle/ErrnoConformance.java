@@ -5,9 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import kernsim.actors.Monitor;
 import kernsim.cpu.Calls;
+import kernsim.cpu.Stmt;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 
@@ -41,7 +42,6 @@ public final class ErrnoConformance implements Monitor {
 
   private static final class HartLog {
     final List<Call> calls = new ArrayList<>();
-    final TreeMap<String, Long> vars = new TreeMap<>();
     int settled;
   }
 
@@ -102,33 +102,35 @@ public final class ErrnoConformance implements Monitor {
   }
 
   /**
-   * The start after {@code calls} (texts as a hart's statements show them) in {@code semantics}'
+   * The start after {@code calls} (statements as the setup hart would run them) in {@code semantics}'
    * profile, each having succeeded; an fd a call assigns is the lowest free one from 3.
    *
    * @throws IllegalArgumentException if the profile's specification does not allow them all to succeed
    */
-  public static Start start(Semantics semantics, List<String> calls) {
+  public static Start start(Semantics semantics, List<Stmt> calls) {
     SequentialSpec spec = SequentialSpec.forProfile(semantics.profile());
     ErrnoConformance o = new ErrnoConformance(spec);
     String[] failure = {null};
     Verdict verdict = m -> failure[0] = failure[0] == null ? m : failure[0];
-    java.util.TreeMap<String, Long> fds = new java.util.TreeMap<>();
+    java.util.TreeMap<String, Long> fds = new java.util.TreeMap<>(); // the open ones
+    java.util.TreeMap<String, Long> vars = new java.util.TreeMap<>(); // every one set, as a hart keeps them
     for (int i = 0; i < calls.size() && failure[0] == null; i++) {
-      String text = calls.get(i);
-      o.onObservation(new Calls.Started("setup", i, text, 0), verdict);
-      String var = CallParser.assigned(text);
+      Stmt st = calls.get(i);
+      kernsim.cpu.call.Call call = st.call() instanceof Syscall sys
+          ? sys.resolve(v -> vars.containsKey(v) ? (int) (long) vars.get(v) : -1) : st.call();
+      o.onObservation(new Calls.Started("setup", i, st.text(), call, 0), verdict);
       long value = 0;
-      if (var != null) {
+      if (st.assign() != null) {
         value = 3;
         while (fds.containsValue(value)) {
           value++;
         }
-        fds.put(var, value);
-      } else if (CallParser.callText(text).startsWith("close(")) {
-        String arg = CallParser.callText(text).substring("close(".length()).replace(")", "").strip();
-        fds.remove(arg);
+        fds.put(st.assign(), value);
+        vars.put(st.assign(), value);
+      } else if (call instanceof Syscall.Close c) {
+        fds.remove(c.fd().var());
       }
-      o.onObservation(new Calls.Returned("setup", i, text, SysResult.ok(value), 0), verdict);
+      o.onObservation(new Calls.Returned("setup", i, st.text(), call, SysResult.ok(value), 0), verdict);
     }
     if (failure[0] == null && o.inFlight == 0 && !o.settleOff) {
       return new Start(spec, o.frontier);
@@ -204,8 +206,7 @@ public final class ErrnoConformance implements Monitor {
   private void started(Calls.Started s) {
     int h = hart(s.hart());
     HartLog log = harts.get(h);
-    Op op = CallParser.parse(s.text(), log.vars);
-    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), op, seq++));
+    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), seq++));
     inFlight++;
   }
 
@@ -218,29 +219,8 @@ public final class ErrnoConformance implements Monitor {
     }
     c.returned(r.result(), seq++);
     inFlight--;
-    assign(log, c);
     if (inFlight == 0 && !settleOff) {
       settle(verdict);
-    }
-  }
-
-  /** The hart's variables after the call, as {@code cpu.Hart} and {@code Syscalls.pipe2} set them. */
-  private static void assign(HartLog log, Call c) {
-    String var = CallParser.assigned(c.text);
-    if (var != null) {
-      log.vars.put(var, c.result() instanceof SysResult.Ok ok ? ok.value() : -1L);
-    }
-    if (c.op instanceof Op.Pipe) {
-      String call = CallParser.callText(c.text);
-      int open = call.indexOf('[');
-      int close = call.indexOf(']');
-      if (open > 0 && close > open) {
-        String[] names = call.substring(open + 1, close).split(",");
-        int[] ends = c.pair();
-        for (int i = 0; i < names.length && i < 2; i++) {
-          log.vars.put(names[i].strip(), ends == null ? -1L : ends[i]);
-        }
-      }
     }
   }
 

@@ -36,7 +36,7 @@ final class LinuxSpec extends StarrySpec {
   }
 
   @Override
-  void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {
+  void loopIoctl(SpecState s, Call c, kernsim.cpu.call.Syscall.Ioctl i, int n, Outcomes out) {
     out.allow(ANY, s, "linux loop state is not tracked");
   }
 

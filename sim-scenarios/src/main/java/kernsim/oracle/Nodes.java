@@ -18,6 +18,25 @@ final class Nodes {
     return node >= 0;
   }
 
+  /** The node the kernel makes at {@code path} ({@code Kernel.bootCalls}' mknod): a loop device by its number, … */
+  static int of(String path) {
+    if (path.startsWith("/sys/")) {
+      return SYSFS;
+    }
+    if (path.equals("/dev/loop-control")) {
+      return CONTROL;
+    }
+    if (path.startsWith("/dev/loop")) {
+      try {
+        int n = Integer.parseInt(path.substring("/dev/loop".length()));
+        return n >= 0 ? n : OTHER_DEVICE;
+      } catch (NumberFormatException e) {
+        return OTHER_DEVICE;
+      }
+    }
+    return OTHER_DEVICE;
+  }
+
   static String describe(int node) {
     return switch (node) {
       case DIR -> "a directory";

@@ -6,6 +6,7 @@ import java.util.Set;
 import kernsim.actors.Monitor;
 import kernsim.actors.RunOptions;
 import kernsim.cpu.Calls;
+import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.SleepInAtomicMonitor;
 import kernsim.dev.loop.DurabilityMonitor;
@@ -92,8 +93,9 @@ public final class Oracles {
   /** The durability oracle reads the harts' call observations through this. */
   private static final DurabilityMonitor.Calls CALLS = new DurabilityMonitor.Calls() {
     @Override
-    public String[] started(Object o) {
-      return o instanceof Calls.Started s ? new String[] {s.hart(), s.text()} : null;
+    public DurabilityMonitor.Started started(Object o) {
+      return o instanceof Calls.Started s
+          ? new DurabilityMonitor.Started(s.hart(), s.text(), s.call() instanceof Syscall.Umount2) : null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package kernsim.oracle;
 
 import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
+import static kernsim.fs.file.Uapi.F_DUPFD;
 import static kernsim.fs.file.Uapi.LOCK_EX;
 import static kernsim.fs.file.Uapi.LOCK_NB;
 import static kernsim.fs.file.Uapi.LOCK_SH;
@@ -31,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import kernsim.cpu.call.Syscall;
+import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.dev.Errno;
 import kernsim.dev.loop.LoopIoctl;
 
@@ -66,6 +69,8 @@ class StarrySpec implements SequentialSpec {
   private static final int EROFS = Outcomes.err(Errno.EROFS);
   private static final int EAGAIN = Outcomes.err(Errno.EAGAIN);
   private static final int EIO = Outcomes.err(Errno.EIO);
+  /** fcntl's F_DUPFD_CLOEXEC (the model's table names only F_DUPFD). */
+  private static final int F_DUPFD_CLOEXEC = 1030;
 
   @Override
   public String profile() {
@@ -87,45 +92,226 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY, s.asWild(), "its result is unknown");
       return;
     }
-    Op op = c.op;
-    if (op instanceof Op.NoEffect) {
-      out.allow(ANY, s);
-    } else if (op instanceof Op.Unmodelled) {
-      out.allow(ANY_ERR, s, "not modelled");
-      out.allow(OK, s.asWild(), "not modelled");
-    } else if (op instanceof Op.Mkdir m) {
+    if (c.call instanceof Syscall sys) {
+      sys.accept(new Step(s, c, out));
+    } else {
+      unmodelled(s, out); // a library call made as one call of the process: its effect is not followed
+    }
+  }
+
+  /**
+   * Whether the specification follows {@code call}'s effect: every syscall but pivot_root, and no library
+   * call made as one call of the process (a Monogon operation).
+   */
+  static boolean modelled(kernsim.cpu.call.Call call) {
+    return call instanceof Syscall && !(call instanceof Syscall.PivotRoot);
+  }
+
+  private static void unmodelled(SpecState s, Outcomes out) {
+    out.allow(ANY_ERR, s, "not modelled");
+    out.allow(OK, s.asWild(), "not modelled");
+  }
+
+  /** A call that changes nothing the oracle tracks (reads, writes, seeks, syncs, sleeps, …): any outcome. */
+  private static Void noEffect(SpecState s, Outcomes out) {
+    out.allow(ANY, s);
+    return null;
+  }
+
+  /** What each syscall may return from {@code s}, and the states it leaves. */
+  private final class Step implements Syscall.Visitor<Void> {
+    private final SpecState s;
+    private final Call c;
+    private final Outcomes out;
+
+    Step(SpecState s, Call c, Outcomes out) {
+      this.s = s;
+      this.c = c;
+      this.out = out;
+    }
+
+    public Void mkdir(Syscall.Mkdir m) {
       create(s, m.path(), Nodes.DIR, out);
-    } else if (op instanceof Op.Mknod m) {
-      create(s, m.path(), m.node(), out);
-    } else if (op instanceof Op.Open o) {
-      open(s, c, o, out);
-    } else if (op instanceof Op.Close x) {
-      close(s, c, x.fd(), out);
-    } else if (op instanceof Op.Dup d) {
-      dup(s, c, d.fd(), out);
-    } else if (op instanceof Op.Flock f) {
-      flock(s, c, f, out);
-    } else if (op instanceof Op.NewFd) {
+      return null;
+    }
+
+    public Void mknod(Syscall.Mknod m) {
+      create(s, m.path(), Nodes.of(m.path()), out);
+      return null;
+    }
+
+    public Void mount(Syscall.Mount m) {
+      StarrySpec.this.mount(s, c, m, out);
+      return null;
+    }
+
+    public Void umount2(Syscall.Umount2 u) {
+      umount(s, u, out);
+      return null;
+    }
+
+    public Void pivotRoot(Syscall.PivotRoot x) {
+      unmodelled(s, out);
+      return null;
+    }
+
+    public Void mkfsExt4(Syscall.MkfsExt4 m) {
+      mkfs(s, m, out);
+      return null;
+    }
+
+    public Void open(Syscall.Open o) {
+      StarrySpec.this.open(s, c, o, out);
+      return null;
+    }
+
+    public Void close(Syscall.Close x) {
+      StarrySpec.this.close(s, c, x.fd().value(), out);
+      return null;
+    }
+
+    public Void flock(Syscall.Flock f) {
+      StarrySpec.this.flock(s, c, f, out);
+      return null;
+    }
+
+    public Void dup(Syscall.Dup d) {
+      StarrySpec.this.dup(s, c, d.fd().value(), out);
+      return null;
+    }
+
+    /** fstat: EBADF for an fd that is not open, else success; it changes nothing. */
+    public Void fstat(Syscall.Fstat x) {
+      int fd = x.fd().value();
+      if (fd < 0 || s.fd(c.hart, fd) == null) {
+        badFd(s, fd, out);
+      } else {
+        out.allow(OK, s);
+      }
+      return null;
+    }
+
+    /** F_DUPFD and F_DUPFD_CLOEXEC make a new fd the oracle knows nothing about; other commands change nothing. */
+    public Void fcntl(Syscall.Fcntl f) {
+      if (f.cmd() != F_DUPFD && f.cmd() != F_DUPFD_CLOEXEC) {
+        return noEffect(s, out);
+      }
       out.allow(ANY_ERR, s);
       out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), unknownFd()) : null);
-    } else if (op instanceof Op.NewAnon) {
+      return null;
+    }
+
+    public Void nanosleep(Syscall.Nanosleep x) {
+      return noEffect(s, out);
+    }
+
+    public Void usleep(Syscall.Usleep x) {
+      return noEffect(s, out);
+    }
+
+    public Void write(Syscall.Write x) {
+      return noEffect(s, out);
+    }
+
+    public Void pwrite64(Syscall.Pwrite64 x) {
+      return noEffect(s, out);
+    }
+
+    public Void read(Syscall.Read x) {
+      return noEffect(s, out);
+    }
+
+    public Void pread64(Syscall.Pread64 x) {
+      return noEffect(s, out);
+    }
+
+    public Void lseek(Syscall.Lseek x) {
+      return noEffect(s, out);
+    }
+
+    public Void fsync(Syscall.Fsync x) {
+      return noEffect(s, out);
+    }
+
+    public Void fdatasync(Syscall.Fdatasync x) {
+      return noEffect(s, out);
+    }
+
+    public Void ftruncate(Syscall.Ftruncate x) {
+      return noEffect(s, out);
+    }
+
+    public Void truncate(Syscall.Truncate x) {
+      return noEffect(s, out);
+    }
+
+    public Void readv(Syscall.Readv x) {
+      return noEffect(s, out);
+    }
+
+    public Void writev(Syscall.Writev x) {
+      return noEffect(s, out);
+    }
+
+    public Void preadv(Syscall.Preadv x) {
+      return noEffect(s, out);
+    }
+
+    public Void pwritev(Syscall.Pwritev x) {
+      return noEffect(s, out);
+    }
+
+    public Void preadv2(Syscall.Preadv2 x) {
+      return noEffect(s, out);
+    }
+
+    public Void pwritev2(Syscall.Pwritev2 x) {
+      return noEffect(s, out);
+    }
+
+    public Void fallocate(Syscall.Fallocate x) {
+      return noEffect(s, out);
+    }
+
+    public Void syncFileRange(Syscall.SyncFileRange x) {
+      return noEffect(s, out);
+    }
+
+    public Void fadvise64(Syscall.Fadvise64 x) {
+      return noEffect(s, out);
+    }
+
+    public Void sendfile(Syscall.Sendfile x) {
+      return noEffect(s, out);
+    }
+
+    public Void copyFileRange(Syscall.CopyFileRange x) {
+      return noEffect(s, out);
+    }
+
+    public Void splice(Syscall.Splice x) {
+      return noEffect(s, out);
+    }
+
+    /** A new fd (the result) on no mount. */
+    public Void memfdCreate(Syscall.MemfdCreate x) {
       out.allow(ANY_ERR, s);
       out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), anon()) : null);
-    } else if (op instanceof Op.Pipe) {
+      return null;
+    }
+
+    /** Two new fds (the result's data) on no mount. */
+    public Void pipe2(Syscall.Pipe2 x) {
       out.allow(ANY_ERR, s);
       int[] ends = c.pair();
       out.allow(OK, out.actualOk() && ends != null
           ? s.withFd(c.hart, ends[0], anon()).withFd(c.hart, ends[1], anon()) : s);
-    } else if (op instanceof Op.Ioctl i) {
-      ioctl(s, c, i, out);
-    } else if (op instanceof Op.Mount m) {
-      mount(s, c, m, out);
-    } else if (op instanceof Op.Umount u) {
-      umount(s, u, out);
-    } else if (op instanceof Op.Mkfs m) {
-      mkfs(s, m, out);
-    } else {
-      out.allow(ANY, s.asWild(), "not modelled");
+      return null;
+    }
+
+    public Void ioctl(Ioctl i) {
+      StarrySpec.this.ioctl(s, c, i, out);
+      return null;
     }
   }
 
@@ -198,7 +384,7 @@ class StarrySpec implements SequentialSpec {
 
   // ==== open, close, dup ====
 
-  void open(SpecState s, Call c, Op.Open o, Outcomes out) {
+  void open(SpecState s, Call c, Syscall.Open o, Outcomes out) {
     int flags = o.flags();
     boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
     SpecState after = s;
@@ -377,8 +563,9 @@ class StarrySpec implements SequentialSpec {
    * the old lock was gone), until no followed fd is left on it. On other files (whose identity the oracle
    * does not track) any lock result is allowed and nothing is recorded.
    */
-  void flock(SpecState s, Call c, Op.Flock fl, Outcomes out) {
+  void flock(SpecState s, Call c, Syscall.Flock fl, Outcomes out) {
     int cmd = fl.cmd();
+    int fd = fl.fd().value();
     if ((cmd & LOCK_MAND) != 0) {
       out.allow(OK, s, "LOCK_MAND is ignored");
       return;
@@ -389,9 +576,9 @@ class StarrySpec implements SequentialSpec {
       out.allow(EINVAL, s, out.explaining() ? "flock takes LOCK_SH, LOCK_EX or LOCK_UN" : null);
       return;
     }
-    SpecState.Fd f = fl.fd() < 0 ? null : s.fd(c.hart, fl.fd());
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
     if (f == null) {
-      badFd(s, fl.fd(), out);
+      badFd(s, fd, out);
       return;
     }
     if (f.node() == SpecState.UNKNOWN_FD) {
@@ -458,10 +645,11 @@ class StarrySpec implements SequentialSpec {
 
   // ==== ioctl ====
 
-  void ioctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
-    SpecState.Fd f = i.fd() < 0 ? null : s.fd(c.hart, i.fd());
+  void ioctl(SpecState s, Call c, Ioctl i, Outcomes out) {
+    int fd = i.fd().value();
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
     if (f == null) {
-      badFd(s, i.fd(), out);
+      badFd(s, fd, out);
       return;
     }
     if (f.node() == Nodes.CONTROL) {
@@ -469,7 +657,7 @@ class StarrySpec implements SequentialSpec {
     } else if (f.node() == SpecState.UNKNOWN_FD) {
       out.allow(ANY, s);
     } else if (!Nodes.isLoop(f.node())) {
-      out.allow(ENOTTY, s, out.explaining() ? "fd " + i.fd() + " is not a device" : null);
+      out.allow(ENOTTY, s, out.explaining() ? "fd " + fd + " is not a device" : null);
     } else {
       loopIoctl(s, c, i, f.node(), out);
     }
@@ -493,15 +681,15 @@ class StarrySpec implements SequentialSpec {
    * {@code /dev/loopN} for the index returned (devtmpfs makes the node of a device it adds); a REMOVE that
    * succeeds is not modelled.
    */
-  void controlIoctl(SpecState s, Call c, Op.Ioctl i, Outcomes out) {
-    if (i.cmd().equals("LOOP_CTL_REMOVE")) {
+  void controlIoctl(SpecState s, Call c, Ioctl i, Outcomes out) {
+    if (i.cmdName().equals("LOOP_CTL_REMOVE")) {
       out.allow(ANY_ERR, s);
       out.allow(OK, s.asWild(), "LOOP_CTL_REMOVE is not modelled");
-    } else if (i.cmd().equals("LOOP_CTL_ADD") || i.cmd().equals("LOOP_CTL_GET_FREE")) {
+    } else if (i.cmdName().equals("LOOP_CTL_ADD") || i.cmdName().equals("LOOP_CTL_GET_FREE")) {
       out.allow(ANY_ERR, s);
       out.allow(OK, out.actualOk() ? withDevNode(s, (int) c.value()) : s);
-    } else if (command(i.cmd()) != null) {
-      out.allow(ENOTTY, s, out.explaining() ? i.cmd() + " is not a loop-control ioctl" : null);
+    } else if (command(i.cmdName()) != null) {
+      out.allow(ENOTTY, s, out.explaining() ? i.cmdName() + " is not a loop-control ioctl" : null);
     } else {
       out.allow(ANY, s);
     }
@@ -530,55 +718,58 @@ class StarrySpec implements SequentialSpec {
     return s.withMount(d.mount(), s.mount(d.mount()).withFile(d.childRel(name), node));
   }
 
-  void loopIoctl(SpecState s, Call c, Op.Ioctl i, int n, Outcomes out) {
-    LoopIoctl cmd = command(i.cmd());
+  void loopIoctl(SpecState s, Call c, Ioctl i, int n, Outcomes out) {
+    LoopIoctl cmd = command(i.cmdName());
     if (cmd == null) {
-      if (i.cmd().startsWith("LOOP_CTL_")) {
-        out.allow(ENOTTY, s, out.explaining() ? i.cmd() + " is not a loop device ioctl" : null);
+      if (i.cmdName().startsWith("LOOP_CTL_")) {
+        out.allow(ENOTTY, s, out.explaining() ? i.cmdName() + " is not a loop device ioctl" : null);
       } else {
         out.allow(ANY, s);
       }
       return;
     }
+    Ioctl.Arg arg = i.arg();
     switch (cmd) {
       case LOOP_SET_FD -> {
-        if (i.argFd() == null) {
-          out.allow(ANY, s);
+        if (arg instanceof Ioctl.File f) {
+          bind(s, c, n, f.fd().value(), false, false, out);
         } else {
-          bind(s, c, n, i.argFd(), false, false, out);
+          out.allow(ANY, s);
         }
       }
       case LOOP_CONFIGURE -> {
         // flags | LO_FLAGS_READ_ONLY for an O_RDONLY fd: exact when the structure's flags are known.
-        String raw = i.raw() == null ? "" : i.raw();
-        boolean ro = i.loFlags() != null ? (i.loFlags() & LO_FLAGS_READ_ONLY) != 0 : raw.contains("READ_ONLY");
-        boolean maybeRo = ro || i.loFlags() == null;
-        if (i.argFd() == null) {
+        if (arg instanceof Ioctl.Config k) {
+          boolean ro = (k.info().flags() & LO_FLAGS_READ_ONLY) != 0;
+          bind(s, c, n, k.fd().value(), ro, ro, out);
+        } else if (arg instanceof Ioctl.File f) {
+          bind(s, c, n, f.fd().value(), false, true, out);
+        } else {
           out.allow(ANY_ERR, s, "its fd argument is not known");
           device(s, n, Loops.bind(false, true), out, null);
-        } else {
-          bind(s, c, n, i.argFd(), ro, maybeRo, out);
         }
       }
       case LOOP_CLR_FD -> device(s, n, Loops.CLR_FD, out, null);
       case LOOP_GET_STATUS, LOOP_GET_STATUS64, BLKGETSIZE, BLKGETSIZE64 -> device(s, n, Loops.REQUIRE_BOUND, out, null);
       case LOOP_SET_STATUS, LOOP_SET_STATUS64 -> {
-        if (i.raw() == null && i.argFd() == null && i.value() == null) {
+        Integer flags = arg instanceof Ioctl.Status st ? (Integer) st.info().flags()
+            : arg instanceof Ioctl.Status64 st ? (Integer) st.info().flags()
+            : arg instanceof Ioctl.Config k ? (Integer) k.info().flags() : null;
+        if (arg == Ioctl.None.INSTANCE) {
           out.allow(ANY, s); // no argument: the model cannot run it
-        } else if (i.loFlags() != null) {
-          device(s, n, Loops.setRo((i.loFlags() & LO_FLAGS_READ_ONLY) != 0), out, null);
+        } else if (flags != null) {
+          device(s, n, Loops.setRo((flags & LO_FLAGS_READ_ONLY) != 0), out, null);
         } else {
           device(s, n, Loops.setRo(false, true), out, null);
         }
       }
       case BLKROSET -> {
-        Long v = i.value();
-        if (v == null) {
+        if (!(arg instanceof Ioctl.Int v)) {
           out.allow(ANY, s);
-        } else if (v != 0 && v != 1) {
+        } else if (v.value() != 0 && v.value() != 1) {
           out.allow(EINVAL, s, "BLKROSET takes 0 or 1");
         } else {
-          device(s, n, Loops.setRo(v == 1), out, null);
+          device(s, n, Loops.setRo(v.value() == 1), out, null);
         }
       }
       case BLKFLSBUF -> device(s, n, Loops.FLSBUF, out, null);
@@ -615,7 +806,7 @@ class StarrySpec implements SequentialSpec {
 
   // ==== mount, umount2, mkfs ====
 
-  void mount(SpecState s, Call c, Op.Mount m, Outcomes out) {
+  void mount(SpecState s, Call c, Syscall.Mount m, Outcomes out) {
     int flags = m.flags();
     int propagation = flags & PROPAGATION_FLAGS;
     if (Integer.bitCount(propagation) > 1) {
@@ -699,7 +890,7 @@ class StarrySpec implements SequentialSpec {
    * mount_ext4: the source must be a loop device (ENODEV), then as_dyn_block_device and the superblock
    * ({@link Loops#mountExt4}), then the target: its walk's errno, EIO when it is not a directory.
    */
-  void mountExt4(SpecState s, Call c, Op.Mount m, boolean ro, Outcomes out) {
+  void mountExt4(SpecState s, Call c, Syscall.Mount m, boolean ro, Outcomes out) {
     Walk src = Walk.of(s, m.source());
     if (!walked(s, src, out)) {
       return;
@@ -740,7 +931,7 @@ class StarrySpec implements SequentialSpec {
     device(s, n, Loops.mountExt4(target, why), out, x -> x.withNewMount(mount));
   }
 
-  void umount(SpecState s, Op.Umount u, Outcomes out) {
+  void umount(SpecState s, Syscall.Umount2 u, Outcomes out) {
     int flags = u.flags();
     if ((flags & ~VALID_UMOUNT_FLAGS) != 0 || ((flags & MNT_EXPIRE) != 0 && (flags & (MNT_FORCE | MNT_DETACH)) != 0)) {
       out.allow(EINVAL, s, "invalid flags");
@@ -832,8 +1023,8 @@ class StarrySpec implements SequentialSpec {
   }
 
   /** mkfs.ext4: the path must name a loop device (ENOTBLK), then {@link Loops#MKFS}. */
-  void mkfs(SpecState s, Op.Mkfs m, Outcomes out) {
-    Walk w = Walk.of(s, m.path());
+  void mkfs(SpecState s, Syscall.MkfsExt4 m, Outcomes out) {
+    Walk w = Walk.of(s, m.device());
     if (!walked(s, w, out)) {
       return;
     }

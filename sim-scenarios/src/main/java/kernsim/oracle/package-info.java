@@ -12,8 +12,8 @@
  *   <li>{@code Linearizer}: the search for such an order (Wing and Gong, memoised as Lowe's), and the
  *       explanation of a failure: the calls whose results exclude each other, and what each could have
  *       returned.
- *   <li>{@code CallParser}: statement texts as {@code cpu.Syscalls} prints them, read back; a text it does
- *       not know is an unmodelled call.
+ *   <li>The calls are read as the values the harts emit ({@code cpu.call.Syscall} records, resolved):
+ *       {@code StarrySpec} is a visitor over them, so every syscall of the model has its rule.
  * </ul>
  */
 package kernsim.oracle;

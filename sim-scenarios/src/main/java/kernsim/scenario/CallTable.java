@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import kernsim.cpu.Stmt;
 import kernsim.client.SystemdLoopUtil;
 import kernsim.cpu.Syscalls;
+import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.dev.loop.LoopAbi;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopIoctl;
@@ -42,6 +43,8 @@ final class CallTable {
     final Set<String> handles = new TreeSet<>();
     /** The scenario's {@code client-option} names. */
     final Set<String> clientOptions = new TreeSet<>();
+    /** Any name that is no constant is a variable (assigned or not): one statement read on its own. */
+    boolean anyVariable;
 
     /** {@code title} names the block in messages: {@code setup:} or {@code hart mounter:}. */
     Block(Source src, String title) {
@@ -129,6 +132,7 @@ final class CallTable {
     sig("fcntl", "fd, cmd, arg", 1, a -> Syscalls.fcntl(a.fd(0), a.flags(1, Family.FCNTL),
         a.has(2) ? a.flags(2, Family.SEAL, Family.OPEN) : 0));
     sig("dup", "fd", a -> Syscalls.dup(a.fd(0)));
+    sig("fstat", "fd", a -> Syscalls.fstat(a.fd(0)));
     sig("flock", "fd, operation", a -> Syscalls.flock(a.fd(0), a.flags(1, Family.FLOCK)));
     sig("ioctl", "fd, cmd, arg", 1, CallTable::ioctl);
     // Monogon's pkg/loop (kernsim.client.MonogonLoop): each call is one Go function, run as its syscalls
@@ -197,7 +201,7 @@ final class CallTable {
     }
     Args args = new Args(sig, call, block);
     Stmt built = sig.compile().apply(args);
-    Stmt stmt = new Stmt(call.text(), null, built.code(), built.expands());
+    Stmt stmt = new Stmt(call.text(), null, built.call());
     block.vars.addAll(args.defines);
     if (assign != null) {
       if (args.handle) {
@@ -282,13 +286,13 @@ final class CallTable {
     return switch (kind) {
       case NONE -> Syscalls.ioctl(fd, loop);
       case INT -> Syscalls.ioctl(fd, loop, a.integer(2));
-      case FD -> Syscalls.ioctlSetFd(fd, loop, a.fd(2));
+      case FD -> Syscalls.ioctlFd(fd, loop, a.fd(2));
       case INFO -> Syscalls.ioctlSetStatus(fd, a.loopInfo(2));
       case INFO64 -> Syscalls.ioctlSetStatus64(fd, a.loopInfo64(2));
       case CONFIG -> a.configure(fd, 2);
-      case CTL_INT -> Syscalls.ioctl(fd, name + ", " + a.arg(2).text(), number, (long) a.integer(2));
-      case CTL_NONE -> Syscalls.ioctl(fd, name, number, null);
-      case UNKNOWN -> Syscalls.ioctl(fd, name, number, a.has(2) ? Long.valueOf(a.integer(2)) : null);
+      case CTL_INT -> Syscalls.ioctl(fd, number, new Ioctl.Int(a.integer(2)));
+      case CTL_NONE -> Syscalls.ioctl(fd, number, Ioctl.None.INSTANCE);
+      case UNKNOWN -> Syscalls.ioctl(fd, number, a.has(2) ? new Ioctl.Int(a.integer(2)) : Ioctl.None.INSTANCE);
     };
   }
 
@@ -369,7 +373,7 @@ final class CallTable {
     /** A variable a loop client's make or open assigned earlier. */
     String handle(int i) throws ScenarioException {
       String v = fd(i);
-      if (!block.handles.contains(v)) {
+      if (!block.handles.contains(v) && !block.anyVariable) {
         throw src().error(arg(i).at(), "expected a device handle for " + param(i) + ", found `" + v
             + "`, which no earlier loop_device_make or loop_device_open in `" + block.title + "` assigns");
       }
@@ -415,7 +419,8 @@ final class CallTable {
 
     String fd(Arg a, String param) throws ScenarioException {
       if (a instanceof Arg.Name n) {
-        if (block.vars.contains(n.name())) {
+        if (block.vars.contains(n.name())
+            || block.anyVariable && Constants.get(n.name()) == null && !n.name().equals("NULL")) {
           return n.name();
         }
         if (Constants.get(n.name()) != null || n.name().equals("NULL")) {

@@ -49,7 +49,7 @@ final class Parser {
   /** The setup block's leading setup commands, run at parse time: created at the block's header. */
   private BootBuilder boot;
   /** The leading setup commands' expansions, as the oracles take them (built at boot, not run). */
-  private final List<String> bootTexts = new ArrayList<>();
+  private final List<Stmt> bootStmts = new ArrayList<>();
   /** Still in the setup block's leading setup commands (no syscall statement yet). */
   private boolean bootPrefix = true;
   private int setupLine;
@@ -64,8 +64,16 @@ final class Parser {
   private boolean blockIsSetup;
   private int hidden;
 
+  /** Whether any name that is no constant may stand for an fd variable or handle (see {@link Scenarios#statement}). */
+  private final boolean anyVariable;
+
   Parser(Source src) {
+    this(src, false);
+  }
+
+  Parser(Source src, boolean anyVariable) {
     this.src = src;
+    this.anyVariable = anyVariable;
   }
 
   Scenario parse(String text) throws ScenarioException {
@@ -119,7 +127,7 @@ final class Parser {
     String n = name != null ? name : baseName(src.file);
     String t = title != null ? title : !description.isEmpty() ? description.get(0) : n;
     kernsim.cpu.Boot built = boot == null ? kernsim.cpu.Boot.EMPTY : boot.build();
-    return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootTexts, setup,
+    return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
         hartNames, harts, prober);
   }
 
@@ -283,6 +291,7 @@ final class Parser {
 
   private void startBlock(Token header, String blockTitle, boolean isSetup) {
     block = new Block(src, blockTitle);
+    block.anyVariable = anyVariable;
     block.clientOptions.addAll(clientOptions);
     stmts = new ArrayList<>();
     blockHeader = header;
@@ -492,7 +501,7 @@ final class Parser {
         emit(shown, "file = open(" + quote(path) + ", " + mode + ")", b,
             Syscalls.open(path, ro ? Uapi.O_RDONLY : Uapi.O_RDWR));
         emit(shown, "dev = open(" + quote(dev) + ", O_RDWR)", d, Syscalls.open(dev, Uapi.O_RDWR));
-        emit(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlSetFd(d, LoopIoctl.LOOP_SET_FD, b));
+        emit(shown, "ioctl(dev, LOOP_SET_FD, file)", null, Syscalls.ioctlFd(d, LoopIoctl.LOOP_SET_FD, b));
         emit(shown, "close(dev)", null, Syscalls.close(d));
         emit(shown, "close(file)", null, Syscalls.close(b));
       }
@@ -550,10 +559,11 @@ final class Parser {
    */
   private void emit(String command, String syscall, String var, Stmt s) {
     String text = syscall == null ? command : command + ": " + syscall;
+    Stmt stmt = new Stmt(text, var, s.call());
     if (bootPrefix) {
-      bootTexts.add(text);
+      bootStmts.add(stmt);
     } else {
-      stmts.add(new Stmt(text, var, s.code()));
+      stmts.add(stmt);
     }
   }
 

@@ -35,7 +35,7 @@ import kernsim.dev.Semantics;
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
-    Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+    Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
     boolean prober) {
   public Scenario {
     Objects.requireNonNull(name, "name");
@@ -59,7 +59,7 @@ public record Scenario(String name, String title, String description, String fil
   /** A scenario without the prober. */
   public Scenario(String name, String title, String description, String file, String text,
       String profile, List<Fix> fixes, List<String> expect, int loops,
-      Boot boot, List<String> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
+      Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts) {
     this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
         harts, false);
   }
@@ -86,8 +86,8 @@ public record Scenario(String name, String title, String description, String fil
    * Every call the boot state stands for, in order: the kernel's device nodes
    * ({@link Kernel#bootCalls}), then the setup block's leading setup commands, expanded.
    */
-  public List<String> bootCalls() {
-    List<String> all = new java.util.ArrayList<>(Kernel.bootCalls(loops));
+  public List<Stmt> bootCalls() {
+    List<Stmt> all = new java.util.ArrayList<>(Kernel.bootCalls(loops));
     all.addAll(setupCalls);
     return List.copyOf(all);
   }

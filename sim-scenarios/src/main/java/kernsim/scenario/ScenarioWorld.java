@@ -35,7 +35,7 @@ public final class ScenarioWorld implements WorldSpec {
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
     this.clients = java.util.stream.Stream.concat(scenario.setup().stream(), scenario.harts().stream().flatMap(List::stream))
-        .anyMatch(s -> kernsim.client.ClientEvents.isClientStatement(s.text()));
+        .anyMatch(s -> s.call() instanceof kernsim.cpu.call.LibraryCall);
   }
 
   public Scenario scenario() {

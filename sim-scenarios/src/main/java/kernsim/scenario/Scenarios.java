@@ -14,10 +14,8 @@ import java.util.List;
  * in a file is a {@link ScenarioException} naming its file, line and column; nothing else escapes.
  */
 public final class Scenarios {
-  /** The oracle names an {@code expect} line may give (besides {@code none}). */
-  public static final List<String> ORACLES = List.of(
-      "durability", "stale-cache", "single-mount", "read-only", "sleep-in-atomic", "deadlock", "livelock", "errno",
-      "client-ownership", "client-termination", "client-data");
+  /** The oracle names an {@code expect} line may give (besides {@code none}): every oracle's. */
+  public static final List<String> ORACLES = kernsim.oracle.Oracles.NAMES;
 
   private Scenarios() {}
 
@@ -32,6 +30,16 @@ public final class Scenarios {
       // A bug of ours, not the user's: still reported as a ScenarioException, and visibly so.
       throw new ScenarioException(f, "internal error while reading the scenario: " + e, e);
     }
+  }
+
+  /**
+   * One statement as a hart's line writes it ({@code fd = open("/mnt/f", O_RDWR)}), compiled on its own:
+   * a name that is no constant is taken for a variable, set or not (so {@code close(nothing)} is the
+   * close of an fd variable never set). For tests and tools that write calls as text.
+   */
+  public static kernsim.cpu.Stmt statement(String line) throws ScenarioException {
+    Parser p = new Parser(new Source("<statement>", "hart 1:\n  " + line + "\n"), true);
+    return p.parse("hart 1:\n  " + line + "\n").harts().get(0).get(0);
   }
 
   /** Reads {@code path} as UTF-8 and parses it; an unreadable file is a ScenarioException too. */

@@ -53,8 +53,8 @@ final class TestScenarios {
   }
 
   /** The syscalls that build {@link #boundAndFormatted()}, for the oracles. */
-  static List<String> boundAndFormattedCalls() {
-    return boundAndFormattedProgram().stream().map(Stmt::text).toList();
+  static List<Stmt> boundAndFormattedCalls() {
+    return boundAndFormattedProgram();
   }
 
   /** A 64 KiB image bound to loop0 and formatted; the setup's fds closed again. */

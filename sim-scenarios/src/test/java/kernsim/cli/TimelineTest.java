@@ -29,24 +29,24 @@ class TimelineTest {
 
   /** setup runs one call; then b starts at step 5, a runs a whole call in 6-7, b returns EBUSY at 9, a starts another. */
   private Timeline sample() {
-    emit(new Calls.Started(Timeline.SETUP, 0, "mkdir(\"/dev\")", 0));
+    emit(new Calls.Started(Timeline.SETUP, 0, "mkdir(\"/dev\")", call("mkdir(\"/dev\")"), 0));
     step(0);
-    emit(new Calls.Returned(Timeline.SETUP, 0, "mkdir(\"/dev\")", SysResult.ok(2), 0));
+    emit(new Calls.Returned(Timeline.SETUP, 0, "mkdir(\"/dev\")", call("mkdir(\"/dev\")"), SysResult.ok(2), 0));
     emit(new Calls.Exited(Timeline.SETUP, 1));
     for (int i = 1; i < 5; i++) {
       step(i);
     }
-    emit(new Calls.Started("world/b", 0, "ioctl(ld, LOOP_CLR_FD)", 0));
+    emit(new Calls.Started("world/b", 0, "ioctl(ld, LOOP_CLR_FD)", call("ioctl(ld, LOOP_CLR_FD)"), 0));
     step(5);
-    emit(new Calls.Started("world/a", 0, "fd = open(\"/mnt/a\", O_RDWR)", 0));
+    emit(new Calls.Started("world/a", 0, "fd = open(\"/mnt/a\", O_RDWR)", call("fd = open(\"/mnt/a\", O_RDWR)"), 0));
     step(6);
-    emit(new Calls.Returned("world/a", 0, "fd = open(\"/mnt/a\", O_RDWR)", SysResult.ok(3), 0));
+    emit(new Calls.Returned("world/a", 0, "fd = open(\"/mnt/a\", O_RDWR)", call("fd = open(\"/mnt/a\", O_RDWR)"), SysResult.ok(3), 0));
     step(7);
     step(8);
-    emit(new Calls.Returned("world/b", 0, "ioctl(ld, LOOP_CLR_FD)", SysResult.err(Errno.EBUSY), 0));
+    emit(new Calls.Returned("world/b", 0, "ioctl(ld, LOOP_CLR_FD)", call("ioctl(ld, LOOP_CLR_FD)"), SysResult.err(Errno.EBUSY), 0));
     emit(new Calls.Exited("world/b", 1));
     step(9);
-    emit(new Calls.Started("world/a", 1, "umount2(\"/mnt\", 0)", 0));
+    emit(new Calls.Started("world/a", 1, "umount2(\"/mnt\", 0)", call("umount2(\"/mnt\", 0)"), 0));
     return rec.timeline();
   }
 
@@ -101,9 +101,9 @@ class TimelineTest {
 
   @Test
   void setupIsListedInFullWhenOneOfItsCallsFailed() {
-    emit(new Calls.Started(Timeline.SETUP, 0, "mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)", 0));
+    emit(new Calls.Started(Timeline.SETUP, 0, "mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)", call("mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)"), 0));
     step(0);
-    emit(new Calls.Returned(Timeline.SETUP, 0, "mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)",
+    emit(new Calls.Returned(Timeline.SETUP, 0, "mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)", call("mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)"),
         SysResult.err(Errno.ENXIO), 0));
     emit(new Calls.Exited(Timeline.SETUP, 1));
     List<String> lines = rec.timeline().render();
@@ -111,5 +111,14 @@ class TimelineTest {
     assertEquals("    [0-1]  mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0) = ENXIO", lines.get(1));
     // a and b never started a call: the timeline says so.
     assertTrue(lines.contains("    (stopped before its statement 0)"), String.join("\n", lines));
+  }
+
+  /** The call a statement's text makes, as the scenario language reads it. */
+  private static kernsim.cpu.call.Call call(String text) {
+    try {
+      return kernsim.scenario.Scenarios.statement(text).call();
+    } catch (kernsim.scenario.ScenarioException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import kernsim.cpu.KernelWorld;
 import kernsim.actors.ExploreOptions;
 import kernsim.actors.ExploreResult;
 import kernsim.actors.Failure;
-import kernsim.actors.Monitor;
 import kernsim.actors.ReplayResult;
 import kernsim.actors.RunOptions;
 import kernsim.actors.RunResult;
@@ -18,8 +17,6 @@ import kernsim.actors.Simulator;
 import kernsim.actors.Strategies;
 import kernsim.actors.Trace;
 import kernsim.actors.TraceCodec;
-import kernsim.actors.WorldSpec;
-import kernsim.cpu.Calls;
 import kernsim.cpu.Kernel;
 import kernsim.dev.SysResult;
 import kernsim.scenario.Scenario;
@@ -48,24 +45,10 @@ class MonogonLoopTest {
     sim.close();
   }
 
-  record Outcome(RunResult result, List<Object> seen) {
-    List<Object> results(String hart) {
-      return seen.stream().filter(o -> o instanceof Calls.Returned r && r.hart().equals(hart))
-          .map(o -> ((Calls.Returned) o).result()).toList();
-    }
-
-    <T> List<T> observed(Class<T> type) {
-      return seen.stream().filter(type::isInstance).map(type::cast).toList();
-    }
-  }
-
-  static Outcome run(String text, String profile) throws Exception {
+  static KernelWorld.Outcome run(String text, String profile) throws Exception {
     Scenario s = Scenarios.parse(text, "t.ksim");
-    List<Object> seen = new ArrayList<>();
     Kernel.Spec spec = s.kernelSpec(Settings.of(s, profile, List.of(), List.of()).semantics());
-    WorldSpec world = WorldSpec.of(s.name(), "kernel/test", s.text(), w -> Kernel.create(w, spec),
-        w -> List.of(Monitor.recorder(seen)));
-    return new Outcome(sim.run(world, Strategies.random(1), RunOptions.DEFAULT, 1, 0), seen);
+    return KernelWorld.run(sim, s.name(), s.text(), spec, 1);
   }
 
   static String hart(String... lines) {
@@ -76,7 +59,7 @@ class MonogonLoopTest {
   @Test
   void createBindsAFreeDeviceAndRemoveFreesIt() throws Exception {
     for (String profile : List.of("starry", "linux")) {
-      Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_dev_path(m)", "monogon_dev(m)",
+      KernelWorld.Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_dev_path(m)", "monogon_dev(m)",
           "monogon_remove(m)", "n = monogon_create(img, 0)", "monogon_close(n)", "monogon_close(n)"), profile);
       List<Object> r = o.results("world/c1");
       assertEquals(SysResult.ok(0, "/dev/loop0"), r.get(1), profile);
@@ -102,7 +85,7 @@ class MonogonLoopTest {
   @Test
   void backingFilePathReadsSysfsWhileTheDeviceIsBound() throws Exception {
     for (String profile : List.of("starry", "linux")) {
-      Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_backing_file_path(m)", "monogon_remove(m)",
+      KernelWorld.Outcome o = run(hart("m = monogon_create(img, 4096)", "monogon_backing_file_path(m)", "monogon_remove(m)",
           "monogon_backing_file_path(m)"), profile);
       List<Object> r = o.results("world/c1");
       assertEquals(SysResult.ok(5, "/img\n"), r.get(2), profile);
@@ -113,7 +96,7 @@ class MonogonLoopTest {
 
   @Test
   void configValidationRefusesBlockSizesThatAreNotAPowerOfTwoUpToThePageSize() throws Exception {
-    Outcome o = run(hart("monogon_create(img, 256)", "monogon_create(img, 1000)", "monogon_create(img, 8192)",
+    KernelWorld.Outcome o = run(hart("monogon_create(img, 256)", "monogon_create(img, 1000)", "monogon_create(img, 8192)",
         "m = monogon_create(img, 512)", "monogon_remove(m)"), "starry");
     List<Object> r = o.results("world/c1");
     assertEquals(MonogonLoop.BAD_BLOCK_SIZE, r.get(1));
@@ -130,7 +113,7 @@ class MonogonLoopTest {
    */
   @Test
   void openOfANonLoopPathIsRefusedWithTheSeedsMessages() throws Exception {
-    Outcome o = run(hart("a = monogon_open(\"/img\")", "b = monogon_open(\"/nope\")", "c = monogon_open(\"/dev/loop1\")",
+    KernelWorld.Outcome o = run(hart("a = monogon_open(\"/img\")", "b = monogon_open(\"/nope\")", "c = monogon_open(\"/dev/loop1\")",
         "monogon_close(a)", "m = monogon_create(img, 0)", "d = monogon_open(\"/dev/loop0\")", "monogon_dev_path(d)",
         "monogon_close(d)"), "starry");
     List<Object> r = o.results("world/c1");
@@ -142,7 +125,7 @@ class MonogonLoopTest {
     assertEquals("failed to open device: open /dev/loop0: device or resource busy", r.get(6));
     assertEquals(MonogonLoop.NIL_DEVICE, r.get(7));
 
-    Outcome linux = run(hart("m = monogon_create(img, 0)", "d = monogon_open(\"/dev/loop0\")", "monogon_dev_path(d)",
+    KernelWorld.Outcome linux = run(hart("m = monogon_create(img, 0)", "d = monogon_open(\"/dev/loop0\")", "monogon_dev_path(d)",
         "monogon_close(d)"), "linux");
     List<Object> l = linux.results("world/c1");
     assertEquals(SysResult.ok(1, "/dev/loop0"), l.get(2));

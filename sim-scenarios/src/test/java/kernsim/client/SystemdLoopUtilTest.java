@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import kernsim.cpu.KernelWorld;
 import kernsim.actors.ExploreOptions;
 import kernsim.actors.ExploreResult;
 import kernsim.actors.Failure;
-import kernsim.actors.Monitor;
 import kernsim.actors.ReplayResult;
 import kernsim.actors.RunOptions;
 import kernsim.actors.RunResult;
@@ -20,9 +19,7 @@ import kernsim.actors.Simulator;
 import kernsim.actors.Strategies;
 import kernsim.actors.Trace;
 import kernsim.actors.TraceCodec;
-import kernsim.actors.WorldSpec;
 import kernsim.cpu.Calls;
-import kernsim.cpu.Kernel;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.scenario.Scenario;
@@ -53,13 +50,9 @@ class SystemdLoopUtilTest {
 
   /** One run of {@code s} under its own profile, with every observation recorded. */
   static List<Object> run(Scenario s, long seed) {
-    List<Object> seen = new ArrayList<>();
-    Kernel.Spec spec = s.kernelSpec();
-    WorldSpec world = WorldSpec.of(s.name(), "kernel/test", s.text(), w -> Kernel.create(w, spec),
-        w -> List.of(Monitor.recorder(seen)));
-    RunResult r = sim.run(world, Strategies.random(seed), RunOptions.DEFAULT, seed, 0);
-    assertTrue(r.failure().isEmpty(), "run failed: " + r.failure());
-    return seen;
+    KernelWorld.Outcome o = KernelWorld.run(sim, s.name(), s.text(), s.kernelSpec(), seed);
+    assertTrue(o.result().failure().isEmpty(), "run failed: " + o.result().failure());
+    return o.seen();
   }
 
   static <T> List<T> all(List<Object> seen, Class<T> type) {

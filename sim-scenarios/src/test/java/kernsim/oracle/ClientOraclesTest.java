@@ -64,7 +64,7 @@ class ClientOraclesTest {
   // ---- client-termination ----
 
   private static kernsim.cpu.Calls.Started call(String hart, String text) {
-    return new kernsim.cpu.Calls.Started(hart, 0, text, 0);
+    return new kernsim.cpu.Calls.Started(hart, 0, text, Histories.stmt(text).call(), 0);
   }
 
   @Test

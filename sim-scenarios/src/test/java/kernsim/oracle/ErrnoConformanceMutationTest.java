@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import kernsim.actors.Monitor;
-import kernsim.actors.RunOptions;
+import kernsim.cpu.KernelWorld;
 import kernsim.actors.RunResult;
 import kernsim.actors.Simulator;
-import kernsim.actors.Strategies;
-import kernsim.actors.WorldSpec;
 import kernsim.cpu.Calls;
 import kernsim.cpu.Kernel;
 import kernsim.dev.Errno;
@@ -42,8 +39,7 @@ class ErrnoConformanceMutationTest {
   /** The run's observations, after the calls its boot state stands for (the kernel builds it without them). */
   static List<Object> record(String name, Kernel.Spec spec) {
     List<Object> seen = new ArrayList<>(new Histories().boot(spec.loops()).observations());
-    WorldSpec w = WorldSpec.of(name, "test", name, x -> Kernel.create(x, spec), x -> List.of(Monitor.recorder(seen)));
-    RunResult r = sim.run(w, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
+    RunResult r = KernelWorld.run(sim, KernelWorld.world(name, name, spec, seen), 1);
     assertFalse(r.failed(), r.outcome());
     return seen;
   }
@@ -59,7 +55,7 @@ class ErrnoConformanceMutationTest {
       }
       SysResult wrong = res.isOk() ? SysResult.err(Errno.ENOTTY) : SysResult.ok(0);
       List<Object> mutated = new ArrayList<>(seen);
-      mutated.set(i, new Calls.Returned(r.hart(), r.index(), r.text(), wrong, r.nanos()));
+      mutated.set(i, new Calls.Returned(r.hart(), r.index(), r.text(), r.call(), wrong, r.nanos()));
       if (ErrnoConformance.check(Semantics.STARRY, mutated).isEmpty()) {
         missed.add(r.text() + " = " + wrong);
       }

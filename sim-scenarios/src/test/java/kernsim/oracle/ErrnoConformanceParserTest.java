@@ -3,81 +3,105 @@ package kernsim.oracle;
 import static kernsim.oracle.Histories.err;
 import static kernsim.oracle.Histories.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import kernsim.cpu.call.Call;
+import kernsim.cpu.call.Fd;
+import kernsim.cpu.call.Syscall;
+import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.dev.Errno;
 import kernsim.dev.Semantics;
+import kernsim.dev.loop.LoopAbi.LoopInfo64;
+import kernsim.dev.loop.LoopIoctl;
+import kernsim.fs.file.Uapi;
+import kernsim.scenario.ScenarioException;
+import kernsim.scenario.Scenarios;
 import org.junit.jupiter.api.Test;
 
-/** Statement texts read back: as Syscalls writes them, as the scenario language writes them, and neither. */
+/**
+ * Statements as the calls the oracle reads: the scenario language builds them (its setup commands too),
+ * fds resolved as a hart resolves them; what the language does not know cannot be written at all.
+ */
 class ErrnoConformanceParserTest {
   static final Map<String, Long> VARS = new TreeMap<>(Map.of("ld", 3L, "img", 4L, "r", 5L, "w", 6L));
 
-  static Op parse(String text) {
-    return CallParser.parse(text, VARS);
+  /** {@code text}'s call, its fds resolved from {@link #VARS} (-1 for a variable not there). */
+  static Call parse(String text) {
+    Call c = Histories.stmt(text).call();
+    return c instanceof Syscall s ? s.resolve(v -> VARS.containsKey(v) ? (int) (long) VARS.get(v) : -1) : c;
+  }
+
+  private static Fd fd(String var, int value) {
+    return new Fd(var, value);
   }
 
   @Test
   void syscallsTexts() {
-    assertEquals(new Op.Open("/mnt/f", 0102), parse("fd = open(\"/mnt/f\", O_RDWR|O_CREAT)"));
-    assertEquals("fd", CallParser.assigned("fd = open(\"/mnt/f\", O_RDWR|O_CREAT)"));
-    assertEquals(new Op.Mount("none", "/mnt", "tmpfs", 1), parse("mount(\"none\", \"/mnt\", \"tmpfs\", 1)"));
-    assertEquals(new Op.Umount("/mnt", 2), parse("umount2(\"/mnt\", 2)"));
-    assertEquals(new Op.Close(3), parse("close(ld)"));
-    assertEquals(new Op.Close(-1), parse("close(nothing)"));
-    assertEquals(new Op.Ioctl(3, "LOOP_SET_FD", null, 4, null, null), parse("ioctl(ld, LOOP_SET_FD, img)"));
-    assertEquals(new Op.Ioctl(3, "BLKROSET", 1L, null, null, null), parse("ioctl(ld, BLKROSET, 1)"));
-    assertEquals(new Op.Ioctl(3, "LOOP_CLR_FD", null, null, null, null), parse("ioctl(ld, LOOP_CLR_FD)"));
-    assertEquals(new Op.Mkfs("/dev/loop0"), parse("mkfs.ext4(\"/dev/loop0\")"));
-    assertEquals(new Op.Mknod("/dev/loop2", 2), parse("mknod(\"/dev/loop2\")"));
-    assertEquals(new Op.Pipe(), parse("pipe2([r, w], 0)"));
-    assertEquals(new Op.NoEffect("writev"), parse("writev(fd, [\"a, b\", \"c\"])"));
-    assertEquals(new Op.NewFd(), parse("fcntl(ld, F_DUPFD, 0)"));
-    assertEquals(new Op.NoEffect("fcntl"), parse("fcntl(ld, F_GETFL, 0)"));
+    assertEquals(new Syscall.Open("/mnt/f", 0102), parse("fd = open(\"/mnt/f\", O_RDWR|O_CREAT)"));
+    assertEquals("fd", Histories.stmt("fd = open(\"/mnt/f\", O_RDWR|O_CREAT)").assign());
+    assertEquals(new Syscall.Mount("none", "/mnt", "tmpfs", 1, null), parse("mount(\"none\", \"/mnt\", \"tmpfs\", 1)"));
+    assertEquals(new Syscall.Umount2("/mnt", 2), parse("umount2(\"/mnt\", 2)"));
+    assertEquals(new Syscall.Close(fd("ld", 3)), parse("close(ld)"));
+    assertEquals(new Syscall.Close(fd("nothing", -1)), parse("close(nothing)"));
+    assertEquals(new Ioctl(fd("ld", 3), LoopIoctl.LOOP_SET_FD.number(), new Ioctl.File(fd("img", 4))),
+        parse("ioctl(ld, LOOP_SET_FD, img)"));
+    assertEquals(new Ioctl(fd("ld", 3), LoopIoctl.BLKROSET.number(), new Ioctl.Int(1)), parse("ioctl(ld, BLKROSET, 1)"));
+    assertEquals(new Ioctl(fd("ld", 3), LoopIoctl.LOOP_CLR_FD.number(), Ioctl.None.INSTANCE),
+        parse("ioctl(ld, LOOP_CLR_FD)"));
+    assertEquals(new Syscall.MkfsExt4("/dev/loop0"), parse("mkfs.ext4(\"/dev/loop0\")"));
+    assertEquals(new Syscall.Mknod("/dev/loop2"), parse("mknod(\"/dev/loop2\")"));
+    assertEquals(2, Nodes.of("/dev/loop2"));
+    assertEquals(new Syscall.Pipe2("r", "w", 0), parse("pipe2([r, w], 0)"));
+    assertEquals(new Syscall.Writev(fd("fd", -1), List.of("a, b", "c")), parse("writev(fd, [\"a, b\", \"c\"])"));
+    assertEquals(new Syscall.Fcntl(fd("ld", 3), Uapi.F_DUPFD, 0), parse("fcntl(ld, F_DUPFD, 0)"));
+    assertEquals(new Syscall.Fcntl(fd("ld", 3), Uapi.F_GETFL, 0), parse("fcntl(ld, F_GETFL, 0)"));
   }
 
   @Test
   void structArgumentsOfLoopConfigureAndSetStatus() {
     // cpu.Syscalls.ioctlConfigure / ioctlSetStatus64, and the scenario language's {name: value} structs
-    assertEquals(new Op.Ioctl(3, "LOOP_CONFIGURE", null, 4,
-            "{fd: img, block_size: 512, flags: 1, file_name: \"img, ld\"}", 1L),
+    assertEquals(new Ioctl(fd("ld", 3), LoopIoctl.LOOP_CONFIGURE.number(),
+            new Ioctl.Config(fd("img", 4), 512, LoopInfo64.of("img, ld", 1))),
         parse("ioctl(ld, LOOP_CONFIGURE, {fd: img, block_size: 512, flags: 1, file_name: \"img, ld\"})"));
-    Op.Ioctl named = (Op.Ioctl) parse(
-        "ioctl(ld, LOOP_CONFIGURE, {fd: img, flags: LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})");
-    assertEquals(4, named.argFd());
-    assertEquals(5L, named.loFlags());
-    Op.Ioctl status = (Op.Ioctl) parse("ioctl(ld, LOOP_SET_STATUS64, {flags: 0, file_name: \"x\"})");
-    assertEquals(0L, status.loFlags());
-    assertNull(((Op.Ioctl) parse("ioctl(ld, LOOP_CONFIGURE, {block_size: 512})")).argFd());
+    Ioctl.Config named = (Ioctl.Config) ((Ioctl) parse(
+        "ioctl(ld, LOOP_CONFIGURE, {fd: img, flags: LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})")).arg();
+    assertEquals(4, named.fd().value());
+    assertEquals(5, named.info().flags());
+    Ioctl.Status64 status = (Ioctl.Status64) ((Ioctl) parse("ioctl(ld, LOOP_SET_STATUS64, {flags: 0, file_name: \"x\"})")).arg();
+    assertEquals(0, status.info().flags());
+    assertThrows(ScenarioException.class, () -> Scenarios.statement("ioctl(ld, LOOP_CONFIGURE, {block_size: 512})"),
+        "a loop_config without its fd cannot be written");
   }
 
   @Test
   void scenarioLanguageTexts() {
-    assertEquals(new Op.Mount("/dev/loop0", "/mnt", "ext4", 1), parse("mount(\"/dev/loop0\", \"/mnt\", \"ext4\", MS_RDONLY)"));
-    assertEquals(new Op.Mount("none", "/mnt", "tmpfs", 0), parse("mount(\"none\", \"/mnt\", \"tmpfs\", 0, NULL)"));
-    assertEquals(new Op.Umount("/mnt", 2), parse("umount2(\"/mnt\", MNT_DETACH)"));
-    assertEquals(new Op.Open("/img", 0101), parse("fd = open(\"/img\", O_WRONLY|O_CREAT)"));
+    assertEquals(new Syscall.Mount("/dev/loop0", "/mnt", "ext4", 1, null),
+        parse("mount(\"/dev/loop0\", \"/mnt\", \"ext4\", MS_RDONLY)"));
+    assertEquals(new Syscall.Mount("none", "/mnt", "tmpfs", 0, null), parse("mount(\"none\", \"/mnt\", \"tmpfs\", 0, NULL)"));
+    assertEquals(new Syscall.Umount2("/mnt", 2), parse("umount2(\"/mnt\", MNT_DETACH)"));
+    assertEquals(new Syscall.Open("/img", 0101), parse("fd = open(\"/img\", O_WRONLY|O_CREAT)"));
     // setup commands: the statement after the command, or the command itself
     String losetup = "losetup /dev/loop0 /img: file = open(\"/img\", O_RDWR)";
-    assertEquals(new Op.Open("/img", 02), parse(losetup));
-    assertEquals("file", CallParser.assigned(losetup));
-    assertEquals(new Op.Ioctl(3, "LOOP_SET_FD", null, -1, null, null),
+    assertEquals(new Syscall.Open("/img", 02), parse(losetup));
+    assertEquals("file", Histories.stmt(losetup).assign());
+    assertEquals(new Ioctl(fd("ld", 3), LoopIoctl.LOOP_SET_FD.number(), new Ioctl.File(fd("file", -1))),
         parse("losetup /dev/loop0 /img: ioctl(ld, LOOP_SET_FD, file)"));
-    assertEquals(new Op.NoEffect("write"), parse("file /seed.txt \"a: b\": write(fd, \"a: b\")"));
-    assertEquals(new Op.Mkfs("/dev/loop0"), parse("mkfs.ext4 /dev/loop0"));
-    assertEquals(new Op.Mkdir("/data"), parse("mkdir /data"));
+    assertEquals(new Syscall.Write(fd("fd", -1), "a: b"), parse("file /seed.txt \"a: b\": write(fd, \"a: b\")"));
+    assertEquals(new Syscall.MkfsExt4("/dev/loop0"), parse("mkfs.ext4 /dev/loop0"));
+    assertEquals(new Syscall.Mkdir("/data"), parse("mkdir /data"));
   }
 
   @Test
-  void whatItDoesNotKnowIsUnmodelled() {
-    assertEquals(new Op.Unmodelled("frobnicate"), parse("frobnicate(ld)"));
-    assertEquals(new Op.Unmodelled("open"), parse("fd = open(\"/x\", O_BOGUS)"));
-    assertEquals(new Op.Unmodelled("mount"), parse("mount(\"a\", \"/mnt\")"));
-    assertEquals(new Op.Unmodelled("open"), parse("open(\"unbalanced, O_RDWR)"));
-    assertTrue(parse("sleep 5") instanceof Op.Unmodelled);
+  void whatTheLanguageDoesNotKnowCannotBeWritten() {
+    assertThrows(ScenarioException.class, () -> Scenarios.statement("frobnicate(ld)"));
+    assertThrows(ScenarioException.class, () -> Scenarios.statement("fd = open(\"/x\", O_BOGUS)"));
+    assertThrows(ScenarioException.class, () -> Scenarios.statement("mount(\"a\", \"/mnt\")"));
+    assertThrows(ScenarioException.class, () -> Scenarios.statement("open(\"unbalanced, O_RDWR)"));
+    assertTrue(assertThrows(ScenarioException.class, () -> Scenarios.statement("sleep 5")).getMessage() != null);
   }
 
   /** A read-only LOOP_CONFIGURE with the scenario language's structure: mkfs then cannot succeed. */

@@ -49,6 +49,7 @@ class CallTableTest {
       "fcntl(m, F_GET_SEALS)",
       "fcntl(fd, F_GETFL, 0)",
       "d = dup(fd)",
+      "fstat(d)",
       "flock(d, LOCK_EX|LOCK_NB)",
       "close(d)",
       "ld = open(\"/dev/loop0\", O_RDWR)",

@@ -1,5 +1,6 @@
 package kernsim.scenario;
 
+import kernsim.cpu.KernelWorld;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -31,7 +32,7 @@ class LinuxProfileTest {
 
   /** The results of hart {@code h}'s statements in a run of {@code body} under {@code profile}. */
   static List<String> results(String profile, String body) throws ScenarioException {
-    Runs.Outcome o = Runs.run(sim, Scenarios.parse("profile " + profile + "\n" + body, "linux.ksim"), 1);
+    KernelWorld.Outcome o = Runs.run(sim, Scenarios.parse("profile " + profile + "\n" + body, "linux.ksim"), 1);
     assertFalse(o.result().failed(), () -> o.result().outcome().toString());
     List<String> out = new ArrayList<>();
     for (Object r : o.results("world/h")) {
@@ -240,7 +241,7 @@ class LinuxProfileTest {
           f = open("/img", O_RDONLY)
           read(f, 4)
         """;
-    Runs.Outcome o = Runs.run(sim, Scenarios.parse("profile linux\n" + s, "lost.ksim"), 1);
+    KernelWorld.Outcome o = Runs.run(sim, Scenarios.parse("profile linux\n" + s, "lost.ksim"), 1);
     List<Object> r = o.results("world/h");
     assertEquals(List.of("0", "4", "0", "0", "0"), r.subList(0, 5).stream().map(LinuxProfileTest::show).toList());
     assertEquals("\0\0\0\0", Runs.text(r.get(5)));
@@ -261,7 +262,7 @@ class LinuxProfileTest {
           f = open("/img", O_RDONLY)
           read(f, 8)
         """;
-    Runs.Outcome o = Runs.run(sim, Scenarios.parse("profile linux\n" + s, "kept.ksim"), 1);
+    KernelWorld.Outcome o = Runs.run(sim, Scenarios.parse("profile linux\n" + s, "kept.ksim"), 1);
     List<Object> r = o.results("world/h");
     assertEquals("keptmore", Runs.text(r.get(9)));
     assertEquals(List.of("0", "1", "4", "0", "4", "0", "0", "0", "0"),

@@ -1,5 +1,6 @@
 package kernsim.scenario;
 
+import kernsim.cpu.KernelWorld;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,15 +29,15 @@ class ScenarioRunTest {
     sim.close();
   }
 
-  private static Runs.Outcome run(String text) throws ScenarioException {
-    Runs.Outcome o = Runs.run(sim, Scenarios.parse(text, "run.ksim"), 1);
+  private static KernelWorld.Outcome run(String text) throws ScenarioException {
+    KernelWorld.Outcome o = Runs.run(sim, Scenarios.parse(text, "run.ksim"), 1);
     assertFalse(o.result().failed(), () -> o.result().outcome().toString());
     return o;
   }
 
   @Test
   void aFileWrittenInSetupIsReadBackByAHart() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         setup:
           file /seed.txt "contents\\n"
         hart reader:
@@ -51,7 +52,7 @@ class ScenarioRunTest {
 
   @Test
   void ioctlsByNameOnAnUnboundDevice() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         loops 2
         hart 1:
           ld = open("/dev/loop1", O_RDWR)
@@ -78,7 +79,7 @@ class ScenarioRunTest {
 
   @Test
   void setupCommandsBuildAnExt4ImageThatAHartMountsWritesAndReadsBack() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         setup:
           image /img 64K
           losetup /dev/loop0 /img
@@ -112,15 +113,15 @@ class ScenarioRunTest {
           ld = open("/dev/loop0", O_RDONLY)
           ioctl(ld, BLKROGET)
         """;
-    Runs.Outcome rw = run("setup:\n  image /img 4K\n  losetup /dev/loop0 /img\n" + hart);
-    Runs.Outcome ro = run("setup:\n  image /img 4K\n  losetup /dev/loop0 /img ro\n" + hart);
+    KernelWorld.Outcome rw = run("setup:\n  image /img 4K\n  losetup /dev/loop0 /img\n" + hart);
+    KernelWorld.Outcome ro = run("setup:\n  image /img 4K\n  losetup /dev/loop0 /img ro\n" + hart);
     assertEquals(0L, Runs.ok(rw.results("world/hart-1").get(1)).data());
     assertEquals(1L, Runs.ok(ro.results("world/hart-1").get(1)).data());
   }
 
   @Test
   void loopConfigureAndSetStatus64TakeStructs() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         setup:
           image /img 8K
         hart 1:
@@ -150,7 +151,7 @@ class ScenarioRunTest {
 
   @Test
   void loopControlIoctlsAndIoctlsOnTheWrongFile() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         hart 1:
           ctl = open("/dev/loop-control", O_RDWR)
           ioctl(ctl, LOOP_CTL_GET_FREE)
@@ -177,7 +178,7 @@ class ScenarioRunTest {
 
   @Test
   void pipesVectorsAndOffsetsPointers() throws ScenarioException {
-    Runs.Outcome o = run("""
+    KernelWorld.Outcome o = run("""
         hart 1:
           pipe2([r, w], 0)
           writev(w, ["pi", "ped"])
@@ -203,7 +204,7 @@ class ScenarioRunTest {
   void everyCallOfTheTableRunsToItsResult() throws ScenarioException {
     String text = "setup:\n  image /img 64K\n  losetup /dev/loop0 /img\nhart all:\n"
         + String.join("\n", CallTableTest.PROGRAM.stream().map(l -> "  " + l).toList()) + "\n";
-    Runs.Outcome o = run(text);
+    KernelWorld.Outcome o = run(text);
     List<kernsim.cpu.Calls.Returned> res = o.returned("world/all");
     assertEquals(CallTableTest.PROGRAM.size(), res.size(), "every statement returned");
     for (int i = 0; i < res.size(); i++) {
@@ -233,7 +234,7 @@ class ScenarioRunTest {
           ioctl(ld, BLKFLSBUF)
         """, "race.ksim");
     for (long seed = 1; seed <= 3; seed++) {
-      Runs.Outcome o = Runs.run(sim, s, seed);
+      KernelWorld.Outcome o = Runs.run(sim, s, seed);
       assertEquals(List.of("mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)", "fd = open(\"/mnt/a\", O_RDWR|O_CREAT)",
           "write(fd, \"hello\")", "close(fd)", "umount2(\"/mnt\", 0)"), o.startedTexts("world/mounter"));
       assertEquals(List.of("ld = open(\"/dev/loop0\", O_RDWR)", "ioctl(ld, BLKFLSBUF)"), o.startedTexts("world/flusher"));

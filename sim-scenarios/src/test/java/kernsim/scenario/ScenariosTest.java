@@ -87,7 +87,7 @@ class ScenariosTest {
         "losetup /dev/loop0 /img: ioctl(dev, LOOP_SET_FD, file)",
         "losetup /dev/loop0 /img: close(dev)",
         "losetup /dev/loop0 /img: close(file)",
-        "mkfs.ext4 /dev/loop0"), s.setupCalls());
+        "mkfs.ext4 /dev/loop0"), texts(s.setupCalls()));
     assertEquals(List.of(new Boot.File("/img", Ext4Lite.image(64 * 1024))), s.boot().entries());
     assertEquals(List.of(new Boot.Binding(0, "/img", false)), s.boot().bindings());
   }
@@ -98,7 +98,7 @@ class ScenariosTest {
         + "hart a:\n  fd = open(\"/x/f\", O_RDONLY)\n  read(fd, 2)\n", "mixed.ksim");
     assertEquals(List.of(new Boot.File("/img", new byte[16384])), s.boot().entries());
     assertEquals(List.of("image /img 16K: img = open(\"/img\", O_RDWR|O_CREAT)", "image /img 16K: ftruncate(img, 16384)",
-        "image /img 16K: close(img)"), s.setupCalls());
+        "image /img 16K: close(img)"), texts(s.setupCalls()));
     assertEquals(List.of("mkdir(\"/x\")", "file /x/f \"hi\": fd = open(\"/x/f\", O_WRONLY|O_CREAT|O_TRUNC)",
         "file /x/f \"hi\": write(fd, \"hi\")", "file /x/f \"hi\": close(fd)"), texts(s.setup()));
     // after a syscall, a setup command is not checked at parse time: its calls' results say what happened
@@ -107,11 +107,11 @@ class ScenariosTest {
     assertEquals(Boot.EMPTY, late.boot());
     assertEquals(6, late.setup().size());
 
-    List<Object> seen = new java.util.ArrayList<>();
-    kernsim.actors.WorldSpec w = kernsim.actors.WorldSpec.of("mixed", "test", "mixed",
-        x -> kernsim.cpu.Kernel.create(x, s.kernelSpec()), x -> List.of(kernsim.actors.Monitor.recorder(seen)));
+    List<Object> seen;
     try (kernsim.actors.Simulator sim = kernsim.actors.Simulator.create()) {
-      assertTrue(!sim.run(w, kernsim.actors.Strategies.random(1), kernsim.actors.RunOptions.DEFAULT, 1, 0).failed());
+      kernsim.cpu.KernelWorld.Outcome o = kernsim.cpu.KernelWorld.run(sim, "mixed", "mixed", s.kernelSpec(), 1);
+      assertTrue(!o.result().failed());
+      seen = o.seen();
     }
     List<String> hartA = seen.stream().filter(o -> o instanceof kernsim.cpu.Calls.Returned r && r.hart().equals("world/a"))
         .map(o -> String.valueOf(((kernsim.cpu.Calls.Returned) o).result())).toList();

@@ -30,16 +30,19 @@ public final class DurabilityMonitor implements Monitor {
 
   /** How to read a hart's call observations (they belong to a module above this one). */
   public interface Calls {
-    /** The hart and statement text if {@code o} says a call started, else null. */
-    String[] started(Object o);
+    /** The call if {@code o} says one started, else null. */
+    Started started(Object o);
 
     /** The hart, statement text and result if {@code o} says a call returned, else null. */
     Object[] returned(Object o);
   }
 
+  /** A call that started: its hart, its statement's text, and whether it is an umount2. */
+  public record Started(String hart, String text, boolean umount) {}
+
   private record Ack(String device, String file, long block, int landing, String hart) {}
 
-  private record Current(String text, int mark, TreeSet<String> devices) {}
+  private record Current(String text, boolean umount, int mark, TreeSet<String> devices) {}
 
   private final Calls calls;
   private final TreeMap<String, String> lastFile = new TreeMap<>();
@@ -77,13 +80,13 @@ public final class DurabilityMonitor implements Monitor {
       attribute(actor, p.device());
     } else if (o instanceof LoopEvents.AdapterDropped d) {
       Current c = running.get(actor);
-      if (c != null && c.text().startsWith("umount2(")) {
+      if (c != null && c.umount()) {
         c.devices().add(d.device());
       }
     } else {
-      String[] s = calls.started(o);
+      Started s = calls.started(o);
       if (s != null) {
-        running.put(s[0], new Current(s[1], acks.size(), new TreeSet<>()));
+        running.put(s.hart(), new Current(s.text(), s.umount(), acks.size(), new TreeSet<>()));
         return;
       }
       Object[] r = calls.returned(o);

@@ -37,8 +37,8 @@ class LoopOraclesTest {
 
   static final DurabilityMonitor.Calls CALLS = new DurabilityMonitor.Calls() {
     @Override
-    public String[] started(Object o) {
-      return o instanceof Started s ? new String[] {s.hart(), s.text()} : null;
+    public DurabilityMonitor.Started started(Object o) {
+      return o instanceof Started s ? new DurabilityMonitor.Started(s.hart(), s.text(), s.text().startsWith("umount2(")) : null;
     }
 
     @Override

@@ -725,6 +725,14 @@ public final class FileSyscalls {
     });
   }
 
+  /** The read and write fds a {@link #pipe2} result holds; {@code {-1, -1}} for a failure (as C leaves them). */
+  public static int[] pipeEnds(Object result) {
+    if (result instanceof SysResult.Ok ok && ok.data() instanceof List<?> ends && ends.size() == 2) {
+      return new int[] {(Integer) ends.get(0), (Integer) ends.get(1)};
+    }
+    return new int[] {-1, -1};
+  }
+
   /** fcntl(fd, cmd, arg) for F_GETFL, F_ADD_SEALS and F_GET_SEALS; other commands are EINVAL. */
   public static Code fcntl(FdTable t, int fd, int cmd, int arg) {
     Got g = fileLike(t, fd);

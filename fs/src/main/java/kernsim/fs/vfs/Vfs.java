@@ -100,6 +100,14 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return (Location) ok.data();
   }
 
+  /**
+   * {@code code} (a {@link #resolve}, {@link #open}, {@link #create} or {@link #mknod}), then {@code then} of
+   * the {@link Location} it ended in; a failure ends the whole as it is. The typed way to read those results.
+   */
+  public static Code located(Code code, Function<Location, Code> then) {
+    return Code.then(code, ok -> then.apply(loc(ok)));
+  }
+
   private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply<SysResult>>, MountTable.Command> request, String what) {
     return Code.call(table, request, what, Code::done);
   }
