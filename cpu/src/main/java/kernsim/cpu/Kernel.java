@@ -232,7 +232,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
     // its root filesystem when it starts (a later step), so the node list is filled in below,
     // once the prober the loop devices report to exists.
-    LoopControlCalls controlCalls = new LoopControlCalls(control);
+    LoopControlCalls controlCalls = new LoopControlCalls(control, spec.semantics().linux());
     List<MemFs.Initial> tree = new ArrayList<>();
     ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
         (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");

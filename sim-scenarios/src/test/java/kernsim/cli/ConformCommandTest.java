@@ -63,16 +63,19 @@ class ConformCommandTest {
     assertEquals(0, o.exit(), o.both());
     assertTrue(o.out().contains("a: pread64(ld, 5, 0)"), o.both());
     assertTrue(o.out().contains("7 calls, 7 match, 0 differ"), o.both());
-    Path differs = write("differs.ksim", "hart a:\n  c = open(\"/dev/loop-control\", O_RDWR)\n  ioctl(c, 0x4CFF)\n");
+    // In rundown a page the model has cached from bind time is one Linux must read through the loop
+    // queue, which fails (a listed difference: docs/profiles.md).
+    Path differs = write("differs.ksim", "setup:\n  image /img 64K\n  losetup /dev/loop0 /img\nhart a:\n"
+        + "  ld = open(\"/dev/loop0\", O_RDWR)\n  ioctl(ld, LOOP_CLR_FD)\n  pread64(ld, 8, 0)\n");
     Cli.Outcome d = Cli.run("conform", "--json", differs.toString());
     assertEquals(1, d.exit(), d.both());
     JsonNode j = d.json();
     assertEquals("conform", j.get("command").asText(), d.both());
-    assertEquals(2, j.get("calls").asInt());
+    assertEquals(3, j.get("calls").asInt());
     assertEquals(1, j.get("differ").asInt());
-    JsonNode row = j.get("scenarios").get(0).get("rows").get(1);
-    assertEquals("ioctl(c, 0x4CFF)", row.get("call").asText());
-    assertEquals("ENOSYS", row.get("real").asText());
+    JsonNode row = j.get("scenarios").get(0).get("rows").get(2);
+    assertEquals("pread64(ld, 8, 0)", row.get("call").asText());
+    assertEquals("EIO", row.get("real").asText());
     assertFalse(row.get("match").asBoolean());
   }
 
