@@ -7,7 +7,7 @@ package kernsim.dev.loop;
  * is how the kernel reads the third argument (its ABI, the same under every profile).
  *
  * <p>Adding a command: its constant here, then its arm in each driver's exhaustive switch
- * ({@code StarryLoop}, {@code LinuxLoop}); see {@code docs/extending-dev.md}.
+ * ({@code StarryLoop}, {@code LinuxLoop}); see {@code docs/extending.md}.
  */
 public enum LoopIoctl {
   LOOP_SET_FD(0x4C00, true, Arg.FD),
