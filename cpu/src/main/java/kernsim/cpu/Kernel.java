@@ -62,10 +62,13 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
    * built at boot), a setup program run alone before the racing harts (empty: none), one program per
    * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), the
-   * model's semantics, and whether the udev-like {@link Prober} runs alongside the harts.
+   * model's semantics, whether the udev-like {@link Prober} runs alongside the harts, and whether the
+   * harts run one after another ({@code sequential}: each starts when the one before it exits, in the
+   * order of {@code harts}; what {@code kernsim conform} compares with the real kernel) instead of
+   * racing.
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics, boolean prober) {
+      Semantics semantics, boolean prober, boolean sequential) {
     public Spec {
       java.util.Objects.requireNonNull(boot, "boot");
       setup = List.copyOf(setup);
@@ -88,6 +91,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       }
     }
 
+    /** Racing harts. */
+    public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+        Semantics semantics, boolean prober) {
+      this(loops, boot, setup, harts, names, semantics, prober, false);
+    }
+
     /** No prober. */
     public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
         Semantics semantics) {
@@ -101,7 +110,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
     /** The same kernel with the prober switched on or off. */
     public Spec withProber(boolean on) {
-      return new Spec(loops, boot, setup, harts, names, semantics, on);
+      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential);
+    }
+
+    /** The same kernel with its harts run one after another, in order (none racing another). */
+    public Spec oneAfterAnother() {
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, true);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -172,6 +186,9 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   private ActorRef<Object> setup;
   private Refs refs;
   private ActorRef<Object> prober;
+  /** With {@link Spec#sequential()}: the hart running now and the index of the next to start. */
+  private ActorRef<Object> current;
+  private int next;
 
   /**
    * The kernel of {@code spec}. Its reference takes {@link Command}s and loop-control's report as
@@ -215,7 +232,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
     // its root filesystem when it starts (a later step), so the node list is filled in below,
     // once the prober the loop devices report to exists.
-    LoopControlCalls controlCalls = new LoopControlCalls(control);
+    LoopControlCalls controlCalls = new LoopControlCalls(control, spec.semantics().linux());
     List<MemFs.Initial> tree = new ArrayList<>();
     ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
         (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
@@ -262,6 +279,8 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   private Behavior<Command> onExited(Hart.Exited e) {
     if (e.hart().equals(setup)) {
       startHarts();
+    } else if (spec.sequential() && e.hart().equals(current)) {
+      startNext();
     }
     return this;
   }
@@ -272,9 +291,25 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       tasks.add(prober);
       prober.tell(Prober.Start.INSTANCE);
     }
+    if (spec.sequential()) {
+      startNext();
+      return;
+    }
     for (int i = 0; i < spec.harts().size(); i++) {
       ActorRef<Object> h = getContext().spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
       tasks.add(h);
     }
+  }
+
+  /** The next hart of a sequential spec, told to report its exit so that the one after it can start. */
+  private void startNext() {
+    if (next >= spec.harts().size()) {
+      current = null;
+      return;
+    }
+    current = getContext().spawn(Hart.create(world, refs, spec.harts().get(next), getContext().getSelf()),
+        spec.names().get(next));
+    tasks.add(current);
+    next++;
   }
 }

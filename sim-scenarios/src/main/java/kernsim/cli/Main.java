@@ -35,7 +35,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     subcommands = {
       RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
-      BenchCommand.class, kernsim.experiment.ExperimentCommand.class, CommandLine.HelpCommand.class
+      BenchCommand.class, kernsim.experiment.ExperimentCommand.class, ConformCommand.class,
+      CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -60,7 +61,7 @@ public final class Main implements Callable<Integer> {
   /** Without a subcommand there is nothing to do: that is a usage mistake. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list or bench)");
+    throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list, bench, experiment or conform)");
   }
 
   public static void main(String[] args) {

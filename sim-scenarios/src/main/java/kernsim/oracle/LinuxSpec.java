@@ -24,6 +24,12 @@ final class LinuxSpec extends StarrySpec {
     return "linux";
   }
 
+  /** {@code loop_control_ioctl}'s default (found by {@code kernsim conform}). */
+  @Override
+  int notAControlIoctl() {
+    return Outcomes.err(kernsim.dev.Errno.ENOSYS);
+  }
+
   @Override
   void loopOpen(SpecState after, Call c, int node, SpecState.Fd fd, Outcomes out) {
     out.allow(ANY_ERR, after, "linux loop state is not tracked");

@@ -689,10 +689,15 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY_ERR, s);
       out.allow(OK, out.actualOk() ? withDevNode(s, (int) c.value()) : s);
     } else if (command(i.cmdName()) != null) {
-      out.allow(ENOTTY, s, out.explaining() ? i.cmdName() + " is not a loop-control ioctl" : null);
+      out.allow(notAControlIoctl(), s, out.explaining() ? i.cmdName() + " is not a loop-control ioctl" : null);
     } else {
       out.allow(ANY, s);
     }
+  }
+
+  /** What loop-control answers a loop device's ioctl: ENOTTY here (Linux's is ENOSYS, {@code LinuxSpec}). */
+  int notAControlIoctl() {
+    return ENOTTY;
   }
 
   /**

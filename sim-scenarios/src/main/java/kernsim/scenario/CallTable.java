@@ -599,14 +599,33 @@ final class CallTable {
       return a == null ? "" : str(a, "the " + key + " field");
     }
 
+    /** A number field of an ioctl struct (0 when absent). */
+    private long number(Map<String, Arg> f, String key) throws ScenarioException {
+      Arg a = f.get(key);
+      if (a == null) {
+        return 0;
+      }
+      if (a instanceof Arg.Int n) {
+        return n.value();
+      }
+      throw expected(a, "a number", "the " + key + " field");
+    }
+
     LoopAbi.LoopInfo loopInfo(int i) throws ScenarioException {
-      Map<String, Arg> f = fields(i, "loop_info", List.of("flags", "name"));
-      return LoopAbi.LoopInfo.of(name(f, "name"), loFlags(f));
+      Map<String, Arg> f = fields(i, "loop_info", List.of("flags", "name", "offset", "encrypt_type"));
+      return new LoopAbi.LoopInfo(0, 0, 0, 0, (int) number(f, "offset"), (int) number(f, "encrypt_type"), loFlags(f),
+          LoopAbi.name(name(f, "name")));
+    }
+
+    private static final List<String> INFO64 = List.of("flags", "file_name", "offset", "sizelimit", "encrypt_type");
+
+    private LoopAbi.LoopInfo64 info64(Map<String, Arg> f) throws ScenarioException {
+      return new LoopAbi.LoopInfo64(0, 0, 0, number(f, "offset"), number(f, "sizelimit"), 0,
+          (int) number(f, "encrypt_type"), loFlags(f), LoopAbi.name(name(f, "file_name")), null);
     }
 
     LoopAbi.LoopInfo64 loopInfo64(int i) throws ScenarioException {
-      Map<String, Arg> f = fields(i, "loop_info64", List.of("flags", "file_name"));
-      return LoopAbi.LoopInfo64.of(name(f, "file_name"), loFlags(f));
+      return info64(fields(i, "loop_info64", INFO64));
     }
 
     /** LOOP_CONFIGURE's loop_config: a backing fd variable alone, or a struct with {@code fd} and more. */
@@ -614,7 +633,9 @@ final class CallTable {
       if (arg(i) instanceof Arg.Name) {
         return Syscalls.ioctlConfigure(fd, fd(arg(i), "LOOP_CONFIGURE's fd"), 0, LoopAbi.LoopInfo64.of("", 0));
       }
-      Map<String, Arg> f = fields(i, "loop_config", List.of("fd", "block_size", "flags", "file_name"));
+      List<String> known = new ArrayList<>(List.of("fd", "block_size"));
+      known.addAll(INFO64);
+      Map<String, Arg> f = fields(i, "loop_config", known);
       Arg backing = f.get("fd");
       if (backing == null) {
         throw src().error(arg(i).at(), "expected a field `fd: VARIABLE` in LOOP_CONFIGURE's loop_config, found "
@@ -623,7 +644,7 @@ final class CallTable {
       String backingFd = fd(backing, "the fd field");
       Arg bs = f.get("block_size");
       int blockSize = bs == null ? 0 : count(bs, "the block_size field");
-      return Syscalls.ioctlConfigure(fd, backingFd, blockSize, LoopAbi.LoopInfo64.of(name(f, "file_name"), loFlags(f)));
+      return Syscalls.ioctlConfigure(fd, backingFd, blockSize, info64(f));
     }
   }
 }

@@ -296,4 +296,19 @@ class ErrnoConformanceNoFalseAlarmTest {
         List.of(open("/dev/loop0", O_RDWR).as("ld"), ioctl("ld", BLKFLSBUF), ioctl("ld", BLKFLSBUF),
             ioctl("ld", BLKFLSBUF)))));
   }
+
+  /** Under linux loop-control answers a loop device's ioctl with ENOSYS (what Linux 6.18 does, conform/control.ksim). */
+  @Test
+  void loopControlUnderLinux() {
+    kernsim.dev.Semantics linux = kernsim.dev.Semantics.of("linux", List.of());
+    Kernel.Spec spec = new Kernel.Spec(1, kernsim.cpu.Boot.EMPTY, List.of(), List.of(List.of(
+        open("/dev/loop-control", O_RDWR).as("ctl"),
+        ioctl("ctl", LOOP_CLR_FD), // ENOSYS
+        ioctl("ctl", BLKGETSIZE64), // ENOSYS
+        close("ctl"))), List.of("hart-1"), linux);
+    var world = kernsim.actors.WorldSpec.of("errno: loop-control under linux", "test", "ctl", w -> Kernel.create(w, spec),
+        w -> List.of(new ErrnoConformance(ErrnoConformance.start(linux, Kernel.bootCalls(spec.loops())))));
+    ExploreResult x = sim.explore(world, ExploreOptions.random(7, 5));
+    assertFalse(x.found(), () -> "loop-control under linux: " + x.failing().orElseThrow().outcome());
+  }
 }

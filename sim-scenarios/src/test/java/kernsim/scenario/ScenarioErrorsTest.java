@@ -231,7 +231,7 @@ class ScenarioErrorsTest {
     assertError(hart(open, "ioctl(ld, LOOP_CONFIGURE, {flags: 0})"), 3, 29,
         "expected a field `fd: VARIABLE` in LOOP_CONFIGURE's loop_config, found struct {flags: 0}");
     assertError(hart(open, "ioctl(ld, LOOP_SET_STATUS64, {name: \"x\"})"), 3, 33,
-        "unknown field `name` of loop_info64; expected one of: flags, file_name");
+        "unknown field `name` of loop_info64; expected one of: flags, file_name, offset, sizelimit, encrypt_type");
     assertError(hart(open, "ioctl(ld, LOOP_SET_STATUS64, {flags: O_RDONLY})"), 3, 40,
         "expected loop flags, found `O_RDONLY`, which is an open flag (valid here: LO_FLAGS_READ_ONLY, "
             + "LO_FLAGS_AUTOCLEAR, LO_FLAGS_PARTSCAN, LO_FLAGS_DIRECT_IO)");

@@ -55,7 +55,16 @@ final class LinuxLoop implements LoopDriver {
   static final int SETTABLE = LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN;
   static final int CLEARABLE = LO_FLAGS_AUTOCLEAR;
 
+  /** {@code LOOP_CONFIGURE_SETTABLE_FLAGS}: any other flag in a loop_config is EINVAL. */
+  static final int CONFIGURE_SETTABLE = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN
+      | LoopAbi.LO_FLAGS_DIRECT_IO;
+
   private static final int SECTOR = 512;
+
+  /** {@code blk_validate_block_size}: a power of two from 512 to {@code BLK_MAX_BLOCK_SIZE} (64K since 6.15). */
+  static boolean validBlockSize(int bs) {
+    return bs >= SECTOR && bs <= 65536 && Integer.bitCount(bs) == 1;
+  }
 
   private final World world;
   private final ActorRef<LoopDevice.Command> dev;
@@ -82,36 +91,44 @@ final class LinuxLoop implements LoopDriver {
   @Override
   public Code ioctl(LoopIoctl command, IoctlArg arg, boolean exclusiveFd) {
     return switch (command) {
-      case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, null, exclusiveFd);
+      case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, 0, null, exclusiveFd);
       case LOOP_CONFIGURE -> {
         IoctlArg.Config a = LoopIoctls.arg(arg, IoctlArg.Config.class, command);
         int bs = a.config().blockSize();
-        if (bs != 0 && (bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1)) {
+        if (bs != 0 && !validBlockSize(bs)) {
           yield Code.err(Errno.EINVAL); // blk_validate_block_size, before the lock
         }
-        yield configure(a.fd(), a.config().info().flags(), a.config().info().fileName(), exclusiveFd);
+        if ((a.config().info().flags() & ~CONFIGURE_SETTABLE) != 0) {
+          yield Code.err(Errno.EINVAL); // LOOP_CONFIGURE_SETTABLE_FLAGS, before the lock
+        }
+        yield configure(a.fd(), a.config().info().flags(), a.config().info().encryptType(),
+            a.config().info().fileName(), exclusiveFd);
       }
       case LOOP_CLR_FD -> clrFd();
       case LOOP_GET_STATUS -> getStatus(false);
       case LOOP_GET_STATUS64 -> getStatus(true);
       case LOOP_SET_STATUS -> {
         LoopInfo i = LoopIoctls.arg(arg, IoctlArg.Status.class, command).info();
-        yield setStatus(i.flags(), i.name(), false);
+        yield setStatus(i.flags(), i.encryptType(), i.name(), false);
       }
       case LOOP_SET_STATUS64 -> {
         LoopInfo64 i = LoopIoctls.arg(arg, IoctlArg.Status64.class, command).info();
-        yield setStatus(i.flags(), i.fileName(), true);
+        yield setStatus(i.flags(), i.encryptType(), i.fileName(), true);
       }
       case LOOP_CHANGE_FD -> changeFd(arg);
       case LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO -> requireBound(v -> Code.ok(0));
       case LOOP_SET_BLOCK_SIZE -> {
         Integer bs = arg instanceof IoctlArg.Int i ? (Integer) (int) i.value() : null;
-        yield requireBound(v -> bs == null || bs < SECTOR || bs > 4096 || Integer.bitCount(bs) != 1
+        // loop_set_block_size: bd_prepare_to_claim unless the fd is O_EXCL (EBUSY while an O_EXCL open
+        // or a mount holds the device, bound or not), then under lo_mutex ENXIO unless bound.
+        Supplier<Code> set = () -> requireBound(v -> bs == null || !validBlockSize(bs)
             ? Code.err(Errno.EINVAL) : Code.ok(0));
+        yield exclusiveFd ? set.get() : peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : set.get());
       }
       case BLKGETSIZE -> peek(v -> Code.done(SysResult.ok(0, v.size() / SECTOR)));
       case BLKGETSIZE64 -> peek(v -> Code.done(SysResult.ok(0, v.size())));
-      case BLKSSZGET, BLKPBSZGET, BLKIOMIN, BLKIOOPT -> Code.done(SysResult.ok(0, (long) SECTOR));
+      case BLKSSZGET, BLKPBSZGET, BLKIOMIN -> Code.done(SysResult.ok(0, (long) SECTOR));
+      case BLKIOOPT -> Code.done(SysResult.ok(0, 0L)); // the loop queue sets no io_opt
       case BLKROGET -> peek(v -> Code.done(SysResult.ok(0, v.readOnly() ? 1L : 0L)));
       case BLKROSET -> {
         int n = LoopIoctls.intArg(arg, command);
@@ -120,7 +137,7 @@ final class LinuxLoop implements LoopDriver {
       case BLKRAGET -> StarryLoop.blkRaGet(dev);
       case BLKRASET -> StarryLoop.blkRaSet(dev, LoopIoctls.intArg(arg, command));
       case BLKRRPART -> peek(v -> (v.flags() & LO_FLAGS_PARTSCAN) != 0 ? Code.ok(0) : Code.err(Errno.EINVAL));
-      case BLKPG -> Code.err(Errno.EINVAL); // GENHD_FL_NO_PART, or no blkpg_ioctl_arg the model reads
+      case BLKPG -> Code.err(Errno.EFAULT); // blkpg_ioctl copies its struct from the NULL the language passes
       case BLKFLSBUF -> peek(v -> syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF, ok -> Code.ok(0)));
       case HDIO_GETGEO -> Code.err(Errno.ENOTTY); // loop's block_device_operations have no getgeo
     };
@@ -131,10 +148,11 @@ final class LinuxLoop implements LoopDriver {
   /**
    * loop_configure: the fd (EBADF; EINVAL not a regular file), then, unless the ioctl's fd was opened
    * O_EXCL, {@code bd_prepare_to_claim} (EBUSY while an O_EXCL open or a mount holds the device); then
-   * under lo_mutex: EBUSY unless Lo_unbound; the file read into a fresh page cache; file, flags (with
+   * under lo_mutex: EBUSY unless Lo_unbound, EINVAL for an encryption type; the file read into a fresh
+   * page cache; file, flags (with
    * LO_FLAGS_READ_ONLY when the backing fd is read-only) and name stored; Lo_bound.
    */
-  private Code configure(FdArg fd, int infoFlags, byte[] fileName, boolean exclusiveFd) {
+  private Code configure(FdArg fd, int infoFlags, int encryptType, byte[] fileName, boolean exclusiveFd) {
     if (!(fd instanceof FdArg.Resolved resolved)) {
       return Code.err(((FdArg.Bad) fd).errno());
     }
@@ -144,6 +162,9 @@ final class LinuxLoop implements LoopDriver {
     Supplier<Code> locked = () -> loLock(v -> {
       if (!v.unbound()) {
         return loUnlock(() -> Code.err(Errno.EBUSY));
+      }
+      if (encryptType != 0) {
+        return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info: no encryption since cryptoloop went
       }
       return Writeback.lengthOrZero(file, len -> {
         int n = (int) (long) len;
@@ -168,6 +189,9 @@ final class LinuxLoop implements LoopDriver {
       return Code.err(Errno.EBADF);
     }
     FdArg fd = f.fd();
+    if (fd instanceof FdArg.Bad b && b.errno() == Errno.EBADF) {
+      return Code.err(Errno.EBADF); // fget(arg), before the lock
+    }
     return loLock(v -> {
       if (!v.bound()) {
         return loUnlock(() -> Code.err(Errno.ENXIO));
@@ -222,14 +246,17 @@ final class LinuxLoop implements LoopDriver {
   }
 
   /**
-   * loop_set_status: under lo_mutex, ENXIO unless Lo_bound; only LO_FLAGS_AUTOCLEAR and
+   * loop_set_status: under lo_mutex, ENXIO unless Lo_bound, EINVAL for an encryption type; only LO_FLAGS_AUTOCLEAR and
    * LO_FLAGS_PARTSCAN come from the caller (PARTSCAN cannot be cleared, READ_ONLY not changed); the
    * name is stored.
    */
-  private Code setStatus(int infoFlags, byte[] fileName, boolean wide) {
+  private Code setStatus(int infoFlags, int encryptType, byte[] fileName, boolean wide) {
     return loLock(v -> {
       if (!v.bound()) {
         return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      if (encryptType != 0) {
+        return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info
       }
       int prev = v.flags();
       int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);

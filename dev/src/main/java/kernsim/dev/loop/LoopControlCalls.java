@@ -14,18 +14,29 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class LoopControlCalls {
   private final ActorRef<LoopControl.Command> ctl;
+  /** Linux's loop-control ({@code loop_control_ioctl}) rather than the starry profile's. */
+  private final boolean linux;
 
+  /** The starry profile's loop-control. */
   public LoopControlCalls(ActorRef<LoopControl.Command> ctl) {
-    this.ctl = Objects.requireNonNull(ctl, "ctl");
+    this(ctl, false);
   }
 
-  /** {@code ioctl(loop-control, command, arg)}; other numbers are ENOTTY (Linux: EINVAL is for bad args). */
+  public LoopControlCalls(ActorRef<LoopControl.Command> ctl, boolean linux) {
+    this.ctl = Objects.requireNonNull(ctl, "ctl");
+    this.linux = linux;
+  }
+
+  /**
+   * {@code ioctl(loop-control, command, arg)}; other numbers are ENOTTY in the starry profile and
+   * ENOSYS under linux ({@code loop_control_ioctl}'s default, found by {@code kernsim conform}).
+   */
   public Code ioctl(int command, long arg) {
     return switch (command) {
-      case LoopControl.LOOP_CTL_ADD -> add((int) arg);
+      case LoopControl.LOOP_CTL_ADD -> linux && arg > LoopControl.MAX_INDEX ? Code.err(Errno.EINVAL) : add((int) arg);
       case LoopControl.LOOP_CTL_REMOVE -> remove((int) arg);
       case LoopControl.LOOP_CTL_GET_FREE -> getFree();
-      default -> Code.err(Errno.ENOTTY);
+      default -> Code.err(linux ? Errno.ENOSYS : Errno.ENOTTY);
     };
   }
 
