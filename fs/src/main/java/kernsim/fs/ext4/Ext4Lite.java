@@ -136,8 +136,8 @@ public final class Ext4Lite {
    */
   public static Code mount(ActorRef<Ext4Host.Command> host, BlockDevice dev, boolean readOnly) {
     return Code.noPreempt("ext4 mount", () -> readSuper(dev), v -> v instanceof SysResult.Ok ok
-        ? Code.call(host, r -> new Ext4Host.Spawn((Superblock) ok.data(), dev, readOnly, r), "ext4 mount",
-            Code::done)
+            && ok.data() instanceof Superblock sb
+        ? Code.call(host, r -> new Ext4Host.Spawn(sb, dev, readOnly, r), "ext4 mount", Code::done)
         : Code.done(v));
   }
 }

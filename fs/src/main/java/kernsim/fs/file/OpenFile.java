@@ -102,8 +102,8 @@ public record OpenFile(FileOps ops, int flags, ActorRef<Offset.Command> offset) 
       case ANON -> Code.err(Errno.EINVAL);
       case PIPE -> ops.write(data, nonblock());
       default -> locked(pos -> append()
-          ? Code.bind(ops.append(data), res -> Code.done(res instanceof SysResult.Ok ok
-              ? new Moved((Long) ok.data(), SysResult.ok(ok.value())) : new Moved(pos, res)))
+          ? FileOps.appended(ops.append(data), err -> Code.done(new Moved(pos, err)),
+              (written, end) -> Code.done(new Moved(end, SysResult.ok(written))))
           : Code.bind(ops.writeAt(pos, data),
               res -> Code.done(new Moved(res instanceof SysResult.Ok ok ? pos + ok.value() : pos, res))));
     };
