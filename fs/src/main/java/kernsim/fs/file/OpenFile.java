@@ -72,7 +72,9 @@ public record OpenFile(FileOps ops, int flags, ActorRef<Offset.Command> offset) 
   /** Runs {@code body(position)} under the position lock; body ends in a {@link Moved}. */
   private Code locked(LongFunction<Code> body) {
     return Code.sleepingAsk(offset, Offset.Lock::new, "lock f_pos", p -> Code.bind(body.apply(p), m -> {
-      Moved moved = (Moved) m;
+      if (!(m instanceof Moved moved)) {
+        throw new IllegalStateException("a positioned operation ended in no Moved: " + m);
+      }
       return Code.sleepingCall(offset, r -> new Offset.Unlock(moved.position(), r), "unlock f_pos",
           x -> Code.done(moved.result()));
     }));

@@ -108,6 +108,11 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return Code.then(code, ok -> then.apply(loc(ok)));
   }
 
+  /** {@link #located}, with {@code failed} of the error when {@code code} fails. */
+  public static Code located(Code code, Function<SysResult.Err, Code> failed, Function<Location, Code> then) {
+    return Code.bind(code, v -> v instanceof SysResult.Err e ? failed.apply(e) : located(Code.done(v), then));
+  }
+
   private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply<SysResult>>, MountTable.Command> request, String what) {
     return Code.call(table, request, what, Code::done);
   }
@@ -233,11 +238,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
       return ext4.mount(node == null ? null : node.block(), readonly, table, mounted -> {
         // `?` after this point drops `fs`, and with it the loop adapter, before returning the error.
         Function<Errno, Code> dropFs = e -> Code.bind(mounted.fs().release(), x -> Code.err(e));
-        return Code.bind(resolveIn(ctx, target, true), tv -> {
-          if (!(tv instanceof SysResult.Ok t)) {
-            return dropFs.apply(((SysResult) tv).errno());
-          }
-          return Code.bind(mountCall(r -> new MountTable.Mount(loc(t), mounted.fs(), r), "mount"), mv -> {
+        return located(resolveIn(ctx, target, true), e -> dropFs.apply(e.errno()), t -> {
+          return Code.bind(mountCall(r -> new MountTable.Mount(t, mounted.fs(), r), "mount"), mv -> {
             if (!(mv instanceof SysResult.Ok mp)) {
               return dropFs.apply(Errno.EIO);
             }
