@@ -119,7 +119,7 @@ public final class Ext4Lite {
     if (dev.blockSize() != Layout.BLOCK) {
       return Code.err(Errno.EINVAL);
     }
-    return let(dev.readBlock(0), (SysResult.Ok ok) -> {
+    return Code.then(dev.readBlock(0), ok -> {
       Superblock sb = ok.data() instanceof byte[] d ? Layout.decodeSuper(d) : null;
       if (sb == null || sb.totalBlocks() > dev.numBlocks()) {
         return Code.err(Errno.EINVAL);
