@@ -132,10 +132,10 @@ public final class MonogonLoop {
           return Code.done(fail + "open " + path + ": " + strerror(o));
         }
         p.set(SYSFS, opened.value());
-        return Code.bind(sys(p, Syscalls.read(SYSFS, 4096)), r -> Code.bind(sys(p, Syscalls.close(SYSFS)),
-            x -> r instanceof SysResult.Ok ok
-                ? Code.done(SysResult.ok(ok.value(), new String((byte[]) ok.data(), StandardCharsets.UTF_8)))
-                : Code.done(fail + "read " + path + ": " + strerror(r))));
+        return kernsim.fs.file.FileOps.readBytes(sys(p, Syscalls.read(SYSFS, 4096)),
+            err -> Code.bind(sys(p, Syscalls.close(SYSFS)), x -> Code.done(fail + "read " + path + ": " + strerror(err))),
+            bytes -> Code.bind(sys(p, Syscalls.close(SYSFS)),
+                x -> Code.done(SysResult.ok(bytes.length, new String(bytes, StandardCharsets.UTF_8)))));
       });
     }), handle);
   }
@@ -225,7 +225,10 @@ public final class MonogonLoop {
         }
         // A fresh hidden variable per open: an fd the loop leaks stays where it was.
         String devVar = next(p, "monogon#dev");
-        p.set(devVar, ((SysResult.Ok) opened).value());
+        if (!(opened instanceof SysResult.Ok ok2)) {
+          throw new IllegalStateException("open ended in " + opened);
+        }
+        p.set(devVar, ok2.value());
         Code configure = sys(p, Syscalls.ioctlConfigure(devVar, backingFd, blockSize, LoopAbi.LoopInfo64.of("", flags)));
         return Code.bind(configure, r -> {
           if (r instanceof SysResult.Err e) {

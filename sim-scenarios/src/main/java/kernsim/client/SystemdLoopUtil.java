@@ -239,6 +239,8 @@ public final class SystemdLoopUtil {
     boolean fdOpen;
     /** loop_with_fd holds the fd (LOOP_CONFIGURE or LOOP_SET_FD succeeded): cleanup clears it. */
     boolean withFd;
+    /** The device's size in bytes (BLKGETSIZE64), once {@link #configure} succeeded. */
+    long size;
 
     Make(Proc p, String var, String backing, int openFlags, int lockOp) {
       this.p = p;
@@ -271,7 +273,7 @@ public final class SystemdLoopUtil {
           return Code.bind(attempt(0), r -> sys(p, Syscalls.close(ctl), x -> {
             if (r instanceof SysResult.Ok) {
               LoopDevice d = new LoopDevice(var, lock, nr, kernsim.dev.loop.LoopDevice.devId(nr), node, backingFile, false, true, 512,
-                  ((SysResult.Ok) r).data() instanceof Long size ? size : 0);
+                  size);
               p.setHandle(var, d);
               p.world().emit(new ClientEvents.Acquired(p.name(), KIND, nr, backingFile));
               return ended(p, "loop_device_make", SysResult.ok(p.fd(var)));
@@ -295,10 +297,10 @@ public final class SystemdLoopUtil {
           }
           nr = (int) ok.value();
           return Code.bind(configure(), r -> {
-            if (r instanceof SysResult.Ok) {
+            if (!(r instanceof SysResult.Err err)) {
               return Code.done(r);
             }
-            Errno e = ((SysResult.Err) r).errno();
+            Errno e = err.errno();
             // ERRNO_IS_DEVICE_ABSENT (ENODEV, ENXIO, ENOENT), EBUSY, EUCLEAN (ENOANO cannot happen here).
             if (!Set.of(Errno.ENODEV, Errno.ENXIO, Errno.ENOENT, Errno.EBUSY, Errno.EUCLEAN).contains(e)) {
               return Code.done(r);
@@ -319,7 +321,7 @@ public final class SystemdLoopUtil {
       });
     }
 
-    /** loop_configure(nr, …): {@code Ok(0, device size)} with the fd in {@code var}, or the error. */
+    /** loop_configure(nr, …): {@code Ok(0)} with the fd in {@code var} and the device's size in {@link #size}, or the error. */
     Code configure() {
       node = "/dev/loop" + nr;
       withFd = false;
@@ -346,7 +348,7 @@ public final class SystemdLoopUtil {
               if (st instanceof SysResult.Ok) {
                 return fail(SysResult.err(Errno.EBUSY));
               }
-              if (((SysResult.Err) st).errno() != Errno.ENXIO) {
+              if (!(st instanceof SysResult.Err e && e.errno() == Errno.ENXIO)) {
                 return fail(st);
               }
               // block_device_remove_all_partitions: the model has none (0: nothing removed).
@@ -417,11 +419,11 @@ public final class SystemdLoopUtil {
     /** LOOP_SET_STATUS64, retried on EAGAIN up to 64 attempts, sleeping 10 ms + random(240 ms × n/64). */
     private Code setStatusRetried(LoopInfo64 copy, int n) {
       return sys(p, Syscalls.ioctlSetStatus64(var, copy), r -> {
-        if (r instanceof SysResult.Ok) {
+        if (!(r instanceof SysResult.Err e)) {
           return Code.done(r);
         }
         int failed = n + 1;
-        if (((SysResult.Err) r).errno() != Errno.EAGAIN || failed >= SET_STATUS_ATTEMPTS) {
+        if (e.errno() != Errno.EAGAIN || failed >= SET_STATUS_ATTEMPTS) {
           return Code.done(r);
         }
         long usec = 10 * USEC_PER_MSEC + p.world().nextInt((int) setStatusBackoffBoundUsec(failed));
@@ -451,8 +453,8 @@ public final class SystemdLoopUtil {
           if (!lockOpen) {
             p.set(lock, -1);
           }
-          long size = ok.data() instanceof Number n ? n.longValue() : 0;
-          return Code.done(SysResult.ok(0, size));
+          size = ok.data() instanceof Number n ? n.longValue() : 0;
+          return Code.ok(0);
         });
       });
     }
@@ -563,10 +565,10 @@ public final class SystemdLoopUtil {
 
     private Code removeAttempt(int attempt, long delay) {
       return sys(p, Syscalls.ioctl(ctl, LoopControl.LOOP_CTL_REMOVE, new Ioctl.Int(d.nr())), r -> {
-        if (r instanceof SysResult.Ok) {
+        if (!(r instanceof SysResult.Err e)) {
           return Code.ok(0);
         }
-        if (((SysResult.Err) r).errno() != Errno.EBUSY || attempt > REMOVE_ATTEMPTS) {
+        if (e.errno() != Errno.EBUSY || attempt > REMOVE_ATTEMPTS) {
           return Code.ok(0); // logged, given up
         }
         long next = attempt % 5 == 0 ? delay * 2 : delay;

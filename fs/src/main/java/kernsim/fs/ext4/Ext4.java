@@ -198,23 +198,32 @@ public final class Ext4 {
    * EINVAL if already unmounted.
    */
   public Code umount() {
-    return Code.call(ref, r -> new Lock("umount", "", r), "ext4 lock", grant -> {
-      if (grant instanceof SysResult.Err) {
-        return unlock(null, Errno.EINVAL.name(), SysResult.err(Errno.EINVAL));
-      }
-      return Code.noPreempt("ext4 umount", dev::flush,
-          res -> Code.call(ref, r -> new Umount(r), "ext4 umount", v -> Code.ok(0)));
-    });
+    return lock("umount", "", e -> unlock(null, Errno.EINVAL.name(), SysResult.err(Errno.EINVAL)),
+        sb -> Code.noPreempt("ext4 umount", dev::flush,
+            res -> Code.call(ref, r -> new Umount(r), "ext4 umount", v -> Code.ok(0))));
   }
 
   private Code locked(String op, String path, Function<Tx, Code> body) {
-    return Code.call(ref, r -> new Lock(op, path, r), "ext4 lock", grant -> {
-      if (grant instanceof SysResult.Err e) {
-        return unlock(null, e.toString(), e);
-      }
-      Tx tx = new Tx(dev, (Superblock) ((SysResult.Ok) grant).data(), readOnly);
+    return lock(op, path, e -> unlock(null, e.toString(), e), sb -> {
+      Tx tx = new Tx(dev, sb, readOnly);
       return Code.noPreempt("ext4 " + op, () -> Code.bind(body.apply(tx), tx::finish),
           res -> unlock(tx.sbDirty ? tx.sb : null, String.valueOf(res), res));
+    });
+  }
+
+  /**
+   * {@link Lock}: waits for the lock, then {@code granted} of the superblock it grants, or {@code refused}
+   * of its error (unmounted). The owner reads its own grant ({@code Ok(0, Superblock)}) here only.
+   */
+  private Code lock(String op, String path, Function<SysResult.Err, Code> refused, Function<Superblock, Code> granted) {
+    return Code.call(ref, r -> new Lock(op, path, r), "ext4 lock", grant -> {
+      if (grant instanceof SysResult.Err e) {
+        return refused.apply(e);
+      }
+      if (!(grant instanceof SysResult.Ok ok && ok.data() instanceof Superblock sb)) {
+        throw new IllegalStateException("Lock granted no superblock: " + grant);
+      }
+      return granted.apply(sb);
     });
   }
 

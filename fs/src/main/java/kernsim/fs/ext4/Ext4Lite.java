@@ -119,7 +119,7 @@ public final class Ext4Lite {
     if (dev.blockSize() != Layout.BLOCK) {
       return Code.err(Errno.EINVAL);
     }
-    return let(dev.readBlock(0), (SysResult.Ok ok) -> {
+    return Code.then(dev.readBlock(0), ok -> {
       Superblock sb = ok.data() instanceof byte[] d ? Layout.decodeSuper(d) : null;
       if (sb == null || sb.totalBlocks() > dev.numBlocks()) {
         return Code.err(Errno.EINVAL);
@@ -136,8 +136,8 @@ public final class Ext4Lite {
    */
   public static Code mount(ActorRef<Ext4Host.Command> host, BlockDevice dev, boolean readOnly) {
     return Code.noPreempt("ext4 mount", () -> readSuper(dev), v -> v instanceof SysResult.Ok ok
-        ? Code.call(host, r -> new Ext4Host.Spawn((Superblock) ok.data(), dev, readOnly, r), "ext4 mount",
-            Code::done)
+            && ok.data() instanceof Superblock sb
+        ? Code.call(host, r -> new Ext4Host.Spawn(sb, dev, readOnly, r), "ext4 mount", Code::done)
         : Code.done(v));
   }
 }

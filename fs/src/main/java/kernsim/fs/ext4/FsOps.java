@@ -174,8 +174,8 @@ final class FsOps {
     }
     return liveInode(tx, ino, in -> {
       long end = in.size;
-      return let(writeTo(tx, ino, in, end, data),
-          (SysResult.Ok ok) -> Code.done(SysResult.ok(ok.value(), end + ok.value())));
+      return Code.then(writeTo(tx, ino, in, end, data),
+          ok -> Code.done(SysResult.ok(ok.value(), end + ok.value())));
     });
   }
 

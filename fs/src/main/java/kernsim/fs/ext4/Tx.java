@@ -67,7 +67,7 @@ final class Tx {
     if (block <= 0 || block >= sb.totalBlocks()) {
       return err(Errno.EUCLEAN); // a pointer outside the device: corrupt metadata
     }
-    return let(dev.readBlock(block), (SysResult.Ok ok) -> ok.data() instanceof byte[] d && d.length == Layout.BLOCK
+    return Code.then(dev.readBlock(block), ok -> ok.data() instanceof byte[] d && d.length == Layout.BLOCK
         ? Code.done(d.clone()) // the device may keep its array; ours gets changed
         : err(Errno.EIO));
   }

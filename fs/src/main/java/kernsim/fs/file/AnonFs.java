@@ -1,8 +1,11 @@
 package kernsim.fs.file;
 
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import kernsim.actors.World;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,6 +49,27 @@ public final class AnonFs extends AbstractBehavior<AnonFs.Command> {
         .onMessage(CreateMemfd.class, this::onCreateMemfd)
         .onMessage(CreatePipe.class, this::onCreatePipe)
         .build();
+  }
+
+  /** {@link CreateMemfd} ({@code memfd_create}): continues with the new memfd's open file. */
+  public static Code createMemfd(ActorRef<Command> anon, boolean allowSealing, Function<OpenFile, Code> then) {
+    return Code.then(Code.call(anon, r -> new CreateMemfd(allowSealing, r), "memfd_create", Code::done), ok -> {
+      if (!(ok.data() instanceof OpenFile f)) {
+        throw new IllegalStateException("CreateMemfd answered no open file: " + ok);
+      }
+      return then.apply(f);
+    });
+  }
+
+  /** {@link CreatePipe} ({@code pipe2}): continues with the read end's and the write end's open files. */
+  public static Code createPipe(ActorRef<Command> anon, int flags, BiFunction<OpenFile, OpenFile, Code> then) {
+    return Code.then(Code.call(anon, r -> new CreatePipe(flags, r), "pipe2", Code::done), ok -> {
+      if (!(ok.data() instanceof List<?> ends && ends.size() == 2
+          && ends.get(0) instanceof OpenFile r && ends.get(1) instanceof OpenFile w)) {
+        throw new IllegalStateException("CreatePipe answered no pipe: " + ok);
+      }
+      return then.apply(r, w);
+    });
   }
 
   private Behavior<Command> onCreateMemfd(CreateMemfd c) {

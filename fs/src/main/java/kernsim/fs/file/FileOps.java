@@ -1,6 +1,8 @@
 package kernsim.fs.file;
 
+import java.util.function.Function;
 import kernsim.dev.Errno;
+import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.IoctlArg;
 
@@ -28,6 +30,45 @@ import kernsim.dev.loop.IoctlArg;
  */
 public interface FileOps {
   FileKind kind();
+
+  /** The typed continuation of an {@link #append}: the bytes written and the end of file after them. */
+  @FunctionalInterface
+  interface Appended {
+    Code apply(long written, long end);
+  }
+
+  /**
+   * {@code read} (a {@link #readAt} or {@link #read}, or an {@link OpenFile#read} of one), then {@code then}
+   * of the bytes it read (empty at end of file), or {@code failed} of its error. The typed way to read
+   * those results.
+   */
+  static Code readBytes(Code read, Function<SysResult.Err, Code> failed, Function<byte[], Code> then) {
+    return Code.bind(read, res -> {
+      if (res instanceof SysResult.Err e) {
+        return failed.apply(e);
+      }
+      if (res instanceof SysResult.Ok ok && ok.data() instanceof byte[] bytes) {
+        return then.apply(bytes);
+      }
+      if (res instanceof SysResult.Ok ok && ok.value() == 0 && ok.data() == null) {
+        return then.apply(new byte[0]);
+      }
+      throw new IllegalStateException("a read ended in no bytes: " + res);
+    });
+  }
+
+  /** {@link #append}, then {@code then} of what it wrote and the new end, or {@code failed} of its error. */
+  static Code appended(Code append, Function<SysResult.Err, Code> failed, Appended then) {
+    return Code.bind(append, res -> {
+      if (res instanceof SysResult.Err e) {
+        return failed.apply(e);
+      }
+      if (res instanceof SysResult.Ok ok && ok.data() instanceof Long end) {
+        return then.apply(ok.value(), end);
+      }
+      throw new IllegalStateException("an append ended in no end of file: " + res);
+    });
+  }
 
   /** A stable name for reports and for the same-inode check of copy_file_range (device + inode). */
   String id();

@@ -11,6 +11,7 @@ import static kernsim.dev.Errno.EPERM;
 import static kernsim.dev.Errno.ESPIPE;
 
 import java.util.List;
+import java.util.function.Function;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
@@ -199,6 +200,16 @@ public final class FileSyscalls {
   public interface PathResolver {
     /** Opens {@code path} with {@code flags}: {@code Ok(0, Resolved)} or the open's errno. */
     Code open(String path, int flags);
+
+    /** {@link #open}, then {@code then} of what it resolved; a failure ends the whole as it is. */
+    default Code open(String path, int flags, Function<Resolved, Code> then) {
+      return Code.then(open(path, flags), ok -> {
+        if (!(ok.data() instanceof Resolved r)) {
+          throw new IllegalStateException("open resolved nothing: " + ok);
+        }
+        return then.apply(r);
+      });
+    }
   }
 
   /** What a path resolved to: the object and its owner and mode bits. */
@@ -221,8 +232,7 @@ public final class FileSyscalls {
     if (length < 0) {
       return Code.err(EINVAL);
     }
-    return Code.then(resolver.open(path, Uapi.O_WRONLY), ok -> {
-      Resolved r = (Resolved) ok.data();
+    return resolver.open(path, Uapi.O_WRONLY, r -> {
       FileKind k = r.ops().kind();
       if (!k.isFile()) { // into_file
         return Code.err(k == FileKind.DIRECTORY ? EISDIR : EINVAL);
@@ -502,26 +512,20 @@ public final class FileSyscalls {
         return Code.ok(total);
       }
       int toRead = (int) Math.min(SEND_CHUNK, remaining);
-      return Code.bind(src.read(toRead), r -> {
-        if (r instanceof SysResult.Err e) {
-          return e.errno() == Errno.EAGAIN && total > 0 ? Code.ok(total) : Code.done(r);
-        }
-        SysResult.Ok rd = (SysResult.Ok) r;
-        if (rd.value() == 0) {
-          return Code.ok(total);
-        }
-        byte[] chunk = (byte[]) rd.data();
-        return Code.bind(dst.write(chunk), w -> {
-          if (w instanceof SysResult.Err) {
-            return Code.done(w);
-          }
-          long n = ((SysResult.Ok) w).value();
-          if (n < chunk.length) {
-            return Code.ok(total); // as the source: the short chunk is not counted
-          }
-          return doSend(src, dst, remaining - n, total + n);
-        });
-      });
+      return FileOps.readBytes(src.read(toRead),
+          e -> e.errno() == Errno.EAGAIN && total > 0 ? Code.ok(total) : Code.done(e),
+          chunk -> {
+            if (chunk.length == 0) {
+              return Code.ok(total);
+            }
+            return Code.then(dst.write(chunk), w -> {
+              long n = w.value();
+              if (n < chunk.length) {
+                return Code.ok(total); // as the source: the short chunk is not counted
+              }
+              return doSend(src, dst, remaining - n, total + n);
+            });
+          });
     });
   }
 
@@ -705,8 +709,7 @@ public final class FileSyscalls {
       return Code.err(EMFILE);
     }
     boolean sealing = (flags & Uapi.MFD_ALLOW_SEALING) != 0;
-    return Code.then(Code.call(anon, r -> new AnonFs.CreateMemfd(sealing, r), "memfd_create", Code::done),
-        ok -> Code.ok(t.install((OpenFile) ok.data())));
+    return AnonFs.createMemfd(anon, sealing, f -> Code.ok(t.install(f)));
   }
 
   /** pipe2(flags): {@code Ok(0, List.of(readFd, writeFd))}. */
@@ -717,18 +720,18 @@ public final class FileSyscalls {
     if (t.size() + 2 > t.limit()) {
       return Code.err(EMFILE);
     }
-    return Code.then(Code.call(anon, r -> new AnonFs.CreatePipe(flags, r), "pipe2", Code::done), ok -> {
-      List<?> ends = (List<?>) ok.data();
-      int r = t.install((OpenFile) ends.get(0));
-      int w = t.install((OpenFile) ends.get(1));
+    return AnonFs.createPipe(anon, flags, (rd, wr) -> {
+      int r = t.install(rd);
+      int w = t.install(wr);
       return Code.done(SysResult.ok(0, List.of(r, w)));
     });
   }
 
   /** The read and write fds a {@link #pipe2} result holds; {@code {-1, -1}} for a failure (as C leaves them). */
   public static int[] pipeEnds(Object result) {
-    if (result instanceof SysResult.Ok ok && ok.data() instanceof List<?> ends && ends.size() == 2) {
-      return new int[] {(Integer) ends.get(0), (Integer) ends.get(1)};
+    if (result instanceof SysResult.Ok ok && ok.data() instanceof List<?> ends && ends.size() == 2
+        && ends.get(0) instanceof Integer r && ends.get(1) instanceof Integer w) {
+      return new int[] {r, w};
     }
     return new int[] {-1, -1};
   }

@@ -72,7 +72,9 @@ public record OpenFile(FileOps ops, int flags, ActorRef<Offset.Command> offset) 
   /** Runs {@code body(position)} under the position lock; body ends in a {@link Moved}. */
   private Code locked(LongFunction<Code> body) {
     return Code.sleepingAsk(offset, Offset.Lock::new, "lock f_pos", p -> Code.bind(body.apply(p), m -> {
-      Moved moved = (Moved) m;
+      if (!(m instanceof Moved moved)) {
+        throw new IllegalStateException("a positioned operation ended in no Moved: " + m);
+      }
       return Code.sleepingCall(offset, r -> new Offset.Unlock(moved.position(), r), "unlock f_pos",
           x -> Code.done(moved.result()));
     }));
@@ -102,8 +104,8 @@ public record OpenFile(FileOps ops, int flags, ActorRef<Offset.Command> offset) 
       case ANON -> Code.err(Errno.EINVAL);
       case PIPE -> ops.write(data, nonblock());
       default -> locked(pos -> append()
-          ? Code.bind(ops.append(data), res -> Code.done(res instanceof SysResult.Ok ok
-              ? new Moved((Long) ok.data(), SysResult.ok(ok.value())) : new Moved(pos, res)))
+          ? FileOps.appended(ops.append(data), err -> Code.done(new Moved(pos, err)),
+              (written, end) -> Code.done(new Moved(end, SysResult.ok(written))))
           : Code.bind(ops.writeAt(pos, data),
               res -> Code.done(new Moved(res instanceof SysResult.Ok ok ? pos + ok.value() : pos, res))));
     };

@@ -1,5 +1,6 @@
 package kernsim.fs.vfs;
 
+import java.util.function.Function;
 import java.util.function.Supplier;
 import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
@@ -28,4 +29,15 @@ public interface BlockFsDriver {
    * spawn with {@link MountTable#spawn}.
    */
   Code mount(BlockDeviceNode device, boolean readonly, ActorRef<MountTable.Command> table);
+
+  /** {@link #mount}, then {@code then} of the {@link Mounted} it ended in; a failure ends the whole as it is. */
+  default Code mount(BlockDeviceNode device, boolean readonly, ActorRef<MountTable.Command> table,
+      Function<Mounted, Code> then) {
+    return Code.then(mount(device, readonly, table), ok -> {
+      if (!(ok.data() instanceof Mounted m)) {
+        throw new IllegalStateException("mount ended in no Mounted: " + ok);
+      }
+      return then.apply(m);
+    });
+  }
 }

@@ -172,6 +172,67 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     });
   }
 
+  /**
+   * {@link GetWriteback} ({@code user_data().get()}): continues with the callback, empty when the mount
+   * has none; an error ends the whole as it is.
+   */
+  public static Code writeback(ActorRef<Command> table, int mountId,
+      java.util.function.Function<java.util.Optional<Supplier<Code>>, Code> then) {
+    return Code.then(Code.call(table, r -> new GetWriteback(mountId, r), "user_data.get", Code::done), ok -> {
+      if (ok.data() == null) {
+        return then.apply(java.util.Optional.empty());
+      }
+      if (!(ok.data() instanceof Supplier<?> cb)) {
+        throw new IllegalStateException("GetWriteback answered no callback: " + ok);
+      }
+      return then.apply(java.util.Optional.of(() -> {
+        if (!(cb.get() instanceof Code code)) {
+          throw new IllegalStateException("the write-back callback gave no code");
+        }
+        return code;
+      }));
+    });
+  }
+
+  /** {@link Unmount}: continues with the filesystems it dropped, for the caller to release, in order. */
+  public static Code unmount(ActorRef<Command> table, int mountId,
+      java.util.function.Function<List<FileSystem>, Code> then) {
+    return Code.then(Code.call(table, r -> new Unmount(mountId, r), "unmount", Code::done),
+        ok -> then.apply(droppedOf(ok)));
+  }
+
+  /** {@link Detach} ({@code detach_mount}): continues with the filesystems it dropped, as {@link #unmount}. */
+  public static Code detach(ActorRef<Command> table, int mountId,
+      java.util.function.Function<List<FileSystem>, Code> then) {
+    return Code.then(Code.call(table, r -> new Detach(mountId, r), "detach_mount", Code::done),
+        ok -> then.apply(droppedOf(ok)));
+  }
+
+  /** {@link Pivot} ({@code pivot_root}; the sender holds the context): continues with the new context. */
+  public static Code pivot(ActorRef<Command> table, Location newRoot, Location putOld,
+      java.util.function.Function<Ctx, Code> then) {
+    return Code.then(Code.call(table, r -> new Pivot(newRoot, putOld, r), "pivot_root", Code::done), ok -> {
+      if (!(ok.data() instanceof Ctx ctx)) {
+        throw new IllegalStateException("Pivot answered no context: " + ok);
+      }
+      return then.apply(ctx);
+    });
+  }
+
+  /** The filesystems an Unmount or Detach reply lists as dropped ({@link #dropped} made the list). */
+  private static List<FileSystem> droppedOf(SysResult.Ok ok) {
+    List<FileSystem> out = new ArrayList<>();
+    if (ok.data() instanceof List<?> l) {
+      for (Object o : l) {
+        if (!(o instanceof FileSystem fs)) {
+          throw new IllegalStateException("dropped list holds no filesystem: " + ok);
+        }
+        out.add(fs);
+      }
+    }
+    return out;
+  }
+
   // ---- state ----
 
   private static final class MountRec {

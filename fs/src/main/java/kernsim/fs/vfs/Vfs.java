@@ -108,6 +108,11 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return Code.then(code, ok -> then.apply(loc(ok)));
   }
 
+  /** {@link #located}, with {@code failed} of the error when {@code code} fails. */
+  public static Code located(Code code, Function<SysResult.Err, Code> failed, Function<Location, Code> then) {
+    return Code.bind(code, v -> v instanceof SysResult.Err e ? failed.apply(e) : located(Code.done(v), then));
+  }
+
   private Code mountCall(Function<ActorRef<kernsim.dev.code.Reply<SysResult>>, MountTable.Command> request, String what) {
     return Code.call(table, request, what, Code::done);
   }
@@ -230,15 +235,11 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
         return Code.err(Errno.ENODEV);
       }
       kernsim.fs.file.DeviceNode node = src.node().device();
-      return Code.then(ext4.mount(node == null ? null : node.block(), readonly, table), m -> {
-        BlockFsDriver.Mounted mounted = (BlockFsDriver.Mounted) m.data();
+      return ext4.mount(node == null ? null : node.block(), readonly, table, mounted -> {
         // `?` after this point drops `fs`, and with it the loop adapter, before returning the error.
         Function<Errno, Code> dropFs = e -> Code.bind(mounted.fs().release(), x -> Code.err(e));
-        return Code.bind(resolveIn(ctx, target, true), tv -> {
-          if (!(tv instanceof SysResult.Ok t)) {
-            return dropFs.apply(((SysResult) tv).errno());
-          }
-          return Code.bind(mountCall(r -> new MountTable.Mount(loc(t), mounted.fs(), r), "mount"), mv -> {
+        return located(resolveIn(ctx, target, true), e -> dropFs.apply(e.errno()), t -> {
+          return Code.bind(mountCall(r -> new MountTable.Mount(t, mounted.fs(), r), "mount"), mv -> {
             if (!(mv instanceof SysResult.Ok mp)) {
               return dropFs.apply(Errno.EIO);
             }
@@ -273,9 +274,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
       return Code.err(e);
     }
     Overlay.Options o = (Overlay.Options) parsed;
-    return withCtx(ctx -> Code.then(resolveAll(ctx, o.lowerDirs(), 0, new ArrayList<>()), lowersOk -> {
-      @SuppressWarnings("unchecked")
-      List<Location> lowers = (List<Location>) lowersOk.data();
+    return withCtx(ctx -> resolveAll(ctx, o.lowerDirs(), 0, new ArrayList<>(), lowers -> {
       Code upper = o.upperDir() == null ? Code.ok(0) : resolveIn(ctx, o.upperDir(), true);
       return Code.then(upper, u -> {
         Code work = o.workDir() == null ? Code.ok(0) : resolveIn(ctx, o.workDir(), true);
@@ -297,14 +296,16 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     }));
   }
 
-  private Code resolveAll(MountTable.Ctx ctx, List<String> paths, int i, List<Location> acc) {
+  /** Resolves each of {@code paths} in order, then {@code then} of their locations; the first failure ends it. */
+  private Code resolveAll(MountTable.Ctx ctx, List<String> paths, int i, List<Location> acc,
+      Function<List<Location>, Code> then) {
     if (i == paths.size()) {
-      return Code.done(SysResult.ok(acc.size(), List.copyOf(acc)));
+      return then.apply(List.copyOf(acc));
     }
-    return Code.then(resolveIn(ctx, paths.get(i), true), ok -> {
+    return located(resolveIn(ctx, paths.get(i), true), l -> {
       List<Location> more = new ArrayList<>(acc);
-      more.add(loc(ok));
-      return resolveAll(ctx, paths, i + 1, more);
+      more.add(l);
+      return resolveAll(ctx, paths, i + 1, more, then);
     });
   }
 
@@ -335,34 +336,27 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
               was -> was.value() == 1 ? Code.ok(0) : Code.err(Errno.EAGAIN));
       return Code.then(expire, x -> {
         if ((flags & MNT_DETACH) != 0) {
-          return Code.then(mountCall(r -> new MountTable.Detach(id, r), "detach_mount"),
-              y -> Code.bind(release(y), z -> Code.ok(0)));
+          return MountTable.detach(table, id, dropped -> Code.bind(release(dropped), z -> Code.ok(0)));
         }
         return Code.bind(isMountBusy(id), busy -> {
           if (Boolean.TRUE.equals(busy)) {
             return Code.err(Errno.EBUSY);
           }
-          return Code.then(mountCall(r -> new MountTable.GetWriteback(id, r), "user_data.get"),
-              wb -> Code.then(mountCall(r -> new MountTable.Unmount(id, r), "unmount"),
+          return MountTable.writeback(table, id,
+              wb -> MountTable.unmount(table, id,
                   // unmount() drops the filesystem (ext4: its umount, then the loop adapter) before the callback.
-                  y -> Code.bind(release(y), dropped -> {
-                    if (wb.data() == null) {
-                      return Code.ok(0);
-                    }
-                    @SuppressWarnings("unchecked")
-                    Supplier<Code> cb = (Supplier<Code>) wb.data();
-                    // After unmount, filesystem block I/O has stopped: write back, and return its error.
-                    return Code.then(cb.get(), z -> Code.ok(0));
-                  })));
+                  dropped -> Code.bind(release(dropped), released -> wb.isEmpty()
+                      ? Code.ok(0)
+                      // After unmount, filesystem block I/O has stopped: write back, and return its error.
+                      : Code.then(wb.get().get(), z -> Code.ok(0)))));
         });
       });
     });
   }
 
-  /** Releases, in order, the filesystems an Unmount or Detach reply lists as dropped. Ends in {@code Ok(0)}. */
-  private static Code release(SysResult.Ok dropped) {
-    List<?> fss = dropped.data() instanceof List<?> l ? l : List.of();
-    return Code.forEach(0, fss.size(), i -> Code.bind(((FileSystem) fss.get(i)).release(), v -> Code.ok(0)));
+  /** Releases, in order, the filesystems an Unmount or Detach dropped. Ends in {@code Ok(0)}. */
+  private static Code release(List<FileSystem> dropped) {
+    return Code.forEach(0, dropped.size(), i -> Code.bind(dropped.get(i).release(), v -> Code.ok(0)));
   }
 
   /** {@code is_mount_busy}: the vfs's own check, then every task's fds (ends in {@code Done(Boolean)}). */
@@ -405,18 +399,22 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
             return Code.err(Errno.EINVAL); // not the root of a mounted filesystem
           }
           Location oldRoot = ctx.root();
-          return Code.then(mountCall(r -> new MountTable.Pivot(newLoc, oldLoc, r), "pivot_root"),
-              done -> Code.done(SysResult.ok(0, List.of(oldRoot, ((MountTable.Ctx) done.data()).root()))));
+          return MountTable.pivot(table, newLoc, oldLoc,
+              ctx2 -> Code.done(SysResult.ok(0, new Pivoted(oldRoot, ctx2.root()))));
         });
       });
     });
     // The context is dropped before touching other tasks.
     return Code.then(pivot, ok -> {
-      List<?> roots = (List<?>) ok.data();
-      return Code.then(tasks.propagatePivotRoot((Location) roots.get(0), (Location) roots.get(1)),
-          x -> Code.ok(0));
+      if (!(ok.data() instanceof Pivoted p)) {
+        throw new IllegalStateException("pivot_root ended in no roots: " + ok);
+      }
+      return Code.then(tasks.propagatePivotRoot(p.oldRoot(), p.newRoot()), x -> Code.ok(0));
     });
   }
+
+  /** What {@link #pivotRoot} carries past the context's unlock: the old root and the new one. */
+  private record Pivoted(Location oldRoot, Location newRoot) {}
 
   // ---- helpers for scenarios (not part of starry-mount.rs) ----
 
