@@ -55,7 +55,10 @@ import picocli.CommandLine.Spec;
           + " Pekko's default dispatcher, without the simulator; the ratio of (a) to (c); and the JVM and GC"
           + " in use; (e) schedules/s of an exploration of the catalog's triad with PCT, depth 3, its two fixes on"
           + " so that every schedule runs to the end, explored 200 schedules per call: the median call's rate"
-          + " (the mean and the best call beside it) (target >= 5,000 schedules/s).",
+          + " (the mean and the best call beside it) (target >= 5,000 schedules/s); (f) steps/s of the same"
+          + " exploration of a generated scenario of 32 and of 64 harts sharing /dev/loop0 (one mounts ext4 and"
+          + " writes a file, the others flush the device), beside the triad's steps per CPU-second (target: within"
+          + " 2x), and the bytes allocated per schedule.",
       "Each figure is warmed up until its rate is stable (" + BenchCommand.STABLE_ROUNDS + " rounds in a row"
           + " within " + BenchCommand.STABLE_PERCENT + "% of each other, rates of the calling thread's CPU time, so"
           + " that a neighbour's burst does not look like warm-up), for at most --warmup seconds, and each figure"
@@ -116,7 +119,10 @@ final class BenchCommand implements Callable<Integer> {
       scenarioControlled(sim);
       double kernel = kernelControlled(sim);
       w.printf(Locale.ROOT, "kernel/ping-pong: %.3f (d over a: the same machine, the same minute)%n", kernel / controlled);
-      triadSchedules(sim);
+      double triad = triadSchedules(sim);
+      for (int harts : SHARING_HARTS) {
+        sharingSchedules(sim, harts, triad);
+      }
     }
     double raw = pingPongRaw();
     w.printf(Locale.ROOT, "controlled/raw: %.2f (a over c: ping-pong steps/s under the simulator over raw Pekko"
@@ -208,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
    * Schedules/s of {@code kernsim explore}'s own loop on the catalog's triad with PCT (depth 3), with the
    * triad's two fixes on so that no schedule stops early: the steady state of a long exploration.
    */
-  private void triadSchedules(Simulator sim) {
+  private double triadSchedules(Simulator sim) {
     kernsim.scenario.Scenario triad;
     try {
       triad = kernsim.scenario.Catalog.find(kernsim.scenario.Catalog.DEFAULT).orElseThrow();
@@ -234,6 +240,75 @@ final class BenchCommand implements Callable<Integer> {
         "median of %d-schedule calls; mean %s, best %s, per CPU-second %s; %,d steps/schedule", TRIAD_CALL,
         shortRate(s.perSecond()), shortRate(s.best()), shortRate(s.perCpuSecond()), steps[0] / Math.max(1, s.units())));
     w.flush();
+    return steps[0] * 1e9 / Math.max(1, s.cpuNanos());
+  }
+
+  // ---- f. N harts sharing one device ----
+
+  /** The sizes of figure (f). */
+  static final int[] SHARING_HARTS = {32, 64};
+  /** Schedules per explore call in figure (f). */
+  static final int SHARING_CALL = 10;
+
+  /**
+   * A generated scenario of {@code harts} harts sharing /dev/loop0 (ext4 on it, as in the triad): one
+   * mounts it, writes a file and unmounts; every other one opens the device, flushes it (BLKFLSBUF) and
+   * closes it. Nothing in it races, so every schedule runs to the end with every oracle watching.
+   */
+  static String sharingScenario(int harts) {
+    StringBuilder b = new StringBuilder();
+    b.append("scenario sharing-").append(harts).append('\n')
+        .append("title \"").append(harts).append(" harts sharing /dev/loop0\"\n\n")
+        .append("setup:\n  image /img 16K\n  losetup /dev/loop0 /img\n  mkfs.ext4 /dev/loop0\n\n")
+        .append("hart mounter:\n  mount(\"/dev/loop0\", \"/mnt\", \"ext4\", 0)\n")
+        .append("  fd = open(\"/mnt/a\", O_RDWR|O_CREAT)\n  write(fd, \"first file\")\n  close(fd)\n")
+        .append("  umount2(\"/mnt\", 0)\n");
+    for (int i = 1; i < harts; i++) {
+      b.append("\nhart flusher").append(i).append(":\n  ld = open(\"/dev/loop0\", O_RDWR)\n")
+          .append("  ioctl(ld, BLKFLSBUF)\n  close(ld)\n");
+    }
+    return b.toString();
+  }
+
+  /**
+   * Steps/s of a PCT exploration (depth 3) of {@link #sharingScenario}, beside the triad's ({@code triad}:
+   * figure e's steps per CPU-second), and the bytes the calling thread allocates per schedule: what grows
+   * with the harts.
+   */
+  private void sharingSchedules(Simulator sim, int harts, double triad) {
+    kernsim.scenario.Scenario scenario;
+    try {
+      scenario = kernsim.scenario.Scenarios.parse(sharingScenario(harts), "sharing-" + harts + ".ksim");
+    } catch (kernsim.scenario.ScenarioException e) {
+      throw new IllegalStateException("the generated scenario does not parse: " + e.getMessage(), e);
+    }
+    kernsim.scenario.ScenarioWorld world = new kernsim.scenario.ScenarioWorld(scenario,
+        kernsim.scenario.Settings.of(scenario, null, List.of(), List.of()));
+    long[] seed = {1};
+    long[] schedules = {0};
+    LongSupplier once = () -> {
+      ExploreResult r = sim.explore(world,
+          ExploreOptions.pct(seed[0]++, SHARING_CALL, 3).withRun(world.runOptions(RunOptions.DEFAULT)));
+      check(r, world);
+      schedules[0] += r.iterations();
+      return r.totalSteps();
+    };
+    warmUp(once, true);
+    schedules[0] = 0;
+    long allocated0 = allocatedBytes();
+    Sample s = time(seconds, once);
+    long perSchedule = (allocatedBytes() - allocated0) / Math.max(1, schedules[0]);
+    double perCpu = s.perCpuSecond();
+    figure("f", harts + " harts on one device, pct", s.median(), "steps/s", 0, String.format(Locale.ROOT,
+        "%,d steps/schedule, per CPU-second %s (triad's over this: %.2f), %,d KiB allocated/schedule",
+        s.units() / Math.max(1, schedules[0]), shortRate(perCpu), triad / Math.max(1, perCpu), perSchedule >> 10));
+    w.flush();
+  }
+
+  /** Bytes the calling thread has allocated so far, or 0 where the JVM does not tell. */
+  private static long allocatedBytes() {
+    return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+        ? t.getThreadAllocatedBytes(Thread.currentThread().getId()) : 0;
   }
 
   private static void check(ExploreResult r, WorldSpec spec) {

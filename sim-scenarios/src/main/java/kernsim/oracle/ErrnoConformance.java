@@ -28,13 +28,23 @@ import kernsim.dev.SysResult;
  *
  * <p>The check is a search (Wing and Gong, Lowe) memoised on (calls taken per hart, state), so a
  * sequential history costs one specification step per call. Searches are bounded; a window too large
- * to decide is let pass rather than reported.
+ * to decide is let pass rather than reported. A window too large to settle (its budget falls with the
+ * harts in it, see {@link #WINDOW_BUDGET}) is checked with the rest of the run at its end.
  */
 public final class ErrnoConformance implements Monitor {
   public static final String NAME = "errno";
 
-  /** Configurations a settled window may explore before the oracle stops settling windows early. */
+  /**
+   * Configurations a settled window of up to {@link #WIDE} harts may explore before the oracle stops
+   * settling windows early. A configuration costs a specification step per hart with a call left, so
+   * a wider window's budget is cut in proportion ({@link #windowBudget}): about 60,000 steps whatever the
+   * width. Settling a window searches every order of its calls, which grows exponentially with the
+   * harts that overlap in it (32 harts sharing a device never settle), and the end-of-run check, which
+   * stops at the first order it finds, decides what settling gave up on.
+   */
   static final int WINDOW_BUDGET = 20_000;
+  /** The widest window (in harts) that gets the whole {@link #WINDOW_BUDGET}. */
+  static final int WIDE = 3;
   /** Configurations the end-of-run check may explore before it lets the run pass undecided. */
   static final int FINAL_BUDGET = 1_000_000;
   /** Most end states a settled window may have before the oracle stops settling windows early. */
@@ -230,7 +240,7 @@ public final class ErrnoConformance implements Monitor {
     if (window.length == 0) {
       return;
     }
-    Set<SpecState> ends = linearizer.ends(frontier, window, WINDOW_BUDGET);
+    Set<SpecState> ends = linearizer.ends(frontier, window, windowBudget(window.length));
     if (ends == null || ends.size() > MAX_FRONTIER) {
       settleOff = true; // too large to settle: the end of the run checks everything from here
       return;
@@ -243,6 +253,11 @@ public final class ErrnoConformance implements Monitor {
     for (HartLog log : harts) {
       log.settled = log.calls.size();
     }
+  }
+
+  /** The budget of a settled window over {@code harts} harts. */
+  static int windowBudget(int harts) {
+    return harts <= WIDE ? WINDOW_BUDGET : WINDOW_BUDGET * WIDE / harts;
   }
 
   /**

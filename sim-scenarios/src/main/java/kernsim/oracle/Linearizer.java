@@ -1,6 +1,7 @@
 package kernsim.oracle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,10 +35,33 @@ final class Linearizer {
   }
 
   /**
-   * A configuration: the calls taken per hart, as one mixed-radix number ({@code taken}), or as the
-   * array itself ({@code wide}) when the number would not fit in a long; and the state.
+   * A configuration: the calls taken per hart, as one mixed-radix number ({@code taken}), or as a copy of
+   * the array itself ({@code wide}) when the number would not fit in a long; and the state.
    */
-  private record Key(long taken, List<Integer> wide, SpecState state) {}
+  private static final class Key {
+    final long taken;
+    final int[] wide;
+    final SpecState state;
+    private final int hash;
+
+    Key(long taken, int[] wide, SpecState state) {
+      this.taken = taken;
+      this.wide = wide;
+      this.state = state;
+      this.hash = (Long.hashCode(taken) * 31 + Arrays.hashCode(wide)) * 31 + state.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && hash == k.hash && taken == k.taken && Arrays.equals(wide, k.wide)
+          && state.equals(k.state);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
 
   /** The radix of each hart's count in a configuration's number, or null when the product overflows a long. */
   private static long[] radix(Call[][] window) {
@@ -55,14 +79,7 @@ final class Linearizer {
   }
 
   private static Key key(long code, int[] taken, boolean wide, SpecState s) {
-    if (!wide) {
-      return new Key(code, null, s);
-    }
-    List<Integer> t = new ArrayList<>(taken.length);
-    for (int x : taken) {
-      t.add(x);
-    }
-    return new Key(0, t, s);
+    return wide ? new Key(0, taken.clone(), s) : new Key(code, null, s);
   }
 
   /** One search over a window. */

@@ -1,5 +1,8 @@
 package kernsim.oracle;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import kernsim.dev.Errno;
 
 /**
@@ -52,26 +55,56 @@ record Walk(int outcome, int mount, String abs, String rel, int node, boolean ro
     return shown() + " is on " + s.mount(mount).describe() + ", whose contents are not tracked";
   }
 
+  /**
+   * A path's components as the walk takes them: whether it has a ".." anywhere, and the absolute path
+   * after each component that is neither empty nor "." ({@code /dev}, {@code /dev/loop0}).
+   */
+  private record Parsed(boolean dotDot, String[] abs) {}
+
+  /** Paths already parsed: a scenario names a few, and the search walks them in every state it visits. */
+  private static final ConcurrentHashMap<String, Parsed> PARSED = new ConcurrentHashMap<>();
+  /** How many paths {@link #PARSED} keeps (a fuzzer's may not repeat). */
+  private static final int PARSED_MAX = 4_096;
+
+  private static Parsed parse(String path) {
+    Parsed known = PARSED.get(path);
+    if (known != null) {
+      return known;
+    }
+    String[] parts = path.split("/");
+    boolean dotDot = false;
+    List<String> abs = new ArrayList<>();
+    String a = "";
+    for (String p : parts) {
+      dotDot |= p.equals("..");
+      if (!p.isEmpty() && !p.equals(".")) {
+        a = a + "/" + p;
+        abs.add(a);
+      }
+    }
+    Parsed parsed = new Parsed(dotDot, abs.toArray(new String[0]));
+    if (PARSED.size() < PARSED_MAX) {
+      PARSED.putIfAbsent(path, parsed);
+    }
+    return parsed;
+  }
+
   static Walk of(SpecState s, String path) {
     if (path.isEmpty()) {
       return new Walk(ENOENT, SpecState.ROOT, "", "", Nodes.DIR, false);
     }
-    String[] parts = path.split("/");
-    for (String p : parts) {
-      if (p.equals("..")) {
-        return new Walk(EINVAL, SpecState.ROOT, "", "", Nodes.DIR, false);
-      }
+    Parsed parsed = parse(path);
+    if (parsed.dotDot()) {
+      return new Walk(EINVAL, SpecState.ROOT, "", "", Nodes.DIR, false);
     }
     int m = 0;
     String abs = "";
     String rel = "";
+    int relFrom = 1; // where rel starts in abs: after the mount point crossed last
     int node = Nodes.DIR;
     boolean root = true;
     boolean unsure = false;
-    for (String p : parts) {
-      if (p.isEmpty() || p.equals(".")) {
-        continue;
-      }
+    for (String next : parsed.abs()) {
       if (node != Nodes.DIR) {
         if (node == Nodes.UNKNOWN) {
           unsure = true;
@@ -79,14 +112,15 @@ record Walk(int outcome, int mount, String abs, String rel, int node, boolean ro
           return new Walk(ENOTDIR, m, abs, rel, node, false);
         }
       }
-      abs = abs + "/" + p;
-      rel = rel.isEmpty() ? p : rel + "/" + p;
+      abs = next;
+      rel = abs.substring(relFrom);
       root = false;
       int over = s.mountedOn(m, abs);
       if (over >= 0) {
         // Something is mounted here, so every component so far is a directory that exists.
         m = over;
         rel = "";
+        relFrom = abs.length() + 1;
         node = Nodes.DIR;
         root = true;
         unsure = false;
