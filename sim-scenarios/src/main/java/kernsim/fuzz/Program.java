@@ -38,6 +38,7 @@ public record Program(List<String> header, List<String> setup, List<List<Call>> 
       return new Arg("$", var, kind);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isUse() {
       return var != null;
     }
