@@ -70,40 +70,31 @@ public final class Shrinker {
     List<String> lines = body(text);
     int tried = 0;
     int kept = 0;
+    // candidates are written as the result will be (its name and comment), so the run that kept the last
+    // change replays on the result as it is, and competes in the schedule step
+    RunResult best = null;
+    int bestSwitches = Integer.MAX_VALUE;
     boolean changed = true;
     while (changed) {
       changed = false;
       for (List<String> cand : candidates(lines)) {
         tried++;
-        if (reproduces(String.join("\n", cand) + "\n", name, signature, depth).isPresent()) {
+        Optional<RunResult> r = reproduces(render(cand, name, comment), name, signature, depth);
+        if (r.isPresent()) {
           lines = cand;
+          best = r.get();
           kept++;
           changed = true;
           break;
         }
       }
     }
-    List<String> out = new ArrayList<>();
-    for (String c : comment) {
-      out.add(c.isEmpty() ? "#" : "# " + c);
-    }
-    boolean named = false;
-    for (String l : lines) {
-      if (l.startsWith("scenario ")) {
-        out.add("scenario " + name);
-        named = true;
-      } else {
-        out.add(l);
-      }
-    }
-    if (!named) {
-      out.add(comment.size(), "scenario " + name);
-    }
-    String result = String.join("\n", out) + "\n";
-    // the schedule: the failing run with the fewest context switches among several explorations
-    RunResult best = null;
-    int bestSwitches = Integer.MAX_VALUE;
+    String result = render(lines, name, comment);
     Scenario sc = Scenarios.parse(result, name + ".ksim");
+    if (best != null) {
+      bestSwitches = Coverage.switches(best.log(), sc.hartKeys());
+    }
+    // the schedule: the failing run with the fewest context switches among several explorations
     for (int d = 1; d <= Math.max(depth, 3); d++) {
       for (int s = 0; s < 4; s++) {
         Optional<RunResult> r = run(sc, signature, d, Simulator.iterationSeed(seed, 100 * d + s));
@@ -120,6 +111,26 @@ public final class Shrinker {
       throw new IllegalStateException("the shrunk scenario no longer fails within the budget");
     }
     return new Result(result, sc, best, before, size(sc, best), tried, kept, schedules);
+  }
+
+  private static String render(List<String> lines, String name, List<String> comment) {
+    List<String> out = new ArrayList<>();
+    for (String c : comment) {
+      out.add(c.isEmpty() ? "#" : "# " + c);
+    }
+    boolean named = false;
+    for (String l : lines) {
+      if (l.startsWith("scenario ")) {
+        out.add("scenario " + name);
+        named = true;
+      } else {
+        out.add(l);
+      }
+    }
+    if (!named) {
+      out.add(comment.size(), "scenario " + name);
+    }
+    return String.join("\n", out) + "\n";
   }
 
   /** The scenario's size with the switches of {@code run}. */
