@@ -50,9 +50,9 @@ final class ShrinkCommand implements Callable<Integer> {
       description = "Schedules explored per candidate (default: ${DEFAULT-VALUE}).")
   int budget;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-      description = "The explorations' seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", paramLabel = "N",
+      description = "The explorations' seed (default: the trace's).")
+  Long seed;
 
   @Option(names = "--out", paramLabel = "OUT", description = "Output path without extension.")
   Path out;
@@ -99,7 +99,9 @@ final class ShrinkCommand implements Callable<Integer> {
       w.flush();
       Shrinker.Result r;
       try {
-        r = new Shrinker(sim, settings, budget, seed, 3).shrink(h.text(), ExploreCommand.fileName(h.scenario())
+        // the trace's own seed finds the failure again at its iteration: the budget reaches that far
+        r = new Shrinker(sim, settings, seed == null ? Math.max(budget, h.iteration() + 1) : budget,
+            seed == null ? h.seed() : seed, 3).shrink(h.text(), ExploreCommand.fileName(h.scenario())
             + "-shrunk", original.run(), sig, List.of("shrunk by kernsim shrink from " + file, "signature: " + sig));
       } catch (ScenarioException e) {
         throw new Main.UserError(e.getMessage(), e, true);

@@ -203,7 +203,8 @@ public final class Campaign {
     report.add("replay:    kernsim replay " + trace + (replayed ? "  (confirmed)" : "  (DID NOT REPLAY)"));
     if (o.shrink()) {
       try {
-        Shrinker sh = new Shrinker(sim, settings, o.shrinkBudget(), o.seed(), o.template().depth());
+        Shrinker sh = new Shrinker(sim, settings, Math.max(o.shrinkBudget(), failing.iteration() + 1),
+            failing.trace().header().seed(), o.template().depth());
         Shrinker.Result res = sh.shrink(text, name + "-shrunk", failing, sig,
             List.of("shrunk by kernsim fuzz from " + name + ".ksim", "signature: " + sig));
         Files.writeString(d.resolve(name + "-shrunk.ksim"), res.text());
