@@ -167,6 +167,18 @@ class FuzzTest {
   }
 
   @Test
+  void theRecordedExt4ExceptionReplaysAsAFinding() throws Exception {
+    var tr = TraceCodec.read(Path.of("../docs/traces/fuzz-ext4-ino-0.trace"));
+    Scenario sc = Scenarios.parse(tr.header().text(), "fuzz-ext4-ino-0.ksim");
+    try (Simulator sim = Simulator.create()) {
+      ReplayResult rr = sim.replay(new ScenarioWorld(sc, Settings.fromOptions(tr.header().options())), tr);
+      assertTrue(rr.confirmed());
+      assertEquals("exception: hart threw java.lang.IllegalArgumentException",
+          Signature.of(rr.run().failure().orElseThrow(), sc.hartKeys()));
+    }
+  }
+
+  @Test
   void signaturesForgetNamesAndNumbers() {
     assertEquals("errno: hart: ioctl(v, LOOP_CLR_FD) = N on loopN",
         Signature.site("errno: world/mounter: ioctl(ld, LOOP_CLR_FD) = 0 on loop0", List.of("world/mounter")));
