@@ -72,6 +72,21 @@ public final class ChoiceLog {
     add(id << 2 | ACTOR);
   }
 
+  /** The same as {@link #actor(String)}, with the key's number kept on the slot for the next time. */
+  void actor(Controller.Slot slot) {
+    if (slot.log != this) {
+      Integer id = keyIds.get(slot.key);
+      if (id == null) {
+        id = keys.size();
+        keys.add(slot.key);
+        keyIds.put(slot.key, id);
+      }
+      slot.log = this;
+      slot.logId = id;
+    }
+    add(slot.logId << 2 | ACTOR);
+  }
+
   void clock() {
     add(CLOCK);
   }

@@ -7,12 +7,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorCell;
 import org.apache.pekko.actor.Cell;
 import org.apache.pekko.dispatch.Dispatcher;
+import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 import org.apache.pekko.dispatch.Mailbox;
 import org.apache.pekko.dispatch.MailboxType;
 import org.apache.pekko.dispatch.MessageDispatcher;
 import org.apache.pekko.dispatch.MessageDispatcherConfigurator;
+import org.apache.pekko.dispatch.SingleConsumerOnlyUnboundedMailbox;
+import org.apache.pekko.dispatch.UnboundedMailbox;
 import org.apache.pekko.dispatch.sysmsg.Failed;
 import org.apache.pekko.dispatch.sysmsg.SystemMessage;
 import scala.concurrent.duration.Duration;
@@ -45,11 +48,28 @@ public final class ControlledDispatcher extends Dispatcher {
     return controller;
   }
 
+  /**
+   * Pekko's own mailbox; for the default unbounded mailboxes, around a {@link SlotQueue} that carries the
+   * actor's slot. Any other mailbox type keeps its own queue and its slot is looked up.
+   */
   @Override
   public Mailbox createMailbox(Cell actor, MailboxType mailboxType) {
+    String key = Keys.of(actor.self().path());
+    if (mailboxType instanceof SingleConsumerOnlyUnboundedMailbox || mailboxType instanceof UnboundedMailbox) {
+      SlotQueue queue = new SlotQueue();
+      Mailbox mailbox = super.createMailbox(actor, (owner, system) -> queue);
+      queue.slot = controller.slotFor(mailbox, key);
+      return mailbox;
+    }
     Mailbox mailbox = super.createMailbox(actor, mailboxType);
-    controller.register(mailbox, Keys.of(actor.self().path()));
+    controller.register(mailbox, key);
     return mailbox;
+  }
+
+  @Override
+  public void dispatch(ActorCell receiver, Envelope invocation) {
+    controller.touched(receiver.mailbox());
+    super.dispatch(receiver, invocation);
   }
 
   @Override
@@ -59,6 +79,7 @@ public final class ControlledDispatcher extends Dispatcher {
     if (message instanceof Failed failed) {
       controller.actorFailed(Keys.of(failed.child().path()), failed.cause());
     }
+    controller.touched(receiver.mailbox());
     super.systemDispatch(receiver, message);
   }
 

@@ -30,6 +30,9 @@ final class Controller {
     final Mailbox mailbox;
     final String key;
     final long serial;
+    /** The choice log that last numbered this key, and its number there: saves a lookup per step. */
+    ChoiceLog log;
+    int logId;
 
     Slot(Mailbox mailbox, String key, long serial) {
       this.mailbox = mailbox;
@@ -38,8 +41,6 @@ final class Controller {
     }
   }
 
-  /** Looked up by identity only; never iterated. Cleared of a world's actors after its teardown. */
-  private final Map<Mailbox, Slot> slots = new IdentityHashMap<>();
   private Slot[] ready = new Slot[16];
   private int readyCount;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -76,27 +77,66 @@ final class Controller {
   }
 
   /**
-   * Once armed, every actor that registers is a world actor created on the owner thread, so the hot
-   * path reads the map without a lock; during start-up Pekko's threads register too.
+   * A new mailbox's slot: its key, and the next creation serial. Called on the thread that creates the
+   * actor (the owner, for every world actor; Pekko's threads during start-up).
    */
-  private Slot slot(Mailbox m) {
-    if (armed) {
-      return slots.get(m);
+  synchronized Slot slotFor(Mailbox mailbox, String key) {
+    return new Slot(mailbox, key, mailboxSerial++);
+  }
+
+  /**
+   * Mailboxes of a type other than the default unbounded ones carry no slot; theirs are kept here, by
+   * identity, never iterated. Cleared of a world's actors after its teardown.
+   */
+  private final Map<Mailbox, Slot> otherSlots = new IdentityHashMap<>();
+
+  synchronized void register(Mailbox mailbox, String key) {
+    otherSlots.put(mailbox, slotFor(mailbox, key));
+  }
+
+  /** The slot of a mailbox of the controlled dispatcher, or null for anything else. */
+  Slot slot(Mailbox m) {
+    if (m.messageQueue() instanceof SlotQueue q) {
+      return q.slot;
+    }
+    if (otherSlots.isEmpty()) {
+      return null;
     }
     synchronized (this) {
-      return slots.get(m);
+      return otherSlots.get(m);
     }
   }
 
-  /** Called on the thread that creates the actor (the owner, for every world actor). */
-  synchronized void register(Mailbox mailbox, String key) {
-    slots.put(mailbox, new Slot(mailbox, key, mailboxSerial++));
+  /** Starts the creation serials again; called once a world is fully stopped. */
+  synchronized void forgetWorld() {
+    otherSlots.values().removeIf(s -> !s.key.equals(Keys.GUARDIAN));
+    mailboxSerial = 0;
   }
 
-  /** Forgets every actor but the guardian; called once a world is fully stopped. */
-  synchronized void forgetWorld() {
-    slots.values().removeIf(s -> !s.key.equals(Keys.GUARDIAN));
-    mailboxSerial = 0;
+  /** The step being recorded for a strategy that wants footprints, or null. */
+  private Footprint footprint;
+
+  void recordFootprints(Footprint f) {
+    this.footprint = f;
+  }
+
+  /** A message or system message was put in {@code m} during a step: the step touches its actor. */
+  void touched(Mailbox m) {
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner) {
+      Slot s = slot(m);
+      if (s != null) {
+        f.touch(s.key);
+      }
+    }
+  }
+
+  /** A step registered or cancelled a timer on the virtual clock. */
+  void timersTouched() {
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner) {
+      f.touch(Footprint.TIMERS);
+    }
   }
 
   void actorFailed(String actorKey, Throwable cause) {
@@ -231,6 +271,7 @@ final class Controller {
     VirtualTimer t =
         new VirtualTimer(this, nowNanos + Math.max(0, delayNanos), intervalNanos, timerSerial++, task);
     timers.add(t);
+    timersTouched();
     return t;
   }
 

@@ -1,16 +1,33 @@
 package kernsim.actors;
 
 /**
- * @param strategy {@code random} or {@code pct}
+ * @param strategy an exploration strategy
  * @param seed the exploration's seed; iteration i runs on {@link Simulator#iterationSeed(long, int)}
  * @param iterations how many iterations at most
  * @param pctDepth PCT's bug depth d (ignored by random)
- * @param pctSteps PCT's initial estimate of k, the steps of an iteration (it then learns the longest seen)
+ * @param pctSteps the least k, the steps of an iteration among which PCT's change points and
+ *     delay-bounding's delays fall (see {@link Simulator#explore})
  * @param run how each world runs
+ * @param delays delay-bounding's k, the delays per iteration
+ * @param preemptionBound dfs's preemption bound, or a negative number for none
  */
-public record ExploreOptions(
-    StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps, RunOptions run) {
+public record ExploreOptions(StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps,
+    RunOptions run, int delays, int preemptionBound) {
+  /** Delay-bounding's default number of delays. */
+  public static final int DEFAULT_DELAYS = 2;
+
+  public ExploreOptions(
+      StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps, RunOptions run) {
+    this(strategy, seed, iterations, pctDepth, pctSteps, run, DEFAULT_DELAYS, -1);
+  }
+
   public ExploreOptions {
+    if (!strategy.explores()) {
+      throw new IllegalArgumentException(strategy + " is not an exploration strategy");
+    }
+    if (delays < 0) {
+      throw new IllegalArgumentException("delays must be at least 0, got " + delays);
+    }
     if (iterations < 1) {
       throw new IllegalArgumentException("iterations must be positive, got " + iterations);
     }
@@ -21,7 +38,18 @@ public record ExploreOptions(
 
   /** The same exploration with other run options (e.g. a larger step bound). */
   public ExploreOptions withRun(RunOptions other) {
-    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, other);
+    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, other, delays, preemptionBound);
+  }
+
+  /** The same exploration with another strategy. */
+  public ExploreOptions withStrategy(StrategyKind other) {
+    return new ExploreOptions(other, seed, iterations, pctDepth, pctSteps, run, delays, preemptionBound);
+  }
+
+  /** An exhaustive search, at most {@code executions} long, bounded in preemptions (negative: unbounded). */
+  public static ExploreOptions dfs(int executions, int preemptionBound) {
+    return new ExploreOptions(StrategyKind.DFS, 0, executions, 3, 64, RunOptions.DEFAULT, DEFAULT_DELAYS,
+        preemptionBound);
   }
 
   public static ExploreOptions pct(long seed, int iterations, int depth) {

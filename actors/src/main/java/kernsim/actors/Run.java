@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Queue;
 import java.util.TreeMap;
 import kernsim.actors.Failure.WaitEdge;
+import org.apache.pekko.actor.ActorCell;
+import org.apache.pekko.actor.ActorRefWithCell;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.internal.adapter.ActorRefAdapter;
 import org.apache.pekko.dispatch.AbstractNodeQueue;
 import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.Mailbox;
@@ -29,9 +32,8 @@ final class Run implements World, Strategy.Ready {
    * keys: value equality); it is only iterated to report a deadlock, in sorted order.
    */
   private final java.util.HashMap<String, List<WaitEdge>> waits = new java.util.HashMap<>();
-  /** Actor keys by path identity: rendering a Pekko path is costly and models ask for keys often. */
-  private final java.util.IdentityHashMap<org.apache.pekko.actor.ActorPath, String> keys =
-      new java.util.IdentityHashMap<>();
+  /** What the current step touched, for strategies that want it; null otherwise. */
+  private final Footprint footprint;
   private List<Monitor> monitors = List.of();
   private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
 
@@ -39,12 +41,19 @@ final class Run implements World, Strategy.Ready {
   private int steps;
   private boolean clockOffered;
   private boolean open = true;
+  private boolean abandoned;
   private String currentActor = "";
 
   Run(Controller controller, Strategy strategy, RunOptions options) {
     this.controller = controller;
     this.strategy = strategy;
     this.options = options;
+    this.footprint = strategy.wantsFootprints() ? new Footprint() : null;
+  }
+
+  /** Whether the strategy gave the iteration up before its end ({@link Strategy#ABANDON}). */
+  boolean abandoned() {
+    return abandoned;
   }
 
   void monitors(List<Monitor> ms) {
@@ -96,6 +105,10 @@ final class Run implements World, Strategy.Ready {
       if (divergence()) {
         break;
       }
+      if (pick == Strategy.ABANDON) {
+        abandoned = true;
+        break;
+      }
       long time;
       Object message;
       if (pick == n) {
@@ -105,18 +118,28 @@ final class Run implements World, Strategy.Ready {
         choices.clock();
         time = controller.nextTimerDue();
         currentActor = CLOCK;
+        if (footprint != null) {
+          footprint.reset(CLOCK, true); // the clock moves every actor's time: it commutes with nothing
+        }
         message = new Summaries.ClockAdvance(time);
         log.append(time, CLOCK, message);
         controller.fireNextTimer();
       } else {
         Controller.Slot s = controller.take(pick);
-        choices.actor(s.key);
+        choices.actor(s);
         currentActor = s.key;
         time = controller.nowNanos();
         message = peek(s.mailbox);
         log.append(time, s.key, message);
+        if (footprint != null) {
+          footprint.reset(s.key, false);
+          controller.recordFootprints(footprint);
+        }
         s.mailbox.run();
         controller.runTasks();
+        if (footprint != null) {
+          controller.recordFootprints(null);
+        }
       }
       if (verdicts.length > 0) {
         Monitor.Step step = new Monitor.Step(steps, time, currentActor, message);
@@ -125,6 +148,9 @@ final class Run implements World, Strategy.Ready {
         }
       }
       steps++;
+      if (footprint != null) {
+        strategy.stepDone(footprint);
+      }
       divergence();
     }
     open = false;
@@ -286,6 +312,9 @@ final class Run implements World, Strategy.Ready {
     checkInWorld("World.nextBoolean");
     boolean b = strategy.nextBoolean();
     choices.bool(b);
+    if (footprint != null) {
+      footprint.makeGlobal(); // a drawn value: the exhaustive search branches on it, so nothing commutes with it
+    }
     return b;
   }
 
@@ -297,6 +326,9 @@ final class Run implements World, Strategy.Ready {
     }
     int v = strategy.nextInt(bound);
     choices.integer(v, bound);
+    if (footprint != null) {
+      footprint.makeGlobal();
+    }
     return v;
   }
 
@@ -308,19 +340,37 @@ final class Run implements World, Strategy.Ready {
   @Override
   public void emit(Object observation) {
     checkInWorld("World.emit");
+    if (footprint != null) {
+      footprint.touch(Footprint.MONITOR);
+    }
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onObservation(observation, currentActor, verdicts[i]);
     }
   }
 
+  /** The key on the actor's mailbox (no lookup); a stopped actor's from its path. */
   @Override
   public String keyOf(ActorRef<?> ref) {
-    return keys.computeIfAbsent(ref.path(), Keys::of);
+    if (ref instanceof ActorRefAdapter<?> a
+        && a.classicRef() instanceof ActorRefWithCell c
+        && c.underlying() instanceof ActorCell cell
+        && cell.mailbox().messageQueue() instanceof SlotQueue q
+        && q.slot != null) {
+      return q.slot.key;
+    }
+    return Keys.of(ref);
+  }
+
+  private void touchWaiter(String w) {
+    if (footprint != null) {
+      footprint.touch(w);
+    }
   }
 
   @Override
   public void waitFor(ActorRef<?> waiter, ActorRef<?> on, String what) {
     String w = keyOf(waiter);
+    touchWaiter(w);
     List<WaitEdge> edges = waits.computeIfAbsent(w, k -> new ArrayList<>(1));
     edges.removeIf(e -> e.what().equals(what));
     edges.add(new WaitEdge(w, keyOf(on), what));
@@ -329,6 +379,7 @@ final class Run implements World, Strategy.Ready {
   @Override
   public void stopWaiting(ActorRef<?> waiter, String what) {
     String w = keyOf(waiter);
+    touchWaiter(w);
     List<WaitEdge> edges = waits.get(w);
     if (edges != null && edges.removeIf(e -> e.what().equals(what)) && edges.isEmpty()) {
       waits.remove(w);
@@ -337,6 +388,9 @@ final class Run implements World, Strategy.Ready {
 
   @Override
   public void stopWaiting(ActorRef<?> waiter) {
+    if (footprint != null) {
+      touchWaiter(keyOf(waiter));
+    }
     if (!waits.isEmpty()) {
       waits.remove(keyOf(waiter));
     }

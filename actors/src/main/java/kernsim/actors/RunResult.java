@@ -11,9 +11,12 @@ public final class RunResult {
   private final long endNanos;
   private final EventLog log;
   private final Supplier<Trace> traceSupplier;
+  private final boolean abandoned;
   private Trace trace;
 
-  RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, Supplier<Trace> trace) {
+  RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, boolean abandoned,
+      Supplier<Trace> trace) {
+    this.abandoned = abandoned;
     this.iteration = iteration;
     this.failure = failure;
     this.steps = steps;
@@ -34,6 +37,14 @@ public final class RunResult {
 
   public boolean failed() {
     return failure != null;
+  }
+
+  /**
+   * Whether the strategy gave the run up before its end, as {@code dfs} does with a schedule it knows
+   * to be equivalent to one it explored (then no end check ran).
+   */
+  public boolean abandoned() {
+    return abandoned;
   }
 
   /** Steps taken. */

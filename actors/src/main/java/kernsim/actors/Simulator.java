@@ -146,7 +146,7 @@ public final class Simulator implements AutoCloseable {
       Failure failure = run.loop();
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(iteration, failure, run.steps(), end, run.log(),
+      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(),
           () -> trace(spec, options, strategy.kind().id(), seed, iteration, run, failure));
     } finally {
       controller.unbind();
@@ -184,21 +184,29 @@ public final class Simulator implements AutoCloseable {
     boolean iterationDone(int iteration, RunResult result);
   }
 
-  /** Runs up to {@code options.iterations()} iterations and stops at the first failure. */
+  /**
+   * Runs up to {@code options.iterations()} iterations and stops at the first failure.
+   *
+   * <p>Each iteration stands alone: iteration i's strategy comes from {@link #iterationSeed}(seed, i) and
+   * k, the steps among which PCT's change points and delay-bounding's delays fall, is fixed for the whole
+   * exploration by its first iteration: {@code pctSteps} for iteration 0, then the larger of
+   * {@code pctSteps} and iteration 0's steps. So the iterations can run in any order, on any number of
+   * workers ({@link #explore(WorldSpec, ExploreOptions, int, Progress)}), with the same result.
+   */
   public ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress) {
-    int pctSteps = options.pctSteps();
+    if (options.strategy() == StrategyKind.DFS) {
+      return exhaust(spec, options, progress);
+    }
+    int k = options.pctSteps();
     long totalSteps = 0;
     RunResult last = null;
     for (int i = 0; i < options.iterations(); i++) {
-      long s = iterationSeed(options.seed(), i);
-      Strategy strategy = switch (options.strategy()) {
-        case RANDOM -> Strategies.random(s);
-        case PCT -> Strategies.pct(s, options.pctDepth(), pctSteps);
-        case REPLAY -> throw new IllegalArgumentException("replay is not an exploration strategy; replay a trace");
-      };
-      last = run(spec, strategy, options.run(), options.seed(), i);
+      last = run(spec, Strategies.forIteration(options, iterationSeed(options.seed(), i), k), options.run(),
+          options.seed(), i);
       totalSteps += last.steps();
-      pctSteps = Math.max(pctSteps, last.steps()); // PCT's k: the longest iteration so far
+      if (i == 0) {
+        k = stepsEstimate(options, last);
+      }
       boolean goOn = progress == null || progress.iterationDone(i, last);
       if (last.failed()) {
         return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
@@ -208,6 +216,52 @@ public final class Simulator implements AutoCloseable {
       }
     }
     return new ExploreResult(Optional.empty(), options.iterations(), totalSteps, last);
+  }
+
+  /** k for every iteration after the first: the larger of the given estimate and the first iteration's steps. */
+  static int stepsEstimate(ExploreOptions options, RunResult first) {
+    return Math.max(options.pctSteps(), first.steps());
+  }
+
+  /**
+   * The same exploration on {@code workers} threads, each with a Simulator of its own. The result is the
+   * one {@link #explore(WorldSpec, ExploreOptions, Progress)} gives, whatever the number of workers: the
+   * reported failure is the lowest failing iteration, the counts are those of the iterations up to it, and
+   * {@code progress} sees iterations as they finish (in no fixed order, one call at a time). {@code spec}
+   * must build worlds from several threads at once. dfs runs on the calling thread alone.
+   */
+  public static ExploreResult explore(WorldSpec spec, ExploreOptions options, int workers, Progress progress) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    }
+    if (workers == 1 || options.strategy() == StrategyKind.DFS) {
+      try (Simulator sim = create()) {
+        return sim.explore(spec, options, progress);
+      }
+    }
+    return new Parallel(spec, options, workers, progress).run();
+  }
+
+  /** The dfs search: executions until the tree is exhausted, a failure, or the budget. */
+  private ExploreResult exhaust(WorldSpec spec, ExploreOptions options, Progress progress) {
+    DfsExplorer dfs = new DfsExplorer(options.preemptionBound());
+    long totalSteps = 0;
+    RunResult last = null;
+    int i = 0;
+    while (i < options.iterations()) {
+      last = run(spec, dfs.execution(), options.run(), options.seed(), i);
+      i++;
+      totalSteps += last.steps();
+      boolean more = dfs.finish(last);
+      boolean goOn = progress == null || progress.iterationDone(i - 1, last);
+      if (last.failed()) {
+        return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()));
+      }
+      if (!more || !goOn) {
+        break;
+      }
+    }
+    return new ExploreResult(Optional.empty(), i, totalSteps, last, Optional.of(dfs.verdict()));
   }
 
   public ExploreResult explore(WorldSpec spec, ExploreOptions options) {

@@ -6,11 +6,25 @@ package kernsim.actors;
  * reads the record back.
  */
 public interface Strategy {
+  /**
+   * What {@link #next} answers to end the iteration where it is, without its end checks: an exhaustive
+   * search's way of giving up a schedule it knows is equivalent to one already explored.
+   */
+  int ABANDON = -1;
+
   StrategyKind kind();
+
+  /** Whether the runtime should tell {@link #stepDone} what each step touched (it costs a little per step). */
+  default boolean wantsFootprints() {
+    return false;
+  }
+
+  /** After each step, when {@link #wantsFootprints()}: what it touched. {@code step} is reused; copy what you keep. */
+  default void stepDone(Footprint step) {}
 
   /**
    * Picks what runs next: an index in {@code [0, ready.size())}, or {@code ready.size()} to advance
-   * the virtual clock when {@link Ready#clockAvailable()}.
+   * the virtual clock when {@link Ready#clockAvailable()}, or {@link #ABANDON}.
    */
   int next(Ready ready);
 

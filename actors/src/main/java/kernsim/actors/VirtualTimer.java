@@ -40,6 +40,7 @@ final class VirtualTimer implements Cancellable, Comparable<VirtualTimer> {
       return false;
     }
     cancelled = true;
+    controller.timersTouched();
     return true;
   }
 

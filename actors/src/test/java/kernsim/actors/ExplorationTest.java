@@ -92,6 +92,21 @@ class ExplorationTest {
     assertTrue(r.found());
   }
 
+  /** pos and delay-bounding find both bugs from the same seed and budget, and their traces replay. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pos", "delay-bounding"})
+  void theOtherSamplersFindBothBugsAndReplayThem(String strategy, @TempDir Path dir) throws Exception {
+    for (String model : List.of("lost-update", "lock-inversion")) {
+      ExploreOptions o = ExploreOptions.random(SEED, BUDGET).withStrategy(StrategyKind.byId(strategy));
+      ExploreResult r = sim.explore(Models.byName(model), o);
+      assertTrue(r.found(), strategy + " finds " + model + " within " + BUDGET);
+      assertEquals(strategy, r.failing().orElseThrow().trace().header().strategy());
+      replayFromFile(model, r.failing().get(), dir);
+      assertFalse(sim.explore(Models.byName(model.equals("lost-update") ? "atomic-update" : "lock-consistent"), o)
+          .found(), strategy + " finds nothing in the correct variant");
+    }
+  }
+
   @Test
   void aRunPastItsStepBoundIsALivelock() {
     WorldSpec spec = kernsim.actors.examples.PingPong.spec(1_000);

@@ -2,15 +2,73 @@ package kernsim.cpu;
 
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import java.util.function.Function;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
+import kernsim.dev.loop.IoctlArg;
+import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.file.FileKind;
+import kernsim.fs.file.DeviceNode;
 import kernsim.fs.file.FileOps;
+import kernsim.fs.file.Uapi;
 
-/** Device nodes as open files: what {@code open("/dev/loop0")} and {@code /dev/loop-control} give. */
+/**
+ * The kernel's device nodes ({@link DeviceNode}s: what {@code /dev/loopN}, {@code /dev/loop-control}
+ * and {@code /sys/block/loopN/loop/backing_file} name) and the open files they give. A node renders as
+ * the handle it wraps, so event logs show {@code LoopIoctls(loopN)} as before.
+ */
 public final class DeviceFiles {
   private DeviceFiles() {}
+
+  /** {@code /dev/loopN}: opens as a {@link Loop} (O_EXCL: an exclusive open); the block device ext4 mounts. */
+  public static final class LoopNode implements DeviceNode {
+    private final LoopIoctls loop;
+
+    public LoopNode(LoopIoctls loop) {
+      this.loop = java.util.Objects.requireNonNull(loop, "loop");
+    }
+
+    @Override
+    public FileOps open(int flags) {
+      return new Loop(loop, (flags & Uapi.O_EXCL) != 0);
+    }
+
+    @Override
+    public BlockDeviceNode block() {
+      return loop;
+    }
+
+    @Override
+    public String toString() {
+      return loop.toString();
+    }
+  }
+
+  /**
+   * {@code /dev/loop-control}: opens as a {@link LoopControlFile}; {@code devtmpfs} makes the node of a
+   * device LOOP_CTL_ADD or GET_FREE creates.
+   */
+  public static final class LoopControlNode implements DeviceNode {
+    private final LoopControlCalls control;
+    private final Function<LoopControl.Added, Code> devtmpfs;
+
+    public LoopControlNode(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs) {
+      this.control = java.util.Objects.requireNonNull(control, "control");
+      this.devtmpfs = java.util.Objects.requireNonNull(devtmpfs, "devtmpfs");
+    }
+
+    @Override
+    public FileOps open(int flags) {
+      return new LoopControlFile(control, devtmpfs);
+    }
+
+    @Override
+    public String toString() {
+      return "LoopControlCalls";
+    }
+  }
 
   /**
    * An open {@code /dev/loopN}: I/O goes through the device to its backing file (the source's
@@ -57,10 +115,16 @@ public final class DeviceFiles {
     public Code release() {
       return loop.close(exclusive);
     }
+
+    @Override
+    public Code ioctl(int number, IoctlArg arg) {
+      return loop.ioctl(number, arg, exclusive);
+    }
   }
 
   /** An open {@code /dev/loop-control}: ioctls only. */
-  public record LoopControlFile(LoopControlCalls control) implements FileOps {
+  public record LoopControlFile(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs)
+      implements FileOps {
     @Override
     public FileKind kind() {
       return FileKind.CHAR_DEVICE;
@@ -70,6 +134,21 @@ public final class DeviceFiles {
     public String id() {
       return "loop-control";
     }
+
+    /**
+     * loop-control takes a plain integer; an fd- or struct-typed argument is no command of its: ENOTTY.
+     * A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
+     */
+    @Override
+    public Code ioctl(int number, IoctlArg arg) {
+      if (!(arg instanceof IoctlArg.Int) && arg != IoctlArg.none()) {
+        return Code.err(Errno.ENOTTY);
+      }
+      return Code.bind(control.ioctl(number, arg instanceof IoctlArg.Int i ? i.value() : 0),
+          r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
+              ? Code.bind(a.fresh() ? devtmpfs.apply(a) : Code.ok(0), x -> Code.ok(a.index()))
+              : Code.done(r));
+    }
   }
   /**
    * {@code /sys/block/loopN/loop/backing_file}, Linux's sysfs attribute (both profiles: starry has no
@@ -78,7 +157,13 @@ public final class DeviceFiles {
    * file is bound, so opening it for an unbound device is ENOENT; reading an attribute whose group went
    * away since the open is ENODEV (kernfs). Reports a size of 4096, as sysfs does.
    */
-  public record LoopBackingFileAttr(LoopIoctls loop) implements FileOps {
+  public record LoopBackingFileAttr(LoopIoctls loop) implements FileOps, DeviceNode {
+    /** The attribute is its own open file (it keeps no per-open state). */
+    @Override
+    public FileOps open(int flags) {
+      return this;
+    }
+
     @Override
     public FileKind kind() {
       return FileKind.REGULAR;

@@ -56,12 +56,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
   /** The kernel's actors, as kernel code running on a hart reaches them. */
   public record Refs(World world, Vfs vfs, ActorRef<AnonFs.Command> anon, LoopControlCalls loopControl,
-      ActorRef<Flocks.Command> flocks, java.util.function.Function<LoopControl.Added, Code> devtmpfs) {
-    /** What devtmpfs does when a disk is added: kernel code that makes the new device's node. */
-    public Code addedDevice(LoopControl.Added added) {
-      return devtmpfs.apply(added);
-    }
-  }
+      ActorRef<Flocks.Command> flocks) {}
 
   /**
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
@@ -231,20 +226,20 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
           prober == null ? null : prober.narrow());
       List<String> sys = sysfs(a.index());
-      return Code.bind(vfs.mknod("/dev/loop" + a.index(), loop), x -> Code.bind(vfs.mkdir(sys.get(0)),
+      return Code.bind(vfs.mknod("/dev/loop" + a.index(), new DeviceFiles.LoopNode(loop)), x -> Code.bind(vfs.mkdir(sys.get(0)),
           y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
               vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
     };
-    refs = new Refs(world, vfs, anon, controlCalls, flocks, devtmpfs);
+    refs = new Refs(world, vfs, anon, controlCalls, flocks);
     prober = spec.prober() ? ctx.spawn(Prober.create(world, refs), "prober") : null;
     tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
-        MemFs.Initial.device("/dev/loop-control", controlCalls)));
+        MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs))));
     List<LoopIoctls> loops = new ArrayList<>();
     for (LoopControl.Device dev : d.devices().devices()) {
       LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
           prober == null ? null : prober.narrow());
       loops.add(loop);
-      tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), loop));
+      tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new DeviceFiles.LoopNode(loop)));
     }
     tree.add(MemFs.Initial.dir("/sys"));
     tree.add(MemFs.Initial.dir("/sys/block"));

@@ -14,15 +14,13 @@ import kernsim.cpu.call.Syscall;
 import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
 import kernsim.dev.loop.IoctlArg;
 import kernsim.dev.loop.LoopAbi;
-import kernsim.dev.loop.LoopControl;
-import kernsim.dev.loop.LoopControlCalls;
 import kernsim.dev.loop.LoopIoctl;
-import kernsim.dev.loop.LoopIoctls;
 import kernsim.fs.ext4.Ext4FileSystem;
 import kernsim.fs.ext4.Ext4Lite;
 import kernsim.fs.file.Directory;
@@ -83,7 +81,8 @@ public final class Syscalls {
      */
     public Code mkfsExt4(Syscall.MkfsExt4 c) {
       return Vfs.located(p.kernel().vfs().open(c.device()), loc -> {
-        return loc.node().device() instanceof LoopIoctls loop ? loop.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
+        BlockDeviceNode block = loc.node().device() == null ? null : loc.node().device().block();
+        return block != null ? block.format(Ext4Lite::image) : Code.err(Errno.ENOTBLK);
       });
     }
 
@@ -276,10 +275,10 @@ public final class Syscalls {
       int fd = c.fd().value();
       Ioctl.Arg a = c.arg();
       if (a == Ioctl.None.INSTANCE) {
-        return ioctlCode(p, fd, c.cmd(), IoctlArg.none());
+        return ioctlTo(p, fd, c.cmd(), IoctlArg::none);
       }
       if (a instanceof Ioctl.Int i) {
-        return ioctlCode(p, fd, c.cmd(), IoctlArg.of(i.value()));
+        return ioctlTo(p, fd, c.cmd(), () -> IoctlArg.of(i.value()));
       }
       if (a instanceof Ioctl.File f) {
         return ioctlTo(p, fd, c.cmd(), () -> new IoctlArg.File(fdArg(p, f.fd().value())));
@@ -531,15 +530,7 @@ public final class Syscalls {
         }
         yield loc.fs() instanceof Ext4FileSystem e ? e.fileOps(node.ino()) : null;
       }
-      case DEVICE -> {
-        if (node.device() instanceof LoopIoctls loop) {
-          yield new DeviceFiles.Loop(loop, (flags & O_EXCL) != 0);
-        }
-        if (node.device() instanceof DeviceFiles.LoopBackingFileAttr attr) {
-          yield attr;
-        }
-        yield node.device() instanceof LoopControlCalls c ? new DeviceFiles.LoopControlFile(c) : null;
-      }
+      case DEVICE -> node.device() == null ? null : node.device().open(flags);
     };
   }
 
@@ -550,28 +541,6 @@ public final class Syscalls {
     return Code.call(p.sleeper(), r -> new Hart.Sleep(nanos, r), "nanosleep", Code::done);
   }
 
-
-  private static Code ioctlCode(Proc p, int fd, int number, IoctlArg arg) {
-    OpenFile f = p.fds().get(fd);
-    if (f == null) {
-      return Code.err(Errno.EBADF);
-    }
-    if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg, l.exclusive());
-    }
-    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      // loop-control takes a plain integer; an fd-typed argument (LOOP_SET_FD's) is no command of its: ENOTTY.
-      if (!(arg instanceof IoctlArg.Int) && arg != IoctlArg.none()) {
-        return Code.err(Errno.ENOTTY);
-      }
-      // A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
-      return Code.bind(c.control().ioctl(number, arg instanceof IoctlArg.Int i ? i.value() : 0),
-          r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
-              ? Code.bind(a.fresh() ? p.kernel().addedDevice(a) : Code.ok(0), x -> Code.ok(a.index()))
-              : Code.done(r));
-    }
-    return Code.err(Errno.ENOTTY);
-  }
 
   /** LOOP_SET_FD's fd as the source's {@code get_file_like} + downcast to File would find it. */
   private static FdArg fdArg(Proc p, int n) {
@@ -585,19 +554,17 @@ public final class Syscalls {
     return FdArg.of(new BoundFile(r.ref(), p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
   }
 
-  /** ioctl to whatever {@code fdVar} is; loop-control gets 0 for an argument that is not an integer. */
+  /**
+   * The one ioctl routing: {@code ioctl(fd, number, arg)} goes to whatever the fd is open on
+   * ({@link FileOps#ioctl}: a loop device's driver, loop-control, ENOTTY for anything else); EBADF
+   * for an fd that is not open. {@code arg} is resolved only then (an fd argument when the call runs).
+   */
   private static Code ioctlTo(Proc p, int fd, int number, java.util.function.Supplier<IoctlArg> arg) {
     OpenFile f = p.fds().get(fd);
     if (f == null) {
       return Code.err(Errno.EBADF);
     }
-    if (f.ops() instanceof DeviceFiles.Loop l) {
-      return l.loop().ioctl(number, arg.get(), l.exclusive());
-    }
-    if (f.ops() instanceof DeviceFiles.LoopControlFile c) {
-      return c.control().ioctl(number, arg.get() instanceof IoctlArg.Int n ? n.value() : 0);
-    }
-    return Code.err(Errno.ENOTTY);
+    return f.ops().ioctl(number, arg.get());
   }
 
   private static byte[] bytes(String text) {

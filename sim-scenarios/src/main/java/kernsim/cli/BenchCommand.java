@@ -56,7 +56,10 @@ import picocli.CommandLine.Spec;
           + " in use; (e) schedules/s of an exploration of the catalog's triad with PCT, depth 3, its two fixes on"
           + " so that every schedule runs to the end, explored 200 schedules per call: the median call's rate"
           + " (the mean and the best call beside it) (target >= 5,000 schedules/s).",
-      "Each figure is warmed up, then measured, call after call; the figure is the median call's rate (a"
+      "Each figure is warmed up until its rate is stable (" + BenchCommand.STABLE_ROUNDS + " rounds in a row"
+          + " within " + BenchCommand.STABLE_PERCENT + "% of each other, rates of the calling thread's CPU time, so"
+          + " that a neighbour's burst does not look like warm-up), for at most --warmup seconds, and each figure"
+          + " says how long that took or that the cap ended it. Then it is measured, call after call; the figure is the median call's rate (a"
           + " neighbour's burst slows a few calls and the mean with them), and the mean and the best call are"
           + " printed beside it. The figures are for one core (the simulator runs every world on the calling"
           + " thread) and the machine is shared and noisy: read them as rough, and compare only figures taken in"
@@ -78,9 +81,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "Measuring time per figure, in seconds (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  @Option(names = "--warmup", paramLabel = "S", defaultValue = "2",
-      description = "Warm-up time per figure, in seconds; 0 for none (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "60",
+      description = "The most warm-up time per figure, in seconds; it ends earlier once the rate is stable; 0 for"
+          + " none (default: ${DEFAULT-VALUE}).")
   double warmup;
+
+  /** Warm-up rounds in a row whose rates must agree. */
+  static final int STABLE_ROUNDS = 3;
+  /** How far apart (the fastest over the slowest, minus one) those rounds' rates may be. */
+  static final int STABLE_PERCENT = 5;
+
+  /** How the last figure's warm-up went, for its line. */
+  private String warmedUp = "";
 
   private PrintWriter w;
 
@@ -93,8 +105,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--warmup must be in [0, 3600], got " + warmup);
     }
     w = spec.commandLine().getOut();
-    w.printf(Locale.ROOT, "kernsim bench: %.1f s warm-up + %.1f s measured per figure;"
-        + " one core, shared noisy machine: rough figures%n", warmup, seconds);
+    w.printf(Locale.ROOT, "kernsim bench: warm-up until the rate is stable (at most %.1f s) + %.1f s measured per"
+        + " figure; one core, shared noisy machine: rough figures%n", warmup, seconds);
     w.println(jvm());
     w.flush();
 
@@ -130,13 +142,13 @@ final class BenchCommand implements Callable<Integer> {
       iterations[0]++;
       return r.steps();
     };
-    time(warmup, once);
+    warmUp(once, true);
     iterations[0] = 0;
     Sample s = time(seconds, once);
     double rate = s.median();
     figure("a", "ping-pong, simulator", rate, "steps/s", PING_PONG_TARGET, String.format(Locale.ROOT,
-        "%,d steps/iteration, mean %s, best %s", s.units() / Math.max(1, iterations[0]), shortRate(s.perSecond()),
-        shortRate(s.best())));
+        "%,d steps/iteration, mean %s, best %s, per CPU-second %s", s.units() / Math.max(1, iterations[0]),
+        shortRate(s.perSecond()), shortRate(s.best()), shortRate(s.perCpuSecond())));
     w.flush();
     return rate;
   }
@@ -154,13 +166,13 @@ final class BenchCommand implements Callable<Integer> {
       steps[0] += r.totalSteps();
       return r.iterations();
     };
-    time(warmup, once);
+    warmUp(once, true);
     steps[0] = 0;
     Sample s = time(seconds, once);
     double rate = s.median();
     figure("b", spec.name() + ", simulator", rate, "iterations/s", SCENARIO_TARGET, String.format(Locale.ROOT,
-        "%.1f steps/iteration avg, mean %s, best %s", (double) steps[0] / Math.max(1, s.units()),
-        shortRate(s.perSecond()), shortRate(s.best())));
+        "%.1f steps/iteration avg, mean %s, best %s, per CPU-second %s", (double) steps[0] / Math.max(1, s.units()),
+        shortRate(s.perSecond()), shortRate(s.best()), shortRate(s.perCpuSecond())));
     w.flush();
   }
 
@@ -179,13 +191,13 @@ final class BenchCommand implements Callable<Integer> {
       iterations[0]++;
       return r.steps();
     };
-    time(warmup, once);
+    warmUp(once, true);
     iterations[0] = 0;
     Sample s = time(seconds, once);
     double rate = s.median();
     figure("d", "kernel " + spec.name() + ", simulator", rate, "steps/s", KERNEL_TARGET, String.format(Locale.ROOT,
-        "%,d steps/iteration, mean %s, best %s", s.units() / Math.max(1, iterations[0]), shortRate(s.perSecond()),
-        shortRate(s.best())));
+        "%,d steps/iteration, mean %s, best %s, per CPU-second %s", s.units() / Math.max(1, iterations[0]),
+        shortRate(s.perSecond()), shortRate(s.best()), shortRate(s.perCpuSecond())));
     w.flush();
     return rate;
   }
@@ -215,12 +227,12 @@ final class BenchCommand implements Callable<Integer> {
       steps[0] += r.totalSteps();
       return r.iterations();
     };
-    time(warmup, once);
+    warmUp(once, true);
     steps[0] = 0;
     Sample s = time(seconds, once);
     figure("e", "triad + fixes, explore pct", s.median(), "schedules/s", TRIAD_TARGET, String.format(Locale.ROOT,
-        "median of %d-schedule calls; mean %s, best %s; %,d steps/schedule", TRIAD_CALL, shortRate(s.perSecond()),
-        shortRate(s.best()), steps[0] / Math.max(1, s.units())));
+        "median of %d-schedule calls; mean %s, best %s, per CPU-second %s; %,d steps/schedule", TRIAD_CALL,
+        shortRate(s.perSecond()), shortRate(s.best()), shortRate(s.perCpuSecond()), steps[0] / Math.max(1, s.units())));
     w.flush();
   }
 
@@ -288,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return ROUNDS + 1L; // balls with left = ROUNDS … 0
       };
-      time(warmup, once);
+      warmUp(once, false);
       Sample s = time(seconds, once);
       double rate = s.median();
       figure("c", "ping-pong, raw Pekko", rate, "messages/s", 0, String.format(Locale.ROOT,
@@ -316,18 +328,72 @@ final class BenchCommand implements Callable<Integer> {
    * median single call's rate, per second. The median is the figure a shared, noisy machine reports
    * most faithfully: a neighbour's burst slows a few calls, and the mean with them.
    */
-  private record Sample(long units, long nanos, double best, double median) {
+  private record Sample(long units, long nanos, double best, double median, long cpuNanos) {
     double perSecond() {
       return units * 1e9 / Math.max(1, nanos);
+    }
+
+    /** Units per second of the calling thread's CPU time: what a loaded machine disturbs least. */
+    double perCpuSecond() {
+      return units * 1e9 / Math.max(1, cpuNanos);
+    }
+  }
+
+  /**
+   * Runs {@code work} in rounds until {@link #STABLE_ROUNDS} rounds in a row have rates within
+   * {@link #STABLE_PERCENT}% of each other, or {@link #warmup} seconds have passed. A round lasts a
+   * twentieth of the cap (between 50 ms and 1 s); its rate is per second of the calling thread's CPU time
+   * ({@code cpu}: the simulator runs a world on the calling thread) or of wall-clock time (raw Pekko, on
+   * its own threads). Records how it went in {@link #warmedUp}.
+   */
+  private void warmUp(LongSupplier work, boolean cpu) {
+    warmedUp = "";
+    if (warmup <= 0) {
+      warmedUp = "no warm-up";
+      return;
+    }
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    boolean useCpu = cpu && threads.isCurrentThreadCpuTimeSupported();
+    long round = (long) (Math.min(1.0, Math.max(0.05, warmup / 20)) * 1e9);
+    long cap = (long) (warmup * 1e9);
+    long start = System.nanoTime();
+    java.util.List<Double> rates = new java.util.ArrayList<>();
+    while (true) {
+      long t0 = System.nanoTime();
+      long c0 = useCpu ? threads.getCurrentThreadCpuTime() : t0;
+      long units = 0;
+      long now;
+      do {
+        units += work.getAsLong();
+        now = System.nanoTime();
+      } while (now - t0 < round);
+      long spent = (useCpu ? threads.getCurrentThreadCpuTime() : now) - c0;
+      rates.add(units * 1e9 / Math.max(1, spent));
+      int n = rates.size();
+      if (n >= STABLE_ROUNDS) {
+        java.util.List<Double> last = rates.subList(n - STABLE_ROUNDS, n);
+        double lo = java.util.Collections.min(last);
+        double hi = java.util.Collections.max(last);
+        if (hi <= lo * (1 + STABLE_PERCENT / 100.0)) {
+          warmedUp = String.format(Locale.ROOT, "warm-up %.1f s, stable", (now - start) / 1e9);
+          return;
+        }
+      }
+      if (now - start >= cap) {
+        warmedUp = String.format(Locale.ROOT, "warm-up %.1f s, NOT stable (the cap ended it)", (now - start) / 1e9);
+        return;
+      }
     }
   }
 
   /** Repeats {@code work} (which returns the units it did) until {@code seconds} have passed, at least once. */
   private static Sample time(double seconds, LongSupplier work) {
     if (seconds <= 0) {
-      return new Sample(0, 0, 0, 0);
+      return new Sample(0, 0, 0, 0, 0);
     }
     long budget = (long) (seconds * 1e9);
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     long start = System.nanoTime();
     long units = 0;
     long elapsed;
@@ -344,15 +410,16 @@ final class BenchCommand implements Callable<Integer> {
     java.util.Collections.sort(rates);
     int n = rates.size();
     double median = n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
-    return new Sample(units, elapsed, rates.get(n - 1), median);
+    long cpu = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() - cpu0 : elapsed;
+    return new Sample(units, elapsed, rates.get(n - 1), median, cpu);
   }
 
   /** One aligned figure line: label, rate and unit, target and verdict (if any), details. */
   private void figure(String letter, String label, double rate, String unit, long target, String details) {
     String goal = target <= 0 ? "no target" : String.format(Locale.ROOT, "target >= %s: %s", shortRate(target),
         rate >= target ? "met" : "MISSED");
-    w.println(String.format(Locale.ROOT, "%s. %-30s %,10.0f %-12s %-24s %s", letter, label + ":", rate, unit,
-        goal, details).stripTrailing());
+    w.println(String.format(Locale.ROOT, "%s. %-30s %,10.0f %-12s %-24s %s; %s", letter, label + ":", rate, unit,
+        goal, details, warmedUp).stripTrailing());
     w.flush();
   }
 

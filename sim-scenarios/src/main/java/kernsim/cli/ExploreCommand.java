@@ -67,6 +67,12 @@ final class ExploreCommand implements Callable<Integer> {
       description = "Schedules to try at most; exploration stops at the first failure (default: ${DEFAULT-VALUE}).")
   int iterations;
 
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+      description = "Explore on N threads, each with its own world; the result does not depend on N: schedule i"
+          + " always comes from (seed, i), and the failure reported is the lowest failing schedule. dfs runs on"
+          + " one (default: ${DEFAULT-VALUE}).")
+  int workers;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "kernsim-out",
@@ -82,6 +88,9 @@ final class ExploreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--iterations must be at least 1, got " + iterations);
     }
     schedule.validate();
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
+    }
     String name = file == null ? Catalog.DEFAULT : file;
     Scenario scenario = main.resolve(name);
     Settings settings = settingsOptions.of(scenario);
@@ -90,9 +99,10 @@ final class ExploreCommand implements Callable<Integer> {
     prepareOut();
     PrintWriter w = spec.commandLine().getOut();
     if (!json) {
-      w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%n",
-          name, schedule.strategy.id(), schedule.depthOrNull() == null ? "" : ", depth " + schedule.depth,
-          schedule.seed, iterations, out);
+      w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%s%n",
+          name, schedule.strategy.id(), schedule.parameters() == null ? "" : ", " + schedule.parameters(),
+          schedule.seed, iterations, out, workers == 1 ? "" : ", " + workers + " workers"
+              + (schedule.strategy == kernsim.actors.StrategyKind.DFS ? " (dfs runs on one)" : ""));
       w.flush();
     }
 
@@ -100,7 +110,8 @@ final class ExploreCommand implements Callable<Integer> {
       ExploreResult result;
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-        result = sim.explore(world, options, progress);
+        result = workers == 1 ? sim.explore(world, options, progress)
+            : Simulator.explore(world, options, workers, progress);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double rate = result.iterations() / Math.max(seconds, 1e-9);
@@ -112,14 +123,25 @@ final class ExploreCommand implements Callable<Integer> {
       if (json) {
         o = Json.document("explore");
         Json.scenario(o, scenario, settings);
-        o.put("strategy", schedule.strategy.id());
-        o.put("depth", schedule.depthOrNull());
+        schedule.json(o);
         o.put("seed", schedule.seed);
         o.put("maxIterations", iterations);
         o.put("iterations", result.iterations());
         o.put("totalSteps", result.totalSteps());
         o.put("seconds", seconds);
         o.put("schedulesPerSecond", rate);
+        if (result.exhaustive().isPresent()) {
+          kernsim.actors.Exhaustive x = result.exhaustive().get();
+          ObjectNode e = o.putObject("exhaustive");
+          e.put("verdict", result.found() ? null : x.verdict());
+          e.put("endedBy", result.found() ? "failure" : x.endedBy());
+          e.put("complete", x.complete());
+          e.put("boundReached", x.boundReached());
+          e.put("classes", x.classes());
+          e.put("executions", x.executions());
+          e.put("completeExecutions", x.completeExecutions());
+          e.put("abandoned", x.abandoned());
+        }
       }
 
       if (!result.found()) {
@@ -134,6 +156,7 @@ final class ExploreCommand implements Callable<Integer> {
           w.println();
           w.printf(Locale.ROOT, "no failure found in %,d schedules (strategy %s, seed %d)%n",
               result.iterations(), schedule.strategy.id(), schedule.seed);
+          result.exhaustive().ifPresent(x -> w.println(exhaustive(x)));
           w.println();
           w.println(speed);
           w.flush();
@@ -162,11 +185,14 @@ final class ExploreCommand implements Callable<Integer> {
       Timeline timeline = recorder.timeline();
       String replayCommand = "kernsim replay " + traceFile;
 
-      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.depthOrNull(),
+      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
           schedule.seed, failing.iteration());
       List<String> report = new ArrayList<>();
       report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", failing.iteration() + 1,
           iterations));
+      result.exhaustive().ifPresent(x -> report.add(String.format(Locale.ROOT,
+          "dfs: %,d classes of schedules ran to their end before it (%,d executions, %,d given up as equivalent)",
+          x.classes() - 1, x.executions(), x.abandoned())));
       report.addAll(Report.run(context, failing, timeline));
       report.add("");
       if (!replay.confirmed()) {
@@ -211,14 +237,17 @@ final class ExploreCommand implements Callable<Integer> {
 
   /** The options as they take effect, to repeat them in the report. */
   private List<String> args() {
-    List<String> args = new ArrayList<>(List.of("--strategy", schedule.strategy.id()));
-    if (schedule.depthOrNull() != null) {
-      args.addAll(List.of("--depth", Integer.toString(schedule.depth)));
-    }
+    List<String> args = new ArrayList<>(schedule.args());
     args.addAll(List.of("--seed", Long.toString(schedule.seed), "--iterations", Integer.toString(iterations)));
     args.addAll(settingsOptions.args());
     args.addAll(List.of("--out", out.toString()));
     return args;
+  }
+
+  /** The dfs verdict line: what holds, how many classes and executions it took, what ended the search. */
+  static String exhaustive(kernsim.actors.Exhaustive x) {
+    return String.format(Locale.ROOT, "dfs verdict: %s (%,d classes of schedules, %,d executions, %,d given up as"
+        + " equivalent; ended by the %s)", x.verdict(), x.classes(), x.executions(), x.abandoned(), x.endedBy());
   }
 
   private void prepareOut() {

@@ -23,9 +23,11 @@ public final class Report {
   /**
    * How a run came about.
    *
-   * @param depth PCT's depth, or null when unknown (a trace does not record it) or not PCT
+   * @param parameters the strategy's parameters as the report shows them ({@code depth 3}), or null when
+   *     unknown (a trace does not record them) or it has none
    */
-  public record Context(Scenario scenario, Settings settings, String strategy, Integer depth, long seed, int iteration) {}
+  public record Context(
+      Scenario scenario, Settings settings, String strategy, String parameters, long seed, int iteration) {}
 
   private Report() {}
 
@@ -41,9 +43,9 @@ public final class Report {
     return out;
   }
 
-  /** The schedule: strategy, depth, seed and iteration, which with the scenario and settings fix the run. */
+  /** The schedule: strategy, its parameters, seed and iteration, which with the scenario and settings fix the run. */
   public static String schedule(Context c) {
-    return "schedule: strategy " + c.strategy() + (c.depth() == null ? "" : ", depth " + c.depth())
+    return "schedule: strategy " + c.strategy() + (c.parameters() == null ? "" : ", " + c.parameters())
         + ", seed " + c.seed() + ", iteration " + c.iteration();
   }
 

@@ -60,14 +60,13 @@ final class RunCommand implements Callable<Integer> {
       r = sim.explore(recorder.around(world), options).last();
     }
     Timeline timeline = recorder.timeline();
-    Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.depthOrNull(),
+    Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
         schedule.seed, r.iteration());
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = Json.document("run");
       Json.scenario(o, scenario, settings);
-      o.put("strategy", schedule.strategy.id());
-      o.put("depth", schedule.depthOrNull());
+      schedule.json(o);
       o.put("seed", schedule.seed);
       Json.run(o, r, timeline);
       Json.print(w, o);
@@ -86,11 +85,9 @@ final class RunCommand implements Callable<Integer> {
 
   /** The options that make explore's first schedule this run. */
   private List<String> replayArgs() {
-    java.util.ArrayList<String> args = new java.util.ArrayList<>(List.of(
-        "--strategy", schedule.strategy.id(), "--seed", Long.toString(schedule.seed), "--iterations", "1"));
-    if (schedule.depthOrNull() != null) {
-      args.addAll(List.of("--depth", Integer.toString(schedule.depth)));
-    }
+    java.util.ArrayList<String> args = new java.util.ArrayList<>(List.of(schedule.args().get(0), schedule.args().get(1),
+        "--seed", Long.toString(schedule.seed), "--iterations", "1"));
+    args.addAll(schedule.args().subList(2, schedule.args().size()));
     args.addAll(settingsOptions.args());
     return args;
   }

@@ -270,7 +270,7 @@ public final class SystemdLoopUtil {
           }
           return Code.bind(attempt(0), r -> sys(p, Syscalls.close(ctl), x -> {
             if (r instanceof SysResult.Ok) {
-              LoopDevice d = new LoopDevice(var, lock, nr, devno(nr), node, backingFile, false, true, 512,
+              LoopDevice d = new LoopDevice(var, lock, nr, kernsim.dev.loop.LoopDevice.devId(nr), node, backingFile, false, true, 512,
                   ((SysResult.Ok) r).data() instanceof Long size ? size : 0);
               p.setHandle(var, d);
               p.world().emit(new ClientEvents.Acquired(p.name(), KIND, nr, backingFile));
@@ -613,7 +613,7 @@ public final class SystemdLoopUtil {
               }
               int sector = sok.data() instanceof Number n ? n.intValue() : 0;
               long size = zok.data() instanceof Number n ? n.longValue() : 0;
-              p.setHandle(var, new LoopDevice(var, lock, nr, nr >= 0 ? devno(nr) : 0, path, null, true, false,
+              p.setHandle(var, new LoopDevice(var, lock, nr, nr >= 0 ? kernsim.dev.loop.LoopDevice.devId(nr) : 0, path, null, true, false,
                   sector, size));
               return ended(p, "loop_device_open", SysResult.ok(p.fd(var)));
             });
@@ -709,11 +709,6 @@ public final class SystemdLoopUtil {
     p.world().emit(new ClientEvents.OpEnded(p.name(), KIND, op, p.world().nanoTime(),
         result instanceof SysResult.Ok ? "ok" : String.valueOf(result)));
     return Code.done(result);
-  }
-
-  /** makedev(LOOP_MAJOR = 7, nr). */
-  static long devno(int nr) {
-    return (7L << 8) | nr;
   }
 
   private static String accMode(int flags) {

@@ -6,8 +6,8 @@ import kernsim.dev.loop.LoopIoctl;
 /**
  * How the kernel reads an ioctl's third argument: as a value, as an fd, or through a pointer (in, out),
  * per command (the handlers in {@code drivers/block/loop.c}, {@code block/ioctl.c}). The command numbers
- * are the model's ({@link LoopIoctl}, {@link LoopControl}); the switch over {@link LoopIoctl} is exhaustive,
- * so a command added there must get its shape here.
+ * are the model's ({@link LoopIoctl}, {@link LoopControl}); a loop command's shape is declared with it
+ * ({@link LoopIoctl.Arg}), so a command added there needs nothing here.
  */
 enum IoctlShape {
   /** Ignored (0 is passed). */
@@ -38,26 +38,24 @@ enum IoctlShape {
     return this != NONE && this != VALUE && this != FD && this != UNKNOWN;
   }
 
-  /** The shape of a loop device's (or the block layer's) command. */
+  /** The shape of a loop device's (or the block layer's) command: {@link LoopIoctl#arg}, the one place it is said. */
   static IoctlShape of(LoopIoctl cmd) {
-    return switch (cmd) {
-      case LOOP_CLR_FD, LOOP_SET_CAPACITY, BLKRRPART, BLKFLSBUF -> NONE;
-      // BLKPG reads a struct blkpg_ioctl_arg; the scenario language gives it none, so NULL is what it gets
-      case BLKPG -> NONE;
-      case LOOP_SET_FD, LOOP_CHANGE_FD -> FD;
-      case LOOP_SET_DIRECT_IO, LOOP_SET_BLOCK_SIZE, BLKRASET -> VALUE;
-      case BLKROSET -> IN_INT;
-      case LOOP_SET_STATUS -> IN_LOOP_INFO;
-      case LOOP_SET_STATUS64 -> IN_LOOP_INFO64;
-      case LOOP_CONFIGURE -> IN_LOOP_CONFIG;
-      case LOOP_GET_STATUS -> OUT_LOOP_INFO;
-      case LOOP_GET_STATUS64 -> OUT_LOOP_INFO64;
-      case BLKROGET, BLKSSZGET -> OUT_INT;
-      case BLKPBSZGET, BLKIOMIN, BLKIOOPT -> OUT_UINT;
-      case BLKRAGET -> OUT_LONG;
-      case BLKGETSIZE -> OUT_ULONG;
-      case BLKGETSIZE64 -> OUT_U64;
-      case HDIO_GETGEO -> OUT_GEOMETRY;
+    return switch (cmd.arg()) {
+      case NONE -> NONE;
+      case VALUE -> VALUE;
+      case FD -> FD;
+      case IN_INT -> IN_INT;
+      case IN_LOOP_INFO -> IN_LOOP_INFO;
+      case IN_LOOP_INFO64 -> IN_LOOP_INFO64;
+      case IN_LOOP_CONFIG -> IN_LOOP_CONFIG;
+      case OUT_INT -> OUT_INT;
+      case OUT_UINT -> OUT_UINT;
+      case OUT_LONG -> OUT_LONG;
+      case OUT_ULONG -> OUT_ULONG;
+      case OUT_U64 -> OUT_U64;
+      case OUT_GEOMETRY -> OUT_GEOMETRY;
+      case OUT_LOOP_INFO -> OUT_LOOP_INFO;
+      case OUT_LOOP_INFO64 -> OUT_LOOP_INFO64;
     };
   }
 

@@ -63,7 +63,7 @@ class ClientScenariosTest {
   static Stream<Finding> findings() {
     return Stream.of(
         new Finding("systemd-free-reversed", "pct", 1, 3, "deadlock", "systemd-free-reversed-1.trace"),
-        new Finding("monogon-2-creators", "pct", 1, 11, "livelock", "monogon-2-creators-pct-1.trace"),
+        new Finding("monogon-2-creators", "pct", 1, 10, "livelock", "monogon-2-creators-pct-1.trace"),
         new Finding("monogon-2-creators-linux", "random", 1, 1, "client-data",
             "monogon-2-creators-linux-random-1.trace"),
         new Finding("mixed-2-clients-linux", "pct", 1, 1, "client-data", "mixed-2-clients-linux-pct-1.trace"),

@@ -1,5 +1,6 @@
 package kernsim.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,28 @@ class ExploreCommandTest {
     assertEquals(1, a.exit(), a.both());
     assertEquals(withoutSpeed(a.out()), withoutSpeed(b.out()));
     assertTrue(a.out().contains("schedule: strategy random, seed 3, iteration "), a.out());
+  }
+
+  /** One worker or two: the same schedule found, the same report file, the same trace, byte for byte. */
+  @Test
+  void theReportAndTraceDoNotDependOnTheWorkers(@TempDir Path dir) throws Exception {
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    for (String strategy : List.of("pct", "random")) {
+      Cli.Outcome a = Cli.java("explore", "triad-java", "--strategy", strategy, "--seed", "5", "--out", one.toString());
+      Cli.Outcome b = Cli.java("explore", "triad-java", "--strategy", strategy, "--seed", "5", "--workers", "2",
+          "--out", two.toString());
+      assertEquals(1, a.exit(), a.both());
+      assertEquals(1, b.exit(), b.both());
+      assertEquals(withoutSpeed(a.out()).replace(one.toString(), "OUT"),
+          withoutSpeed(b.out()).replace(two.toString(), "OUT").replace(", 2 workers", ""));
+      String trace = "triad-java-5.trace";
+      assertArrayEquals(java.nio.file.Files.readAllBytes(one.resolve(trace)),
+          java.nio.file.Files.readAllBytes(two.resolve(trace)), strategy);
+      String report = "triad-java-5.report.txt";
+      assertEquals(java.nio.file.Files.readString(one.resolve(report)).replace(one.toString(), "OUT"),
+          java.nio.file.Files.readString(two.resolve(report)).replace(two.toString(), "OUT"), strategy);
+    }
   }
 
   @Test

@@ -29,7 +29,8 @@ class MainTest {
     "explore --seed x",
     "explore --bogus",
     "demo",
-    "explore --strategy dfs",
+    "explore --strategy nosuch",
+    "explore --strategy replay",
     "explore --depth 0",
     "explore a b",
     "explore --out",
@@ -69,6 +70,18 @@ class MainTest {
     assertEquals(0, version.exit());
     assertTrue(version.out().startsWith("kernsim "), version.out());
     assertFalse(version.out().contains("unknown"), version.out());
+  }
+
+  /** The parser, the help and the error message all take the strategies' names from StrategyKind. */
+  @Test
+  void strategyNamesComeFromStrategyKind() {
+    String help = run("explore", "--help").out();
+    Cli.Outcome bad = run("explore", "--strategy", "nosuch");
+    for (String id : kernsim.actors.StrategyKind.explorationIds()) {
+      assertTrue(help.contains(id), id + " in explore's help\n" + help);
+      assertTrue(bad.err().contains(id), id + " in the error\n" + bad.err());
+    }
+    assertFalse(bad.err().contains("replay,"), bad.err());
   }
 
   /** Only that the figures are printed: the bench's speed is not tested. */

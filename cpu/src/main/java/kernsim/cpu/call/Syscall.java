@@ -17,7 +17,7 @@ import kernsim.dev.loop.LoopAbi.LoopInfo64;
  * The model's syscalls, one record each, with C's arguments typed: paths and data as strings, flags as
  * ints, fd arguments as {@link Fd}s (program variables, resolved when the call starts:
  * {@link #resolve}). {@code cpu.Syscalls#code} is each one's kernel code; {@link #text()} is how C
- * writes it. Adding a syscall adds a record here (see docs/extending-calls.md).
+ * writes it. Adding a syscall adds a record here (see docs/extending.md).
  */
 public sealed interface Syscall extends Call {
   /** The same call with its fd variables resolved as {@code vars} holds them now (no fds: itself). */

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import kernsim.actors.World;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A minimal hart for tests: runs named procedures one after another and emits a {@link Finished}
@@ -20,25 +23,42 @@ public final class Runner {
   public record Finished(String actor, int index, String name, Object result) {}
 
   public static Behavior<Reply<?>> create(World world, List<Step> program) {
-    return Behaviors.setup(ctx -> {
-      Executor exec = new Executor(world, ctx.getSelf());
-      int[] next = {0};
-      Runnable[] startNext = new Runnable[1];
-      startNext[0] = () -> {
-        if (next[0] < program.size()) {
-          int i = next[0]++;
-          Step step = program.get(i);
-          exec.start(step.name(), step.code().get(), value -> {
-            world.emit(new Finished(world.keyOf(ctx.getSelf()), i, step.name(), value));
-            startNext[0].run();
-          });
-        }
-      };
-      startNext[0].run();
-      return Behaviors.<Reply<?>>receiveMessage(r -> {
+    List<Step> steps = List.copyOf(program);
+    return Behaviors.setup(ctx -> new Hart(ctx, world, steps));
+  }
+
+  /** The runner: its only messages are the replies to its procedures' calls. */
+  private static final class Hart extends AbstractBehavior<Reply<?>> {
+    private final World world;
+    private final List<Step> program;
+    private final Executor exec;
+    private int next;
+
+    Hart(ActorContext<Reply<?>> ctx, World world, List<Step> program) {
+      super(ctx);
+      this.world = world;
+      this.program = program;
+      this.exec = new Executor(world, ctx.getSelf());
+      startNext();
+    }
+
+    private void startNext() {
+      if (next < program.size()) {
+        int i = next++;
+        Step step = program.get(i);
+        exec.start(step.name(), step.code().get(), value -> {
+          world.emit(new Finished(world.keyOf(getContext().getSelf()), i, step.name(), value));
+          startNext();
+        });
+      }
+    }
+
+    @Override
+    public Receive<Reply<?>> createReceive() {
+      return newReceiveBuilder().onAnyMessage(r -> {
         exec.onReply(r);
-        return Behaviors.same();
-      });
-    });
+        return this;
+      }).build();
+    }
   }
 }

@@ -19,6 +19,13 @@
  * is typed by its grant. The executor does the one unchecked step: the reply to a call's port is that
  * call's {@code T}.
  *
+ * <p>Byte arrays in messages: the receiver copies what it keeps. A sender hands an array over and
+ * never writes it again (kernel code waits for the reply, so it cannot); an owner that stores bytes
+ * (a file's image, a cache's chunks, a pipe's buffer, a blocked writer's rest) copies them into arrays
+ * of its own, and one that only reads them during the region copies nothing. Records therefore do not
+ * clone in their constructors (a record may still normalise a shape, as {@code UnlockName} pads the
+ * name to 64 bytes); replies follow the same rule, with the hart as the receiver.
+ *
  * <p>Code is plain data built by functions, so a procedure is written once and run by any executor: a
  * hart ({@code cpu/}), or {@link kernsim.dev.code.Runner} in tests.
  */

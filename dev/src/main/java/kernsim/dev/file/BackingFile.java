@@ -1,6 +1,8 @@
 package kernsim.dev.file;
 
+import java.util.function.Function;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -33,8 +35,14 @@ public final class BackingFile {
     }
   }
 
-  /** Requests a backing file understands; a file actor's own protocol extends this. */
-  public interface Command {}
+  /**
+   * Requests a backing file understands: these four, and a file actor's own protocol, which extends
+   * {@link Extension} (fs's {@code RamFile.Command}): sealed but for that one opening.
+   */
+  public sealed interface Command permits ReadAt, WriteAt, Sync, Length, Extension {}
+
+  /** Where a file actor's own requests join the protocol. */
+  public non-sealed interface Extension extends Command {}
 
   public record ReadAt(long offset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
@@ -53,4 +61,27 @@ public final class BackingFile {
   public record Sync(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   public record Length(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+
+  // ---- code: one region each; every one models sleeping I/O ----
+
+  /** {@code read_at}: {@code Ok(n, byte[])}. */
+  public static Code readAt(ActorRef<Command> file, long offset, int length, Function<SysResult, Code> then) {
+    return Code.sleepingCall(file, r -> new ReadAt(offset, length, r), "read_at", then);
+  }
+
+  /** {@code write_at}, named for the path that writes: {@code Ok(n)}. The receiver copies what it keeps. */
+  public static Code writeAt(ActorRef<Command> file, long offset, byte[] data, String what,
+      Function<SysResult, Code> then) {
+    return Code.sleepingCall(file, r -> new WriteAt(offset, data, r), what, then);
+  }
+
+  /** {@code sync_all}: {@code Ok(0)} or EIO. */
+  public static Code sync(ActorRef<Command> file, Function<SysResult, Code> then) {
+    return Code.sleepingCall(file, Sync::new, "sync", then);
+  }
+
+  /** The length, {@code Ok(length)}. */
+  public static Code length(ActorRef<Command> file, Function<SysResult, Code> then) {
+    return Code.sleepingCall(file, Length::new, "len", then);
+  }
 }

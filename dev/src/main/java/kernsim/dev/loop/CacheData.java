@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import kernsim.dev.code.Code;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
@@ -35,11 +36,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   public record ReadBlock(long byteOffset, int length, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** write_block's copy of {@code data} at {@code byteOffset}, then {@code dirty = true}: {@code Ok(0)} or EIO. */
-  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public WriteBlock {
-      data = data.clone();
-    }
-  }
+  public record WriteBlock(long blockId, long byteOffset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** {@code blocks.lock().len()}: replies the chunk count (Integer). */
   public record ChunkCount(ActorRef<Reply<Integer>> replyTo) implements Command {}
@@ -65,7 +62,18 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   /** {@code mounted.store(value)}: replies {@code Ok(0)}. */
   public record StoreMounted(boolean value, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  // ---- code: the regions whose reply is not a SysResult, typed ----
+  // ---- code: one region each, typed by its reply ----
+
+  /** ReadBlock, named for the path that reads ({@code read_block}, {@code read_iter}): {@code Ok(n, byte[])} or EIO. */
+  static Code readBlock(CacheRef cd, long byteOffset, int length, String what) {
+    return Code.call(cd.ref(), r -> new ReadBlock(byteOffset, length, r), what, Code::done);
+  }
+
+  /** WriteBlock, named for the path that writes ({@code write_block}, {@code write_iter}): {@code Ok(0)} or EIO. */
+  static Code writeBlock(CacheRef cd, long blockId, long byteOffset, byte[] data, String what,
+      Function<SysResult, Code> then) {
+    return Code.call(cd.ref(), r -> new WriteBlock(blockId, byteOffset, data, r), what, then);
+  }
 
   static Code chunkCount(CacheRef cd, Function<Integer, Code> then) {
     return Code.ask(cd.ref(), ChunkCount::new, "blocks.len", then);
@@ -84,8 +92,16 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
     return Code.ask(cd.ref(), LoadDirty::new, "dirty.load", then);
   }
 
+  static Code storeDirty(CacheRef cd, boolean value, Supplier<Code> then) {
+    return Code.call(cd.ref(), r -> new StoreDirty(value, r), "dirty.store", v -> then.get());
+  }
+
   static Code loadMounted(CacheRef cd, Function<Boolean, Code> then) {
     return Code.ask(cd.ref(), LoadMounted::new, "mounted.load", then);
+  }
+
+  static Code storeMounted(CacheRef cd, boolean value, Supplier<Code> then) {
+    return Code.call(cd.ref(), r -> new StoreMounted(value, r), "mounted.store(" + value + ")", v -> then.get());
   }
 
   /** The reply to {@link CopyChunk}: {@code present} false when {@code blocks.get(i)} is None. */
@@ -124,7 +140,10 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
     this.world = world;
     this.device = device;
     this.id = id;
-    this.blocks = chunks.toArray(new byte[0][]);
+    this.blocks = new byte[chunks.size()][];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = chunks.get(i).clone(); // the receiver copies what it keeps
+    }
     this.totalLen = totalLen;
   }
 

@@ -4,7 +4,6 @@ import static kernsim.dev.loop.LoopAbi.LO_FLAGS_AUTOCLEAR;
 import static kernsim.dev.loop.LoopAbi.LO_FLAGS_PARTSCAN;
 import static kernsim.dev.loop.LoopAbi.LO_FLAGS_READ_ONLY;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -23,7 +22,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * {@code /dev/loopN} as Linux 6.x has it (the {@code linux} profile): {@code drivers/block/loop.c}, with
  * the block layer around it ({@code block/bdev.c}, {@code block/fops.c}, {@code block/ioctl.c}).
- * {@link LoopIoctls} hands every entry point here when its semantics' profile is {@code linux}.
+ * It is the {@link LoopDriver} {@link LoopIoctls} picks when its semantics' profile is {@code linux}.
  *
  * <p>Locks. Linux serialises the loop ioctls with {@code lo->lo_mutex}, held for the whole of each
  * (loop_configure, loop_clr_fd, loop_set_status, loop_get_status up to the name copy, the simple
@@ -49,7 +48,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * beyond their checks, and capacity changes (LOOP_SET_CAPACITY succeeds on a bound device and keeps
  * the size).
  */
-final class LinuxLoop {
+final class LinuxLoop implements LoopDriver {
   static final String CALL_FSYNC = "fsync";
 
   /** {@code LOOP_SET_STATUS_SETTABLE_FLAGS} and {@code _CLEARABLE_FLAGS} (include/uapi/linux/loop.h). */
@@ -62,25 +61,26 @@ final class LinuxLoop {
   private final ActorRef<LoopDevice.Command> dev;
   private final int number;
   private final String name;
-  private final LoopIoctls starry;
+  private final Writeback writeback;
 
-  LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number, LoopIoctls starry) {
+  LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number) {
     this.world = world;
     this.dev = dev;
     this.number = number;
     this.name = LoopDevice.deviceName(number);
-    this.starry = starry;
+    this.writeback = new Writeback(world, name);
   }
 
   // ==== ioctl ====
 
   /** {@code blkdev_ioctl}, then {@code lo_ioctl}: a number neither knows is EINVAL (lo_simple_ioctl). */
-  Code ioctl(int command, IoctlArg arg, boolean exclusiveFd) {
-    LoopIoctl c = LoopIoctl.byNumber(command);
-    return c == null ? Code.err(Errno.EINVAL) : ioctl(c, arg, exclusiveFd);
+  @Override
+  public Code unknownIoctl() {
+    return Code.err(Errno.EINVAL);
   }
 
-  Code ioctl(LoopIoctl command, IoctlArg arg, boolean exclusiveFd) {
+  @Override
+  public Code ioctl(LoopIoctl command, IoctlArg arg, boolean exclusiveFd) {
     return switch (command) {
       case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, null, exclusiveFd);
       case LOOP_CONFIGURE -> {
@@ -115,13 +115,13 @@ final class LinuxLoop {
       case BLKROGET -> peek(v -> Code.done(SysResult.ok(0, v.readOnly() ? 1L : 0L)));
       case BLKROSET -> {
         int n = LoopIoctls.intArg(arg, command);
-        yield Code.call(dev, r -> new LoopDevice.StoreBdRo(n != 0, r), "bd_read_only.store", x -> Code.ok(0));
+        yield LoopDevice.storeBdRo(dev, n != 0, () -> Code.ok(0));
       }
-      case BLKRAGET -> starry.blkRaGet();
-      case BLKRASET -> starry.blkRaSet(LoopIoctls.intArg(arg, command));
+      case BLKRAGET -> StarryLoop.blkRaGet(dev);
+      case BLKRASET -> StarryLoop.blkRaSet(dev, LoopIoctls.intArg(arg, command));
       case BLKRRPART -> peek(v -> (v.flags() & LO_FLAGS_PARTSCAN) != 0 ? Code.ok(0) : Code.err(Errno.EINVAL));
       case BLKPG -> Code.err(Errno.EINVAL); // GENHD_FL_NO_PART, or no blkpg_ioctl_arg the model reads
-      case BLKFLSBUF -> peek(v -> Code.bind(syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF), ok -> Code.ok(0)));
+      case BLKFLSBUF -> peek(v -> syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF, ok -> Code.ok(0)));
       case HDIO_GETGEO -> Code.err(Errno.ENOTTY); // loop's block_device_operations have no getgeo
     };
   }
@@ -135,25 +135,21 @@ final class LinuxLoop {
    * LO_FLAGS_READ_ONLY when the backing fd is read-only) and name stored; Lo_bound.
    */
   private Code configure(FdArg fd, int infoFlags, byte[] fileName, boolean exclusiveFd) {
-    if (fd instanceof FdArg.Bad bad) {
-      return Code.err(bad.errno());
+    if (!(fd instanceof FdArg.Resolved resolved)) {
+      return Code.err(((FdArg.Bad) fd).errno());
     }
-    BoundFile file = ((FdArg.Resolved) fd).file();
+    BoundFile file = resolved.file();
     int flags = (infoFlags & ~LO_FLAGS_READ_ONLY & (SETTABLE | LoopAbi.LO_FLAGS_DIRECT_IO))
         | ((infoFlags & LO_FLAGS_READ_ONLY) != 0 || file.readOnlyOpen() ? LO_FLAGS_READ_ONLY : 0);
     Supplier<Code> locked = () -> loLock(v -> {
       if (!v.unbound()) {
         return loUnlock(() -> Code.err(Errno.EBUSY));
       }
-      return length(file, len -> {
-        int n = len instanceof SysResult.Ok ok ? (int) ok.value() : 0;
-        return readChunks(file, n, 0, new ArrayList<>(), chunks -> {
-          if (chunks == null) {
-            return loUnlock(() -> Code.err(Errno.EIO));
-          }
-          return LoopDevice.linuxBind(dev, file, flags, chunks, n, "loop_configure",
-              c -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
-        });
+      return Writeback.lengthOrZero(file, len -> {
+        int n = (int) (long) len;
+        return Writeback.readChunks(file, n, bad -> loUnlock(() -> Code.err(Errno.EIO)),
+            chunks -> LoopDevice.linuxBind(dev, file, flags, chunks, n, "loop_configure",
+                c -> storeName(fileName, () -> loUnlock(() -> Code.ok(0)))));
       });
     });
     if (exclusiveFd) {
@@ -179,18 +175,17 @@ final class LinuxLoop {
       if ((v.flags() & LO_FLAGS_READ_ONLY) == 0) {
         return loUnlock(() -> Code.err(Errno.EINVAL));
       }
-      if (fd instanceof FdArg.Bad bad) {
-        return loUnlock(() -> Code.err(bad.errno()));
+      if (!(fd instanceof FdArg.Resolved resolved)) {
+        return loUnlock(() -> Code.err(((FdArg.Bad) fd).errno()));
       }
-      BoundFile file = ((FdArg.Resolved) fd).file();
-      return length(v.file(), oldLen -> length(file, newLen -> {
+      BoundFile file = resolved.file();
+      return BackingFile.length(v.file().ref(), oldLen -> BackingFile.length(file.ref(), newLen -> {
         if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b) || a.value() != b.value()) {
           return loUnlock(() -> Code.err(Errno.EINVAL));
         }
         int n = (int) b.value();
-        return readChunks(file, n, 0, new ArrayList<>(), chunks -> chunks == null
-            ? loUnlock(() -> Code.err(Errno.EIO))
-            : LoopDevice.linuxBind(dev, file, v.flags(), chunks, n, "loop_change_fd",
+        return Writeback.readChunks(file, n, bad -> loUnlock(() -> Code.err(Errno.EIO)),
+            chunks -> LoopDevice.linuxBind(dev, file, v.flags(), chunks, n, "loop_change_fd",
                 c -> loUnlock(() -> Code.ok(0))));
       }));
     });
@@ -209,8 +204,8 @@ final class LinuxLoop {
         return loUnlock(() -> Code.err(Errno.ENXIO));
       }
       boolean only = v.diskOpeners() == 1;
-      return Code.call(dev, r -> new LoopDevice.LinuxSetFlags(v.flags() | LO_FLAGS_AUTOCLEAR, only, r),
-          "loop_clr_fd", x -> loUnlock(() -> Code.ok(0)));
+      return LoopDevice.linuxSetFlags(dev, v.flags() | LO_FLAGS_AUTOCLEAR, only, "loop_clr_fd",
+          () -> loUnlock(() -> Code.ok(0)));
     });
   }
 
@@ -238,8 +233,8 @@ final class LinuxLoop {
       }
       int prev = v.flags();
       int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);
-      return Code.call(dev, r -> new LoopDevice.LinuxSetFlags(flags, false, r), "loop_set_status",
-          x -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
+      return LoopDevice.linuxSetFlags(dev, flags, false, "loop_set_status",
+          () -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
     });
   }
 
@@ -253,7 +248,8 @@ final class LinuxLoop {
    * bdev_open under disk->open_mutex: the claim (EBUSY) for an O_EXCL open, then lo_open under
    * lo_mutex (ENXIO in rundown or while being deleted), then the opener is counted.
    */
-  Code open(boolean exclusive) {
+  @Override
+  public Code open(boolean exclusive) {
     return claim(exclusive, false);
   }
 
@@ -264,8 +260,7 @@ final class LinuxLoop {
       }
       return loLock(lv -> loUnlock(() -> lv.rundown() || lv.deleting()
           ? openUnlock(() -> Code.err(Errno.ENXIO))
-          : Code.call(dev, r -> new LoopDevice.LinuxOpened(exclusive, mount, r), "bdev_open",
-              res -> openUnlock(() -> Code.done(res)))));
+          : LoopDevice.linuxOpened(dev, exclusive, mount, res -> openUnlock(() -> Code.done(res)))));
     });
   }
 
@@ -275,7 +270,8 @@ final class LinuxLoop {
    * lo_release under lo_mutex: a bound device with LO_FLAGS_AUTOCLEAR goes to rundown, and a device in
    * rundown is torn down ({@code __loop_clr_fd}). Always 0.
    */
-  Code close(boolean exclusive) {
+  @Override
+  public Code close(boolean exclusive) {
     return release(exclusive, false);
   }
 
@@ -285,13 +281,12 @@ final class LinuxLoop {
           if (v.diskOpeners() > 0) {
             return openUnlock(() -> Code.ok(0));
           }
-          return Code.bind(syncBlockdev(v, null), synced -> loLock(lv -> {
+          return syncBlockdev(v, null, synced -> loLock(lv -> {
             boolean clear = lv.rundown() || (lv.bound() && (lv.flags() & LO_FLAGS_AUTOCLEAR) != 0);
             if (!clear) {
               return loUnlock(() -> openUnlock(() -> Code.ok(0)));
             }
-            return Code.call(dev, LoopDevice.LinuxUnbind::new, "__loop_clr_fd",
-                x -> loUnlock(() -> openUnlock(() -> Code.ok(0))));
+            return LoopDevice.linuxUnbind(dev, () -> loUnlock(() -> openUnlock(() -> Code.ok(0))));
           }));
         }));
   }
@@ -299,19 +294,21 @@ final class LinuxLoop {
   // ==== the device file's I/O ====
 
   /** blkdev_read_iter: 0 at or after the end (0 unbound); otherwise from the page cache. */
-  Code readAt(long offset, int length) {
+  @Override
+  public Code readAt(long offset, int length) {
     return peek(v -> {
       long size = v.size();
       if (offset >= size || length <= 0) {
         return Code.done(SysResult.ok(0, new byte[0]));
       }
       int n = (int) Math.min(length, size - offset);
-      return Code.call(v.cache().ref(), r -> new CacheData.ReadBlock(offset, n, r), "read_iter", Code::done);
+      return CacheData.readBlock(v.cache(), offset, n, "read_iter");
     });
   }
 
   /** blkdev_write_iter: EPERM read-only, ENOSPC at or after the end (every offset unbound); into the page cache. */
-  Code writeAt(long offset, byte[] data) {
+  @Override
+  public Code writeAt(long offset, byte[] data) {
     byte[] copy = data.clone();
     return peek(v -> {
       if (v.readOnly()) {
@@ -326,18 +323,20 @@ final class LinuxLoop {
       }
       int n = (int) Math.min(copy.length, size - offset);
       byte[] part = Arrays.copyOf(copy, n);
-      return Code.call(v.cache().ref(), r -> new CacheData.WriteBlock(offset / SECTOR, offset, part, r), "write_iter",
+      return CacheData.writeBlock(v.cache(), offset / SECTOR, offset, part, "write_iter",
           w -> w instanceof SysResult.Ok ? Code.ok(n) : Code.done(w));
     });
   }
 
   /** blkdev_fsync: the page cache written back; EIO if that fails (rundown, or the backing file's error). */
-  Code fsync() {
-    return peek(v -> Code.bind(syncBlockdev(v, CALL_FSYNC), ok -> (Boolean) ok ? Code.ok(0) : Code.err(Errno.EIO)));
+  @Override
+  public Code fsync() {
+    return peek(v -> syncBlockdev(v, CALL_FSYNC, ok -> ok ? Code.ok(0) : Code.err(Errno.EIO)));
   }
 
   /** Userspace mkfs through the device file: write the image, then fsync. */
-  Code format(LongFunction<byte[]> image) {
+  @Override
+  public Code format(LongFunction<byte[]> image) {
     return peek(v -> {
       if (v.readOnly()) {
         return Code.err(Errno.EPERM);
@@ -357,7 +356,8 @@ final class LinuxLoop {
    * open or another mount holds it; ENXIO in rundown), then a block adapter over the page cache. With
    * no file bound the device has size 0 and the superblock cannot be read: the claim is released, EIO.
    */
-  Code asDynBlockDevice() {
+  @Override
+  public Code asDynBlockDevice() {
     return Code.then(claim(false, true), claimed -> peek(v -> {
       if (v.file() == null || v.cache() == null) {
         return Code.bind(release(false, true), x -> Code.err(Errno.EIO));
@@ -370,7 +370,8 @@ final class LinuxLoop {
    * What a filesystem's fsync adds under linux: {@code sync_blockdev} of its device (ext4 on loop
    * writes its buffers through the bdev's page cache). Ends in {@code Ok(0)} or EIO.
    */
-  Code persistFromFs() {
+  @Override
+  public Code persistFromFs() {
     return fsync();
   }
 
@@ -378,8 +379,15 @@ final class LinuxLoop {
    * The umount's write-back: {@code sync_filesystem} writes the page cache back, then the filesystem's
    * claim and opener are released ({@code bdev_release}: at the last opener, autoclear detaches). 0.
    */
-  Code umountWriteback() {
-    return peek(v -> Code.bind(syncBlockdev(v, LoopIoctls.CALL_UMOUNT), ok -> release(false, true)));
+  @Override
+  public Code afterAdapterDrop() {
+    return peek(v -> syncBlockdev(v, LoopIoctls.CALL_UMOUNT, ok -> release(false, true)));
+  }
+
+  /** Nothing left to do: the adapter's drop already synced and released the device ({@link #afterAdapterDrop}). */
+  @Override
+  public Code flushCacheToFile() {
+    return Code.ok(0);
   }
 
   // ==== sync_blockdev ====
@@ -388,38 +396,39 @@ final class LinuxLoop {
    * {@code sync_blockdev}: if the page cache is dirty, write it back through the loop queue, which
    * only serves a Lo_bound device: in rundown (or unbound) the write-back fails, and the pages are
    * cleaned with the error (the data is gone). On success, when {@code call} is not null, a
-   * {@link LoopEvents.PersistReturned}. Ends in {@code Boolean}: whether all data reached the file.
+   * {@link LoopEvents.PersistReturned}. Continues with whether all data reached the file.
    */
-  private Code syncBlockdev(LinuxView v, String call) {
+  private Code syncBlockdev(LinuxView v, String call, Function<Boolean, Code> then) {
     CacheRef cd = v.cache();
     BoundFile file = v.file();
     if (cd == null || file == null) {
-      return Code.done(true);
+      return then.apply(true);
     }
     // filemap_fdatawait: a sync returns only once writeback another sync started has finished.
-    return Code.call(dev, LoopDevice.WbLock::new, "writeback.wait", g -> Code.bind(writeBack(v, cd, file, call),
-        ok -> Code.call(dev, LoopDevice.WbUnlock::new, "writeback.done", x -> Code.done(ok))));
+    return LoopDevice.wbLock(dev, () -> writeBack(v, cd, file, call,
+        ok -> LoopDevice.wbUnlock(dev, () -> then.apply(ok))));
   }
 
-  private Code writeBack(LinuxView v, CacheRef cd, BoundFile file, String call) {
+  private Code writeBack(LinuxView v, CacheRef cd, BoundFile file, String call, Function<Boolean, Code> then) {
     return CacheData.swapDirty(cd, was -> {
       if (!was) {
-        return persisted(call, cd, file, false);
+        return persisted(call, cd, file, false, then);
       }
       if (!v.bound()) {
-        return Code.done(false); // loop_queue_rq: BLK_STS_IOERR unless Lo_bound
+        return then.apply(false); // loop_queue_rq: BLK_STS_IOERR unless Lo_bound
       }
-      return Code.bind(starry.writebackBuffer(file, cd), ok -> (Boolean) ok
-          ? persisted(call, cd, file, true)
-          : Code.call(cd.ref(), r -> new CacheData.StoreDirty(true, r), "dirty.store", x -> Code.done(false)));
+      return writeback.writebackBuffer(file, cd, ok -> ok
+          ? persisted(call, cd, file, true, then)
+          : CacheData.storeDirty(cd, true, () -> then.apply(false)));
     });
   }
 
-  private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack) {
+  /** Emits when built, so call it only from a continuation (when the hart reaches the return). */
+  private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack, Function<Boolean, Code> then) {
     if (call != null) {
       world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), world.keyOf(file.ref()), wroteBack));
     }
-    return Code.done(true);
+    return then.apply(true);
   }
 
   // ==== regions ====
@@ -429,7 +438,7 @@ final class LinuxLoop {
   }
 
   private Code loUnlock(Supplier<Code> then) {
-    return Code.call(dev, LoopDevice.LoUnlock::new, "lo_mutex.unlock", v -> then.get());
+    return LoopDevice.loUnlock(dev, then);
   }
 
   private Code openLock(Function<LinuxView, Code> then) {
@@ -437,7 +446,7 @@ final class LinuxLoop {
   }
 
   private Code openUnlock(Supplier<Code> then) {
-    return Code.call(dev, LoopDevice.OpenUnlock::new, "open_mutex.unlock", v -> then.get());
+    return LoopDevice.openUnlock(dev, then);
   }
 
   private Code peek(Function<LinuxView, Code> then) {
@@ -447,7 +456,7 @@ final class LinuxLoop {
   private Code readName(Function<byte[], Code> then) {
     return LoopDevice.lockName(dev, slot -> {
       byte[] nm = slot.name();
-      return Code.call(dev, r -> new LoopDevice.UnlockName(null, r), "file_name.unlock", x -> then.apply(nm));
+      return LoopDevice.unlockName(dev, null, () -> then.apply(nm));
     });
   }
 
@@ -455,28 +464,11 @@ final class LinuxLoop {
     if (fileName == null) {
       return then.get();
     }
-    byte[] copy = fileName.clone();
-    return LoopDevice.lockName(dev,
-        slot -> Code.call(dev, r -> new LoopDevice.UnlockName(copy, r), "file_name.unlock", x -> then.get()));
+    return LoopDevice.lockName(dev, slot -> LoopDevice.unlockName(dev, fileName, then));
   }
 
-  private static Code length(BoundFile f, Function<Object, Code> then) {
-    return Code.sleepingCall(f.ref(), BackingFile.Length::new, "len", then);
-  }
-
-  /** The file read chunk by chunk into zero-padded 4 KiB chunks; null for a failed or short read. */
-  private Code readChunks(BoundFile file, int len, int offset, List<byte[]> chunks, Function<List<byte[]>, Code> then) {
-    if (offset >= len) {
-      return then.apply(chunks);
-    }
-    int toRead = Math.min(CacheData.CACHE_BLK, len - offset);
-    return Code.sleepingCall(file.ref(), r -> new BackingFile.ReadAt(offset, toRead, r), "read_at", v -> {
-      if (!(v instanceof SysResult.Ok ok) || ok.value() != toRead) {
-        return then.apply(null);
-      }
-      List<byte[]> next = new ArrayList<>(chunks);
-      next.add(Arrays.copyOf((byte[]) ok.data(), CacheData.CACHE_BLK));
-      return readChunks(file, len, offset + toRead, next, then);
-    });
+  @Override
+  public String toString() {
+    return "LinuxLoop(" + name + ")";
   }
 }

@@ -22,36 +22,38 @@ public final class LoopBlockDevice implements BlockDevice {
   private final String device;
   private final CacheRef cache;
   private final boolean ro;
-  /** Under the linux profile, the device's code: drop and persist go through it. Null under starry. */
-  private final LinuxLoop linux;
+  /** The device's driver: what the drop and a filesystem's fsync add is its ({@link LoopDriver}). */
+  private final LoopDriver driver;
   private boolean dropped;
 
-  private LoopBlockDevice(World world, String device, CacheRef cache, boolean ro, LinuxLoop linux) {
+  private LoopBlockDevice(World world, String device, CacheRef cache, boolean ro, LoopDriver driver) {
     this.world = world;
     this.device = device;
     this.cache = cache;
     this.ro = ro;
-    this.linux = linux;
+    this.driver = driver;
   }
 
   /**
    * {@code LoopBlockDevice::new}: stores {@code mounted = true} in the cache (one region), then the
-   * adapter exists. Ends in {@code Ok(0, adapter)}.
+   * adapter exists, over {@code cache} (starry's block cache, or the linux profile's page cache) of the
+   * device {@code driver} drives. Ends in {@code Ok(0, adapter)}.
    */
-  static Code create(World world, String device, CacheRef cache, boolean ro) {
-    return create(world, device, cache, ro, null);
-  }
-
-  /** The linux profile's adapter over the bdev's page cache ({@code linux} not null). */
-  static Code create(World world, String device, CacheRef cache, boolean ro, LinuxLoop linux) {
-    return Code.call(cache.ref(), r -> new CacheData.StoreMounted(true, r), "mounted.store(true)", v -> {
-      LoopBlockDevice dev = new LoopBlockDevice(world, device, cache, ro, linux);
+  static Code create(World world, String device, CacheRef cache, boolean ro, LoopDriver driver) {
+    return CacheData.storeMounted(cache, true, () -> {
+      LoopBlockDevice dev = new LoopBlockDevice(world, device, cache, ro, driver);
       world.emit(new LoopEvents.AdapterCreated(device, cache.id(), ro));
       return Code.done(SysResult.ok(0, dev));
     });
   }
 
   /** {@code Drop}: stores {@code mounted = false} in the cache. Ends in {@code Ok(0)}. */
+  @Override
+  public Code release() {
+    return drop();
+  }
+
+  /** {@code Drop}, as {@link #release}. */
   public Code drop() {
     if (dropped) {
       throw new IllegalStateException("adapter over " + cache.id() + " dropped twice");
@@ -60,13 +62,9 @@ public final class LoopBlockDevice implements BlockDevice {
     // Reported as the drop begins: from here on the adapter does no more I/O, and once the store lands
     // another mount may create the next adapter before this hart runs again.
     world.emit(new LoopEvents.AdapterDropped(device, cache.id()));
-    if (linux != null) {
-      // Linux's kill_block_super: sync_filesystem writes the page cache back, then the filesystem's
-      // claim on the device is released (bdev_release; autoclear detaches at the last opener).
-      return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)",
-          v -> linux.umountWriteback());
-    }
-    return Code.call(cache.ref(), r -> new CacheData.StoreMounted(false, r), "mounted.store(false)", v -> Code.ok(0));
+    // Then the driver's part: nothing under starry; Linux's kill_block_super syncs the page cache and
+    // releases the filesystem's claim (bdev_release; autoclear detaches at the last opener).
+    return CacheData.storeMounted(cache, false, driver::afterAdapterDrop);
   }
 
   /**
@@ -75,7 +73,7 @@ public final class LoopBlockDevice implements BlockDevice {
    */
   @Override
   public Code persist() {
-    return linux == null ? Code.ok(0) : linux.persistFromFs();
+    return driver.persistFromFs();
   }
 
   public String device() {
@@ -115,7 +113,7 @@ public final class LoopBlockDevice implements BlockDevice {
       return Code.err(Errno.EIO);
     }
     long byteOff = blockId * BLOCK_SIZE;
-    return Code.call(cache.ref(), r -> new CacheData.ReadBlock(byteOff, BLOCK_SIZE, r), "read_block", Code::done);
+    return CacheData.readBlock(cache, byteOff, BLOCK_SIZE, "read_block");
   }
 
   @Override
@@ -128,7 +126,7 @@ public final class LoopBlockDevice implements BlockDevice {
     }
     long byteOff = blockId * BLOCK_SIZE;
     byte[] copy = data.clone();
-    return Code.call(cache.ref(), r -> new CacheData.WriteBlock(blockId, byteOff, copy, r), "write_block", v -> {
+    return CacheData.writeBlock(cache, blockId, byteOff, copy, "write_block", v -> {
       if (v instanceof SysResult.Ok) {
         world.emit(new LoopEvents.WriteBlockAcked(device, cache.id(), blockId, copy.clone()));
       }

@@ -2,12 +2,15 @@ package kernsim.dev.loop;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import kernsim.dev.code.Code;
 import kernsim.dev.code.Mutex;
 import kernsim.dev.code.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -73,6 +76,29 @@ public final class LoopControl extends AbstractBehavior<LoopControl.Command> {
     public Devices {
       devices = List.copyOf(devices);
     }
+  }
+
+  // ---- code: one region each, typed by its reply (the procedures are LoopControlCalls') ----
+
+  static Code lock(ActorRef<Command> ctl, Function<Devices, Code> then) {
+    return Code.ask(ctl, Lock::new, "loop_ctl_mutex.lock", then);
+  }
+
+  static Code unlock(ActorRef<Command> ctl, Supplier<Code> then) {
+    return Code.call(ctl, Unlock::new, "loop_ctl_mutex.unlock", v -> then.get());
+  }
+
+  /** {@code loop_add}: {@code Ok(index, Added)} or EEXIST. */
+  static Code add(ActorRef<Command> ctl, int index, Function<SysResult, Code> then) {
+    return Code.call(ctl, r -> new Add(index, r), "loop_add", then);
+  }
+
+  static Code remove(ActorRef<Command> ctl, int index, Supplier<Code> then) {
+    return Code.call(ctl, r -> new Remove(index, r), "loop_remove", v -> then.get());
+  }
+
+  static Code lookup(ActorRef<Command> ctl, int index, Function<Device, Code> then) {
+    return Code.ask(ctl, r -> new Lookup(index, r), "lookup", then);
   }
 
   private final World world;

@@ -34,8 +34,7 @@ public final class LoopControlCalls {
    * {@code Ok(index, LoopControl.Added)}: the caller makes the device's node (see {@link LoopControl.Added}).
    */
   public Code add(int index) {
-    return lock(devices -> Code.call(ctl, r -> new LoopControl.Add(index, r), "loop_add",
-        v -> unlock(() -> Code.done(v))));
+    return lock(devices -> LoopControl.add(ctl, index, v -> unlock(() -> Code.done(v))));
   }
 
   /**
@@ -51,11 +50,11 @@ public final class LoopControlCalls {
       if (d == null) {
         return unlock(() -> Code.err(Errno.ENODEV));
       }
-      return Code.call(d.ref(), LoopDevice.MarkDeleting::new, "lo_mutex", v -> {
+      return LoopDevice.markDeleting(d.ref(), v -> {
         if (v instanceof SysResult.Err e) {
           return unlock(() -> Code.done(e));
         }
-        return Code.call(ctl, r -> new LoopControl.Remove(index, r), "loop_remove", x -> unlock(() -> Code.ok(0)));
+        return LoopControl.remove(ctl, index, () -> unlock(() -> Code.ok(0)));
       });
     });
   }
@@ -70,7 +69,7 @@ public final class LoopControlCalls {
 
   private Code scan(List<LoopControl.Device> devices, int i) {
     if (i >= devices.size()) {
-      return Code.call(ctl, r -> new LoopControl.Add(-1, r), "loop_add", v -> unlock(() -> Code.done(v)));
+      return LoopControl.add(ctl, -1, v -> unlock(() -> Code.done(v)));
     }
     LoopControl.Device d = devices.get(i);
     return LoopDevice.queryUnbound(d.ref(), unbound -> unbound
@@ -85,7 +84,7 @@ public final class LoopControlCalls {
 
   /** Opening {@code /dev/loopN}: continues with the device, or null. */
   public Code lookup(int index, java.util.function.Function<LoopControl.Device, Code> then) {
-    return Code.ask(ctl, r -> new LoopControl.Lookup(index, r), "lookup", then);
+    return LoopControl.lookup(ctl, index, then);
   }
 
   private static LoopControl.Device find(LoopControl.Devices devices, int index) {
@@ -98,10 +97,10 @@ public final class LoopControlCalls {
   }
 
   private Code lock(java.util.function.Function<LoopControl.Devices, Code> then) {
-    return Code.ask(ctl, LoopControl.Lock::new, "loop_ctl_mutex.lock", then);
+    return LoopControl.lock(ctl, then);
   }
 
   private Code unlock(java.util.function.Supplier<Code> then) {
-    return Code.call(ctl, LoopControl.Unlock::new, "loop_ctl_mutex.unlock", v -> then.get());
+    return LoopControl.unlock(ctl, then);
   }
 }

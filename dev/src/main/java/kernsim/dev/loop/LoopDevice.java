@@ -2,6 +2,7 @@ package kernsim.dev.loop;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
@@ -47,32 +48,47 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** Linux's loop major number; {@code dev_id} is {@code makedev(7, N)}. */
   public static final int LOOP_MAJOR = 7;
 
-  public sealed interface Command {}
+  /**
+   * Everything the device answers, grouped by who sends it: {@link Source}, the regions of the source's
+   * {@code struct LoopDevice} (both profiles' procedures send them: starry's for every ioctl, linux's for
+   * the read-ahead and the file); {@link Control}, the paths beside the driver (loop-control, sysfs);
+   * {@link Linux}, the linux profile's locks and state changes (never sent under starry).
+   */
+  public sealed interface Command permits Source, Control, Linux {}
+
+  /** The source's regions: its fields' Mutexes and atomics. */
+  public sealed interface Source extends Command {}
+
+  /** {@code /dev/loop-control} and sysfs: Linux's paths beside the driver. */
+  public sealed interface Control extends Command {}
+
+  /** The linux profile only: {@code lo_mutex}, {@code disk->open_mutex}, the page cache's writeback. */
+  public sealed interface Linux extends Command {}
 
   // ---- file: Mutex<Option<FileBackend>> ----
 
   /** {@code self.file.lock()}: granted with a {@link FileSlot} once the lock is free. */
-  public record LockFile(ActorRef<Reply<FileSlot>> replyTo) implements Command {}
+  public record LockFile(ActorRef<Reply<FileSlot>> replyTo) implements Source {}
 
   /** {@code *guard = file} (null: None), by the holder of the file lock. Replies {@code Ok(0)}. */
-  public record SetFile(BoundFile file, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record SetFile(BoundFile file, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   /** Drops the file guard. Replies {@code Ok(0)}. */
-  public record UnlockFile(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record UnlockFile(ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   // ---- block_cache: Mutex<BlockCache> ----
 
   /** {@code self.block_cache.lock()}: granted with a {@link CacheSlot} once the lock is free. */
-  public record LockCache(ActorRef<Reply<CacheSlot>> replyTo) implements Command {}
+  public record LockCache(ActorRef<Reply<CacheSlot>> replyTo) implements Source {}
 
   /** {@code cache.data = None}, by the holder. Replies {@code Ok(0)}. */
-  public record ClearCache(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record ClearCache(ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   /**
    * {@code cache.data = Some(Arc::new(CacheData::new(chunks, len)))}, by the holder: spawns the cache
    * actor and replies its {@link CacheRef}.
    */
-  public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo) implements Command {
+  public record InstallCache(List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo) implements Source {
     /** The chunks are handed over: the new CacheData copies them into arrays of its own. */
     public InstallCache {
       chunks = List.copyOf(chunks);
@@ -80,32 +96,32 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** Drops the block_cache guard. Replies {@code Ok(0)}. */
-  public record UnlockCache(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record UnlockCache(ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   // ---- atomics ----
 
-  public record LoadRo(ActorRef<Reply<Boolean>> replyTo) implements Command {}
+  public record LoadRo(ActorRef<Reply<Boolean>> replyTo) implements Source {}
 
-  public record StoreRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record StoreRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
-  public record LoadFlags(ActorRef<Reply<Integer>> replyTo) implements Command {}
+  public record LoadFlags(ActorRef<Reply<Integer>> replyTo) implements Source {}
 
-  public record StoreFlags(int flags, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record StoreFlags(int flags, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
-  public record LoadRa(ActorRef<Reply<Integer>> replyTo) implements Command {}
+  public record LoadRa(ActorRef<Reply<Integer>> replyTo) implements Source {}
 
-  public record StoreRa(int ra, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record StoreRa(int ra, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   // ---- file_name: Mutex<[u8; 64]> ----
 
   /** {@code self.file_name.lock()}: granted with a {@link NameSlot} (a copy of the 64 bytes) once free. */
-  public record LockName(ActorRef<Reply<NameSlot>> replyTo) implements Command {}
+  public record LockName(ActorRef<Reply<NameSlot>> replyTo) implements Source {}
 
   /**
    * Drops the file_name guard, by its holder, first storing {@code name} if not null (what the holder
    * wrote through the guard: nobody else can see the name until it is released). Replies {@code Ok(0)}.
    */
-  public record UnlockName(byte[] name, ActorRef<Reply<SysResult>> replyTo) implements Command {
+  public record UnlockName(byte[] name, ActorRef<Reply<SysResult>> replyTo) implements Source {
     public UnlockName {
       name = name == null ? null : LoopAbi.name64(name);
     }
@@ -117,10 +133,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * {@code open(exclusive)}: {@code exclusive.swap(true)} or {@code exclusive.load()}; EBUSY if it was
    * set. Replies {@code Ok(0)}, EBUSY, or ENXIO once the device is being deleted.
    */
-  public record Open(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record Open(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   /** {@code close(exclusive)}: {@code exclusive.store(false)} if exclusive. Replies {@code Ok(0)}. */
-  public record Close(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record Close(boolean exclusive, ActorRef<Reply<SysResult>> replyTo) implements Source {}
 
   // ---- for /dev/loop-control (Linux; not in the source) ----
 
@@ -129,23 +145,23 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * is held: a bind or unbind is in progress) or the device is open; otherwise the device is marked
    * deleting and the reply is {@code Ok(0)}.
    */
-  public record MarkDeleting(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record MarkDeleting(ActorRef<Reply<SysResult>> replyTo) implements Control {}
 
   /**
    * LOOP_CTL_ADD of a removed index (sent by loop-control, no reply): the device is new again —
    * unbound, not deleting, flags, read-only state, read-ahead and name as at creation.
    */
-  public record Revive() implements Command {}
+  public record Revive() implements Control {}
 
   /** LOOP_CTL_GET_FREE's racy ({@code data_race}) read of the state: replies Boolean "unbound". */
-  public record QueryUnbound(ActorRef<Reply<Boolean>> replyTo) implements Command {}
+  public record QueryUnbound(ActorRef<Reply<Boolean>> replyTo) implements Control {}
 
   /**
    * Linux's sysfs {@code loop/backing_file} show, under {@code lo_lock} (a spinlock: one region): replies
    * the bound file's path, or null when no file is bound (the {@code loop/} group exists only while one
    * is: {@code loop_sysfs_init} at configure, {@code loop_sysfs_exit} at detach).
    */
-  public record LoadBackingPath(ActorRef<Reply<String>> replyTo) implements Command {}
+  public record LoadBackingPath(ActorRef<Reply<String>> replyTo) implements Control {}
 
   // ---- the linux profile: Linux's lo_mutex and disk->open_mutex (drivers/block/loop.c, block/bdev.c) ----
 
@@ -186,58 +202,57 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** {@code mutex_lock(&lo->lo_mutex)}: granted with a {@link LinuxView}. */
-  public record LoLock(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
+  public record LoLock(ActorRef<Reply<LinuxView>> replyTo) implements Linux {}
 
   /** {@code mutex_unlock(&lo->lo_mutex)}. Replies {@code Ok(0)}. */
-  public record LoUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record LoUnlock(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** {@code mutex_lock(&disk->open_mutex)}: granted with a {@link LinuxView}. */
-  public record OpenLock(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
+  public record OpenLock(ActorRef<Reply<LinuxView>> replyTo) implements Linux {}
 
   /** {@code mutex_unlock(&disk->open_mutex)}. Replies {@code Ok(0)}. */
-  public record OpenUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record OpenUnlock(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /**
    * loop_configure's bind, by the lo_mutex holder: the file, {@code lo_flags}, the disk's read-only
    * flag, and a fresh page cache over {@code chunks}. Replies the {@link CacheRef}.
    */
-  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo)
-      implements Command {
+  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo) implements Linux {
     public LinuxBind {
       chunks = List.copyOf(chunks);
     }
   }
 
   /** By the lo_mutex holder: {@code lo_flags = flags}, and {@code lo_state = Lo_rundown} if {@code rundown}. */
-  public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** {@code __loop_clr_fd}, by the lo_mutex holder: file, page cache, name and flags gone; Lo_unbound. */
-  public record LinuxUnbind(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record LinuxUnbind(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /**
    * bdev_open's claim and count, by the open_mutex holder: EBUSY if it claims ({@code exclusive} or a
    * {@code mount}) while an O_EXCL open or a mount holds the device; else counts the opener. Replies
    * {@code Ok(0)} or EBUSY.
    */
-  public record LinuxOpened(boolean exclusive, boolean mount, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record LinuxOpened(boolean exclusive, boolean mount, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** bdev_release's count and claim, by the open_mutex holder: replies the {@link LinuxView} after it. */
-  public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply<LinuxView>> replyTo) implements Command {}
+  public record LinuxReleased(boolean exclusive, boolean mount, ActorRef<Reply<LinuxView>> replyTo) implements Linux {}
 
   /**
    * The page cache's writeback, as {@code filemap_write_and_wait} sees it: a sync that finds pages
    * under writeback waits for them, so one sync at a time is modelled as a lock. Granted with Ok(0).
    */
-  public record WbLock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record WbLock(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** Releases {@link WbLock}. Replies {@code Ok(0)}. */
-  public record WbUnlock(ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record WbUnlock(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** An unlocked read (BLKGETSIZE64, BLKROGET, LOOP_CTL_GET_FREE's data_race): replies a {@link LinuxView}. */
-  public record Peek(ActorRef<Reply<LinuxView>> replyTo) implements Command {}
+  public record Peek(ActorRef<Reply<LinuxView>> replyTo) implements Linux {}
 
   /** BLKROSET: {@code BD_READ_ONLY} set or cleared (no lock). Replies {@code Ok(0)}. */
-  public record StoreBdRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record StoreBdRo(boolean ro, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   // ---- grant values ----
 
@@ -247,41 +262,87 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** The block_cache lock's guard: the current cache, or null. */
   public record CacheSlot(CacheRef cache) {}
 
-  /** The file_name lock's guard: a copy of the name. */
-  public record NameSlot(byte[] name) {
-    public NameSlot {
-      name = name.clone();
-    }
-  }
+  /** The file_name lock's guard: the name (the device never writes the array it granted; a holder copies what it keeps). */
+  public record NameSlot(byte[] name) {}
 
-  // ---- code: one region each, typed by its reply (the procedures are LoopIoctls' and LinuxLoop's) ----
+  // ---- code: one region each, typed by its reply (the procedures are StarryLoop's and LinuxLoop's) ----
+
+  // Source
 
   static Code lockFile(ActorRef<Command> dev, Function<FileSlot, Code> then) {
     return Code.ask(dev, LockFile::new, "file.lock", then);
+  }
+
+  static Code setFile(ActorRef<Command> dev, BoundFile file, Supplier<Code> then) {
+    return Code.call(dev, r -> new SetFile(file, r), "file.set", v -> then.get());
+  }
+
+  static Code unlockFile(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, UnlockFile::new, "file.unlock", v -> then.get());
   }
 
   static Code lockCache(ActorRef<Command> dev, Function<CacheSlot, Code> then) {
     return Code.ask(dev, LockCache::new, "block_cache.lock", then);
   }
 
+  static Code clearCache(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, ClearCache::new, "block_cache.clear", v -> then.get());
+  }
+
   static Code installCache(ActorRef<Command> dev, List<byte[]> chunks, int len, Function<CacheRef, Code> then) {
     return Code.ask(dev, r -> new InstallCache(chunks, len, r), "block_cache.install", then);
+  }
+
+  static Code unlockCache(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, UnlockCache::new, "block_cache.unlock", v -> then.get());
   }
 
   static Code loadRo(ActorRef<Command> dev, Function<Boolean, Code> then) {
     return Code.ask(dev, LoadRo::new, "ro.load", then);
   }
 
+  static Code storeRo(ActorRef<Command> dev, boolean ro, Supplier<Code> then) {
+    return Code.call(dev, r -> new StoreRo(ro, r), "ro.store", v -> then.get());
+  }
+
   static Code loadFlags(ActorRef<Command> dev, Function<Integer, Code> then) {
     return Code.ask(dev, LoadFlags::new, "flags.load", then);
+  }
+
+  static Code storeFlags(ActorRef<Command> dev, int flags, Supplier<Code> then) {
+    return Code.call(dev, r -> new StoreFlags(flags, r), "flags.store", v -> then.get());
   }
 
   static Code loadRa(ActorRef<Command> dev, Function<Integer, Code> then) {
     return Code.ask(dev, LoadRa::new, "ra.load", then);
   }
 
+  static Code storeRa(ActorRef<Command> dev, int ra, Supplier<Code> then) {
+    return Code.call(dev, r -> new StoreRa(ra, r), "ra.store", v -> then.get());
+  }
+
   static Code lockName(ActorRef<Command> dev, Function<NameSlot, Code> then) {
     return Code.ask(dev, LockName::new, "file_name.lock", then);
+  }
+
+  /** Releases file_name, storing {@code name} first unless it is null (the record keeps its own copy). */
+  static Code unlockName(ActorRef<Command> dev, byte[] name, Supplier<Code> then) {
+    return Code.call(dev, r -> new UnlockName(name, r), "file_name.unlock", v -> then.get());
+  }
+
+  /** {@code open(exclusive)}: ends in {@code Ok(0)}, EBUSY or ENXIO. */
+  static Code open(ActorRef<Command> dev, boolean exclusive) {
+    return Code.call(dev, r -> new Open(exclusive, r), "open", Code::done);
+  }
+
+  static Code close(ActorRef<Command> dev, boolean exclusive) {
+    return Code.call(dev, r -> new Close(exclusive, r), "close", Code::done);
+  }
+
+  // Control
+
+  static Code markDeleting(ActorRef<Command> dev, Function<SysResult, Code> then) {
+    return Code.call(dev, MarkDeleting::new, "lo_mutex", then);
   }
 
   static Code queryUnbound(ActorRef<Command> dev, Function<Boolean, Code> then) {
@@ -292,12 +353,22 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     return Code.ask(dev, LoadBackingPath::new, "lo_lock", then);
   }
 
+  // Linux
+
   static Code loLock(ActorRef<Command> dev, Function<LinuxView, Code> then) {
     return Code.ask(dev, LoLock::new, "lo_mutex.lock", then);
   }
 
+  static Code loUnlock(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, LoUnlock::new, "lo_mutex.unlock", v -> then.get());
+  }
+
   static Code openLock(ActorRef<Command> dev, Function<LinuxView, Code> then) {
     return Code.ask(dev, OpenLock::new, "open_mutex.lock", then);
+  }
+
+  static Code openUnlock(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, OpenUnlock::new, "open_mutex.unlock", v -> then.get());
   }
 
   /** LinuxBind, named for the call that binds ({@code loop_configure}, {@code loop_change_fd}). */
@@ -306,12 +377,38 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     return Code.ask(dev, r -> new LinuxBind(file, flags, chunks, len, r), what, then);
   }
 
+  /** LinuxSetFlags, named for the call that sets them. */
+  static Code linuxSetFlags(ActorRef<Command> dev, int flags, boolean rundown, String what, Supplier<Code> then) {
+    return Code.call(dev, r -> new LinuxSetFlags(flags, rundown, r), what, v -> then.get());
+  }
+
+  static Code linuxUnbind(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, LinuxUnbind::new, "__loop_clr_fd", v -> then.get());
+  }
+
+  /** bdev_open's claim and count: {@code Ok(0)} or EBUSY. */
+  static Code linuxOpened(ActorRef<Command> dev, boolean exclusive, boolean mount, Function<SysResult, Code> then) {
+    return Code.call(dev, r -> new LinuxOpened(exclusive, mount, r), "bdev_open", then);
+  }
+
   static Code linuxReleased(ActorRef<Command> dev, boolean exclusive, boolean mount, Function<LinuxView, Code> then) {
     return Code.ask(dev, r -> new LinuxReleased(exclusive, mount, r), "bdev_release", then);
   }
 
+  static Code wbLock(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, WbLock::new, "writeback.wait", v -> then.get());
+  }
+
+  static Code wbUnlock(ActorRef<Command> dev, Supplier<Code> then) {
+    return Code.call(dev, WbUnlock::new, "writeback.done", v -> then.get());
+  }
+
   static Code peek(ActorRef<Command> dev, Function<LinuxView, Code> then) {
     return Code.ask(dev, Peek::new, "peek", then);
+  }
+
+  static Code storeBdRo(ActorRef<Command> dev, boolean ro, Supplier<Code> then) {
+    return Code.call(dev, r -> new StoreBdRo(ro, r), "bd_read_only.store", v -> then.get());
   }
 
   private final World world;

@@ -82,7 +82,8 @@ class CacheDataTest {
   }
 
   private static Code adapter(Env e, boolean ro) {
-    return LoopBlockDevice.create(e.world(), "loop0", e.cache(), ro);
+    return LoopBlockDevice.create(e.world(), "loop0", e.cache(), ro,
+        new StarryLoop(e.world(), e.loop().device(), 0, kernsim.dev.Semantics.STARRY));
   }
 
   private static LoopBlockDevice adapterOf(Object result) {
@@ -175,7 +176,7 @@ class CacheDataTest {
   void writebackCopiesTotalLenBytesChunkByChunkThenSyncs() {
     // 5000 bytes in two chunks: the second chunk contributes 904 bytes.
     LoopWorld.Captured cap = run(2, 5000, e -> List.of(
-        step("writeback_buffer", () -> e.loop().writebackBuffer(e.file(), e.cache()))));
+        step("writeback_buffer", () -> new Writeback(e.world(), "loop0").writebackBuffer(e.file(), e.cache(), Code::done))));
     assertEquals(true, cap.result("hart-1", 0));
     byte[] durable = cap.image.durable();
     assertEquals(5000, durable.length);
@@ -190,7 +191,7 @@ class CacheDataTest {
   @Test
   void writebackFailsWhenTheFileRefusesWrites() {
     LoopWorld.Captured cap = run(1, 4096, new BackingImage.Faults(true, false), e -> List.of(
-        step("writeback_buffer", () -> e.loop().writebackBuffer(e.file(), e.cache()))));
+        step("writeback_buffer", () -> new Writeback(e.world(), "loop0").writebackBuffer(e.file(), e.cache(), Code::done))));
     assertEquals(false, cap.result("hart-1", 0));
     assertEquals(0, cap.image.durable().length);
   }

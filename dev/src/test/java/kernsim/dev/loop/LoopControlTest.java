@@ -90,12 +90,12 @@ class LoopControlTest {
   void getFreeReturnsTheLowestUnboundIndexAndAddsADeviceWhenAllAreBound() {
     LoopWorld.Captured cap = run(e -> List.of(
         step("GET_FREE", () -> e.ctl().getFree()),
-        step("SET_FD loop0", () -> e.on(0, l -> l.setFd(FdArg.of(e.file())))),
+        step("SET_FD loop0", () -> e.on(0, l -> l.ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(e.file()))))),
         step("GET_FREE", () -> e.ctl().ioctl(LoopControl.LOOP_CTL_GET_FREE, 0)),
-        step("SET_FD loop1", () -> e.on(1, l -> l.setFd(FdArg.of(e.file())))),
+        step("SET_FD loop1", () -> e.on(1, l -> l.ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(e.file()))))),
         step("GET_FREE", () -> e.ctl().getFree()),
         step("GET_FREE", () -> e.ctl().getFree()),
-        step("CLR_FD loop0", () -> e.on(0, LoopIoctls::clrFd)),
+        step("CLR_FD loop0", () -> e.on(0, l -> l.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none()))),
         step("GET_FREE", () -> e.ctl().getFree())));
     expect(cap, SysResult.ok(0), SysResult.ok(0), SysResult.ok(1), SysResult.ok(0), SysResult.ok(2),
         SysResult.ok(2), SysResult.ok(0), SysResult.ok(0));
@@ -119,7 +119,7 @@ class LoopControlTest {
   void removeIsEnodevForAMissingDeviceAndEbusyForABoundOrOpenOne() {
     LoopWorld.Captured cap = run(e -> List.of(
         step("REMOVE 7", () -> e.ctl().remove(7)),
-        step("SET_FD loop0", () -> e.on(0, l -> l.setFd(FdArg.of(e.file())))),
+        step("SET_FD loop0", () -> e.on(0, l -> l.ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(e.file()))))),
         step("REMOVE 0", () -> e.ctl().ioctl(LoopControl.LOOP_CTL_REMOVE, 0)),
         step("open loop1", () -> e.on(1, l -> l.open(false))),
         step("REMOVE 1", () -> e.ctl().remove(1)),
@@ -129,7 +129,7 @@ class LoopControlTest {
         step("REMOVE 1", () -> e.ctl().remove(1)),
         step("REMOVE -1", () -> e.ctl().remove(-1)),
         step("ADD 1", () -> e.ctl().add(1)),
-        step("GET_STATUS loop1", () -> e.on(1, LoopIoctls::getStatus)),
+        step("GET_STATUS loop1", () -> e.on(1, l -> l.ioctl(LoopIoctl.LOOP_GET_STATUS, IoctlArg.none()))),
         step("unknown", () -> e.ctl().ioctl(0x4C83, 0))));
     expect(cap, SysResult.err(Errno.ENODEV), SysResult.ok(0), SysResult.err(Errno.EBUSY), SysResult.ok(0),
         SysResult.err(Errno.EBUSY), SysResult.ok(0), SysResult.ok(0));

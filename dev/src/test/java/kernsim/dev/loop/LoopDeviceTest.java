@@ -111,6 +111,21 @@ class LoopDeviceTest {
   // ---- errno paths, sequentially ----
 
   @Test
+  void devIdIsLinuxsEncodingOfMajor7WithTheMinorsHighBitsAbove255() {
+    // new_encode_dev / glibc's makedev: minor bits 0-7 at 0-7, major at 8-19, minor bits 8-19 at 20-31.
+    assertEquals(0x700L, LoopDevice.devId(0));
+    assertEquals(0x7ffL, LoopDevice.devId(255));
+    assertEquals(0x100700L, LoopDevice.devId(256));
+    assertEquals(0x10072cL, LoopDevice.devId(300));
+    assertEquals(0xfff007ffL, LoopDevice.devId(LoopControl.MAX_INDEX));
+    for (int n : new int[] {0, 1, 255, 256, 257, 4095, 4096, 65535, LoopControl.MAX_INDEX}) {
+      long d = LoopDevice.devId(n);
+      assertEquals(LoopDevice.LOOP_MAJOR, (d >> 8) & 0xfff, "major of loop" + n);
+      assertEquals(n, (d & 0xff) | ((d >> 12) & 0xfff00), "minor of loop" + n);
+    }
+  }
+
+  @Test
   void anUnboundDeviceIsEnxioForStatusClearAndSize() {
     LoopWorld.Captured cap = run(e -> List.of(
         ioctl(e, LoopIoctl.LOOP_GET_STATUS), ioctl(e, LoopIoctl.LOOP_GET_STATUS64),
@@ -362,7 +377,7 @@ class LoopDeviceTest {
     return LoopWorld.spec(
         sequential ? "loop: as_dyn_block_device twice in one hart" : "loop: as_dyn_block_device vs as_dyn_block_device (2 harts)",
         () -> BackingImage.ofSize(8192),
-        e -> e.loop().setFd(FdArg.of(e.bound())),
+        e -> e.loop().ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(e.bound()))),
         e -> sequential
             ? List.of(List.of(mount(e, unused), mount(e, unused)))
             : List.of(List.of(mount(e, unused)), List.of(mount(e, unused))),

@@ -112,6 +112,16 @@ public final class Ext4 {
     return locked("lookup", "#" + dir + "/" + name, tx -> FsOps.lookupAt(tx, dir, name));
   }
 
+  /** {@link #lookupAt}, continuing with the inode number and its {@link Stat}; an error ends the chain. */
+  public Code lookupAt(int dir, String name, java.util.function.BiFunction<Long, Stat, Code> then) {
+    return Code.then(lookupAt(dir, name), ok -> {
+      if (!(ok.data() instanceof Stat st)) {
+        throw new IllegalStateException("ext4 lookup answered no stat: " + ok);
+      }
+      return then.apply(ok.value(), st);
+    });
+  }
+
   /** Creates regular file {@code name} in directory {@code dir}: {@code Ok(inode)}; errors as {@link #create}. */
   public Code createAt(int dir, String name) {
     return locked("create", "#" + dir + "/" + name, tx -> FsOps.createAt(tx, dir, name, false));

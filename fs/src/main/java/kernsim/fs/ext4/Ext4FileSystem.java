@@ -4,7 +4,6 @@ import java.util.Objects;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
-import kernsim.dev.loop.LoopBlockDevice;
 import kernsim.fs.vfs.FileSystem;
 
 /**
@@ -33,10 +32,7 @@ public record Ext4FileSystem(Ext4 handle) implements FileSystem {
     if (!fits(dir)) {
       return Code.err(Errno.ENOENT);
     }
-    return Code.then(handle.lookupAt((int) dir, name), ok -> {
-      Stat st = (Stat) ok.data();
-      return node(ok.value(), st.type() == Stat.Type.DIR ? Kind.DIR : Kind.FILE);
-    });
+    return handle.lookupAt((int) dir, name, (ino, st) -> node(ino, st.type() == Stat.Type.DIR ? Kind.DIR : Kind.FILE));
   }
 
   @Override
@@ -58,14 +54,13 @@ public record Ext4FileSystem(Ext4 handle) implements FileSystem {
 
   /**
    * Dropping the filesystem: the ext4 umount (waits for the fs lock, flushes the device inside the
-   * no-preempt region), then dropping its block device if it is a loop adapter ({@code mounted=false}).
-   * A second release finds the fs unmounted (EINVAL) and drops nothing again. Ends in {@code Ok(0)}.
+   * no-preempt region), then releasing its block device (a loop adapter is dropped: {@code mounted=false}).
+   * A second release finds the fs unmounted (EINVAL) and releases nothing again. Ends in {@code Ok(0)}.
    */
   @Override
   public Code release() {
     return Code.bind(handle.umount(), v -> v instanceof SysResult.Ok
-        && handle.device() instanceof LoopBlockDevice adapter
-        ? Code.bind(adapter.drop(), d -> Code.ok(0))
+        ? Code.bind(handle.device().release(), d -> Code.ok(0))
         : Code.ok(0));
   }
 

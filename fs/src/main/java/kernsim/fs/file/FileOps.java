@@ -2,6 +2,7 @@ package kernsim.fs.file;
 
 import kernsim.dev.Errno;
 import kernsim.dev.code.Code;
+import kernsim.dev.loop.IoctlArg;
 
 /**
  * What a file syscall needs from the object an open file refers to. Every operation is {@link Code}:
@@ -83,5 +84,13 @@ public interface FileOps {
 
   default Code release() {
     return Code.ok(0);
+  }
+
+  /**
+   * {@code ioctl(fd, number, arg)} on this open file: ENOTTY unless the object has ioctls (a device's
+   * open file hands them to its driver). {@code arg} is what the command reads from the user.
+   */
+  default Code ioctl(int number, IoctlArg arg) {
+    return Code.err(Errno.ENOTTY);
   }
 }

@@ -34,10 +34,6 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
 
   /** Seal-aware write; replies {@code Ok(n)} or {@code EPERM}. */
   public record WriteAt(long offset, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public WriteAt {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "WriteAt(offset=" + offset + ", bytes=" + data.length + ")";
@@ -46,10 +42,6 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
 
   /** Seal-aware write at the end of file; replies {@code Ok(n, Long end)} or {@code EPERM}. */
   public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public Append {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "Append(bytes=" + data.length + ")";

@@ -40,10 +40,6 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
 
   /** Replies {@code Ok(n)}, {@code EPIPE} or {@code EAGAIN}. */
   public record Write(byte[] data, boolean nonblock, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public Write {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "Write(bytes=" + data.length + ", nonblock=" + nonblock + ")";
@@ -121,7 +117,7 @@ public final class Pipe extends AbstractBehavior<Pipe.Command> {
   }
 
   private Behavior<Command> onWrite(Write w) {
-    byte[] data = w.data();
+    byte[] data = w.data().clone(); // a blocked writer's bytes are kept: the receiver copies them
     if (data.length == 0) {
       w.replyTo().tell(new Reply<>(SysResult.ok(0)));
       return this;

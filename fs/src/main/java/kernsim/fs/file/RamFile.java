@@ -28,14 +28,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   /** RamFile's own requests, on top of {@link BackingFile}'s. */
-  public sealed interface Command extends BackingFile.Command {}
+  public sealed interface Command extends BackingFile.Extension {}
 
   /** Writes at the current end of file, in this one region; replies {@code Ok(n, Long end)}. */
   public record Append(byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
-    public Append {
-      data = data.clone();
-    }
-
     @Override
     public String toString() {
       return "Append(bytes=" + data.length + ")";

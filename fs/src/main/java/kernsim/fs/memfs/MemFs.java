@@ -12,6 +12,7 @@ import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import kernsim.dev.file.BackingFile;
+import kernsim.fs.file.DeviceNode;
 import kernsim.fs.file.RamFile;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -43,9 +44,9 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
 
   /**
    * What a directory entry names. {@code file} is set for regular files, {@code device} for device nodes
-   * (whatever immutable handle the device's driver gave to mknod, e.g. a loop device's reference).
+   * (the immutable handle given to mknod, e.g. a loop device's node).
    */
-  public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {}
+  public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {}
 
   public sealed interface Command
       permits Lookup, Create, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
@@ -57,7 +58,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
 
   public record Mkdir(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  public record Mknod(long dir, String name, Object device, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+  public record Mknod(long dir, String name, DeviceNode device, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   public record Unlink(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
@@ -81,7 +82,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return Code.call(fs, r -> new Mkdir(dir, name, r), "mkdir", Code::done);
   }
 
-  public static Code mknod(ActorRef<Command> fs, long dir, String name, Object device) {
+  public static Code mknod(ActorRef<Command> fs, long dir, String name, DeviceNode device) {
     return Code.call(fs, r -> new Mknod(dir, name, device, r), "mknod", Code::done);
   }
 
@@ -101,6 +102,19 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return Code.call(fs, r -> new Stat(ino, r), "stat", Code::done);
   }
 
+  /**
+   * Continues with the {@link Entry} a region ending in {@code Ok(ino, Entry)} answered ({@link #lookup},
+   * {@link #create}, {@link #mkdir}, {@link #mknod}, {@link #stat}); an error ends the chain.
+   */
+  public static Code entry(Code region, java.util.function.Function<Entry, Code> then) {
+    return Code.then(region, ok -> {
+      if (!(ok.data() instanceof Entry e)) {
+        throw new IllegalStateException("MemFs answered no entry: " + ok);
+      }
+      return then.apply(e);
+    });
+  }
+
   // ---- the actor ----
 
   private static final class Node {
@@ -108,9 +122,9 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     final Kind kind;
     final TreeMap<String, Long> entries; // directories only
     final ActorRef<BackingFile.Command> file;
-    final Object device;
+    final DeviceNode device;
 
-    Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+    Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
       this.ino = ino;
       this.kind = kind;
       this.entries = kind == Kind.DIR ? new TreeMap<>() : null;
@@ -127,7 +141,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
    * A node the filesystem holds from the start (see {@link #create(World, List)}): a directory, a
    * regular file whose owner already exists ({@code file}), or a device node ({@code device}).
    */
-  public record Initial(String path, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  public record Initial(String path, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     public Initial {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(kind, "kind");
@@ -147,7 +161,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
       return new Initial(path, Kind.FILE, file, null);
     }
 
-    public static Initial device(String path, Object device) {
+    public static Initial device(String path, DeviceNode device) {
       return new Initial(path, Kind.DEVICE, null, device);
     }
   }
@@ -224,7 +238,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return newNode(kind, file, null);
   }
 
-  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  private Node newNode(Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     Node n = new Node(nextIno++, kind, file, device);
     nodes.put(n.ino, n);
     return n;

@@ -1,7 +1,9 @@
 package kernsim.fs.vfs;
 
 import java.util.function.Supplier;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
+import kernsim.fs.file.DeviceNode;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -18,11 +20,12 @@ public interface BlockFsDriver {
   record Mounted(FileSystem fs, Supplier<Code> writeback) {}
 
   /**
-   * From the source path's device node handle ({@code device}, what mknod was given) to a filesystem:
-   * the loop-device check ({@code ENODEV} when it is not one), {@code block_handle()} (its error as is),
+   * From the source path's block device ({@code device}: its node's {@link DeviceNode#block}, null when
+   * the node is no block device) to a filesystem: the device check ({@code ENODEV} when it is not one),
+   * {@code block_handle()} (its error as is),
    * then {@code new_filesystem_from_handle} ({@code EIO} when it fails). Code ending in
    * {@code Ok(0, Mounted)} or {@code Err}. Actors it needs (an fs actor) it can have the mount table
    * spawn with {@link MountTable#spawn}.
    */
-  Code mount(Object device, boolean readonly, ActorRef<MountTable.Command> table);
+  Code mount(BlockDeviceNode device, boolean readonly, ActorRef<MountTable.Command> table);
 }

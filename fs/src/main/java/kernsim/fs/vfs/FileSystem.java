@@ -1,8 +1,10 @@
 package kernsim.fs.vfs;
 
+import java.util.List;
 import kernsim.dev.Errno;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
+import kernsim.fs.file.DeviceNode;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -25,10 +27,34 @@ public interface FileSystem {
    * An inode as a directory entry names it. {@code file} is a regular file's data owner (a backing file
    * for a loop device), {@code device} the handle a device node names; each is null otherwise.
    */
-  record Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, Object device) {
+  record Node(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {
     public boolean isDir() {
       return kind == Kind.DIR;
     }
+  }
+
+  /**
+   * Continues with the {@link Node} an operation ending in {@code Ok(ino, Node)} found or made
+   * ({@code lookup}, {@code mkdir}, {@code create}, {@code mknod}); an error ends the chain.
+   */
+  static Code node(Code op, java.util.function.Function<Node, Code> then) {
+    return Code.then(op, ok -> {
+      if (!(ok.data() instanceof Node n)) {
+        throw new IllegalStateException("a filesystem operation answered no node: " + ok);
+      }
+      return then.apply(n);
+    });
+  }
+
+  /** Continues with the names an operation ending in {@code Ok(count, List<String>)} ({@code readdir}) gave. */
+  static Code names(Code readdir, java.util.function.Function<List<String>, Code> then) {
+    return Code.then(readdir, ok -> {
+      List<String> out = new java.util.ArrayList<>();
+      if (ok.data() instanceof List<?> l) {
+        l.forEach(o -> out.add(String.valueOf(o)));
+      }
+      return then.apply(List.copyOf(out));
+    });
   }
 
   /** The type name as {@code /proc/mounts} would show it ("tmpfs", "ext4", "overlay", …). */
@@ -50,7 +76,7 @@ public interface FileSystem {
   }
 
   /** Makes a device node naming {@code device}; only pseudo filesystems (devtmpfs) can. */
-  default Code mknod(long dir, String name, Object device) {
+  default Code mknod(long dir, String name, DeviceNode device) {
     return Code.err(Errno.EPERM);
   }
 

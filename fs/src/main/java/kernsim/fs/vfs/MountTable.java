@@ -143,9 +143,33 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
   /** Replies {@code Ok(n, List<MountInfo>)}, every mount ever made, by id. */
   public record Mounts(ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
+  /**
+   * {@link Cross}: the walk found {@code node} in a directory of mount {@code mountId}; continues with
+   * the {@link Location} (on the topmost mount's root if mounts cover it).
+   */
+  public static Code cross(ActorRef<Command> table, int mountId, FileSystem fs, FileSystem.Node node,
+      java.util.function.Function<Location, Code> then) {
+    return Code.then(Code.call(table, r -> new Cross(mountId, fs, node, r), "cross", Code::done), ok -> {
+      if (!(ok.data() instanceof Location loc)) {
+        throw new IllegalStateException("Cross answered no location: " + ok);
+      }
+      return then.apply(loc);
+    });
+  }
+
   /** Code: has the table build a filesystem (ends in {@code Ok(0, FileSystem)}). */
   public static Code spawn(ActorRef<Command> table, FsFactory factory) {
     return Code.call(table, r -> new Spawn(factory, r), "spawn fs", Code::done);
+  }
+
+  /** Code: has the table build a filesystem, then continues with it. */
+  public static Code spawn(ActorRef<Command> table, FsFactory factory, java.util.function.Function<FileSystem, Code> then) {
+    return Code.then(spawn(table, factory), ok -> {
+      if (!(ok.data() instanceof FileSystem fs)) {
+        throw new IllegalStateException("Spawn answered no filesystem: " + ok);
+      }
+      return then.apply(fs);
+    });
   }
 
   // ---- state ----

@@ -101,8 +101,7 @@ public final class Overlay {
     }
 
     private Code inLayer(int layer, Code call) {
-      return Code.then(call, ok -> {
-        FileSystem.Node n = (FileSystem.Node) ok.data();
+      return FileSystem.node(call, n -> {
         long ino = encode(layer, n.ino());
         return Code.done(SysResult.ok(ino, new FileSystem.Node(ino, n.kind(), n.file(), n.device())));
       });
@@ -143,11 +142,9 @@ public final class Overlay {
         return Code.done(SysResult.ok(out.size(), out));
       }
       Location l = lowers.get(layer);
-      return Code.then(l.fs().readdir(l.ino()), ok -> {
+      return FileSystem.names(l.fs().readdir(l.ino()), found -> {
         TreeSet<String> more = new TreeSet<>(names);
-        for (Object o : (List<?>) ok.data()) {
-          more.add((String) o);
-        }
+        more.addAll(found);
         return readRoot(layer + 1, more);
       });
     }

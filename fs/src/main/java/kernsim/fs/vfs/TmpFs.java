@@ -33,14 +33,13 @@ public record TmpFs(String type, ActorRef<MemFs.Command> fs) implements FileSyst
   }
 
   @Override
-  public Code mknod(long dir, String name, Object device) {
+  public Code mknod(long dir, String name, kernsim.fs.file.DeviceNode device) {
     return node(MemFs.mknod(fs, dir, name, device));
   }
 
   /** MemFs's entry as the VFS's node. */
   private static Code node(Code memfsCall) {
-    return Code.then(memfsCall, ok -> {
-      MemFs.Entry e = (MemFs.Entry) ok.data();
+    return MemFs.entry(memfsCall, e -> {
       FileSystem.Kind kind = switch (e.kind()) {
         case DIR -> FileSystem.Kind.DIR;
         case FILE -> FileSystem.Kind.FILE;

@@ -92,11 +92,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     if (!at.node().isDir()) {
       return Code.err(Errno.ENOTDIR);
     }
-    return Code.then(at.fs().lookup(at.ino(), parts.get(i)),
-        found -> Code.then(
-            Code.call(table, r -> new MountTable.Cross(at.mountId(), at.fs(), (FileSystem.Node) found.data(), r),
-                "cross", Code::done),
-            next -> walk((Location) next.data(), parts, i + 1)));
+    return FileSystem.node(at.fs().lookup(at.ino(), parts.get(i)),
+        found -> MountTable.cross(table, at.mountId(), at.fs(), found, next -> walk(next, parts, i + 1)));
   }
 
   private static Location loc(SysResult.Ok ok) {
@@ -210,8 +207,7 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
    * — the context is dropped before the mount, so another hart can mount in between.
    */
   private Code mountNew(MountTable.FsFactory factory, String target, int flags) {
-    return Code.then(MountTable.spawn(table, factory), fsOk -> {
-      FileSystem fs = (FileSystem) fsOk.data();
+    return MountTable.spawn(table, factory, fs -> {
       return Code.then(resolve(target),
           t -> Code.then(mountCall(r -> new MountTable.Mount(loc(t), fs, r), "mount"),
               mp -> (flags & MS_RDONLY) != 0
@@ -233,7 +229,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
       if (src.kind() != FileSystem.Kind.DEVICE) {
         return Code.err(Errno.ENODEV);
       }
-      return Code.then(ext4.mount(src.node().device(), readonly, table), m -> {
+      kernsim.fs.file.DeviceNode node = src.node().device();
+      return Code.then(ext4.mount(node == null ? null : node.block(), readonly, table), m -> {
         BlockFsDriver.Mounted mounted = (BlockFsDriver.Mounted) m.data();
         // `?` after this point drops `fs`, and with it the loop adapter, before returning the error.
         Function<Errno, Code> dropFs = e -> Code.bind(mounted.fs().release(), x -> Code.err(e));
@@ -466,13 +463,13 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
   }
 
   /** mknod of a device node naming {@code device}: ends in {@code Ok(ino, Location)}. */
-  public Code mknod(String path, Object device) {
+  public Code mknod(String path, kernsim.fs.file.DeviceNode device) {
     return inParent(path, true, (dir, name) -> located(dir, dir.fs().mknod(dir.ino(), name, device)));
   }
 
   private static Code located(Location dir, Code fsOp) {
-    return Code.then(fsOp, ok -> Code.done(
-        SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), (FileSystem.Node) ok.data(), false))));
+    return Code.then(fsOp, ok -> FileSystem.node(Code.done(ok),
+        n -> Code.done(SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), n, false)))));
   }
 
   /** open of an existing path: ends in {@code Ok(0, Location)} (registering the fd is the caller's). */

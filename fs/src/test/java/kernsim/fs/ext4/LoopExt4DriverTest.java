@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import kernsim.actors.Keys;
 import kernsim.actors.Simulator;
+import kernsim.dev.loop.IoctlArg;
+import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
@@ -59,9 +61,9 @@ class LoopExt4DriverTest {
           step("append", () -> e.ops("/mnt/hello").append(ascii("ext4 on loop"))),
           step("length", () -> e.ops("/mnt/hello").length()),
           step("fsync", () -> e.ops("/mnt/hello").sync(false)),
-          step("LOOP_CLR_FD mounted", e.loop::clrFd),
+          step("LOOP_CLR_FD mounted", () -> e.loop.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none())),
           step("umount2", () -> e.vfs.umount2("/mnt", 0)),
-          step("LOOP_CLR_FD", e.loop::clrFd));
+          step("LOOP_CLR_FD", () -> e.loop.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none())));
     });
     assertEquals(OK, o.result("mkfs"));
     assertEquals(OK, o.result("mount"));
@@ -137,12 +139,12 @@ class LoopExt4DriverTest {
   void driverErrnos() {
     LoopWorld.Outcome o = LoopWorld.run1(sim, e -> List.of(
         e.setup(),
-        step("mknod /dev/other", () -> e.vfs.mknod("/dev/other", "not a loop device")),
+        step("mknod /dev/other", () -> e.vfs.mknod("/dev/other", flags -> null) /* not a block device */),
         step("mount other", () -> e.vfs.mount("/dev/other", "/mnt", "ext4", 0, null)),
         step("mount unbound", () -> e.vfs.mount("/dev/loop0", "/mnt", "ext4", 0, null)),
         e.setFd(false),
         step("mount no fs", () -> e.vfs.mount("/dev/loop0", "/mnt", "ext4", 0, null)),
-        step("LOOP_CLR_FD after failed mount", e.loop::clrFd), // the adapter was dropped
+        step("LOOP_CLR_FD after failed mount", () -> e.loop.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none())), // the adapter was dropped
         e.setFd(false),
         e.mkfs(),
         step("mount", () -> e.vfs.mount("/dev/loop0", "/mnt", "ext4", 0, null)),
@@ -152,7 +154,7 @@ class LoopExt4DriverTest {
         step("umount2", () -> e.vfs.umount2("/mnt", 0)),
         step("mount after umount", () -> e.vfs.mount("/dev/loop0", "/mnt2", "ext4", 0, null)),
         step("umount2 DETACH", () -> e.vfs.umount2("/mnt2", kernsim.fs.vfs.Flags.MNT_DETACH)),
-        step("LOOP_CLR_FD after detach", e.loop::clrFd)));
+        step("LOOP_CLR_FD after detach", () -> e.loop.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none()))));
     assertEquals(Errno.ENODEV, o.errno("mount other"));
     assertEquals(Errno.ENXIO, o.errno("mount unbound"));
     assertEquals(Errno.EIO, o.errno("mount no fs"));
@@ -175,12 +177,12 @@ class LoopExt4DriverTest {
         e.setFd(false),
         e.mkfs(),
         step("mount", () -> e.vfs.mount("/dev/loop0", "/mnt", "ext4", 0, null)),
-        step("BLKROSET 1", () -> e.loop.blkRoSet(1)),
+        step("BLKROSET 1", () -> e.loop.ioctl(LoopIoctl.BLKROSET, new IoctlArg.Int(1))),
         e.located("create /mnt/f", "/mnt/f", () -> e.vfs.create("/mnt/f")),
         step("write", () -> e.ops("/mnt/f").writeAt(0, ascii("lost"))),
         step("umount2", () -> e.vfs.umount2("/mnt", 0)),
         step("mounts", e.vfs::mounts),
-        step("LOOP_CLR_FD", e.loop::clrFd)));
+        step("LOOP_CLR_FD", () -> e.loop.ioctl(LoopIoctl.LOOP_CLR_FD, IoctlArg.none()))));
     assertEquals(SysResult.ok(4), o.result("write"));
     assertEquals(Errno.EIO, o.errno("umount2"));
     @SuppressWarnings("unchecked")

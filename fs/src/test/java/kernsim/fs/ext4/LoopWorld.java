@@ -23,6 +23,8 @@ import kernsim.dev.code.SleepInAtomicMonitor;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
+import kernsim.dev.loop.IoctlArg;
+import kernsim.dev.loop.LoopIoctl;
 import kernsim.dev.loop.LoopDevice;
 import kernsim.dev.loop.LoopIoctls;
 import kernsim.dev.loop.ReadOnlyMonitor;
@@ -42,6 +44,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * share an {@link Env}: the image file on tmpfs and the locations found so far.
  */
 final class LoopWorld {
+  /** /dev/loop0's node: the loop device as a block device (fs tests open no device files). */
+  static kernsim.fs.file.DeviceNode node(LoopIoctls loop) {
+    return new kernsim.fs.file.DeviceNode() {
+      @Override
+      public kernsim.fs.file.FileOps open(int flags) {
+        return null;
+      }
+
+      @Override
+      public kernsim.dev.block.BlockDeviceNode block() {
+        return loop;
+      }
+    };
+  }
+
   private LoopWorld() {}
 
   /** The image file's size: 256 blocks of 512 bytes. */
@@ -71,14 +88,14 @@ final class LoopWorld {
         RamFile.Ops ops = new RamFile.Ops(this.img, FileKind.REGULAR, "img");
         return Code.then(ops.truncate(IMAGE), t -> Code.then(vfs.mkdir("/dev"),
             a -> Code.then(vfs.mount("none", "/dev", "devtmpfs", 0, null),
-                b -> Code.then(vfs.mknod("/dev/loop0", loop), c -> vfs.mkdir("/mnt")))));
+                b -> Code.then(vfs.mknod("/dev/loop0", node(loop)), c -> vfs.mkdir("/mnt")))));
       }));
     }
 
     /** LOOP_SET_FD with /img opened O_RDWR, or O_RDONLY when {@code readOnlyOpen}. */
     Runner.Step setFd(boolean readOnlyOpen) {
       return step("LOOP_SET_FD" + (readOnlyOpen ? " ro" : ""),
-          () -> loop.setFd(FdArg.of(new BoundFile(img, "/img", readOnlyOpen))));
+          () -> loop.ioctl(LoopIoctl.LOOP_SET_FD, new IoctlArg.File(FdArg.of(new BoundFile(img, "/img", readOnlyOpen)))));
     }
 
     Runner.Step mkfs() {

@@ -2,7 +2,13 @@ package kernsim.fs.vfs;
 
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import kernsim.dev.block.BlockDevice;
+import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
+import kernsim.fs.file.DeviceNode;
+import kernsim.fs.file.FileOps;
 import kernsim.dev.file.BackingFile;
 import kernsim.fs.memfs.MemFs;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,17 +20,48 @@ import org.apache.pekko.actor.typed.ActorRef;
  * be injected with the file's faults.
  */
 record FakeExt4() implements BlockFsDriver {
+  /** The stand-in loop device's node: a block device that is just its backing file. */
+  record FileNode(ActorRef<BackingFile.Command> file) implements DeviceNode, BlockDeviceNode {
+    @Override
+    public FileOps open(int flags) {
+      return null;
+    }
+
+    @Override
+    public BlockDeviceNode block() {
+      return this;
+    }
+
+    @Override
+    public Code openBlockDevice(Function<BlockDevice, Code> then) {
+      throw new UnsupportedOperationException("FakeExt4 mounts the file itself");
+    }
+
+    @Override
+    public Code writeback() {
+      return Code.sleepingCall(file, BackingFile.Sync::new, "flush_cache_to_file", Code::done);
+    }
+
+    @Override
+    public Code flushBuffers() {
+      throw new UnsupportedOperationException("no buffers");
+    }
+
+    @Override
+    public Code format(LongFunction<byte[]> image) {
+      throw new UnsupportedOperationException("no mkfs");
+    }
+  }
+
   @Override
-  public Code mount(Object device, boolean readonly, ActorRef<MountTable.Command> table) {
-    if (!(device instanceof ActorRef<?> ref)) {
+  public Code mount(BlockDeviceNode device, boolean readonly, ActorRef<MountTable.Command> table) {
+    if (!(device instanceof FileNode node)) {
       return Code.err(Errno.ENODEV); // not a loop device
     }
-    @SuppressWarnings("unchecked")
-    ActorRef<BackingFile.Command> file = (ActorRef<BackingFile.Command>) ref;
     return Code.then(
         MountTable.spawn(table,
             (ctx, w, name) -> new TrackedFs(new TmpFs("ext4", ctx.spawn(MemFs.create(w), name)), w, name)),
         ok -> Code.done(SysResult.ok(0, new Mounted((FileSystem) ok.data(),
-            () -> Code.sleepingCall(file, BackingFile.Sync::new, "flush_cache_to_file", Code::done)))));
+            node::writeback))));
   }
 }

@@ -159,7 +159,7 @@ class MountRacesTest {
     WorldSpec spec = VfsWorld.spec("vfs: mount tmpfs vs mount ext4 on one target (2 harts)", new FakeExt4(), e -> List.of(
         List.of(
             step("setup", () -> Code.then(e.vfs().create("/img"), img -> Code.then(e.vfs().mkdir("/mnt"),
-                b -> e.vfs().mknod("/loop0", ((Location) img.data()).node().file())))),
+                b -> e.vfs().mknod("/loop0", new FakeExt4.FileNode(((Location) img.data()).node().file()))))),
             step("mount tmpfs /mnt", () -> e.vfs().mount("none", "/mnt", "tmpfs", 0, null))),
         List.of(step("mount ext4 /mnt", () -> mountWhenThere(e, 40)), step("mounts", () -> e.vfs().mounts()))),
         w -> List.of(outcome(oracle, res -> {

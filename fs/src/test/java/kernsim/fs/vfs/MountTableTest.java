@@ -262,7 +262,7 @@ class MountTableTest {
     Vfs v = e.vfs();
     return Code.then(v.create("/img"), img -> Code.then(v.mkdir("/dev"),
         x -> Code.then(v.mount("none", "/dev", "devtmpfs", 0, null),
-            y -> Code.then(v.mknod("/dev/loop0", ((Location) img.data()).node().file()),
+            y -> Code.then(v.mknod("/dev/loop0", new FakeExt4.FileNode(((Location) img.data()).node().file())),
                 z -> Code.then(v.mkdir("/mnt"), w -> Code.done(img))))));
   }
 

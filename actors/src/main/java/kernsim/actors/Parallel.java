@@ -1,0 +1,131 @@
+package kernsim.actors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An exploration on several workers (see {@link Simulator#explore(WorldSpec, ExploreOptions, int,
+ * Simulator.Progress)}). Workers claim iteration indices in increasing order from one counter; the first
+ * claim, iteration 0, fixes k for the rest, so the others wait for it. A failing iteration lowers the
+ * bound past which nobody claims; every iteration below it has run by the end, so the lowest failing
+ * iteration is the one a single worker would have stopped at.
+ */
+final class Parallel {
+  private final WorldSpec spec;
+  private final ExploreOptions options;
+  private final int workers;
+  private final Simulator.Progress progress;
+
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicInteger lowestFailure = new AtomicInteger(Integer.MAX_VALUE);
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CompletableFuture<Integer> k = new CompletableFuture<>();
+  private final ConcurrentHashMap<Integer, RunResult> failures = new ConcurrentHashMap<>();
+  private final AtomicReference<Throwable> error = new AtomicReference<>();
+  private final int[] steps;
+  private final AtomicReference<RunResult> last = new AtomicReference<>();
+  private int done;
+  private int lastIndex = -1;
+
+  Parallel(WorldSpec spec, ExploreOptions options, int workers, Simulator.Progress progress) {
+    this.spec = spec;
+    this.options = options;
+    this.workers = workers;
+    this.progress = progress;
+    this.steps = new int[options.iterations()];
+  }
+
+  ExploreResult run() {
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      Thread t = new Thread(this::work, "kernsim-worker-" + (w + 1));
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped.set(true);
+        throw new IllegalStateException("interrupted while the workers explore", e);
+      }
+    }
+    Throwable e = error.get();
+    if (e instanceof RuntimeException r) {
+      throw r;
+    } else if (e instanceof Error err) {
+      throw err;
+    }
+    int low = lowestFailure.get();
+    if (low != Integer.MAX_VALUE) {
+      RunResult f = failures.get(low);
+      return new ExploreResult(Optional.of(f), low + 1, sum(low + 1), f);
+    }
+    int ran = Math.min(next.get(), options.iterations());
+    return new ExploreResult(Optional.empty(), ran, sum(ran), last.get());
+  }
+
+  private long sum(int n) {
+    long s = 0;
+    for (int i = 0; i < n; i++) {
+      s += steps[i];
+    }
+    return s;
+  }
+
+  private void work() {
+    try (Simulator sim = Simulator.create()) {
+      while (!stopped.get() && error.get() == null) {
+        int i = next.getAndIncrement();
+        if (i >= options.iterations() || i > lowestFailure.get()) {
+          return;
+        }
+        int kI = i == 0 ? options.pctSteps() : waitForK();
+        RunResult r = sim.run(spec, Strategies.forIteration(options, Simulator.iterationSeed(options.seed(), i), kI),
+            options.run(), options.seed(), i);
+        if (i == 0) {
+          k.complete(Simulator.stepsEstimate(options, r));
+        }
+        steps[i] = r.steps();
+        if (r.failed()) {
+          failures.put(i, r);
+          lowestFailure.accumulateAndGet(i, Math::min);
+        }
+        report(i, r);
+      }
+    } catch (Throwable t) {
+      error.compareAndSet(null, t);
+      k.completeExceptionally(t);
+    }
+  }
+
+  private int waitForK() {
+    try {
+      return k.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the first iteration failed to run", e.getCause());
+    }
+  }
+
+  private synchronized void report(int i, RunResult r) {
+    done++;
+    if (i > lastIndex) {
+      lastIndex = i;
+      last.set(r);
+    }
+    if (progress != null && !progress.iterationDone(done - 1, r)) {
+      stopped.set(true);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package kernsim.actors;
+
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.dispatch.AbstractNodeQueue;
+import org.apache.pekko.dispatch.Envelope;
+import org.apache.pekko.dispatch.MessageQueue;
+import org.apache.pekko.dispatch.UnboundedMessageQueueSemantics;
+
+/**
+ * The message queue of an actor on the controlled dispatcher: Pekko's {@code NodeMessageQueue} (the
+ * queue of typed actors' default mailbox), with the actor's {@link Controller.Slot} on it, so the
+ * controller reaches an actor's key and creation serial from its mailbox instead of looking them up.
+ * (Pekko's {@code Mailbox} itself cannot be subclassed from Java.)
+ */
+final class SlotQueue extends AbstractNodeQueue<Envelope> implements MessageQueue, UnboundedMessageQueueSemantics {
+  /** Set once, right after the mailbox around this queue is made, on the thread that makes it. */
+  Controller.Slot slot;
+
+  @Override
+  public void enqueue(ActorRef receiver, Envelope handle) {
+    add(handle);
+  }
+
+  @Override
+  public Envelope dequeue() {
+    return poll();
+  }
+
+  @Override
+  public int numberOfMessages() {
+    return count();
+  }
+
+  @Override
+  public boolean hasMessages() {
+    return !isEmpty();
+  }
+
+  @Override
+  public void cleanUp(ActorRef owner, MessageQueue deadLetters) {
+    Envelope e;
+    while ((e = dequeue()) != null) {
+      deadLetters.enqueue(owner, e);
+    }
+  }
+}

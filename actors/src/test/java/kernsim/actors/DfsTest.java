@@ -1,0 +1,267 @@
+package kernsim.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import kernsim.actors.examples.Counters;
+import kernsim.actors.examples.PingPong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exhaustive search against a reference: every schedule of a small model enumerated without any
+ * reduction, each reduced here to its Mazurkiewicz trace (per touched name, the order of the steps on it).
+ * dfs must run exactly one complete execution per trace, find the bugs, and say "no violation in any
+ * interleaving" where there are none.
+ */
+class DfsTest {
+  static Simulator sim;
+
+  @BeforeAll
+  static void start() {
+    sim = Simulator.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    sim.close();
+  }
+
+  /** Enumerates every schedule, odometer-style: the reference, with no reduction at all. */
+  static final class Everything implements Strategy {
+    final List<int[]> path = new ArrayList<>(); // {chosen, candidates}
+    int pos;
+    final List<String> actors = new ArrayList<>();
+    final List<List<String>> touched = new ArrayList<>();
+    final List<Boolean> global = new ArrayList<>();
+    /** Preemptions of the schedule just run: steps that ran another actor while the last one could still run. */
+    int preemptions;
+
+    @Override
+    public StrategyKind kind() {
+      return StrategyKind.DFS;
+    }
+
+    @Override
+    public boolean wantsFootprints() {
+      return true;
+    }
+
+    @Override
+    public int next(Ready ready) {
+      int n = ready.size() + (ready.clockAvailable() ? 1 : 0);
+      if (pos == path.size()) {
+        path.add(new int[] {0, n});
+      }
+      assertEquals(path.get(pos)[1], n, "the model repeats itself");
+      int c = path.get(pos++)[0];
+      String chosen = c == ready.size() ? Run.CLOCK : ready.key(c);
+      String previous = actors.isEmpty() ? Run.CLOCK : actors.get(actors.size() - 1);
+      boolean previousRunnable = false;
+      for (int i = 0; i < ready.size(); i++) {
+        previousRunnable |= ready.key(i).equals(previous);
+      }
+      if (previousRunnable && !chosen.equals(previous)) {
+        preemptions++;
+      }
+      actors.add(chosen);
+      return c;
+    }
+
+    @Override
+    public void stepDone(Footprint step) {
+      touched.add(step.touched());
+      global.add(step.global());
+    }
+
+    /** The trace of the schedule just run. */
+    String trace() {
+      TreeMap<String, List<String>> perName = new TreeMap<>();
+      Map<String, Integer> occurrence = new HashMap<>();
+      List<String> globals = new ArrayList<>();
+      for (int i = 0; i < actors.size(); i++) {
+        String event = actors.get(i) + "#" + occurrence.merge(actors.get(i), 1, Integer::sum);
+        if (global.get(i)) {
+          perName.values().forEach(l -> l.add(event));
+          globals.add(event);
+        } else {
+          for (String name : touched.get(i)) {
+            perName.computeIfAbsent(name, k -> new ArrayList<>(globals)).add(event);
+          }
+        }
+      }
+      return perName + " " + globals;
+    }
+
+    /** Moves to the next schedule; false when all have run. */
+    boolean advance() {
+      actors.clear();
+      touched.clear();
+      global.clear();
+      preemptions = 0;
+      pos = 0;
+      while (!path.isEmpty()) {
+        int[] last = path.get(path.size() - 1);
+        if (++last[0] < last[1]) {
+          return true;
+        }
+        path.remove(path.size() - 1);
+      }
+      return false;
+    }
+
+    @Override
+    public boolean nextBoolean() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int nextInt(int bound) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  record Reference(int schedules, int traces, boolean anyFailure) {}
+
+  static Reference reference(WorldSpec spec) {
+    return reference(spec, Integer.MAX_VALUE);
+  }
+
+  /** Every schedule; the traces counted are those with a schedule of at most {@code bound} preemptions. */
+  static Reference reference(WorldSpec spec, int bound) {
+    Everything e = new Everything();
+    Set<String> traces = new HashSet<>();
+    int schedules = 0;
+    boolean failed = false;
+    do {
+      RunResult r = sim.run(spec, e, RunOptions.DEFAULT, 0, schedules++);
+      failed |= r.failed();
+      if (e.preemptions <= bound) {
+        traces.add(e.trace());
+      }
+    } while (e.advance());
+    return new Reference(schedules, traces.size(), failed);
+  }
+
+  static ExploreResult dfs(WorldSpec spec, int bound) {
+    return sim.explore(spec, ExploreOptions.dfs(1_000_000, bound));
+  }
+
+  private static void exploresExactlyEveryTrace(WorldSpec spec) {
+    Reference ref = reference(spec);
+    assertFalse(ref.anyFailure(), spec.name() + " has no bug in any schedule");
+    assertTrue(ref.schedules() > ref.traces(), "the reduction has something to reduce: " + ref);
+    ExploreResult r = dfs(spec, -1);
+    assertFalse(r.found(), () -> r.failing().orElseThrow().outcome());
+    Exhaustive x = r.exhaustive().orElseThrow();
+    assertEquals("no violation in any interleaving", x.verdict());
+    assertEquals("space", x.endedBy());
+    assertEquals(ref.traces(), x.classes(), "one class per Mazurkiewicz trace, against " + ref);
+    assertEquals(x.classes(), x.completeExecutions(), "no class is run twice: " + x);
+    assertTrue(x.executions() < ref.schedules(), x + " vs " + ref);
+  }
+
+  @Test
+  void theAtomicUpdateHasAsManyClassesAsTraces() {
+    exploresExactlyEveryTrace(Counters.spec(Counters.Update.ONE_MESSAGE, 2, 1));
+  }
+
+  @Test
+  void threeHartsTwoRounds() {
+    exploresExactlyEveryTrace(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1));
+  }
+
+  @Test
+  void consistentLockOrderHasAsManyClassesAsTraces() {
+    exploresExactlyEveryTrace(Models.byName("lock-consistent"));
+  }
+
+  /**
+   * Ping-pong by hand: the root's step spawns both players and serves to pong; after it, ping's start
+   * (its Create) and pong's first return both touch ping, in either order, and everything after is one
+   * causal chain. Two Mazurkiewicz traces: ping starts before the ball reaches it (two steps for ping),
+   * or the ball arrives first and ping starts and returns in one step.
+   */
+  @Test
+  void pingPongHasTwoTraces() {
+    WorldSpec spec = PingPong.spec(3);
+    Reference ref = reference(spec);
+    Exhaustive x = dfs(spec, -1).exhaustive().orElseThrow();
+    assertEquals(2, ref.traces(), ref.toString());
+    assertEquals(2, x.classes(), x.toString());
+    assertEquals(2, x.completeExecutions(), x.toString());
+  }
+
+  @Test
+  void dfsFindsTheLostUpdateAndItsTraceReplays() throws Exception {
+    ExploreResult r = dfs(Models.byName("lost-update"), -1);
+    assertTrue(r.found());
+    Failure.SafetyViolation v =
+        assertInstanceOf(Failure.SafetyViolation.class, r.failing().orElseThrow().failure().orElseThrow());
+    assertEquals("the counter holds 1 after 2 increments", v.message());
+    RunResult found = r.failing().get();
+    assertEquals("dfs", found.trace().header().strategy());
+    ReplayResult replay = sim.replay(Models.byName("lost-update"), found.trace());
+    assertTrue(replay.confirmed());
+    assertEquals(found.eventLogHash(), replay.run().eventLogHash());
+  }
+
+  @Test
+  void dfsFindsTheDeadlock() {
+    ExploreResult r = dfs(Models.byName("lock-inversion"), -1);
+    assertTrue(r.found());
+    assertInstanceOf(Failure.Deadlock.class, r.failing().orElseThrow().failure().orElseThrow());
+  }
+
+  @Test
+  void boundedSearchSaysWhatEndedIt() {
+    WorldSpec spec = Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1);
+    Exhaustive unbounded = dfs(spec, -1).exhaustive().orElseThrow();
+    Exhaustive zero = dfs(spec, 0).exhaustive().orElseThrow();
+    assertTrue(zero.complete());
+    assertTrue(zero.classes() <= unbounded.classes(), zero + " " + unbounded);
+    if (zero.boundReached()) {
+      assertEquals("no violation up to preemption bound 0", zero.verdict());
+      assertEquals("bound", zero.endedBy());
+    }
+    Exhaustive wide = dfs(spec, 1_000).exhaustive().orElseThrow();
+    assertFalse(wide.boundReached());
+    assertEquals(unbounded.classes(), wide.classes(), "a bound never reached loses no class");
+    assertEquals("no violation in any interleaving", wide.verdict());
+  }
+
+  /**
+   * Bounded, the search must reach every trace that has a schedule within the bound (it can reach no
+   * other: it never runs past the bound), though the reduction alone would pick representatives past it.
+   */
+  @Test
+  void theBoundedSearchReachesEveryTraceWithinTheBound() {
+    for (WorldSpec spec : List.of(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1), Models.byName("lock-consistent"),
+        Counters.spec(Counters.Update.ONE_MESSAGE, 2, 2))) {
+      for (int bound = 0; bound <= 2; bound++) {
+        Reference ref = reference(spec, bound);
+        Exhaustive x = dfs(spec, bound).exhaustive().orElseThrow();
+        assertEquals(ref.traces(), x.classes(), spec.name() + " bound " + bound + ": " + x + " vs " + ref);
+      }
+    }
+  }
+
+  @Test
+  void aBudgetEndsTheSearchAndSaysSo() {
+    Exhaustive x = sim.explore(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1), ExploreOptions.dfs(3, -1))
+        .exhaustive().orElseThrow();
+    assertFalse(x.complete());
+    assertEquals("budget", x.endedBy());
+    assertEquals(3, x.executions());
+  }
+}
