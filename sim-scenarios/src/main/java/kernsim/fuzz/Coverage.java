@@ -1,0 +1,129 @@
+package kernsim.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kernsim.actors.EventLog;
+
+/**
+ * The campaign's coverage signal, read from a run's event log (docs/fuzz.md):
+ *
+ * <ul>
+ *   <li>{@code M actor-class message-type outcome}: each actor's (message type, outcome) pairs, where
+ *       the actor class is its key with hart names as {@code hart} and numbers as {@code N}, and the
+ *       outcome of a {@code Reply} is the reply's constructor and errno ({@code Ok}, {@code Err/EBUSY},
+ *       {@code false});
+ *   <li>{@code P type-a type-b}: two requests of different harts delivered one right after the other to
+ *       the same shared actor (a loop device, the block cache, the mount table), by message type: the
+ *       adjacent lock-region steps of different harts a race is made of.
+ * </ul>
+ */
+public final class Coverage {
+  private static final Pattern REPLY_TO = Pattern.compile("replyTo=(world/[^,)\\s]+)");
+  private static final Pattern VALUE = Pattern.compile("value=([A-Za-z]+)");
+  private static final Pattern ERRNO = Pattern.compile("\\b(E[A-Z]{2,})\\b");
+
+  private final TreeSet<String> seen = new TreeSet<>();
+
+  /** The features seen so far. */
+  public int size() {
+    return seen.size();
+  }
+
+  /** Adds {@code features}; returns how many were new. */
+  public int addAll(Iterable<String> features) {
+    int n = 0;
+    for (String f : features) {
+      if (seen.add(f)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Every feature, sorted (the corpus directory's coverage.txt). */
+  public List<String> features() {
+    return List.copyOf(seen);
+  }
+
+  /** The features of one run. */
+  public static TreeSet<String> of(EventLog log, List<String> hartKeys) {
+    TreeSet<String> out = new TreeSet<>();
+    List<String> actors = new ArrayList<>();
+    List<String> lastHart = new ArrayList<>();
+    List<String> lastMsg = new ArrayList<>();
+    for (int i = 0; i < log.size(); i++) {
+      String actor = log.actor(i);
+      String type = log.type(i);
+      String summary = log.summary(i);
+      String cls = actorClass(actor, hartKeys);
+      String outcome = "";
+      if (type.equals("Reply")) {
+        Matcher v = VALUE.matcher(summary);
+        outcome = v.find() ? v.group(1) : "";
+        Matcher e = ERRNO.matcher(summary);
+        if (e.find()) {
+          outcome += "/" + e.group(1);
+        }
+      }
+      out.add("M " + cls + " " + type + (outcome.isEmpty() ? "" : " " + outcome));
+      Matcher r = REPLY_TO.matcher(summary);
+      String requester = r.find() ? hartOf(r.group(1), hartKeys) : null;
+      if (requester != null && !hartKeys.contains(actor)) {
+        int k = actors.indexOf(actor);
+        if (k < 0) {
+          actors.add(actor);
+          lastHart.add(requester);
+          lastMsg.add(type);
+        } else {
+          if (!lastHart.get(k).equals(requester)) {
+            out.add("P " + cls + " " + lastMsg.get(k) + " " + type);
+          }
+          lastHart.set(k, requester);
+          lastMsg.set(k, type);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The context switches of a run: how often the hart a step works for changes from one step to the
+   * next that works for a hart (a hart's own step, or a request whose {@code replyTo} is a hart).
+   */
+  public static int switches(EventLog log, List<String> hartKeys) {
+    String last = null;
+    int n = 0;
+    for (int i = 0; i < log.size(); i++) {
+      String h = hartOf(log.actor(i), hartKeys);
+      if (h == null) {
+        Matcher r = REPLY_TO.matcher(log.summary(i));
+        h = r.find() ? hartOf(r.group(1), hartKeys) : null;
+      }
+      if (h != null) {
+        if (last != null && !last.equals(h)) {
+          n++;
+        }
+        last = h;
+      }
+    }
+    return n;
+  }
+
+  private static String hartOf(String key, List<String> hartKeys) {
+    for (String h : hartKeys) {
+      if (key.equals(h) || key.startsWith(h + "/")) {
+        return h;
+      }
+    }
+    return null;
+  }
+
+  static String actorClass(String actor, List<String> hartKeys) {
+    String h = hartOf(actor, hartKeys);
+    String a = h == null ? actor : "hart" + actor.substring(h.length());
+    return a.replaceAll("\\d+", "N").replaceAll("file:[^/]+", "file");
+  }
+}
