@@ -35,7 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     subcommands = {
       RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
-      BenchCommand.class, kernsim.experiment.ExperimentCommand.class, CommandLine.HelpCommand.class
+      BenchCommand.class, StressCommand.class, kernsim.experiment.ExperimentCommand.class, CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class StressWorld implements World {
   /** What a stress run learns from a world, called on the thread that drains it, in delivery order. */
   public interface Sink {
-    /** Every observation, after the monitors saw it. */
+    /** Every observation, just before the monitors see it. */
     void observed(StressWorld world, Object observation);
 
     /** A monitor failed the world (the first failure only). */
@@ -141,6 +141,7 @@ public final class StressWorld implements World {
       sink.ended(this);
       return;
     }
+    sink.observed(this, o); // first, so that a violation's report includes the observation that caused it
     if (!failed) {
       for (Monitor m : monitors) {
         m.onObservation(o, "(stress)", msg -> fail(m, msg));
@@ -149,7 +150,6 @@ public final class StressWorld implements World {
         }
       }
     }
-    sink.observed(this, o);
   }
 
   private void fail(Monitor m, String message) {
