@@ -46,8 +46,8 @@ public final class StressRunner {
   public record Violation(String scenario, int replica, int round, String oracle, String message,
       List<String> harts, List<String> lastCalls) {}
 
-  public record Result(long rounds, long calls, double seconds, List<Violation> violations, int hung,
-      boolean stoppedEarly) {
+  public record Result(long rounds, long calls, double seconds, List<Violation> violations, int violationCount,
+      int hung, boolean stoppedEarly) {
     public double callsPerSecond() {
       return calls / Math.max(seconds, 1e-9);
     }
@@ -106,12 +106,17 @@ public final class StressRunner {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     progress.update(rounds.get(), calls.get(), violationCount.get(), seconds);
-    return new Result(rounds.get(), calls.get(), seconds, List.copyOf(violations), hung, stop.get());
+    return new Result(rounds.get(), calls.get(), seconds, List.copyOf(violations), violationCount.get(), hung,
+        stop.get());
   }
 
+  /** Violations kept for the report (all are counted): a long --keep-going run's heap stays bounded. */
+  public static final int KEPT_VIOLATIONS = 100;
+
   private void violation(Violation v) {
-    violations.add(v);
-    violationCount.incrementAndGet();
+    if (violationCount.incrementAndGet() <= KEPT_VIOLATIONS) {
+      violations.add(v);
+    }
     if (options.stopAtFirstViolation()) {
       stop.set(true);
     }
