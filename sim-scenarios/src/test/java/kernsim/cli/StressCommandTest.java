@@ -35,10 +35,15 @@ class StressCommandTest {
     assertTrue(j.get("pinDown").isNull());
   }
 
+  /**
+   * With every hart doubled the triad has two mounters, and its two fixes do not cover two mounts racing
+   * (stress finds double-mount's stale cache there); with double-mount's fix as well, none was seen in
+   * 480 rounds with chaos (seeds 1 to 3).
+   */
   @Test
   void theFixedTriadWithItsHartsMultipliedAnswersEveryCall() throws Exception {
-    Cli.Outcome o = Cli.run("stress", "--devices", "4", "--harts-per-replica", "2", "--rounds", "2", "--chaos",
-        "--json", "--out", out.toString());
+    Cli.Outcome o = Cli.run("stress", "--fix", "mount-recheck-slot", "--devices", "4", "--harts-per-replica", "2",
+        "--rounds", "2", "--chaos", "--json", "--out", out.toString());
     assertEquals(Main.OK, o.exit(), o.both());
     JsonNode j = o.json();
     assertEquals(0, j.get("violations").size(), o.both());
