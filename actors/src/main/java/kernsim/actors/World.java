@@ -33,6 +33,14 @@ public interface World {
   /** Clears all of {@code waiter}'s edges. */
   void stopWaiting(ActorRef<?> waiter);
 
+  /**
+   * A lock-region boundary of kernel code ({@code what} names the region, as {@code dev.code.Code} does at
+   * its call site): a hart is about to send a region's request or enter or leave a no-preempt region. A
+   * controlled world does nothing here (the controller already chooses at every step); stress mode's
+   * chaos may yield or sleep briefly to widen windows real threads rarely hit (docs/stress.md).
+   */
+  default void regionBoundary(String what) {}
+
   /** The stable key of an actor: its path below the world's guardian. */
   default String keyOf(ActorRef<?> ref) {
     return Keys.of(ref);

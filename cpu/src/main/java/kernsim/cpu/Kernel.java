@@ -234,8 +234,9 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     // once the prober the loop devices report to exists.
     LoopControlCalls controlCalls = new LoopControlCalls(control, spec.semantics().linux());
     List<MemFs.Initial> tree = new ArrayList<>();
+    TreeHandOff handOff = new TreeHandOff();
     ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
-        (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, tree), name))), "mounts");
+        (c, w, name) -> new TmpFs("tmpfs", c.spawn(MemFs.create(w, handOff.get()), name))), "mounts");
     Vfs vfs = new Vfs(table, new LoopExt4Driver(), tasks, spec.semantics());
     // devtmpfs and sysfs: a device LOOP_CTL_ADD / GET_FREE creates gets its /dev/loopN node and its
     // /sys/block/loopN nodes (EEXIST: kept).
@@ -267,6 +268,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       tree.add(e instanceof Boot.File f ? MemFs.Initial.file(f.path(), files.get(f.path()))
           : MemFs.Initial.dir(e.path()));
     }
+    handOff.publish(tree);
     if (spec.setup().isEmpty()) {
       startHarts();
     } else {
@@ -274,6 +276,29 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       tasks.add(setup);
     }
     return this;
+  }
+
+  /**
+   * The root tmpfs's node list, handed from this handler to the mount table's start. Under the
+   * controlled dispatcher the table starts in a later step, after this handler has published the list,
+   * so {@link #get} returns at once. On real threads (stress mode, docs/stress.md) the table may start
+   * while this handler still runs on another thread: {@link #get} then spins until the list is
+   * published, which this handler does before it returns.
+   */
+  private static final class TreeHandOff {
+    private volatile List<MemFs.Initial> tree;
+
+    void publish(List<MemFs.Initial> t) {
+      tree = List.copyOf(t);
+    }
+
+    List<MemFs.Initial> get() {
+      List<MemFs.Initial> t;
+      while ((t = tree) == null) {
+        Thread.onSpinWait();
+      }
+      return t;
+    }
   }
 
   private Behavior<Command> onExited(Hart.Exited e) {

@@ -35,8 +35,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     subcommands = {
       RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
-      BenchCommand.class, kernsim.experiment.ExperimentCommand.class, ConformCommand.class, FuzzCommand.class,
-      ShrinkCommand.class,
+      BenchCommand.class, StressCommand.class, kernsim.experiment.ExperimentCommand.class, ConformCommand.class,
+      FuzzCommand.class, ShrinkCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -75,6 +75,7 @@ public final class Executor {
         continue;
       }
       if (c instanceof Code.Region r) {
+        world.regionBoundary(r.label());
         if (r.enter()) {
           regions.push(r.label());
         } else {
@@ -88,6 +89,7 @@ public final class Executor {
         world.emit(new SleepInAtomic(world.keyOf(self), chain(), call.what()));
       }
       pending = call;
+      world.regionBoundary(call.what());
       world.waitFor(self, call.target(), call.what());
       call.target().unsafeUpcast().tell(call.request(self));
       return;
