@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
 import kernsim.conform.NameMap.Target;
 import kernsim.conform.RealSandbox.OpenFd;
+import kernsim.dev.loop.LoopIoctl;
 import kernsim.fs.file.Uapi;
 
 /**
@@ -313,7 +314,7 @@ public final class RealProcess {
     }
   }
 
-  private RealResult ioctl(int real, int cmd, IoctlShape shape, IoctlIn arg) {
+  private RealResult ioctl(int real, int cmd, LoopIoctl.Arg shape, IoctlIn arg) {
     if (arg == IoctlIn.Null.INSTANCE) {
       return Sys.ioctlNull(real, cmd);
     }
@@ -367,17 +368,17 @@ public final class RealProcess {
     if (arg instanceof IoctlIn.Fd x) {
       return Sys.ioctl(real, cmd, real(x.fd()));
     }
-    return pointer(real, cmd, IoctlShape.UNKNOWN, arg);
+    return pointer(real, cmd, LoopIoctl.Arg.UNKNOWN, arg);
   }
 
   /** A command that reads or writes through its argument: one zeroed buffer, the given structure (if any) in it. */
-  private RealResult pointer(int real, int cmd, IoctlShape shape, IoctlIn arg) {
-    if (arg instanceof IoctlIn.Value v && v.value() == 0 && shape != IoctlShape.IN_INT) {
+  private RealResult pointer(int real, int cmd, LoopIoctl.Arg shape, IoctlIn arg) {
+    if (arg instanceof IoctlIn.Value v && v.value() == 0 && shape != LoopIoctl.Arg.IN_INT) {
       return Sys.ioctlNull(real, cmd); // 0 where a pointer goes is NULL (BLKROSET's 0 is the int it points to)
     }
     Memory buf = Sys.ioctlBuffer();
     if (arg instanceof IoctlIn.Value v) {
-      if (shape != IoctlShape.IN_INT) {
+      if (shape != LoopIoctl.Arg.IN_INT) {
         return RealResult.refused("a number where the command takes a pointer: " + v.value());
       }
       buf.setInt(0, (int) v.value());
@@ -407,7 +408,7 @@ public final class RealProcess {
   }
 
   /** What a getter wrote, as the model's {@code SysResult.Ok} carries it. */
-  private Object decode(IoctlShape shape, Memory buf) {
+  private Object decode(LoopIoctl.Arg shape, Memory buf) {
     switch (shape) {
       case OUT_INT:
         return (long) buf.getInt(0);

@@ -43,20 +43,8 @@ public final class PlanException extends Exception {
   }
 
   private static String format(String file, int line, int column, String reason, String text) {
-    if (line <= 0) {
-      return file + ": error: " + reason;
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append(file).append(':').append(line).append(':').append(column).append(": error: ").append(reason);
     String[] lines = text == null ? new String[0] : text.split("\r?\n", -1);
-    if (line <= lines.length) {
-      String source = lines[line - 1];
-      sb.append('\n').append(source).append('\n');
-      for (int i = 0; i < column - 1; i++) {
-        sb.append(i < source.length() && source.charAt(i) == '\t' ? '\t' : ' ');
-      }
-      sb.append('^');
-    }
-    return sb.toString();
+    String source = line > 0 && line <= lines.length ? lines[line - 1] : null;
+    return kernsim.scenario.ScenarioException.format(file, line, column, reason, source);
   }
 }

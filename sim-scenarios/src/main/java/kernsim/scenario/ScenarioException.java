@@ -58,7 +58,12 @@ public final class ScenarioException extends Exception {
     return reason;
   }
 
-  private static String format(String file, int line, int column, String reason, String sourceLine) {
+  /**
+   * The house's error text: {@code file:line:column: error: reason}, then the source line and a caret under
+   * the column ({@code file: error: reason} when {@code line} is 0). Every input kernsim reads (scenarios,
+   * templates, experiment plans) reports its mistakes this way.
+   */
+  public static String format(String file, int line, int column, String reason, String sourceLine) {
     if (line <= 0) {
       return file + ": error: " + reason;
     }

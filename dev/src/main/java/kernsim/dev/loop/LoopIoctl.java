@@ -61,7 +61,12 @@ public enum LoopIoctl {
     OUT_U64,
     OUT_GEOMETRY,
     OUT_LOOP_INFO,
-    OUT_LOOP_INFO64
+    OUT_LOOP_INFO64,
+    /**
+     * No command here has it: the shape of a number the model does not know (conformance passes its
+     * argument, if any, only where it cannot be a pointer).
+     */
+    UNKNOWN
   }
 
   private final int number;
