@@ -42,4 +42,34 @@ class HostileValuesTest {
         System.getProperty("java.io.tmpdir") + "/kernsim-depth-limit-test");
     assertFalse(ok.err().contains("the limit"), ok.both());
   }
+
+  @Test
+  void writesAtOffsetsPast2To31AndNear2To63AreErrnosNotArrayIndexCrashes(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("far.ksim"), "scenario far\n\nsetup:\n  image /img 16K\n"
+        + "  losetup /dev/loop0 /img\n\nhart a:\n"
+        + "  mount(\"none\", \"/mnt\", \"tmpfs\", 0)\n"
+        + "  t = open(\"/mnt/f\", O_RDWR|O_CREAT)\n"
+        + "  pwrite64(t, \"x\", 2147483648)\n"
+        + "  lseek(t, 9223372036854775806, SEEK_SET)\n"
+        + "  write(t, \"yy\")\n"
+        + "  m = memfd_create(\"m\", 0)\n"
+        + "  pwrite64(m, \"x\", 9223372036854775807)\n"
+        + "  lseek(m, 4294967296, SEEK_SET)\n"
+        + "  write(m, \"y\")\n"
+        + "  ld = open(\"/dev/loop0\", O_RDWR)\n"
+        + "  pwrite64(ld, \"xx\", 9223372036854775806)\n");
+    Cli.Outcome o = Cli.java("run", f.toString());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.both());
+    assertEquals(0, o.exit(), o.both());
+    for (String call : new String[] {
+        "pwrite64(t, \"x\", 2147483648) = EFBIG", // past the model's in-memory file size
+        "lseek(t, 9223372036854775806, SEEK_SET) = 9223372036854775806",
+        "write(t, \"yy\") = EINVAL", // pos + count overflows loff_t, as rw_verify_area says
+        "pwrite64(m, \"x\", 9223372036854775807) = EINVAL",
+        "lseek(m, 4294967296, SEEK_SET) = 4294967296",
+        "write(m, \"y\") = EFBIG",
+        "pwrite64(ld, \"xx\", 9223372036854775806) = EINVAL"}) {
+      assertTrue(o.out().contains("]  " + call + "\n"), call + " in\n" + o.out());
+    }
+  }
 }
