@@ -269,7 +269,7 @@ final class Controller {
 
   VirtualTimer schedule(long delayNanos, long intervalNanos, Runnable task) {
     VirtualTimer t =
-        new VirtualTimer(this, nowNanos + Math.max(0, delayNanos), intervalNanos, timerSerial++, task);
+        new VirtualTimer(this, VirtualTimer.after(nowNanos, delayNanos), intervalNanos, timerSerial++, task);
     timers.add(t);
     timersTouched();
     return t;

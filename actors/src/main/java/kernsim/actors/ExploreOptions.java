@@ -15,6 +15,11 @@ public record ExploreOptions(StrategyKind strategy, long seed, int iterations, i
     RunOptions run, int delays, int preemptionBound) {
   /** Delay-bounding's default number of delays. */
   public static final int DEFAULT_DELAYS = 2;
+  /**
+   * The largest PCT depth and delay-bounding delay count: each is an array of that many entries per
+   * iteration, and more change points or delays than any run has steps explore nothing more.
+   */
+  public static final int MAX_DEPTH = 10_000;
 
   public ExploreOptions(
       StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps, RunOptions run) {
@@ -25,14 +30,14 @@ public record ExploreOptions(StrategyKind strategy, long seed, int iterations, i
     if (!strategy.explores()) {
       throw new IllegalArgumentException(strategy + " is not an exploration strategy");
     }
-    if (delays < 0) {
-      throw new IllegalArgumentException("delays must be at least 0, got " + delays);
+    if (delays < 0 || delays > MAX_DEPTH) {
+      throw new IllegalArgumentException("delays must be 0 to " + MAX_DEPTH + ", got " + delays);
     }
     if (iterations < 1) {
       throw new IllegalArgumentException("iterations must be positive, got " + iterations);
     }
-    if (pctDepth < 1) {
-      throw new IllegalArgumentException("pct depth must be at least 1, got " + pctDepth);
+    if (pctDepth < 1 || pctDepth > MAX_DEPTH) {
+      throw new IllegalArgumentException("pct depth must be 1 to " + MAX_DEPTH + ", got " + pctDepth);
     }
   }
 

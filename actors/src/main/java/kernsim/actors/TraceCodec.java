@@ -143,6 +143,6 @@ public final class TraceCodec {
   }
 
   public static Trace read(Path file) throws IOException, TraceFormatException {
-    return decode(Files.readAllBytes(file), file.toString());
+    return decode(BoundedFiles.read(file, BoundedFiles.TRACE_LIMIT, "trace"), file.toString());
   }
 }

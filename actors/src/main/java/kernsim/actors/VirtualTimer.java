@@ -14,6 +14,16 @@ final class VirtualTimer implements Cancellable, Comparable<VirtualTimer> {
   /** For a periodic timer, the registration that replaced this one when it fired. */
   private VirtualTimer successor;
 
+  /**
+   * The virtual time {@code delayNanos} (a negative delay counts as 0) after {@code nowNanos},
+   * saturating at {@link Long#MAX_VALUE} as Linux's ktime does: the longest sleep is due at the end of
+   * time, never at a negative time an overflow would give.
+   */
+  static long after(long nowNanos, long delayNanos) {
+    long d = Math.max(0, delayNanos);
+    return nowNanos > Long.MAX_VALUE - d ? Long.MAX_VALUE : nowNanos + d;
+  }
+
   VirtualTimer(Controller controller, long dueNanos, long intervalNanos, long serial, Runnable task) {
     this.controller = controller;
     this.dueNanos = dueNanos;
@@ -23,7 +33,7 @@ final class VirtualTimer implements Cancellable, Comparable<VirtualTimer> {
   }
 
   VirtualTimer next(long nextSerial) {
-    successor = new VirtualTimer(controller, dueNanos + intervalNanos, intervalNanos, nextSerial, task);
+    successor = new VirtualTimer(controller, after(dueNanos, intervalNanos), intervalNanos, nextSerial, task);
     return successor;
   }
 

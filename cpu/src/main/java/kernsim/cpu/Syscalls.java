@@ -150,10 +150,13 @@ public final class Syscalls {
       return sleep(p, c.nanos());
     }
 
-    /** usleep(us): nanosleep of {@code micros} × 1000 ns, as glibc's usleep does. */
+    /**
+     * usleep(us): nanosleep of {@code micros} × 1000 ns, as glibc's usleep does; a product past the
+     * largest time saturates to it, as the kernel's timespec-to-ktime conversion does.
+     */
     public Code usleep(Syscall.Usleep c) {
       long micros = c.micros();
-      return sleep(p, micros < 0 ? -1 : Math.multiplyExact(micros, 1000L));
+      return sleep(p, micros < 0 ? -1 : micros > Long.MAX_VALUE / 1000L ? Long.MAX_VALUE : micros * 1000L);
     }
 
     // ==== I/O on open files (fs.file) ====

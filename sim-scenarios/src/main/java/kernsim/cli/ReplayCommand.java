@@ -146,10 +146,12 @@ final class ReplayCommand implements Callable<Integer> {
   /** The trace in {@code file}; anything that keeps it from being read is the user's input problem. */
   static Trace read(Path file) {
     if (Files.isDirectory(file)) {
-      throw new Main.UserError(file + " is a directory, not a trace file");
+      throw new Main.UserError(file + ": error: is a directory, not a trace file", null, true);
     }
     try {
       return TraceCodec.read(file);
+    } catch (kernsim.actors.BoundedFiles.RefusedInputException e) {
+      throw new Main.UserError(file + ": error: " + e.getMessage(), e, true);
     } catch (NoSuchFileException e) {
       throw new Main.UserError("no such trace file: " + file, e);
     } catch (IOException e) {

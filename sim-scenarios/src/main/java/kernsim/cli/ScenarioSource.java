@@ -40,7 +40,8 @@ interface ScenarioSource {
       boolean client = !catalog && Clients.names().contains(fileOrName);
       if (path != null && Files.exists(path) && !((catalog || client) && Files.isDirectory(path))) {
         if (Files.isDirectory(path)) {
-          throw new Main.UserError(fileOrName + " is a directory, not a scenario file");
+          throw new Main.UserError(ScenarioException.format(fileOrName, 0, 0,
+              "is a directory, not a scenario file", null), null, true);
         }
         if (!Files.isReadable(path)) {
           throw new Main.UserError("cannot read " + fileOrName + ": permission denied");

@@ -32,12 +32,14 @@ final class ScheduleOptions {
   long seed;
 
   @Option(names = "--depth", paramLabel = "D", defaultValue = "3",
-      description = "PCT's bug depth d (d-1 priority change points), at least 1; ignored by random"
+      description = "PCT's bug depth d (d-1 priority change points), 1 to "
+          + ExploreOptions.MAX_DEPTH + "; ignored by random"
           + " (default: ${DEFAULT-VALUE}).")
   int depth;
 
   @Option(names = "--delays", paramLabel = "K", defaultValue = "" + ExploreOptions.DEFAULT_DELAYS,
-      description = "delay-bounding's delays per schedule, at least 0; ignored by the others"
+      description = "delay-bounding's delays per schedule, 0 to "
+          + ExploreOptions.MAX_DEPTH + "; ignored by the others"
           + " (default: ${DEFAULT-VALUE}).")
   int delays;
 
@@ -51,8 +53,16 @@ final class ScheduleOptions {
     if (depth < 1) {
       throw new ParameterException(mixee.commandLine(), "--depth must be at least 1, got " + depth);
     }
+    if (depth > ExploreOptions.MAX_DEPTH) {
+      throw new ParameterException(mixee.commandLine(), "--depth must be at most " + ExploreOptions.MAX_DEPTH
+          + " (the limit), got " + depth);
+    }
     if (delays < 0) {
       throw new ParameterException(mixee.commandLine(), "--delays must be at least 0, got " + delays);
+    }
+    if (delays > ExploreOptions.MAX_DEPTH) {
+      throw new ParameterException(mixee.commandLine(), "--delays must be at most " + ExploreOptions.MAX_DEPTH
+          + " (the limit), got " + delays);
     }
     if (preemptionBound != null && preemptionBound < 0) {
       throw new ParameterException(mixee.commandLine(), "--preemption-bound must be at least 0, got "

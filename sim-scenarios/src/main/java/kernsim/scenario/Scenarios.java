@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,7 +46,7 @@ public final class Scenarios {
     String file = path.toString();
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
+      bytes = kernsim.actors.BoundedFiles.read(path, kernsim.actors.BoundedFiles.SCENARIO_LIMIT, "scenario");
     } catch (IOException | RuntimeException e) {
       throw new ScenarioException(file, "cannot read the file: " + describe(e), e);
     }

@@ -104,7 +104,9 @@ class ReplayCommandTest {
     Path p = Files.writeString(dir.resolve("notes.trace"), "not a trace at all\n");
     assertOneCleanLine(Cli.java("replay", p.toString()), "not a kernsim trace");
     assertOneCleanLine(Cli.java("replay", dir.resolve("missing.trace").toString()), "no such trace file");
-    assertOneCleanLine(Cli.java("replay", dir.toString()), "is a directory");
+    Cli.Outcome d = Cli.java("replay", dir.toString()); // as every refused input file: FILE: error: ...
+    assertEquals(2, d.exit(), d.both());
+    assertEquals(dir + ": error: is a directory, not a trace file", d.err().strip());
   }
 
   @Test

@@ -35,7 +35,9 @@ class UserErrorTest {
 
   @Test
   void aDirectory(@TempDir Path dir) {
-    assertUserError(Cli.java("run", dir.toString()), "run", dir + " is a directory, not a scenario file");
+    Cli.Outcome o = Cli.java("run", dir.toString());
+    assertEquals(2, o.exit(), o.both());
+    assertEquals(dir + ": error: is a directory, not a scenario file", o.err().strip());
   }
 
   @Test

@@ -62,6 +62,9 @@ public final class BackingImage {
     if (faults.writeFails()) {
       return SysResult.err(Errno.EIO);
     }
+    if (offset > Long.MAX_VALUE - data.length) {
+      return SysResult.err(Errno.EINVAL); // pos + count overflows loff_t: rw_verify_area's EINVAL
+    }
     long end = offset + data.length;
     if (end > Integer.MAX_VALUE - 8) {
       return SysResult.err(Errno.EFBIG);

@@ -1,0 +1,75 @@
+package kernsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile values from the command line or a scenario: correct behaviour or a clear error, never a crash. */
+class HostileValuesTest {
+  @Test
+  void theLongestSleepsSaturateTheVirtualClockInsteadOfOverflowingIt(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("sleepy.ksim"), "scenario sleepy\n\nhart a:\n"
+        + "  usleep(9223372036854775807)\n  nanosleep(9223372036854775807)\n  usleep(9223372036854775)\n"
+        + "\nhart b:\n  nanosleep(9223372036854775807)\n");
+    Cli.Outcome o = Cli.java("run", f.toString());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception") || o.err().contains("overflow"),
+        o.both());
+    assertEquals(0, o.exit(), o.both());
+    assertTrue(o.out().contains("usleep(9223372036854775807) = 0"), o.out());
+    assertTrue(o.out().contains("nanosleep(9223372036854775807) = 0"), o.out());
+    assertTrue(o.out().contains("usleep(9223372036854775) = 0"), o.out());
+  }
+
+  @Test
+  void aHugeDepthOrDelayCountIsRefusedNamingTheLimit() {
+    for (String[] args : new String[][] {
+        {"explore", "solo-java", "--depth", "2147483647", "--iterations", "1"},
+        {"run", "solo-java", "--depth", "2147483647"},
+        {"explore", "solo-java", "--strategy", "delay-bounding", "--delays", "2147483647", "--iterations", "1"}}) {
+      Cli.Outcome o = Cli.java(args);
+      assertEquals(2, o.exit(), o.both());
+      String option = java.util.Arrays.stream(args).filter(a -> a.equals("--depth") || a.equals("--delays"))
+          .findFirst().orElseThrow();
+      assertTrue(o.err().contains(option + " must be at most 10000 (the limit), got 2147483647"), o.both());
+      assertFalse(o.err().contains("\tat ") || o.err().contains("OutOfMemory"), o.both());
+    }
+    Cli.Outcome ok = Cli.java("explore", "solo-java", "--depth", "10000", "--iterations", "1", "--out",
+        System.getProperty("java.io.tmpdir") + "/kernsim-depth-limit-test");
+    assertFalse(ok.err().contains("the limit"), ok.both());
+  }
+
+  @Test
+  void writesAtOffsetsPast2To31AndNear2To63AreErrnosNotArrayIndexCrashes(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("far.ksim"), "scenario far\n\nsetup:\n  image /img 16K\n"
+        + "  losetup /dev/loop0 /img\n\nhart a:\n"
+        + "  mount(\"none\", \"/mnt\", \"tmpfs\", 0)\n"
+        + "  t = open(\"/mnt/f\", O_RDWR|O_CREAT)\n"
+        + "  pwrite64(t, \"x\", 2147483648)\n"
+        + "  lseek(t, 9223372036854775806, SEEK_SET)\n"
+        + "  write(t, \"yy\")\n"
+        + "  m = memfd_create(\"m\", 0)\n"
+        + "  pwrite64(m, \"x\", 9223372036854775807)\n"
+        + "  lseek(m, 4294967296, SEEK_SET)\n"
+        + "  write(m, \"y\")\n"
+        + "  ld = open(\"/dev/loop0\", O_RDWR)\n"
+        + "  pwrite64(ld, \"xx\", 9223372036854775806)\n");
+    Cli.Outcome o = Cli.java("run", f.toString());
+    assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.both());
+    assertEquals(0, o.exit(), o.both());
+    for (String call : new String[] {
+        "pwrite64(t, \"x\", 2147483648) = EFBIG", // past the model's in-memory file size
+        "lseek(t, 9223372036854775806, SEEK_SET) = 9223372036854775806",
+        "write(t, \"yy\") = EINVAL", // pos + count overflows loff_t, as rw_verify_area says
+        "pwrite64(m, \"x\", 9223372036854775807) = EINVAL",
+        "lseek(m, 4294967296, SEEK_SET) = 4294967296",
+        "write(m, \"y\") = EFBIG",
+        "pwrite64(ld, \"xx\", 9223372036854775806) = EINVAL"}) {
+      assertTrue(o.out().contains("]  " + call + "\n"), call + " in\n" + o.out());
+    }
+  }
+}
