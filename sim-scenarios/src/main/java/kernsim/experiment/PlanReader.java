@@ -370,8 +370,8 @@ public final class PlanReader {
     if (!(v instanceof Long l)) {
       throw error(at, p.name() + " is a whole number (" + p.meaning() + ")");
     }
-    if (l < p.min() || l > Integer.MAX_VALUE) {
-      throw error(at, p.name() + " must be at least " + p.min() + ", got " + l);
+    if (l < p.min() || l > p.max()) {
+      throw error(at, p.name() + " must be " + p.min() + " to " + p.max() + ", got " + l);
     }
     return l;
   }

@@ -24,10 +24,10 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
 
   /**
    * A parameter of a strategy that a plan can set: its name in the plan and the CSV, the strategy it
-   * belongs to, its least value, what it means, and how it sets the exploration's options. The default is
+   * belongs to, its least and greatest values, what it means, and how it sets the exploration's options. The default is
    * the exploration's own ({@code read} of the default options), so it cannot drift from the CLI's.
    */
-  public record Parameter(String name, StrategyKind strategy, long min, String meaning,
+  public record Parameter(String name, StrategyKind strategy, long min, long max, String meaning,
       java.util.function.ToLongFunction<ExploreOptions> read, BiFunction<ExploreOptions, Long, ExploreOptions> set) {
     long defaultValue() {
       return read.applyAsLong(base(strategy, 1, 1, RunOptions.DEFAULT));
@@ -39,11 +39,11 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
    * once, with its defaults; its parameters become settable by a line here.
    */
   public static final List<Parameter> PARAMETERS = List.of(
-      new Parameter("depth", StrategyKind.PCT, 1, "PCT's bug depth d (d-1 priority change points)",
+      new Parameter("depth", StrategyKind.PCT, 1, ExploreOptions.MAX_DEPTH, "PCT's bug depth d (d-1 priority change points)",
           ExploreOptions::pctDepth, (o, v) -> with(o, Math.toIntExact(v), o.delays(), o.preemptionBound())),
-      new Parameter("delays", StrategyKind.DELAY_BOUNDING, 0, "delay-bounding's delays per schedule",
+      new Parameter("delays", StrategyKind.DELAY_BOUNDING, 0, ExploreOptions.MAX_DEPTH, "delay-bounding's delays per schedule",
           ExploreOptions::delays, (o, v) -> with(o, o.pctDepth(), Math.toIntExact(v), o.preemptionBound())),
-      new Parameter("preemption-bound", StrategyKind.DFS, 0,
+      new Parameter("preemption-bound", StrategyKind.DFS, 0, Integer.MAX_VALUE,
           "dfs's bound on preemptions per schedule (CHESS); none by default",
           ExploreOptions::preemptionBound, (o, v) -> with(o, o.pctDepth(), o.delays(), Math.toIntExact(v))));
 
