@@ -18,4 +18,16 @@ public record ExploreResult(
   public boolean found() {
     return failing.isPresent();
   }
+
+  /** {@code n} as an English ordinal with grouping ("1st", "22nd", "1,011th"): "the Nth schedule explored". */
+  public static String ordinal(long n) {
+    long m = n % 100;
+    String suffix = m >= 11 && m <= 13 ? "th" : switch ((int) (n % 10)) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+    return String.format(java.util.Locale.ROOT, "%,d", n) + suffix;
+  }
 }

@@ -121,9 +121,9 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     TraceCodec.write(failing.trace(), trace);
     Path log = writeLog(failing, traceDir.resolve(world.name() + ".log"));
     String report = String.format(Locale.ROOT,
-        "kernsim: %s failed in schedule %d of %s, the %,d%s schedule explored (schedules count from 0, as the"
+        "kernsim: %s failed in schedule %d of %s, the %s schedule explored (schedules count from 0, as the"
             + " trace's iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: @ActorTest(replay = \"%s\")%n%s",
-        world.name(), failing.iteration(), how, r.iterations(), ordinal(r.iterations()),
+        world.name(), failing.iteration(), how, ExploreResult.ordinal(r.iterations()),
         failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace.getFileName(), lastSteps(failing, log));
     context.publishReportEntry("kernsim.trace", trace.toAbsolutePath().toString());
     if (a.expectFailure()) {
@@ -191,18 +191,5 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
       Path log = writeLog(r.run(), traceDir.resolve(world.name() + ".replay.log"));
       throw new ActorTestFailure(report + System.lineSeparator() + lastSteps(r.run(), log), world.lastFailure());
     }
-  }
-
-  private static String ordinal(int n) {
-    int m = n % 100;
-    if (m >= 11 && m <= 13) {
-      return "th";
-    }
-    return switch (n % 10) {
-      case 1 -> "st";
-      case 2 -> "nd";
-      case 3 -> "rd";
-      default -> "th";
-    };
   }
 }

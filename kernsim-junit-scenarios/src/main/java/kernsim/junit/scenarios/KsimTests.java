@@ -143,19 +143,6 @@ public final class KsimTests {
     return Scenarios.load(s.file());
   }
 
-  private static String ordinal(int n) {
-    int m = n % 100;
-    if (m >= 11 && m <= 13) {
-      return "th";
-    }
-    return switch (n % 10) {
-      case 1 -> "st";
-      case 2 -> "nd";
-      case 3 -> "rd";
-      default -> "th";
-    };
-  }
-
   /** The oracle a failure is graded by: a safety violation's oracle, or deadlock / livelock. */
   static String oracle(Failure f) {
     if (f instanceof Failure.SafetyViolation v) {
@@ -188,9 +175,9 @@ public final class KsimTests {
     Path trace = traceDir.resolve(scenario.name() + "-" + seed + ".trace");
     TraceCodec.write(failing.trace(), trace);
     String report = String.format(Locale.ROOT,
-        "%s failed in schedule %d of %s, the %,d%s schedule explored (schedules count from 0, as the trace's"
+        "%s failed in schedule %d of %s, the %s schedule explored (schedules count from 0, as the trace's"
             + " iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: kernsim replay %s",
-        scenario.name(), failing.iteration(), how, r.iterations(), ordinal(r.iterations()),
+        scenario.name(), failing.iteration(), how, ExploreResult.ordinal(r.iterations()),
         failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace);
     if (knownRaces && expected.contains(oracle(f))) {
       System.out.println("kernsim: known race found: " + report);
