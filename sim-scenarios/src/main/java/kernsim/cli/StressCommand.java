@@ -132,7 +132,11 @@ final class StressCommand implements Callable<Integer> {
       Settings settings = files.isEmpty()
           ? Settings.of(s, settingsOptions.profile, withDefaultFixes(), settingsOptions.oraclesOff)
           : settingsOptions.of(s);
-      workloads.add(new Workload(s, settings, devices, harts));
+      try {
+        workloads.add(new Workload(s, settings, devices, harts));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--harts-per-replica " + harts + ": " + e.getMessage());
+      }
     }
     List<StressRunner.Replica> replicas = new ArrayList<>();
     for (Workload w : workloads) {
@@ -158,7 +162,7 @@ final class StressCommand implements Callable<Integer> {
     if (first != null && !noPinDown) {
       Workload wl = workloads.stream().filter(x -> x.scenario().name().equals(first.scenario())).findFirst()
           .orElseThrow();
-      pinned = PinDown.run(wl.scenario(), wl.settings(), first.oracle(), seed, pinBudget, out);
+      pinned = PinDown.run(wl.replicaScenario(), wl.settings(), first.oracle(), seed, pinBudget, out);
     }
 
     if (json) {

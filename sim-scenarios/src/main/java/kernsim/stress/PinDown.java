@@ -16,9 +16,9 @@ import kernsim.scenario.ScenarioWorld;
 import kernsim.scenario.Settings;
 
 /**
- * A real-thread finding made deterministic: the replica's program, reduced to one copy of each hart
- * (the scenario as written: every copy runs the same calls, and a trace must replay from the scenario's
- * text), explored under the controlled dispatcher with PCT until the same oracle objects. Seeds
+ * A real-thread finding made deterministic: the replica's program, every hart copy included (written as
+ * scenario text by {@link Workload#multipliedText}, since a trace replays from its header's text), explored
+ * under the controlled dispatcher with PCT until the same oracle objects. Seeds
  * {@code seed, seed+1, …} are tried while the schedule budget lasts, since an exploration stops at its
  * first failure, which may be another oracle's.
  */

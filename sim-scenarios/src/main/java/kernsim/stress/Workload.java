@@ -11,7 +11,9 @@ import kernsim.actors.stress.StressRunner;
 import kernsim.cpu.Calls;
 import kernsim.cpu.Stmt;
 import kernsim.scenario.Scenario;
+import kernsim.scenario.ScenarioException;
 import kernsim.scenario.ScenarioWorld;
+import kernsim.scenario.Scenarios;
 import kernsim.scenario.Settings;
 
 /**
@@ -19,7 +21,7 @@ import kernsim.scenario.Settings;
  * own loop devices and backing files), each with every hart multiplied {@code hartsPerReplica} times
  * (copy 1 keeps the hart's name, copy c is {@code NAME-c}). A mixed workload is several of these.
  */
-public record Workload(Scenario scenario, Settings settings, int replicas, int hartsPerReplica) {
+public record Workload(Scenario scenario, Settings settings, int replicas, int hartsPerReplica, Scenario program) {
   /** How many last calls of each hart a violation's report shows. */
   public static final int LAST_CALLS = 4;
 
@@ -29,25 +31,77 @@ public record Workload(Scenario scenario, Settings settings, int replicas, int h
     }
   }
 
-  /** The replica's program: the scenario with each hart copied {@code hartsPerReplica} times. */
-  public Scenario replicaScenario() {
-    return multiplied(scenario, hartsPerReplica);
+  /**
+   * {@code replicas} copies of {@code scenario}, each hart multiplied {@code hartsPerReplica} times.
+   *
+   * @throws IllegalArgumentException when the counts are below 1 or a copy's name is taken (see {@link #multiplied})
+   */
+  public Workload(Scenario scenario, Settings settings, int replicas, int hartsPerReplica) {
+    this(scenario, settings, replicas, hartsPerReplica, multiplied(scenario, Math.max(hartsPerReplica, 1)));
   }
 
+  /** The replica's program: the scenario with each hart copied {@code hartsPerReplica} times. */
+  public Scenario replicaScenario() {
+    return program;
+  }
+
+  /**
+   * {@code s} with every hart copied {@code copies} times, parsed from {@link #multipliedText}: the copies are
+   * a scenario as text, so a trace of the multiplied program replays from its header like any other.
+   *
+   * @throws IllegalArgumentException when a copy's name is a hart's name already (a hart {@code mounter-2}
+   *     beside a {@code mounter} doubled), with the parser's message
+   */
   public static Scenario multiplied(Scenario s, int copies) {
     if (copies == 1) {
       return s;
     }
-    List<String> names = new ArrayList<>();
-    List<List<Stmt>> harts = new ArrayList<>();
-    for (int c = 1; c <= copies; c++) {
-      for (int i = 0; i < s.harts().size(); i++) {
-        names.add(c == 1 ? s.hartNames().get(i) : s.hartNames().get(i) + "-" + c);
-        harts.add(s.harts().get(i));
+    try {
+      return Scenarios.parse(multipliedText(s, copies), s.file());
+    } catch (ScenarioException e) {
+      throw new IllegalArgumentException(s.name() + " with " + copies + " copies of each hart: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The scenario's text with each hart block copied {@code copies - 1} more times after the last hart, in the
+   * order copy 2 of every hart, then copy 3, …: copy {@code c} of the hart whose actor is {@code NAME}
+   * ({@code mounter}, or {@code hart-1} for {@code hart 1:}) is {@code hart NAME-c:}. A hart block is its
+   * {@code hart} line and every line after it up to the next line that starts in column 1 and is neither
+   * blank nor a comment; variables are the block's own, so a copy's statements mean what the original's do.
+   */
+  public static String multipliedText(Scenario s, int copies) {
+    String[] lines = s.text().split("\\R", -1);
+    List<List<String>> bodies = new ArrayList<>();
+    List<String> current = null;
+    for (String line : lines) {
+      boolean column1 = !line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#");
+      if (column1 && line.startsWith("hart ")) {
+        current = new ArrayList<>();
+        bodies.add(current);
+      } else if (column1) {
+        current = null;
+      } else if (current != null) {
+        current.add(line);
       }
     }
-    return new Scenario(s.name(), s.title(), s.description(), s.file(), s.text(), s.profile(), s.fixes(), s.expect(),
-        s.loops(), s.boot(), s.setupCalls(), s.setup(), names, harts, s.prober());
+    if (bodies.size() != s.hartNames().size()) {
+      throw new IllegalStateException(s.name() + ": " + bodies.size() + " hart blocks in its text but "
+          + s.hartNames().size() + " harts");
+    }
+    StringBuilder out = new StringBuilder(s.text());
+    if (!s.text().endsWith("\n")) {
+      out.append('\n');
+    }
+    for (int c = 2; c <= copies; c++) {
+      for (int i = 0; i < bodies.size(); i++) {
+        out.append("\nhart ").append(s.hartNames().get(i)).append('-').append(c).append(":\n");
+        for (String l : bodies.get(i)) {
+          out.append(l).append('\n');
+        }
+      }
+    }
+    return out.toString();
   }
 
   /** The replicas, numbered from {@code first}. */

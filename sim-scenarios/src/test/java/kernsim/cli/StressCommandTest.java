@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import kernsim.scenario.Catalog;
 import kernsim.scenario.Settings;
+import kernsim.stress.PinDown;
 import kernsim.stress.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,41 @@ class StressCommandTest {
     assertEquals(Main.OK, r.exit(), r.both());
     JsonNode rj = r.json();
     assertTrue(rj.toString().contains("\"" + v.get("oracle").asText() + "\""), rj.toString());
+  }
+
+  /**
+   * The doubled triad has two mounters, which race to install a cache (the catalog's double-mount race, which
+   * the triad's two fixes leave open): the pin-down keeps both copies of each hart to find it, and its trace
+   * replays from the doubled program its header holds. Deterministic: PCT from seed 1, controlled.
+   */
+  @Test
+  void thePinDownKeepsEveryHartCopyAndItsTraceReplaysToTheSameOracle() throws Exception {
+    var triad = Catalog.find("triad").orElseThrow();
+    Settings settings = Settings.of(triad, null, java.util.List.of("mount-recheck-file", "mark-mounted-at-install"),
+        java.util.List.of());
+    Workload wl = new Workload(triad, settings, 1, 2);
+    PinDown.Result p = PinDown.run(wl.replicaScenario(), settings, "stale-cache", 1, 20_000, out);
+    assertTrue(p.found(), p.toString());
+    assertEquals("stale-cache", p.oracle());
+
+    Cli.Outcome r = Cli.run("replay", p.trace().toString(), "--json");
+    assertEquals(Main.OK, r.exit(), r.both());
+    assertTrue(r.json().toString().contains("\"stale-cache\""), r.out());
+    assertTrue(r.out().contains("mounter-2"), r.out());
+  }
+
+  @Test
+  void aHartCopyNamedLikeAnotherHartIsABadInput() throws Exception {
+    Path f = out.resolve("clash.ksim");
+    java.nio.file.Files.writeString(f, """
+        hart a:
+          fd = open("/f", O_RDWR|O_CREAT)
+        hart a-2:
+          fd = open("/f", O_RDWR|O_CREAT)
+        """);
+    Cli.Outcome o = Cli.run("stress", f.toString(), "--harts-per-replica", "2", "--rounds", "1");
+    assertEquals(Main.BAD_INPUT, o.exit(), o.both());
+    assertTrue(o.err().contains("duplicate hart name `a-2`"), o.both());
   }
 
   @Test
