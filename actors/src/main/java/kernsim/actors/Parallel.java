@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * Simulator.Progress)}). Workers claim iteration indices in increasing order from one counter; the first
  * claim, iteration 0, fixes k for the rest, so the others wait for it. A failing iteration lowers the
  * bound past which nobody claims; every iteration below it has run by the end, so the lowest failing
- * iteration is the one a single worker would have stopped at.
+ * iteration is the one a single worker would have stopped at. A sweep ({@link Simulator#sweep}) claims every
+ * iteration of the budget and keeps only the lowest failure.
  */
 final class Parallel {
   private final WorldSpec spec;
   private final ExploreOptions options;
   private final int workers;
   private final Simulator.Progress progress;
+  private final boolean stopAtFailure;
 
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger lowestFailure = new AtomicInteger(Integer.MAX_VALUE);
@@ -34,7 +36,8 @@ final class Parallel {
   private int done;
   private int lastIndex = -1;
 
-  Parallel(WorldSpec spec, ExploreOptions options, int workers, Simulator.Progress progress) {
+  Parallel(WorldSpec spec, ExploreOptions options, int workers, Simulator.Progress progress, boolean stopAtFailure) {
+    this.stopAtFailure = stopAtFailure;
     this.spec = spec;
     this.options = options;
     this.workers = workers;
@@ -67,7 +70,11 @@ final class Parallel {
     int low = lowestFailure.get();
     if (low != Integer.MAX_VALUE) {
       RunResult f = failures.get(low);
-      return new ExploreResult(Optional.of(f), low + 1, sum(low + 1), f);
+      if (stopAtFailure) {
+        return new ExploreResult(Optional.of(f), low + 1, sum(low + 1), f);
+      }
+      int ran = Math.min(next.get(), options.iterations());
+      return new ExploreResult(Optional.of(f), ran, sum(ran), last.get());
     }
     int ran = Math.min(next.get(), options.iterations());
     return new ExploreResult(Optional.empty(), ran, sum(ran), last.get());
@@ -85,7 +92,7 @@ final class Parallel {
     try (Simulator sim = Simulator.create()) {
       while (!stopped.get() && error.get() == null) {
         int i = next.getAndIncrement();
-        if (i >= options.iterations() || i > lowestFailure.get()) {
+        if (i >= options.iterations() || stopAtFailure && i > lowestFailure.get()) {
           return;
         }
         int kI = i == 0 ? options.pctSteps() : waitForK();
@@ -96,8 +103,7 @@ final class Parallel {
         }
         steps[i] = r.steps();
         if (r.failed()) {
-          failures.put(i, r);
-          lowestFailure.accumulateAndGet(i, Math::min);
+          failed(i, r);
         }
         report(i, r);
       }
@@ -116,6 +122,18 @@ final class Parallel {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the first iteration failed to run", e.getCause());
     }
+  }
+
+  /** Keeps a failing iteration while it may be the lowest (a sweep keeps only the lowest so far). */
+  private synchronized void failed(int i, RunResult r) {
+    int low = lowestFailure.get();
+    if (stopAtFailure || i < low) {
+      failures.put(i, r);
+      if (!stopAtFailure && low != Integer.MAX_VALUE) {
+        failures.remove(low);
+      }
+    }
+    lowestFailure.accumulateAndGet(i, Math::min);
   }
 
   private synchronized void report(int i, RunResult r) {

@@ -179,7 +179,10 @@ public final class Simulator implements AutoCloseable {
     return z ^ (z >>> 31);
   }
 
-  /** Called after each iteration of an exploration; return false to stop early. */
+  /**
+   * Called after each iteration of an exploration, on the thread that ran it (a worker's, with several
+   * workers), one call at a time; return false to stop early.
+   */
   public interface Progress {
     boolean iterationDone(int iteration, RunResult result);
   }
@@ -194,12 +197,27 @@ public final class Simulator implements AutoCloseable {
    * workers ({@link #explore(WorldSpec, ExploreOptions, int, Progress)}), with the same result.
    */
   public ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress) {
+    return explore(spec, options, progress, true);
+  }
+
+  /**
+   * Runs every iteration of the budget, failing or not (for a table of outcomes): the same iterations
+   * {@link #explore(WorldSpec, ExploreOptions, Progress)} runs, in the same order, but a failure does not stop
+   * it. The result's failure is the lowest failing iteration; its count is every iteration run. {@code progress}
+   * is called on the thread that ran the iteration, right after it, and may stop the sweep.
+   */
+  public ExploreResult sweep(WorldSpec spec, ExploreOptions options, Progress progress) {
+    return explore(spec, options, progress, false);
+  }
+
+  private ExploreResult explore(WorldSpec spec, ExploreOptions options, Progress progress, boolean stopAtFailure) {
     if (options.strategy() == StrategyKind.DFS) {
-      return exhaust(spec, options, progress);
+      return exhaust(spec, options, progress, stopAtFailure);
     }
     int k = options.pctSteps();
     long totalSteps = 0;
     RunResult last = null;
+    RunResult firstFailure = null;
     for (int i = 0; i < options.iterations(); i++) {
       last = run(spec, Strategies.forIteration(options, iterationSeed(options.seed(), i), k), options.run(),
           options.seed(), i);
@@ -208,14 +226,17 @@ public final class Simulator implements AutoCloseable {
         k = stepsEstimate(options, last);
       }
       boolean goOn = progress == null || progress.iterationDone(i, last);
-      if (last.failed()) {
-        return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
+      if (last.failed() && firstFailure == null) {
+        firstFailure = last;
+        if (stopAtFailure) {
+          return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
+        }
       }
       if (!goOn) {
-        return new ExploreResult(Optional.empty(), i + 1, totalSteps, last);
+        return new ExploreResult(Optional.ofNullable(firstFailure), i + 1, totalSteps, last);
       }
     }
-    return new ExploreResult(Optional.empty(), options.iterations(), totalSteps, last);
+    return new ExploreResult(Optional.ofNullable(firstFailure), options.iterations(), totalSteps, last);
   }
 
   /** k for every iteration after the first: the larger of the given estimate and the first iteration's steps. */
@@ -231,22 +252,37 @@ public final class Simulator implements AutoCloseable {
    * must build worlds from several threads at once. dfs runs on the calling thread alone.
    */
   public static ExploreResult explore(WorldSpec spec, ExploreOptions options, int workers, Progress progress) {
+    return explore(spec, options, workers, progress, true);
+  }
+
+  /**
+   * {@link #sweep(WorldSpec, ExploreOptions, Progress)} on {@code workers} threads: every iteration runs, and
+   * the result is the one a single worker gives. {@code progress} sees iterations as they finish, in no fixed
+   * order, one call at a time, each on the thread that ran it.
+   */
+  public static ExploreResult sweep(WorldSpec spec, ExploreOptions options, int workers, Progress progress) {
+    return explore(spec, options, workers, progress, false);
+  }
+
+  private static ExploreResult explore(
+      WorldSpec spec, ExploreOptions options, int workers, Progress progress, boolean stopAtFailure) {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
     if (workers == 1 || options.strategy() == StrategyKind.DFS) {
       try (Simulator sim = create()) {
-        return sim.explore(spec, options, progress);
+        return sim.explore(spec, options, progress, stopAtFailure);
       }
     }
-    return new Parallel(spec, options, workers, progress).run();
+    return new Parallel(spec, options, workers, progress, stopAtFailure).run();
   }
 
   /** The dfs search: executions until the tree is exhausted, a failure, or the budget. */
-  private ExploreResult exhaust(WorldSpec spec, ExploreOptions options, Progress progress) {
+  private ExploreResult exhaust(WorldSpec spec, ExploreOptions options, Progress progress, boolean stopAtFailure) {
     DfsExplorer dfs = new DfsExplorer(options.preemptionBound());
     long totalSteps = 0;
     RunResult last = null;
+    RunResult firstFailure = null;
     int i = 0;
     while (i < options.iterations()) {
       last = run(spec, dfs.execution(), options.run(), options.seed(), i);
@@ -254,14 +290,17 @@ public final class Simulator implements AutoCloseable {
       totalSteps += last.steps();
       boolean more = dfs.finish(last);
       boolean goOn = progress == null || progress.iterationDone(i - 1, last);
-      if (last.failed()) {
-        return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()));
+      if (last.failed() && firstFailure == null) {
+        firstFailure = last;
+        if (stopAtFailure) {
+          return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()));
+        }
       }
       if (!more || !goOn) {
         break;
       }
     }
-    return new ExploreResult(Optional.empty(), i, totalSteps, last, Optional.of(dfs.verdict()));
+    return new ExploreResult(Optional.ofNullable(firstFailure), i, totalSteps, last, Optional.of(dfs.verdict()));
   }
 
   public ExploreResult explore(WorldSpec spec, ExploreOptions options) {

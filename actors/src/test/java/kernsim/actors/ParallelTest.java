@@ -45,4 +45,38 @@ class ParallelTest {
     assertEquals(one.totalSteps(), two.totalSteps());
     assertEquals(one.last().eventLogHash(), two.last().eventLogHash());
   }
+
+  /** A sweep runs the whole budget past failures; its first failure and counts are the same on any workers. */
+  @ParameterizedTest
+  @EnumSource(value = StrategyKind.class, names = {"RANDOM", "PCT"})
+  void aSweepRunsEveryIterationAndKeepsTheLowestFailure(StrategyKind kind) {
+    ExploreOptions o = ExploreOptions.random(3, 200).withStrategy(kind);
+    ExploreResult first = Simulator.explore(BUGGY, o, 1, null);
+    java.util.List<Integer> failing = new java.util.ArrayList<>();
+    ExploreResult one = Simulator.sweep(BUGGY, o, 1, (i, r) -> {
+      if (r.failed()) {
+        failing.add(r.iteration());
+      }
+      return true;
+    });
+    assertEquals(200, one.iterations());
+    assertTrue(failing.size() > 1, "more than one failing iteration in the budget: " + failing);
+    assertEquals(first.failing().orElseThrow().iteration(), one.failing().orElseThrow().iteration());
+    assertEquals(failing.get(0), one.failing().get().iteration());
+    for (int workers = 2; workers <= 3; workers++) {
+      java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      ExploreResult many = Simulator.sweep(BUGGY, o, workers, (i, r) -> {
+        if (r.failed()) {
+          seen.add(r.iteration());
+        }
+        return true;
+      });
+      String what = kind + ", " + workers + " workers";
+      assertEquals(200, many.iterations(), what);
+      assertEquals(one.totalSteps(), many.totalSteps(), what);
+      assertEquals(new java.util.TreeSet<>(failing), new java.util.TreeSet<>(seen), what);
+      assertArrayEquals(TraceCodec.encode(one.failing().get().trace()),
+          TraceCodec.encode(many.failing().orElseThrow().trace()), what);
+    }
+  }
 }

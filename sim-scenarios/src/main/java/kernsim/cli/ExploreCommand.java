@@ -20,6 +20,7 @@ import kernsim.actors.Trace;
 import kernsim.actors.TraceCodec;
 import kernsim.actors.TraceFormatException;
 import kernsim.actors.TraceMismatchException;
+import kernsim.actors.WorldSpec;
 import kernsim.scenario.Catalog;
 import kernsim.scenario.Scenario;
 import kernsim.scenario.ScenarioWorld;
@@ -82,6 +83,12 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead, and no progress bar (see docs/cli.md).")
   boolean json;
 
+  @Option(names = "--outcomes", description = "Run the whole budget instead of stopping at the first failure, and"
+      + " print the table of distinct outcomes (each hart's results and the verdict) with their counts, graded"
+      + " acceptable, interesting (a failure the scenario expects) or forbidden; each failing outcome's first"
+      + " schedule is written as a trace.")
+  boolean outcomes;
+
   @Override
   public Integer call() {
     if (iterations < 1) {
@@ -106,6 +113,9 @@ final class ExploreCommand implements Callable<Integer> {
       w.flush();
     }
 
+    if (outcomes) {
+      return outcomes(name, scenario, settings, world, options);
+    }
     try (Simulator sim = Simulator.create()) {
       ExploreResult result;
       long start = System.nanoTime();
@@ -233,6 +243,144 @@ final class ExploreCommand implements Callable<Integer> {
       }
       return Main.NOT_AS_EXPECTED;
     }
+  }
+
+  /** {@code --outcomes}: every schedule of the budget, then the table of distinct outcomes. */
+  private int outcomes(String name, Scenario scenario, Settings settings, ScenarioWorld world, ExploreOptions options) {
+    Outcomes table = new Outcomes(scenario);
+    WorldSpec counted = table.around(world);
+    ExploreResult result;
+    long start = System.nanoTime();
+    try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
+      Simulator.Progress p = table.counting(progress);
+      if (workers == 1) {
+        try (Simulator sim = Simulator.create()) {
+          result = sim.sweep(counted, options, p);
+        }
+      } else {
+        result = Simulator.sweep(counted, options, workers, p);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<Outcomes.Row> rows = table.rows();
+    List<String> traces = new ArrayList<>();
+    List<Boolean> confirmed = new ArrayList<>();
+    boolean failed = false;
+    try (Simulator sim = Simulator.create()) {
+      for (int n = 0; n < rows.size(); n++) {
+        Outcomes.Row row = rows.get(n);
+        if (row.firstRun == null) {
+          traces.add(null);
+          confirmed.add(null);
+          continue;
+        }
+        failed = true;
+        Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + "-outcome-" + (n + 1) + ".trace");
+        try {
+          TraceCodec.write(row.firstRun.trace(), traceFile);
+          confirmed.add(sim.replay(world, TraceCodec.read(traceFile)).confirmed());
+        } catch (IOException e) {
+          throw new Main.UserError("cannot write the trace " + traceFile + ": " + Main.describe(e), e);
+        } catch (TraceFormatException | TraceMismatchException e) {
+          throw new IllegalStateException("the trace just written does not read back: " + e.getMessage(), e);
+        }
+        traces.add(traceFile.toString());
+      }
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode o = Json.document("explore");
+      Json.scenario(o, scenario, settings);
+      schedule.json(o);
+      o.put("seed", schedule.seed);
+      o.put("maxIterations", iterations);
+      o.put("iterations", result.iterations());
+      o.put("totalSteps", result.totalSteps());
+      o.put("seconds", seconds);
+      o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+      ObjectNode table2 = o.putObject("outcomes");
+      var harts = table2.putArray("harts");
+      table.hartNames().forEach(harts::add);
+      table2.put("distinct", rows.size());
+      var list = table2.putArray("rows");
+      for (int n = 0; n < rows.size(); n++) {
+        Outcomes.Row row = rows.get(n);
+        ObjectNode x = list.addObject();
+        x.put("count", row.count);
+        x.put("grade", row.grade.id());
+        x.put("verdict", row.key.verdict());
+        x.put("firstIteration", row.first);
+        var results = x.putArray("results");
+        row.key.results().forEach(r -> {
+          var a = results.addArray();
+          r.forEach(a::add);
+        });
+        x.put("trace", traces.get(n));
+        if (confirmed.get(n) != null) {
+          x.put("replayConfirmed", confirmed.get(n));
+        }
+      }
+      Json.print(w, o);
+      return failed ? Main.NOT_AS_EXPECTED : Main.OK;
+    }
+    Report.scenario(scenario, settings).forEach(w::println);
+    w.println();
+    long failing = rows.stream().filter(r -> r.firstRun != null).count();
+    w.printf(Locale.ROOT, "outcomes of %,d schedules (strategy %s, seed %d): %,d distinct, %,d failing%n",
+        result.iterations(), schedule.strategy.id(), schedule.seed, rows.size(), failing);
+    List<String> names = table.hartNames();
+    List<String> header = new ArrayList<>(List.of("#", "count", "share", "grade", "verdict", "first"));
+    header.addAll(names);
+    List<List<String>> cells = new ArrayList<>();
+    for (int n = 0; n < rows.size(); n++) {
+      Outcomes.Row row = rows.get(n);
+      List<String> c = new ArrayList<>(List.of(Integer.toString(n + 1), String.format(Locale.ROOT, "%,d", row.count),
+          String.format(Locale.ROOT, "%.1f%%", 100.0 * row.count / Math.max(1, result.iterations())), row.grade.id(),
+          row.key.verdict(), String.format(Locale.ROOT, "%,d", row.firstSchedule())));
+      row.key.results().forEach(r -> c.add(Outcomes.cell(r)));
+      cells.add(c);
+    }
+    int[] width = new int[header.size()];
+    for (int i = 0; i < header.size(); i++) {
+      width[i] = header.get(i).length();
+      for (List<String> c : cells) {
+        width[i] = Math.max(width[i], c.get(i).length());
+      }
+    }
+    w.println("  " + line(header, width));
+    for (List<String> c : cells) {
+      w.println("  " + line(c, width));
+    }
+    w.println("  (first: the first schedule, counted from 1, that gave the outcome; a hart's column: its calls' results"
+        + " in order, … for a call in flight at the end)");
+    if (failed) {
+      w.println();
+      for (int n = 0; n < rows.size(); n++) {
+        if (traces.get(n) != null) {
+          w.printf(Locale.ROOT, "  #%d %s: kernsim replay %s%s%n", n + 1, rows.get(n).key.verdict(), traces.get(n),
+              Boolean.TRUE.equals(confirmed.get(n)) ? "" : "  (WARNING: the replay differs, a kernsim bug)");
+        }
+      }
+    }
+    w.println();
+    w.printf(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%n", result.iterations(),
+        result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));
+    w.flush();
+    return failed ? Main.NOT_AS_EXPECTED : Main.OK;
+  }
+
+  private static String line(List<String> cells, int[] width) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      boolean number = i < 3 || i == 5;
+      String c = cells.get(i);
+      String pad = " ".repeat(width[i] - c.length());
+      b.append(number ? pad + c : c + (i == cells.size() - 1 ? "" : pad));
+      if (i < cells.size() - 1) {
+        b.append(i >= 6 ? " | " : "  ");
+      }
+    }
+    return b.toString();
   }
 
   /** The options as they take effect, to repeat them in the report. */
