@@ -17,6 +17,12 @@ import kernsim.actors.WorldSpec;
  * time. A round ends when its {@link Round} says the model's work is done; then the monitors' end checks
  * run, the world is stopped and the next round starts. A round that does not end within the time-out is
  * reported as a hang with the world's wait-for edges, and its replica stops.
+ *
+ * <p>The time-out counts only time the process ran: the thread that checks for hangs wakes every
+ * {@value #CHECK_MILLIS} ms, and when it wakes more than {@value #STALL_MILLIS} ms late, the whole process
+ * was stalled (a long collection, or no CPU on a loaded machine) and the gap is not counted against any
+ * round. Without that, one stall of the time-out's length on a loaded machine reports every round in
+ * flight as hung at once.
  */
 public final class StressRunner {
   /** What a round's observations mean to the workload: when it is done, its calls, its last calls. */
@@ -68,6 +74,12 @@ public final class StressRunner {
   private final AtomicBoolean stop = new AtomicBoolean();
   private long deadline;
   private CountDownLatch running;
+  private final Stalls stalls = new Stalls();
+
+  /** How often the checking thread looks for hung rounds. */
+  static final long CHECK_MILLIS = 100;
+  /** A wake-up this much later than due means the process was stalled. */
+  static final long STALL_MILLIS = 500;
 
   private StressRunner(StressSystem system, Options options) {
     this.system = system;
@@ -91,9 +103,11 @@ public final class StressRunner {
     }
     runs.forEach(ReplicaRun::next);
     int hung = 0;
+    stalls.checked(start);
     try {
-      while (!running.await(100, TimeUnit.MILLISECONDS)) {
+      while (!running.await(CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
         long now = System.nanoTime();
+        stalls.checked(now);
         for (ReplicaRun r : runs) {
           if (r.hang(now)) {
             hung++;
@@ -108,6 +122,30 @@ public final class StressRunner {
     progress.update(rounds.get(), calls.get(), violationCount.get(), seconds);
     return new Result(rounds.get(), calls.get(), seconds, List.copyOf(violations), violationCount.get(), hung,
         stop.get());
+  }
+
+  /**
+   * The time the whole process was seen stalled: {@link #checked} is called by the checking thread each time
+   * it wakes, and a wake-up more than {@value #STALL_MILLIS} ms later than the {@value #CHECK_MILLIS} ms it
+   * slept adds its lateness. Written by one thread, read by any.
+   */
+  static final class Stalls {
+    private long last = Long.MIN_VALUE;
+    private volatile long stalled;
+
+    void checked(long now) {
+      if (last != Long.MIN_VALUE) {
+        long late = now - last - TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
+        if (late > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
+          stalled += late;
+        }
+      }
+      last = now;
+    }
+
+    long stalledNanos() {
+      return stalled;
+    }
   }
 
   /** Violations kept for the report (all are counted): a long --keep-going run's heap stays bounded. */
@@ -128,6 +166,7 @@ public final class StressRunner {
     private int round = -1;
     private volatile StressWorld world;
     private volatile long roundStart;
+    private volatile long stalledAtStart;
     private Round tracker;
     private boolean ending;
     private volatile boolean finished;
@@ -142,8 +181,9 @@ public final class StressRunner {
       tracker = replica.round().get();
       StressWorld w = new StressWorld("r" + replica.index() + "." + round, options.timeScale(), chaos, this);
       w.monitors(replica.spec().monitors(w));
-      world = w;
+      stalledAtStart = stalls.stalledNanos();
       roundStart = System.nanoTime();
+      world = w; // after its start times: a checker that sees the new world sees them too
       system.start(w.name(), replica.spec().root(w));
     }
 
@@ -192,14 +232,18 @@ public final class StressRunner {
     /** A round past its time-out: reported once, and the replica stops. */
     boolean hang(long now) {
       StressWorld w = world;
-      if (finished || w.ended() || now - roundStart < options.roundTimeoutNanos()) {
+      long stalled = stalls.stalledNanos() - stalledAtStart;
+      if (finished || w.ended() || now - roundStart - stalled < options.roundTimeoutNanos()) {
         return false;
       }
       finished = true;
       List<String> waits = w.waits();
       violation(new Violation(replica.scenario(), replica.index(), round, waits.isEmpty() ? "hang" : "deadlock",
-          String.format(java.util.Locale.ROOT, "round not done after %.1f s; wait-for edges: %s",
-              (now - roundStart) / 1e9, waits.isEmpty() ? "none" : String.join(", ", waits)),
+          String.format(java.util.Locale.ROOT, "round not done after %.1f s%s; wait-for edges: %s",
+              (now - roundStart - stalled) / 1e9,
+              stalled > 0 ? String.format(java.util.Locale.ROOT, " (and %.1f s with the process stalled)", stalled / 1e9)
+                  : "",
+              waits.isEmpty() ? "none" : String.join(", ", waits)),
           tracker.harts(), tracker.lastCalls()));
       system.stop(w.name());
       running.countDown();
