@@ -57,6 +57,9 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
   private final ActorRef<? super Exited> onExit;
   /** The next statement of the program. */
   private int next;
+  /** Whether {@link #step} is running, and whether a statement that ended inside it asked for the next. */
+  private boolean stepping;
+  private boolean stepAgain;
 
   /**
    * A hart running {@code program}; {@code onExit} (may be null) hears when it is done. Its reference
@@ -95,17 +98,34 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
         .build();
   }
 
-  /** Runs the next statement, or reports the program done. */
+  /**
+   * Runs the next statement, or reports the program done. A statement that ends without a message (a
+   * {@code dup}, an {@code EBADF}) ends inside {@code exec.start}, whose callback asks for the next one: that
+   * request is noted and served by the loop here, not by a nested call, so a program of any length runs in
+   * a bounded stack (100,000 {@code dup}s once overflowed it). The statements run in the same order either way.
+   */
   private void step() {
-    if (next == program.size()) {
-      world.emit(new Calls.Exited(key, program.size()));
-      if (onExit != null) {
-        onExit.tell(new Exited(getContext().getSelf().unsafeUpcast()));
-      }
+    if (stepping) {
+      stepAgain = true;
       return;
     }
-    Stmt s = program.get(next++);
-    exec.start(s.text(), call(proc, s), value -> step());
+    stepping = true;
+    try {
+      do {
+        stepAgain = false;
+        if (next == program.size()) {
+          world.emit(new Calls.Exited(key, program.size()));
+          if (onExit != null) {
+            onExit.tell(new Exited(getContext().getSelf().unsafeUpcast()));
+          }
+          return;
+        }
+        Stmt s = program.get(next++);
+        exec.start(s.text(), call(proc, s), value -> step());
+      } while (stepAgain);
+    } finally {
+      stepping = false;
+    }
   }
 
   private Behavior<Command> onReplied(Replied r) {

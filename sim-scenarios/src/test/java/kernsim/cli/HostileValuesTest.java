@@ -25,6 +25,22 @@ class HostileValuesTest {
     assertTrue(o.out().contains("usleep(9223372036854775) = 0"), o.out());
   }
 
+  /** 60,000 statements that each end without a message ran in nested calls once, and overflowed the stack. */
+  @Test
+  void aLongProgramOfCallsThatEndAtOnceRunsInABoundedStack(@TempDir Path dir) throws Exception {
+    StringBuilder b = new StringBuilder("scenario dups\n\nhart a:\n  fd = open(\"/f\", O_RDWR|O_CREAT)\n");
+    for (int i = 0; i < 30_000; i++) {
+      b.append("  d = dup(fd)\n  close(d)\n");
+    }
+    Path f = Files.writeString(dir.resolve("dups.ksim"), b);
+    Cli.Outcome o = Cli.run("run", f.toString(), "--json");
+    assertFalse(o.err().contains("StackOverflowError") || o.err().contains("\tat "), o.err());
+    assertEquals(Main.OK, o.exit(), o.err());
+    var calls = o.json().get("harts").get(0).get("calls");
+    assertEquals(60_001, calls.size());
+    assertEquals(1, calls.get(60_000 - 1).get("result").get("value").asInt()); // the last dup is fd 1
+  }
+
   @Test
   void aHugeDepthOrDelayCountIsRefusedNamingTheLimit() {
     for (String[] args : new String[][] {
