@@ -115,7 +115,12 @@ final class Parser {
     }
     endBlock();
     if (harts.isEmpty()) {
-      throw src.error("no hart block: a scenario needs at least one `hart NAME:` block of statements");
+      String reason = "no hart block: a scenario needs at least one `hart NAME:` block of statements";
+      if (src.lines.isEmpty()) {
+        throw src.error(reason);
+      }
+      // At the end of the file, where the first hart block would go.
+      throw src.error(src.lines.size(), src.lines.get(src.lines.size() - 1).length() + 1, reason);
     }
     while (!description.isEmpty() && description.get(description.size() - 1).isEmpty()) {
       description.remove(description.size() - 1);

@@ -2,7 +2,6 @@ package kernsim.scenario;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,16 +49,41 @@ public final class Scenarios {
     } catch (IOException | RuntimeException e) {
       throw new ScenarioException(file, "cannot read the file: " + describe(e), e);
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new ScenarioException(file, "cannot read the file: it is not UTF-8 text", e);
+    return parse(utf8(bytes, file), file);
+  }
+
+  /** {@code bytes} as UTF-8 text; the first byte that is not is an error at its line and column. */
+  static String utf8(byte[] bytes, String file) throws ScenarioException {
+    java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = d.decode(in, out, true);
+    if (!r.isError()) {
+      r = d.flush(out);
     }
-    return parse(text, file);
+    if (r.isError()) {
+      int at = in.position(); // the first byte of the sequence that is not UTF-8
+      int lineStart = 0;
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      int lineEnd = lineStart;
+      while (lineEnd < bytes.length && bytes[lineEnd] != '\n') {
+        lineEnd++;
+      }
+      String before = new String(bytes, lineStart, at - lineStart, StandardCharsets.UTF_8);
+      String shown = new String(bytes, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8).replace("\r", "");
+      throw new ScenarioException(file, line, before.length() + 1, String.format(java.util.Locale.ROOT,
+          "byte 0x%02X is not UTF-8 text (a scenario file is UTF-8)", bytes[at] & 0xFF), shown);
+    }
+    out.flip();
+    return out.toString();
   }
 
   private static String describe(Exception e) {

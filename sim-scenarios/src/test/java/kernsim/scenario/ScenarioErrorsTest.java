@@ -65,12 +65,18 @@ class ScenarioErrorsTest {
   }
 
   @Test
-  void aMissingHartBlockIsAboutTheWholeFile() {
+  void aMissingHartBlockIsReportedAtTheEndOfTheFile() {
     ScenarioException e = error("# only a comment\nscenario x\n");
+    assertEquals("""
+        bad.ksim:2:11: error: no hart block: a scenario needs at least one `hart NAME:` block of statements
+        scenario x
+                  ^""", e.getMessage());
+    assertEquals(2, e.line());
+    assertEquals(11, e.column());
+    e = error(""); // an empty file: nowhere to point
     assertEquals("bad.ksim: error: no hart block: a scenario needs at least one `hart NAME:` block of statements",
         e.getMessage());
     assertEquals(0, e.line());
-    assertEquals(0, e.column());
   }
 
   // ==== each kind of error at its position ====
@@ -284,8 +290,17 @@ class ScenarioErrorsTest {
       java.nio.file.Path latin1 = dir.resolve("latin1.ksim");
       java.nio.file.Files.write(latin1, new byte[] {'h', 'a', 'r', 't', ' ', (byte) 0xE9, ':', '\n'});
       e = assertThrows(ScenarioException.class, () -> Scenarios.load(latin1));
-      assertTrue(e.getMessage().endsWith("error: cannot read the file: it is not UTF-8 text"), e.getMessage());
-      assertEquals(0, e.line());
+      assertEquals(latin1 + ":1:6: error: byte 0xE9 is not UTF-8 text (a scenario file is UTF-8)",
+          e.getMessage().lines().findFirst().orElseThrow());
+      assertEquals(1, e.line());
+      assertEquals(6, e.column());
+      java.nio.file.Path later = dir.resolve("later.ksim");
+      java.nio.file.Files.write(later, ("hart a:\n  fd = open(\"/\u00e9t\u00e9").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.nio.file.Files.write(later, new byte[] {(byte) 0xFF, '"', ')', '\n'}, java.nio.file.StandardOpenOption.APPEND);
+      e = assertThrows(ScenarioException.class, () -> Scenarios.load(later));
+      assertEquals(2, e.line());
+      assertEquals(18, e.column()); // after the 17 characters of `  fd = open("/été`
+      assertTrue(e.getMessage().contains("byte 0xFF"), e.getMessage());
       e = assertThrows(ScenarioException.class, () -> Scenarios.load(dir));
       assertEquals(dir.toString(), e.file());
       assertTrue(e.getMessage().startsWith(dir + ": error: cannot read the file"), e.getMessage());
