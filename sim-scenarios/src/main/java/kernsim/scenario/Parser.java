@@ -25,6 +25,12 @@ final class Parser {
       "client-option");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
   static final int MAX_LOOPS = 64;
+  /**
+   * The most harts a scenario may have. Past about this many, a schedule takes minutes and the errno
+   * oracle's search over calls in flight at once runs out of stack (10,000 harts did both).
+   */
+  public static final int MAX_HARTS = 1_024;
+
   /** The kernel's own actors below {@code world/}: a hart cannot take their names (cpu.Kernel spawns them). */
   static final Map<String, String> RESERVED = Map.of(
       "setup", "the setup block's", "mounts", "the mount table's", "anon", "the anonymous files'",
@@ -286,6 +292,10 @@ final class Parser {
     }
     if (hartLines.containsKey(hart)) {
       throw src.error(n, "duplicate hart name `" + hart + "` (first at line " + hartLines.get(hart) + ")");
+    }
+    if (hartNames.size() == MAX_HARTS) {
+      throw src.error(key, String.format(java.util.Locale.ROOT, "too many harts: a scenario has at most %,d"
+          + " (each is an actor, and the errno oracle orders every call in flight at once)", MAX_HARTS));
     }
     endBlock();
     hartLines.put(hart, key.line());

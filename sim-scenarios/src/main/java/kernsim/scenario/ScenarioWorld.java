@@ -46,9 +46,24 @@ public final class ScenarioWorld implements WorldSpec {
     return settings;
   }
 
-  /** {@code base} with the deadlock and livelock oracles as the settings say. */
+  /**
+   * Steps a statement may take before its run counts as a livelock, for scenarios too large for the base
+   * bound: the triad's 14 statements take about 130 steps; a client statement's retries take thousands.
+   */
+  public static final int STEPS_PER_STATEMENT = 1_000;
+
+  /**
+   * {@code base} with the deadlock and livelock oracles as the settings say, and a step bound of at least
+   * {@value #STEPS_PER_STATEMENT} per statement (setup and harts), so a program of 10,000 harts is not
+   * called a livelock for being long. Scenarios of up to 100 statements keep {@code base}'s bound.
+   */
   public RunOptions runOptions(RunOptions base) {
-    return Oracles.runOptions(base, settings.oraclesOff());
+    long statements = scenario.setup().size() + scenario.setupCalls().size()
+        + scenario.harts().stream().mapToLong(java.util.List::size).sum();
+    long scaled = Math.min(Integer.MAX_VALUE, statements * STEPS_PER_STATEMENT);
+    RunOptions bounded = scaled > base.maxSteps()
+        ? new RunOptions((int) scaled, base.clockChoices(), base.deadlocks(), base.livelocks()) : base;
+    return Oracles.runOptions(bounded, settings.oraclesOff());
   }
 
   @Override

@@ -65,6 +65,36 @@ class ScenarioErrorsTest {
   }
 
   @Test
+  void moreHartsThanTheLimitAreRefusedAtTheFirstOneTooMany() throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Parser.MAX_HARTS; i++) {
+      b.append("hart h").append(i).append(":\n  fd = open(\"/f\", O_RDWR|O_CREAT)\n");
+    }
+    assertEquals(Parser.MAX_HARTS, Scenarios.parse(b.toString(), "ok.ksim").harts().size());
+    b.append("hart one-too-many:\n  fd = open(\"/f\", O_RDWR)\n");
+    assertError(b.toString(), 2 * Parser.MAX_HARTS + 1, 1,
+        "too many harts: a scenario has at most 1,024 (each is an actor, and the errno oracle orders every call"
+            + " in flight at once)");
+  }
+
+  @Test
+  void aLongProgramGetsAStepBoundOfItsSizeAShortOneKeepsTheDefault() throws Exception {
+    kernsim.actors.RunOptions base = kernsim.actors.RunOptions.DEFAULT;
+    Scenario triad = Catalog.find("triad").orElseThrow();
+    assertEquals(base.maxSteps(), new ScenarioWorld(triad, Settings.of(triad, null, List.of(), List.of()))
+        .runOptions(base).maxSteps());
+    StringBuilder b = new StringBuilder("hart a:\n  fd = open(\"/f\", O_RDWR|O_CREAT)\n");
+    for (int i = 0; i < 299; i++) {
+      b.append("  write(fd, \"x\")\n");
+    }
+    Scenario longOne = Scenarios.parse(b.toString(), "long.ksim");
+    kernsim.actors.RunOptions o = new ScenarioWorld(longOne, Settings.of(longOne, null, List.of(), List.of()))
+        .runOptions(base);
+    assertEquals(300 * ScenarioWorld.STEPS_PER_STATEMENT, o.maxSteps());
+    assertEquals(base.livelocks(), o.livelocks());
+  }
+
+  @Test
   void aMissingHartBlockIsReportedAtTheEndOfTheFile() {
     ScenarioException e = error("# only a comment\nscenario x\n");
     assertEquals("""
