@@ -153,6 +153,11 @@ final class Run implements World, Strategy.Ready {
       }
       divergence();
     }
+    if (failure != null && !(failure instanceof Failure.ReplayDivergence) && strategy instanceof ReplayStrategy r) {
+      // A recorded failing run's choices end where it failed: any left over were never part of it.
+      r.checkExhausted(steps);
+      divergence();
+    }
     open = false;
     return failure;
   }

@@ -2,6 +2,7 @@ package kernsim.actors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,21 @@ class TraceCodecTest {
     assertEquals(t.footer().steps() - 1, d.step());
     assertEquals("the end of the trace", d.expected());
     assertTrue(d.found().startsWith("runnable ["), d.found());
+  }
+
+  @Test
+  void aFailingTraceWithChoicesPastItsFailureIsNotConfirmed() {
+    // The failing run's choices end where it failed; a million more were never part of it.
+    Trace t = found.trace();
+    assertTrue(assertDoesNotThrowMismatch(t).confirmed());
+    int[] longer = Arrays.copyOf(t.choices(), t.choices().length + 1_000_000);
+    System.arraycopy(t.choices(), 0, longer, t.choices().length, t.choices().length); // real-looking choices
+    Trace padded = new Trace(t.header(), t.keys(), longer, t.footer());
+    ReplayResult r = assertDoesNotThrowMismatch(padded);
+    assertFalse(r.confirmed());
+    Failure.ReplayDivergence d = (Failure.ReplayDivergence) r.run().failure().orElseThrow();
+    assertEquals("the end of the run", d.found());
+    assertEquals(t.footer().steps(), d.step());
   }
 
   private static ReplayResult assertDoesNotThrowMismatch(Trace t) {
