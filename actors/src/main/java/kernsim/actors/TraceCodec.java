@@ -105,6 +105,7 @@ public final class TraceCodec {
       for (int i = 0; i < nChoices; i++) {
         choices[i] = in.readVarInt(true);
       }
+      checkChoices(choices, nKeys, source);
       Trace.Footer footer = new Trace.Footer(in.readVarInt(true), in.readString(), in.readString());
       if (in.position() != bytes.length - 4) {
         throw new TraceFormatException(source + ": trailing bytes after the trace footer");
@@ -114,6 +115,24 @@ public final class TraceCodec {
           keys, choices, footer);
     } catch (KryoException | NullPointerException e) {
       throw new TraceFormatException(source + ": the trace is corrupt (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Every actor choice names a key of the table, and every integer choice is followed by its bound. */
+  private static void checkChoices(int[] choices, int nKeys, String source) throws TraceFormatException {
+    for (int i = 0; i < choices.length; i++) {
+      int v = choices[i];
+      if ((v & 3) == ChoiceLog.ACTOR && (v >>> 2) >= nKeys) {
+        throw new TraceFormatException(source + ": the trace is corrupt (choice " + i + " names actor key "
+            + (v >>> 2) + ", but its key table has " + nKeys + (nKeys == 1 ? " key)" : " keys)"));
+      }
+      if ((v & 3) == ChoiceLog.INT) {
+        if (i + 1 >= choices.length || choices[i + 1] <= (v >>> 2)) {
+          throw new TraceFormatException(source + ": the trace is corrupt (integer choice " + i
+              + " has no bound above its value)");
+        }
+        i++; // the bound
+      }
     }
   }
 

@@ -107,6 +107,19 @@ class TraceCodecTest {
   }
 
   @Test
+  void aTraceWhoseChoicesNameNoKeyOfItsTableIsRefusedClearly() {
+    Trace t = found.trace();
+    byte[] empty = TraceCodec.encode(new Trace(t.header(), java.util.List.of(), t.choices(), t.footer()));
+    TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceCodec.decode(empty, "empty-keys"));
+    assertTrue(e.getMessage().startsWith("empty-keys: the trace is corrupt (choice 0 names actor key 0, but its key"
+        + " table has 0 keys)"), e.getMessage());
+    int[] unbounded = {3 << 2 | 3}; // an integer choice (3) with no bound after it
+    byte[] cut = TraceCodec.encode(new Trace(t.header(), t.keys(), unbounded, t.footer()));
+    e = assertThrows(TraceFormatException.class, () -> TraceCodec.decode(cut, "cut"));
+    assertTrue(e.getMessage().contains("integer choice 0 has no bound above its value"), e.getMessage());
+  }
+
+  @Test
   void aFailingTraceWithChoicesPastItsFailureIsNotConfirmed() {
     // The failing run's choices end where it failed; a million more were never part of it.
     Trace t = found.trace();
