@@ -47,7 +47,7 @@ public record Workload(Scenario scenario, Settings settings, int replicas, int h
       }
     }
     return new Scenario(s.name(), s.title(), s.description(), s.file(), s.text(), s.profile(), s.fixes(), s.expect(),
-        s.loops(), s.boot(), s.setupCalls(), s.setup(), names, harts, s.prober());
+        s.loops(), s.boot(), s.setupCalls(), s.setup(), names, harts, s.prober(), s.regressions());
   }
 
   /** The replicas, numbered from {@code first}. */
