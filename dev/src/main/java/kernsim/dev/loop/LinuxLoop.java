@@ -80,7 +80,10 @@ final class LinuxLoop implements LoopDriver {
   private final String name;
   private final Writeback writeback;
   private final Semantics semantics;
-  /** loop-control, whose {@code loop_ctl_mutex} lo_open takes under {@code remove-open-abba} (null: none). */
+  /**
+   * loop-control, whose {@code loop_ctl_mutex} lo_open takes under {@code remove-open-abba} (null in tests
+   * that make a device without loop-control: then lo_open takes lo_mutex, as patched).
+   */
   private final ActorRef<LoopControl.Command> ctl;
 
   LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,

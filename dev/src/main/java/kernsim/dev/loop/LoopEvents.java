@@ -74,9 +74,9 @@ public final class LoopEvents {
   public record TornDown(String device, int others) {}
 
   /**
-   * Hart (linux): a close or umount whose release decided to detach the device (autoclear at the last
-   * close) is returning to its caller. The {@code detach} oracle fails if the device still has its backing
-   * file at this step.
+   * Hart (linux): a release that decided to detach the device (autoclear at the last close) is done: a
+   * {@code close} returns to its caller at this step, an umount ({@code call} umount-writeback) has let go of
+   * the device. The {@code detach} oracle fails if the device still has its backing file at this step.
    */
   public record DetachReturned(String device, String call) {}
 
