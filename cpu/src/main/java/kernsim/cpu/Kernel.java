@@ -232,7 +232,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     // loop-control has spawned its devices: the root tmpfs can hold their nodes. The table builds
     // its root filesystem when it starts (a later step), so the node list is filled in below,
     // once the prober the loop devices report to exists.
-    LoopControlCalls controlCalls = new LoopControlCalls(control, spec.semantics().linux());
+    LoopControlCalls controlCalls = new LoopControlCalls(control, spec.semantics());
     List<MemFs.Initial> tree = new ArrayList<>();
     TreeHandOff handOff = new TreeHandOff();
     ActorRef<MountTable.Command> table = ctx.spawn(MountTable.create(world,
@@ -242,7 +242,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     // /sys/block/loopN nodes (EEXIST: kept).
     java.util.function.Function<LoopControl.Added, Code> devtmpfs = a -> {
       LoopIoctls loop = new LoopIoctls(world, a.ref(), a.index(), spec.semantics(),
-          prober == null ? null : prober.narrow());
+          prober == null ? null : prober.narrow(), control);
       List<String> sys = sysfs(a.index());
       return Code.bind(vfs.mknod("/dev/loop" + a.index(), new DeviceFiles.LoopNode(loop)), x -> Code.bind(vfs.mkdir(sys.get(0)),
           y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
@@ -255,7 +255,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     List<LoopIoctls> loops = new ArrayList<>();
     for (LoopControl.Device dev : d.devices().devices()) {
       LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),
-          prober == null ? null : prober.narrow());
+          prober == null ? null : prober.narrow(), control);
       loops.add(loop);
       tree.add(MemFs.Initial.device("/dev/loop" + dev.index(), new DeviceFiles.LoopNode(loop)));
     }

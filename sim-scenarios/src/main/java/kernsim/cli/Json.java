@@ -37,7 +37,7 @@ public final class Json {
     return o;
   }
 
-  /** {@code scenario} (name, title, file, expect) and the settings: {@code profile}, {@code fixes}, {@code oraclesOff}. */
+  /** {@code scenario} (name, title, file, expect) and the settings: {@code profile}, {@code fixes}, {@code regress}, {@code oraclesOff}. */
   public static void scenario(ObjectNode o, Scenario s, Settings settings) {
     ObjectNode sc = o.putObject("scenario");
     sc.put("name", s.name());
@@ -46,6 +46,7 @@ public final class Json {
     strings(sc.putArray("expect"), s.expect());
     o.put("profile", settings.semantics().profile());
     strings(o.putArray("fixes"), settings.semantics().fixes().stream().sorted().map(Fix::id).toList());
+    strings(o.putArray("regress"), settings.semantics().regressions().stream().map(kernsim.dev.Regress::id).toList());
     strings(o.putArray("oraclesOff"), settings.oraclesOff());
   }
 

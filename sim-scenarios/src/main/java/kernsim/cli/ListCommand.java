@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kernsim.scenario.Catalog;
 import kernsim.scenario.Clients;
+import kernsim.scenario.LinuxRaces;
 import kernsim.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,17 +16,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * The race catalog, one scenario a line; then, after a blank line and a heading, the userspace loop
- * client scenarios ({@link Clients}), whose findings are in docs/findings.md.
+ * client scenarios ({@link Clients}), whose findings are in docs/findings.md; then Linux's own races
+ * ({@link LinuxRaces}), each with the regress toggle that brings it back.
  */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
     header = "Lists the built-in race catalog: name, title, and the oracle each scenario is expected to trip;"
-        + " then the userspace loop client scenarios (systemd loop-util, Monogon pkg/loop, mixed).",
+        + " then the userspace loop client scenarios (systemd loop-util, Monogon pkg/loop, mixed);"
+        + " then Linux's own loop-driver races (docs/linux-races.md), each with its regress toggle.",
     description = {
       "Each name can stand for a file in 'kernsim run' and 'kernsim explore'. 'kernsim explore' without a file"
           + " explores " + Catalog.DEFAULT + ". The client scenarios name no fix and need not find a race:"
-          + " what exploration finds in them is in docs/findings.md."
+          + " what exploration finds in them is in docs/findings.md. Linux's races run under the linux"
+          + " profile with their regress toggle on; --no-regress NAME runs the patched kernel instead."
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,6 +41,7 @@ final class ListCommand implements Callable<Integer> {
   public Integer call() {
     List<Scenario> all = Catalog.all();
     List<Scenario> clients = Clients.all();
+    List<Scenario> linux = LinuxRaces.all();
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = Json.document("list");
@@ -53,6 +58,14 @@ final class ListCommand implements Callable<Integer> {
         so.put("name", s.name());
         so.put("title", s.title());
       }
+      ArrayNode l = o.putArray("linux");
+      for (Scenario s : linux) {
+        ObjectNode so = l.addObject();
+        so.put("name", s.name());
+        so.put("title", s.title());
+        so.put("regress", LinuxRaces.regressFor(s.name()).map(kernsim.dev.Regress::id).orElse(""));
+        Json.strings(so.putArray("expect"), s.expect());
+      }
       Json.print(w, o);
       return Main.OK;
     }
@@ -67,6 +80,15 @@ final class ListCommand implements Callable<Integer> {
     int clientWidth = clients.stream().mapToInt(s -> s.name().length()).max().orElse(4);
     for (Scenario s : clients) {
       w.printf("%-" + clientWidth + "s  %s%n", s.name(), s.title());
+    }
+    w.println();
+    w.println("Linux's own races (linux profile, each with the regress toggle that brings it back;"
+        + " docs/linux-races.md):");
+    int linuxWidth = linux.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+    int linuxTitle = linux.stream().mapToInt(s -> s.title().length()).max().orElse(5);
+    for (Scenario s : linux) {
+      w.printf("%-" + linuxWidth + "s  %-" + linuxTitle + "s  regress %s, expects %s%n", s.name(), s.title(),
+          LinuxRaces.regressFor(s.name()).map(kernsim.dev.Regress::id).orElse("-"), Report.expected(s));
     }
     w.flush();
     return Main.OK;

@@ -31,13 +31,14 @@ public final class Report {
 
   private Report() {}
 
-  /** The scenario (name, title, file) and the settings (profile, fixes, oracles off, what the scenario expects). */
+  /** The scenario (name, title, file) and the settings (profile, fixes, regress toggles if any, oracles off, what the scenario expects). */
   public static List<String> scenario(Scenario s, Settings settings) {
     List<String> out = new ArrayList<>();
     out.add("scenario: " + s.name() + " \u2014 " + s.title() + (s.file() == null || s.file().isEmpty() ? ""
         : " (" + s.file() + ")"));
     out.add("profile:  " + settings.semantics().profile()
         + "   fixes: " + orNone(settings.semantics().fixes().stream().sorted().map(Fix::id).toList())
+        + (settings.semantics().regressions().isEmpty() ? "" : "   regress: " + settings.semantics().regressList())
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
         + "   expected: " + expected(s));
     return out;

@@ -38,7 +38,8 @@ interface ScenarioSource {
       }
       boolean catalog = Catalog.names().contains(fileOrName);
       boolean client = !catalog && Clients.names().contains(fileOrName);
-      if (path != null && Files.exists(path) && !((catalog || client) && Files.isDirectory(path))) {
+      boolean linux = !catalog && !client && kernsim.scenario.LinuxRaces.names().contains(fileOrName);
+      if (path != null && Files.exists(path) && !((catalog || client || linux) && Files.isDirectory(path))) {
         if (Files.isDirectory(path)) {
           throw new Main.UserError(ScenarioException.format(fileOrName, 0, 0,
               "is a directory, not a scenario file", null), null, true);
@@ -54,9 +55,13 @@ interface ScenarioSource {
       if (client) {
         return Clients.find(fileOrName).orElseThrow();
       }
+      if (linux) {
+        return kernsim.scenario.LinuxRaces.find(fileOrName).orElseThrow();
+      }
       throw new Main.UserError("no such file or catalog scenario: " + fileOrName
           + " (the catalog has: " + String.join(", ", Catalog.names())
-          + "; the client scenarios: " + String.join(", ", Clients.names()) + "; see 'kernsim list')");
+          + "; the client scenarios: " + String.join(", ", Clients.names())
+          + "; Linux's races: " + String.join(", ", kernsim.scenario.LinuxRaces.names()) + "; see 'kernsim list')");
     }
 
     @Override

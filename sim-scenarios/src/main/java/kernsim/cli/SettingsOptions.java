@@ -10,7 +10,7 @@ import kernsim.scenario.Scenario;
 import kernsim.scenario.Settings;
 import picocli.CommandLine.Option;
 
-/** How the world behaves and is judged: {@code --profile}, {@code --fix}, {@code --no-oracle} (run and explore). */
+/** How the world behaves and is judged: {@code --profile}, {@code --fix}, {@code --regress}, {@code --no-regress}, {@code --no-oracle} (run and explore). */
 final class SettingsOptions {
   @Option(names = "--profile", paramLabel = "P", completionCandidates = Profiles.class,
       description = "Semantic profile: ${COMPLETION-CANDIDATES} (default: the scenario's, else starry).")
@@ -20,14 +20,23 @@ final class SettingsOptions {
       description = "Turn a fix on, on top of the scenario's own (repeatable): ${COMPLETION-CANDIDATES}.")
   List<String> fixes = new ArrayList<>();
 
+  @Option(names = "--regress", paramLabel = "NAME", completionCandidates = Regressions.class,
+      description = "Under --profile linux, bring back a race Linux's loop driver once had, on top of the"
+          + " scenario's own (repeatable): ${COMPLETION-CANDIDATES}.")
+  List<String> regress = new ArrayList<>();
+
+  @Option(names = "--no-regress", paramLabel = "NAME", completionCandidates = Regressions.class,
+      description = "Turn off a regress toggle the scenario's own `regress` line turns on (repeatable).")
+  List<String> noRegress = new ArrayList<>();
+
   @Option(names = "--no-oracle", paramLabel = "NAME", completionCandidates = OracleNames.class,
       description = "Turn an oracle off (repeatable): ${COMPLETION-CANDIDATES}.")
   List<String> oraclesOff = new ArrayList<>();
 
-  /** The settings for {@code s}; an unknown profile, fix or oracle is the user's mistake. */
+  /** The settings for {@code s}; an unknown profile, fix, regress toggle or oracle, or a regress toggle under starry, is the user's mistake. */
   Settings of(Scenario s) {
     try {
-      return Settings.of(s, profile, fixes, oraclesOff);
+      return Settings.of(s, profile, fixes, regress, noRegress, oraclesOff);
     } catch (IllegalArgumentException e) {
       throw new Main.UserError(e.getMessage(), e);
     }
@@ -41,6 +50,8 @@ final class SettingsOptions {
       out.add(profile);
     }
     fixes.forEach(f -> out.addAll(List.of("--fix", f)));
+    regress.forEach(r -> out.addAll(List.of("--regress", r)));
+    noRegress.forEach(r -> out.addAll(List.of("--no-regress", r)));
     oraclesOff.forEach(o -> out.addAll(List.of("--no-oracle", o)));
     return out;
   }
@@ -54,6 +65,12 @@ final class SettingsOptions {
   static final class Fixes extends ArrayList<String> {
     Fixes() {
       super(Arrays.stream(Fix.values()).map(Fix::id).toList());
+    }
+  }
+
+  static final class Regressions extends ArrayList<String> {
+    Regressions() {
+      super(kernsim.dev.Regress.ids());
     }
   }
 

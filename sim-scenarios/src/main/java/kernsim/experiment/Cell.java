@@ -19,10 +19,20 @@ public record Cell(Plan.Target target, StrategySpec strategy, long seed, int bud
     return target.settings().semantics().profile();
   }
 
-  /** The fixes on (the scenario's own and the plan's), comma-separated, sorted. */
+  /**
+   * The fixes on (the scenario's own and the plan's), comma-separated, in declaration order; then the
+   * regress toggles on (a Linux race's own), each as {@code regress:NAME} ({@link #REGRESS}).
+   */
   public String fixes() {
-    return target.settings().semantics().fixList();
+    kernsim.dev.Semantics sem = target.settings().semantics();
+    java.util.List<String> all = new java.util.ArrayList<>();
+    sem.fixes().forEach(f -> all.add(f.id()));
+    sem.regressions().forEach(r -> all.add(REGRESS + r.id()));
+    return String.join(",", all);
   }
+
+  /** How the CSV's fixes column names a regress toggle: {@code regress:async-autoclear}. */
+  public static final String REGRESS = "regress:";
 
   /** The oracles turned off, comma-separated, sorted. */
   public String oraclesOff() {

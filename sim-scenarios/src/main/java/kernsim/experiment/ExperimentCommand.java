@@ -71,6 +71,11 @@ public final class ExperimentCommand implements Callable<Integer> {
           + " '<!-- END kernsim experiment -->' lines, the plots linked relative to FILE.")
   Path doc;
 
+  @Option(names = "--doc-region", paramLabel = "NAME",
+      description = "With --doc: the region between '<!-- BEGIN kernsim experiment NAME:' and"
+          + " '<!-- END kernsim experiment NAME -->' instead, so one file can hold several plans' tables.")
+  String docRegion;
+
   @Option(names = "--quiet", description = "No progress bar (there is none anyway when stderr is not a terminal).")
   boolean quiet;
 
@@ -154,7 +159,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       String rel = base.relativize(dir.toAbsolutePath()).toString().replace('\\', '/');
       String spliced;
       try {
-        spliced = Pages.splice(text, Pages.markdown(a, plots, title, rel.isEmpty() ? "" : rel + "/"));
+        spliced = Pages.splice(text, Pages.markdown(a, plots, title, rel.isEmpty() ? "" : rel + "/"), docRegion);
       } catch (IllegalArgumentException e) {
         throw new IOException(doc + ": " + e.getMessage(), e);
       }

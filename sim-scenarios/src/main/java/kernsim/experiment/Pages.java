@@ -193,11 +193,31 @@ public final class Pages {
    * @throws IllegalArgumentException if {@code doc} has not both markers, in order
    */
   public static String splice(String doc, String generated) {
-    int b = doc.indexOf(BEGIN);
-    int e = b < 0 ? -1 : doc.indexOf(END, b);
+    return splice(doc, generated, null);
+  }
+
+  /**
+   * The same for region {@code region} ({@code --doc-region}): between {@link #begin(String)} and
+   * {@link #end(String)}, so one file can hold the tables of several plans; null is the unnamed region.
+   */
+  public static String splice(String doc, String generated, String region) {
+    String begin = begin(region);
+    String end = end(region);
+    int b = doc.indexOf(begin);
+    int e = b < 0 ? -1 : doc.indexOf(end, b);
     if (b < 0 || e < b) {
-      throw new IllegalArgumentException("it has no '" + BEGIN + "' line followed by a '" + END + "' line");
+      throw new IllegalArgumentException("it has no '" + begin + "' line followed by a '" + end + "' line");
     }
-    return doc.substring(0, b + BEGIN.length()) + "\n\n" + generated + "\n" + doc.substring(e);
+    return doc.substring(0, b + begin.length()) + "\n\n" + generated + "\n" + doc.substring(e);
+  }
+
+  /** The line a generated region begins with: {@link #BEGIN}, or for a named one {@code <!-- BEGIN kernsim experiment NAME: …}. */
+  public static String begin(String region) {
+    return region == null ? BEGIN : BEGIN.replace("experiment:", "experiment " + region + ":");
+  }
+
+  /** The line a generated region ends with: {@link #END}, or {@code <!-- END kernsim experiment NAME -->}. */
+  public static String end(String region) {
+    return region == null ? END : END.replace("experiment -->", "experiment " + region + " -->");
   }
 }

@@ -37,6 +37,8 @@ public final class PlanReader {
   public static final String ALL_CATALOG = "@catalog";
   /** Every client scenario. */
   public static final String ALL_CLIENTS = "@clients";
+  /** Every entry of Linux's race catalog ({@code kernsim list}'s third part), each with its regress toggle. */
+  public static final String ALL_LINUX = "@linux";
   /** Every exploration strategy {@link StrategyKind} has, with its default parameters. */
   public static final String ALL_STRATEGIES = "@all";
   /** In a fix set: the fixes that close the catalog race ({@code Catalog.fixesFor}). */
@@ -143,7 +145,7 @@ public final class PlanReader {
             Settings settings = Settings.of(e.getValue(), profile, fixes, off);
             Plan.Target t = new Plan.Target(e.getKey(), e.getValue(), settings);
             List<String> id = List.of(e.getValue().name(), settings.semantics().profile(),
-                settings.semantics().fixList());
+                settings.semantics().fixList(), settings.semantics().regressList());
             if (!seen.add(id)) {
               throw error(at, "scenario '" + e.getValue().name() + "' is in the plan twice with the same settings");
             }
@@ -399,10 +401,16 @@ public final class PlanReader {
         for (Scenario s : Clients.all()) {
           out.put(s.name(), s);
         }
+      } else if (name.equals(ALL_LINUX)) {
+        for (Scenario s : kernsim.scenario.LinuxRaces.all()) {
+          out.put(s.name(), s);
+        }
       } else if (Catalog.names().contains(name)) {
         out.put(name, Catalog.find(name).orElseThrow());
       } else if (Clients.names().contains(name)) {
         out.put(name, Clients.find(name).orElseThrow());
+      } else if (kernsim.scenario.LinuxRaces.names().contains(name)) {
+        out.put(name, kernsim.scenario.LinuxRaces.find(name).orElseThrow());
       } else {
         Path p = dir.resolve(name);
         if (!Files.isRegularFile(p)) {

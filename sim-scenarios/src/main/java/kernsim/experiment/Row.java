@@ -12,7 +12,7 @@ import java.util.Map;
  * @param source how the plan named it (a catalog or client scenario's name, or a file)
  * @param scenarioHash a hash of the scenario's text
  * @param profile the semantic profile
- * @param fixes the fixes on, comma-separated
+ * @param fixes the fixes on, comma-separated, then the regress toggles on as {@code regress:NAME}
  * @param oraclesOff the oracles off, comma-separated
  * @param strategy the strategy's name ({@link kernsim.actors.StrategyKind#id()})
  * @param parameters its parameters, {@code name=value} joined by {@code ;}

@@ -9,6 +9,7 @@ import kernsim.cpu.Calls;
 import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.SleepInAtomicMonitor;
+import kernsim.dev.loop.DetachMonitor;
 import kernsim.dev.loop.DurabilityMonitor;
 import kernsim.dev.loop.ReadOnlyMonitor;
 import kernsim.dev.loop.SingleMountMonitor;
@@ -26,7 +27,7 @@ public final class Oracles {
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
-      DurabilityMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
+      DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
       ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
@@ -66,6 +67,9 @@ public final class Oracles {
     }
     if (!off.contains(DurabilityMonitor.NAME)) {
       out.add(new DurabilityMonitor(CALLS));
+    }
+    if (!off.contains(DetachMonitor.NAME)) {
+      out.add(new DetachMonitor());
     }
     if (!off.contains(ErrnoConformance.NAME)) {
       out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));

@@ -21,8 +21,8 @@ import kernsim.scenario.Lexer.Token;
  * spaces. The grammar is in docs/scenarios.md.
  */
 final class Parser {
-  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "expect", "loops", "prober",
-      "client-option");
+  static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "regress", "expect", "loops",
+      "prober", "client-option");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
   static final int MAX_LOOPS = 64;
   /**
@@ -44,6 +44,9 @@ final class Parser {
   private String title;
   private String profile = Semantics.STARRY.profile();
   private final List<Fix> fixes = new ArrayList<>();
+  /** {@code regress NAME} lines, with the token of each (a regress toggle needs {@code profile linux}). */
+  private final List<kernsim.dev.Regress> regressions = new ArrayList<>();
+  private Token firstRegress;
   private final List<String> expect = new ArrayList<>();
   private int loops = 1;
   private boolean prober;
@@ -138,8 +141,12 @@ final class Parser {
     String n = name != null ? name : baseName(src.file);
     String t = title != null ? title : !description.isEmpty() ? description.get(0) : n;
     kernsim.cpu.Boot built = boot == null ? kernsim.cpu.Boot.EMPTY : boot.build();
+    if (firstRegress != null && !profile.equals(kernsim.dev.Regress.PROFILE)) {
+      throw src.error(firstRegress, "`regress " + firstRegress.text() + "` is a " + kernsim.dev.Regress.PROFILE
+          + " toggle: the scenario needs `profile " + kernsim.dev.Regress.PROFILE + "` (it is " + profile + ")");
+    }
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
-        hartNames, harts, prober);
+        hartNames, harts, prober, regressions);
   }
 
   static String baseName(String file) {
@@ -180,7 +187,7 @@ final class Parser {
 
   private void header(Token key, Cursor c) throws ScenarioException {
     String k = key.text();
-    boolean repeatable = k.equals("fix") || k.equals("expect") || k.equals("client-option");
+    boolean repeatable = k.equals("fix") || k.equals("regress") || k.equals("expect") || k.equals("client-option");
     if (!repeatable && headerLines.containsKey(k)) {
       throw src.error(key, "duplicate `" + k + "` (first at line " + headerLines.get(k) + ")");
     }
@@ -210,6 +217,22 @@ final class Parser {
           throw src.error(t, "fix `" + f.id() + "` given twice");
         }
         fixes.add(f);
+      }
+      case "regress" -> {
+        Token t = c.expect(Kind.IDENT, "a regress toggle's name");
+        List<String> known = kernsim.dev.Regress.ids();
+        kernsim.dev.Regress r = kernsim.dev.Regress.byId(t.text()).orElseThrow(() -> {
+          String hint = Constants.didYouMean(t.text(), known);
+          return src.error(t, "unknown regress toggle `" + t.text() + "`; " + (hint != null ? "did you mean " + hint
+              + "? " : "") + "expected one of: " + String.join(", ", known));
+        });
+        if (regressions.contains(r)) {
+          throw src.error(t, "regress `" + r.id() + "` given twice");
+        }
+        if (firstRegress == null) {
+          firstRegress = t;
+        }
+        regressions.add(r);
       }
       case "expect" -> {
         Token t = c.expect(Kind.IDENT, "an oracle name or `none`");

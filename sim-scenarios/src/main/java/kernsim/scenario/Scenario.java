@@ -32,12 +32,15 @@ import kernsim.dev.Semantics;
  * @param hartNames each hart's actor name ({@code mounter}, or {@code hart-1} for {@code hart 1:})
  * @param harts each hart's program, in the order of {@code hartNames}
  * @param prober {@code prober on}: the udev-like prober ({@code cpu.Prober}) runs alongside the harts
+ * @param regressions {@code regress NAME} lines: pre-patch Linux behaviour this scenario turns on (linux
+ *     profile only; {@link Settings#of} adds them unless the caller turns them off)
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
-    boolean prober) {
+    boolean prober, List<kernsim.dev.Regress> regressions) {
   public Scenario {
+    regressions = List.copyOf(regressions);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -56,6 +59,15 @@ public record Scenario(String name, String title, String description, String fil
     }
   }
 
+  /** A scenario with no regress toggle. */
+  public Scenario(String name, String title, String description, String file, String text,
+      String profile, List<Fix> fixes, List<String> expect, int loops,
+      Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+      boolean prober) {
+    this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
+        harts, prober, List.of());
+  }
+
   /** A scenario without the prober. */
   public Scenario(String name, String title, String description, String file, String text,
       String profile, List<Fix> fixes, List<String> expect, int loops,
@@ -66,7 +78,8 @@ public record Scenario(String name, String title, String description, String fil
 
   /**
    * The kernel to boot: this scenario's programs under {@code semantics} (profile + fixes the caller
-   * chose), with the scenario's own {@code fix} lines turned on as well.
+   * chose), with the scenario's own {@code fix} lines turned on as well. Its {@code regress} lines are not
+   * added here: {@code semantics} has those the caller left on ({@link Settings#of}).
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
     return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober);
@@ -77,9 +90,9 @@ public record Scenario(String name, String title, String description, String fil
     return kernelSpec(semantics());
   }
 
-  /** The scenario's own profile with its fixes. */
+  /** The scenario's own profile with its fixes and its regress toggles. */
   public Semantics semantics() {
-    return Semantics.of(profile, fixes);
+    return Semantics.of(profile, fixes).withRegressions(regressions);
   }
 
   /**

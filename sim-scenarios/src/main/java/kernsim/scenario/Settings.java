@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kernsim.dev.Fix;
+import kernsim.dev.Regress;
 import kernsim.dev.Semantics;
 import kernsim.oracle.Oracles;
 
@@ -36,20 +37,51 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
    * @throws IllegalArgumentException for an unknown profile, fix or oracle name (the message lists the known ones)
    */
   public static Settings of(Scenario s, String profile, Collection<String> fixes, Collection<String> off) {
+    return of(s, profile, fixes, List.of(), List.of(), off);
+  }
+
+  /**
+   * The same with regress toggles: the scenario's own {@code regress} lines plus {@code regress}, minus
+   * {@code noRegress} (a toggle the scenario turns on can be turned off again, to run the patched kernel).
+   *
+   * @throws IllegalArgumentException for an unknown name, or a regress toggle under a profile other than linux
+   */
+  public static Settings of(Scenario s, String profile, Collection<String> fixes, Collection<String> regress,
+      Collection<String> noRegress, Collection<String> off) {
     EnumSet<Fix> all = EnumSet.noneOf(Fix.class);
     all.addAll(s.fixes());
     for (String f : fixes) {
       all.add(Fix.byId(f).orElseThrow(() -> new IllegalArgumentException("unknown fix '" + f + "' (known: "
           + Arrays.stream(Fix.values()).map(Fix::id).collect(Collectors.joining(", ")) + ")")));
     }
-    return new Settings(Semantics.of(profile == null ? s.profile() : profile, all), new TreeSet<>(off));
+    EnumSet<Regress> back = EnumSet.noneOf(Regress.class);
+    back.addAll(s.regressions());
+    for (String r : regress) {
+      back.add(regress(r));
+    }
+    for (String r : noRegress) {
+      back.remove(regress(r));
+    }
+    return new Settings(Semantics.of(profile == null ? s.profile() : profile, all).withRegressions(back),
+        new TreeSet<>(off));
   }
 
-  /** The trace-header form: {@code profile}, {@code fixes} and {@code oracles-off}, comma-separated. */
+  private static Regress regress(String r) {
+    return Regress.byId(r).orElseThrow(() -> new IllegalArgumentException("unknown regress toggle '" + r
+        + "' (known: " + String.join(", ", Regress.ids()) + ")"));
+  }
+
+  /**
+   * The trace-header form: {@code profile}, {@code fixes}, {@code regress} (only when a toggle is on, so
+   * older traces read the same) and {@code oracles-off}, comma-separated.
+   */
   public SortedMap<String, String> options() {
     TreeMap<String, String> m = new TreeMap<>();
     m.put("profile", semantics.profile());
     m.put("fixes", semantics.fixList());
+    if (!semantics.regressions().isEmpty()) {
+      m.put("regress", semantics.regressList());
+    }
     m.put("oracles-off", String.join(",", oraclesOff));
     return m;
   }
@@ -60,7 +92,11 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
     for (String f : split(m.getOrDefault("fixes", ""))) {
       fixes.add(Fix.byId(f).orElseThrow(() -> new IllegalArgumentException("unknown fix '" + f + "'")));
     }
-    return new Settings(Semantics.of(m.getOrDefault("profile", "starry"), fixes),
+    List<Regress> back = new ArrayList<>();
+    for (String r : split(m.getOrDefault("regress", ""))) {
+      back.add(Regress.byId(r).orElseThrow(() -> new IllegalArgumentException("unknown regress toggle '" + r + "'")));
+    }
+    return new Settings(Semantics.of(m.getOrDefault("profile", "starry"), fixes).withRegressions(back),
         new TreeSet<>(split(m.getOrDefault("oracles-off", ""))));
   }
 

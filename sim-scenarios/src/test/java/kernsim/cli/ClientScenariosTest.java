@@ -162,8 +162,10 @@ class ClientScenariosTest {
     int heading = lines.indexOf("client scenarios (userspace loop clients; findings in docs/findings.md):");
     assertTrue(heading > 0, o.out());
     assertEquals("", lines.get(heading - 1), o.out());
-    assertEquals(Clients.names(), lines.subList(heading + 1, lines.size()).stream()
+    int end = heading + 1 + Clients.names().size();
+    assertEquals(Clients.names(), lines.subList(heading + 1, end).stream()
         .map(l -> l.split(" +")[0]).toList(), o.out());
+    assertEquals("", lines.get(end), "a blank line before Linux's races (RegressCommandTest):\n" + o.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches("mixed-2-clients +mixed: 1 systemd \\+ 1 Monogon client on 2 loop"
         + " devices, prober off, starry")), o.out());
     assertEquals(Clients.names().size(), Cli.run("list", "--json").json().get("clients").size());

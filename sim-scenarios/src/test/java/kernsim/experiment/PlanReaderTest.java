@@ -137,6 +137,19 @@ class PlanReaderTest {
     assertEquals(10, p.seeds().size());
   }
 
+  @Test
+  void theShippedLinuxPlanNamesEveryLinuxRaceWithItsToggleAndEveryStrategy() throws Exception {
+    Plan p = PlanReader.read(Path.of("..", "experiments", "linux.toml"));
+    assertEquals(kernsim.scenario.LinuxRaces.names(), p.scenarios().stream().map(t -> t.scenario().name()).toList());
+    for (Plan.Target t : p.scenarios()) {
+      kernsim.dev.Regress r = kernsim.scenario.LinuxRaces.regressFor(t.scenario().name()).orElseThrow();
+      assertEquals(java.util.Set.of(r), t.settings().semantics().regressions(), t.scenario().name());
+    }
+    assertEquals(StrategyKind.exploring(), p.strategies().stream().map(a -> a.strategy().kind()).distinct().toList(),
+        "experiments/linux.toml names every strategy StrategyKind has");
+    assertEquals(10, p.seeds().size());
+  }
+
   /** Each bad plan: its text (\n for new lines), the line and column of the error, and words of the reason. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {

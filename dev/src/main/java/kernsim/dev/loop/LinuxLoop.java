@@ -11,6 +11,8 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import kernsim.actors.World;
 import kernsim.dev.Errno;
+import kernsim.dev.Regress;
+import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
@@ -47,6 +49,12 @@ import org.apache.pekko.actor.typed.ActorRef;
  * scanning (BLKRRPART succeeds with LO_FLAGS_PARTSCAN and does nothing), direct I/O and block sizes
  * beyond their checks, and capacity changes (LOOP_SET_CAPACITY succeeds on a bound device and keeps
  * the size).
+ *
+ * <p>Regress toggles ({@link Regress}, {@code docs/linux-races.md}) bring back what the kernel did before
+ * a patch, each where that patch changed the code: {@code concurrent-open-release} and
+ * {@code async-autoclear} in {@link #release}, {@code clr-fd-sync} in {@link #clrFd} and {@link #claim},
+ * {@code remove-open-abba} in {@link #claim} (and {@link LoopControlCalls#remove}),
+ * {@code reread-partitions-locked} in {@link #rereadPartitions}.
  */
 final class LinuxLoop implements LoopDriver {
   static final String CALL_FSYNC = "fsync";
@@ -71,13 +79,26 @@ final class LinuxLoop implements LoopDriver {
   private final int number;
   private final String name;
   private final Writeback writeback;
+  private final Semantics semantics;
+  /**
+   * loop-control, whose {@code loop_ctl_mutex} lo_open takes under {@code remove-open-abba} (null in tests
+   * that make a device without loop-control: then lo_open takes lo_mutex, as patched).
+   */
+  private final ActorRef<LoopControl.Command> ctl;
 
-  LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number) {
+  LinuxLoop(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,
+      ActorRef<LoopControl.Command> ctl) {
     this.world = world;
     this.dev = dev;
     this.number = number;
     this.name = LoopDevice.deviceName(number);
     this.writeback = new Writeback(world, name);
+    this.semantics = semantics;
+    this.ctl = ctl;
+  }
+
+  private boolean regress(Regress r) {
+    return semantics.has(r);
   }
 
   // ==== ioctl ====
@@ -170,7 +191,8 @@ final class LinuxLoop implements LoopDriver {
         int n = (int) (long) len;
         return Writeback.readChunks(file, n, bad -> loUnlock(() -> Code.err(Errno.EIO)),
             chunks -> LoopDevice.linuxBind(dev, file, flags, chunks, n, "loop_configure",
-                c -> storeName(fileName, () -> loUnlock(() -> Code.ok(0)))));
+                c -> storeName(fileName, () -> rereadPartitions((flags & LO_FLAGS_PARTSCAN) != 0,
+                    () -> Code.ok(0)))));
       });
     });
     if (exclusiveFd) {
@@ -228,6 +250,12 @@ final class LinuxLoop implements LoopDriver {
         return loUnlock(() -> Code.err(Errno.ENXIO));
       }
       boolean only = v.diskOpeners() == 1;
+      if (only && regress(Regress.CLR_FD_SYNC)) {
+        // before 18048c1af783: the only opener detaches at once. Lo_rundown, lo_mutex dropped, then
+        // __loop_clr_fd (which takes lo_mutex again for the state change), the caller's own fd still open.
+        return LoopDevice.linuxSetFlags(dev, v.flags(), true, "loop_clr_fd",
+            () -> loUnlock(() -> loLock(lv -> LoopDevice.linuxUnbind(dev, 1, () -> loUnlock(() -> Code.ok(0))))));
+      }
       return LoopDevice.linuxSetFlags(dev, v.flags() | LO_FLAGS_AUTOCLEAR, only, "loop_clr_fd",
           () -> loUnlock(() -> Code.ok(0)));
     });
@@ -260,9 +288,28 @@ final class LinuxLoop implements LoopDriver {
       }
       int prev = v.flags();
       int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);
+      boolean partscan = (flags & LO_FLAGS_PARTSCAN) != 0 && (prev & LO_FLAGS_PARTSCAN) == 0;
       return LoopDevice.linuxSetFlags(dev, flags, false, "loop_set_status",
-          () -> storeName(fileName, () -> loUnlock(() -> Code.ok(0))));
+          () -> storeName(fileName, () -> rereadPartitions(partscan, () -> Code.ok(0))));
     });
+  }
+
+  /**
+   * The end of loop_configure and loop_set_status, called with lo_mutex held: lo_mutex is dropped and,
+   * when LO_FLAGS_PARTSCAN was just set, {@code loop_reread_partitions} runs ({@code bdev_disk_changed}
+   * under {@code disk->open_mutex}; the model has no partitions, so it only takes and drops the lock).
+   * Under {@code reread-partitions-locked} the re-read runs before lo_mutex is dropped, as it did before
+   * 85b0a54a82e4: open_mutex inside lo_mutex, the reverse of bdev_open's order.
+   */
+  private Code rereadPartitions(boolean partscan, Supplier<Code> then) {
+    if (!partscan) {
+      return loUnlock(then);
+    }
+    Supplier<Code> reread = () -> openLock(v -> openUnlock(() -> Code.ok(0)));
+    if (regress(Regress.REREAD_PARTITIONS_LOCKED)) {
+      return Code.bind(reread.get(), x -> loUnlock(then));
+    }
+    return loUnlock(() -> Code.bind(reread.get(), x -> then.get()));
   }
 
   private Code requireBound(Function<LinuxView, Code> then) {
@@ -285,10 +332,29 @@ final class LinuxLoop implements LoopDriver {
       if ((exclusive || mount) && (v.exclusive() || v.mounts() > 0)) {
         return openUnlock(() -> Code.err(Errno.EBUSY));
       }
-      return loLock(lv -> loUnlock(() -> lv.rundown() || lv.deleting()
-          ? openUnlock(() -> Code.err(Errno.ENXIO))
-          : LoopDevice.linuxOpened(dev, exclusive, mount, res -> openUnlock(() -> Code.done(res)))));
+      // lo_open: Lo_rundown is refused since 18048c1af783 (clr-fd-sync: only Lo_deleting was).
+      boolean rundownRefused = !regress(Regress.CLR_FD_SYNC);
+      java.util.function.Predicate<LinuxView> refused = lv -> lv.deleting() || (rundownRefused && lv.rundown());
+      if (regress(Regress.REMOVE_OPEN_ABBA) && ctl != null) {
+        // before 990e78116d38: lo_open takes the global loop_ctl_mutex (inside open_mutex), which
+        // LOOP_CTL_REMOVE holds across del_gendisk.
+        return LoopControl.lock(ctl, devices -> peek(lv -> {
+          boolean no = refused.test(lv);
+          return LoopControl.unlock(ctl, () -> opened(no, exclusive, mount));
+        }));
+      }
+      return loLock(lv -> {
+        boolean no = refused.test(lv);
+        return loUnlock(() -> opened(no, exclusive, mount));
+      });
     });
+  }
+
+  /** After lo_open's check (refused: ENXIO), with open_mutex held: the opener counted, open_mutex dropped. */
+  private Code opened(boolean refused, boolean exclusive, boolean mount) {
+    return refused
+        ? openUnlock(() -> Code.err(Errno.ENXIO))
+        : LoopDevice.linuxOpened(dev, exclusive, mount, res -> openUnlock(() -> Code.done(res)));
   }
 
   /**
@@ -303,19 +369,46 @@ final class LinuxLoop implements LoopDriver {
   }
 
   private Code release(boolean exclusive, boolean mount) {
+    String call = mount ? LoopIoctls.CALL_UMOUNT : "close";
     return openLock(v0 -> LoopDevice.linuxReleased(dev, exclusive, mount,
         v -> {
           if (v.diskOpeners() > 0) {
             return openUnlock(() -> Code.ok(0));
           }
-          return syncBlockdev(v, null, synced -> loLock(lv -> {
-            boolean clear = lv.rundown() || (lv.bound() && (lv.flags() & LO_FLAGS_AUTOCLEAR) != 0);
-            if (!clear) {
-              return loUnlock(() -> openUnlock(() -> Code.ok(0)));
-            }
-            return LoopDevice.linuxUnbind(dev, () -> loUnlock(() -> openUnlock(() -> Code.ok(0))));
-          }));
+          if (regress(Regress.CONCURRENT_OPEN_RELEASE)) {
+            // before ae6650163c66: the count dropped to 0 under a lock lo_open does not share, and the
+            // teardown runs under lo_mutex alone: an open can get in between and find the device bound.
+            return syncBlockdev(v, null, synced -> openUnlock(() -> loRelease(call, () -> Code.ok(0))));
+          }
+          return syncBlockdev(v, null, synced -> loRelease(call, () -> openUnlock(() -> Code.ok(0))));
         }));
+  }
+
+  /**
+   * lo_release under lo_mutex: a bound device with LO_FLAGS_AUTOCLEAR goes to rundown and a device in
+   * rundown is torn down ({@code __loop_clr_fd}); then {@code then}. Under {@code async-autoclear} the
+   * teardown is queued to the device's work queue instead (322c4293ecc5) and may run after the close
+   * has returned. When it decided to detach, the call's return is reported ({@link LoopEvents.DetachReturned}).
+   */
+  private Code loRelease(String call, Supplier<Code> then) {
+    return loLock(lv -> {
+      boolean clear = lv.rundown() || (lv.bound() && (lv.flags() & LO_FLAGS_AUTOCLEAR) != 0);
+      if (!clear) {
+        return loUnlock(then);
+      }
+      Supplier<Code> returned = () -> Code.bind(then.get(), x -> {
+        world.emit(new LoopEvents.DetachReturned(name, call));
+        return Code.done(x);
+      });
+      if (regress(Regress.ASYNC_AUTOCLEAR)) {
+        return LoopDevice.linuxSetFlags(dev, lv.flags(), true, "lo_release", () -> LoopDevice.queueWork(dev,
+            "loop_rundown_workfn", () -> loLock(w -> w.rundown()
+                ? LoopDevice.linuxUnbind(dev, 0, () -> loUnlock(() -> Code.ok(0)))
+                : loUnlock(() -> Code.ok(0))),
+            () -> loUnlock(returned)));
+      }
+      return LoopDevice.linuxUnbind(dev, 0, () -> loUnlock(returned));
+    });
   }
 
   // ==== the device file's I/O ====

@@ -3,6 +3,8 @@ package kernsim.dev.loop;
 import java.util.List;
 import java.util.Objects;
 import kernsim.dev.Errno;
+import kernsim.dev.Regress;
+import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,6 +18,8 @@ public final class LoopControlCalls {
   private final ActorRef<LoopControl.Command> ctl;
   /** Linux's loop-control ({@code loop_control_ioctl}) rather than the starry profile's. */
   private final boolean linux;
+  /** {@code remove-open-abba}: del_gendisk (the device's open_mutex) runs with loop_ctl_mutex held. */
+  private final boolean delGendiskLocked;
 
   /** The starry profile's loop-control. */
   public LoopControlCalls(ActorRef<LoopControl.Command> ctl) {
@@ -23,8 +27,14 @@ public final class LoopControlCalls {
   }
 
   public LoopControlCalls(ActorRef<LoopControl.Command> ctl, boolean linux) {
+    this(ctl, linux ? Semantics.LINUX : Semantics.STARRY);
+  }
+
+  /** loop-control as {@code semantics} has it: Linux's under linux, with its regress toggles. */
+  public LoopControlCalls(ActorRef<LoopControl.Command> ctl, Semantics semantics) {
     this.ctl = Objects.requireNonNull(ctl, "ctl");
-    this.linux = linux;
+    this.linux = semantics.linux();
+    this.delGendiskLocked = semantics.has(Regress.REMOVE_OPEN_ABBA);
   }
 
   /**
@@ -64,6 +74,11 @@ public final class LoopControlCalls {
       return LoopDevice.markDeleting(d.ref(), v -> {
         if (v instanceof SysResult.Err e) {
           return unlock(() -> Code.done(e));
+        }
+        if (delGendiskLocked) {
+          // before 990e78116d38: loop_remove's del_gendisk takes disk->open_mutex, loop_ctl_mutex held
+          return LoopDevice.openLock(d.ref(), dv -> LoopDevice.openUnlock(d.ref(),
+              () -> LoopControl.remove(ctl, index, () -> unlock(() -> Code.ok(0)))));
         }
         return LoopControl.remove(ctl, index, () -> unlock(() -> Code.ok(0)));
       });

@@ -226,8 +226,19 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   /** By the lo_mutex holder: {@code lo_flags = flags}, and {@code lo_state = Lo_rundown} if {@code rundown}. */
   public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
-  /** {@code __loop_clr_fd}, by the lo_mutex holder: file, page cache, name and flags gone; Lo_unbound. */
-  public record LinuxUnbind(ActorRef<Reply<SysResult>> replyTo) implements Linux {}
+  /**
+   * {@code __loop_clr_fd}, by the lo_mutex holder: file, page cache, name and flags gone; Lo_unbound.
+   * {@code callerOpens}: how many of the device's openers are the tearing-down call's own (0 from the last
+   * close, 1 from a LOOP_CLR_FD that detaches at once); any other opener or mount at this step is
+   * reported ({@link LoopEvents.TornDown}).
+   */
+  public record LinuxUnbind(int callerOpens, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
+
+  /**
+   * {@code queue_work}: {@code work} runs later on the device's work queue (one worker, {@link LoopWorker},
+   * spawned at the first work item), not on the hart that queued it. Replies {@code Ok(0)} at once.
+   */
+  public record QueueWork(String what, Supplier<Code> work, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /**
    * bdev_open's claim and count, by the open_mutex holder: EBUSY if it claims ({@code exclusive} or a
@@ -382,8 +393,13 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     return Code.call(dev, r -> new LinuxSetFlags(flags, rundown, r), what, v -> then.get());
   }
 
-  static Code linuxUnbind(ActorRef<Command> dev, Supplier<Code> then) {
-    return Code.call(dev, LinuxUnbind::new, "__loop_clr_fd", v -> then.get());
+  static Code linuxUnbind(ActorRef<Command> dev, int callerOpens, Supplier<Code> then) {
+    return Code.call(dev, r -> new LinuxUnbind(callerOpens, r), "__loop_clr_fd", v -> then.get());
+  }
+
+  /** QueueWork, named {@code what} in the worker's reports. */
+  static Code queueWork(ActorRef<Command> dev, String what, Supplier<Code> work, Supplier<Code> then) {
+    return Code.call(dev, r -> new QueueWork(what, work, r), "queue_work", v -> then.get());
   }
 
   /** bdev_open's claim and count: {@code Ok(0)} or EBUSY. */
@@ -434,6 +450,8 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private final Mutex<LinuxView> loMutex;
   private final Mutex<LinuxView> openMutex;
   private final Mutex<SysResult> wbLock;
+  /** The device's work queue ({@code lo->workqueue}), spawned at the first {@link QueueWork}. */
+  private ActorRef<LoopWorker.Command> worker;
 
   public static Behavior<Command> create(World world, int number) {
     return create(world, number, null);
@@ -571,6 +589,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         .onMessage(LinuxBind.class, this::onLinuxBind)
         .onMessage(LinuxSetFlags.class, this::onLinuxSetFlags)
         .onMessage(LinuxUnbind.class, this::onLinuxUnbind)
+        .onMessage(QueueWork.class, this::onQueueWork)
         .onMessage(LinuxOpened.class, this::onLinuxOpened)
         .onMessage(LinuxReleased.class, this::onLinuxReleased)
         .onMessage(Peek.class, m -> {
@@ -816,6 +835,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   private Behavior<Command> onLinuxUnbind(LinuxUnbind m) {
     requireHolder(loMutex, m.replyTo(), "LinuxUnbind");
+    world.emit(new LoopEvents.TornDown(name, openers + mounts - m.callerOpens()));
     if (cache != null) {
       world.emit(new LoopEvents.CacheCleared(name, cache.id()));
     }
@@ -827,6 +847,15 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     fileName = new byte[LoopAbi.LO_NAME_SIZE];
     flags = 0;
     rundown = false;
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onQueueWork(QueueWork m) {
+    if (worker == null) {
+      worker = getContext().spawn(LoopWorker.create(world), "kworker");
+    }
+    worker.tell(new LoopWorker.Work(m.what(), m.work()));
     ack(m.replyTo());
     return this;
   }

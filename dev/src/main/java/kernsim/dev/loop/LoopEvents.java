@@ -67,6 +67,20 @@ public final class LoopEvents {
   public record FileUnbound(String device, String file) {}
 
   /**
+   * LoopDevice (linux): {@code __loop_clr_fd} tore the device down while {@code others} openers or mounts
+   * that are not the tearing-down call's own held it (0 when nobody else did). The {@code detach} oracle
+   * fails on {@code others > 0}.
+   */
+  public record TornDown(String device, int others) {}
+
+  /**
+   * Hart (linux): a release that decided to detach the device (autoclear at the last close) is done: a
+   * {@code close} returns to its caller at this step, an umount ({@code call} umount-writeback) has let go of
+   * the device. The {@code detach} oracle fails if the device still has its backing file at this step.
+   */
+  public record DetachReturned(String device, String call) {}
+
+  /**
    * Hart: a call the source promises persists the cache returned success. {@code call} is
    * {@code BLKFLSBUF}, {@code LOOP_CLR_FD} or {@code umount-writeback}; {@code cache} is the cache it
    * found current (null if none), {@code file} the backing file it held (null if none), {@code wroteBack}

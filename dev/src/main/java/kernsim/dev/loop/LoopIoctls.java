@@ -54,6 +54,15 @@ public final class LoopIoctls implements BlockDeviceNode {
   /** The same, telling {@code uevents} (may be null) of every {@link Uevent} the device sends. */
   public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,
       ActorRef<Uevent> uevents) {
+    this(world, dev, number, semantics, uevents, null);
+  }
+
+  /**
+   * The same, with loop-control {@code ctl} (may be null), whose {@code loop_ctl_mutex} the linux
+   * driver's lo_open takes under the regress toggle {@code remove-open-abba}.
+   */
+  public LoopIoctls(World world, ActorRef<LoopDevice.Command> dev, int number, Semantics semantics,
+      ActorRef<Uevent> uevents, ActorRef<LoopControl.Command> ctl) {
     this.uevents = uevents;
     this.world = Objects.requireNonNull(world, "world");
     this.dev = Objects.requireNonNull(dev, "dev");
@@ -61,7 +70,7 @@ public final class LoopIoctls implements BlockDeviceNode {
     this.name = LoopDevice.deviceName(number);
     this.semantics = Objects.requireNonNull(semantics, "semantics");
     this.driver = semantics.linux()
-        ? new LinuxLoop(world, dev, number)
+        ? new LinuxLoop(world, dev, number, semantics, ctl)
         : new StarryLoop(world, dev, number, semantics);
   }
 
