@@ -33,8 +33,11 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
   /** What a hart handles. */
   public sealed interface Command permits Sleep, UsesMount, Replied {}
 
-  /** Other harts' kernel code asks: does this process use mount {@code mountId}? */
-  public record UsesMount(int mountId, ActorRef<Reply<Boolean>> replyTo) implements Command, Prober.Command {}
+  /**
+   * Other harts' kernel code asks: does this process use mount {@code mountId}? With {@code hold} (the
+   * mount was detached), a process that does keeps it marked, and reports the close of its last fd on it.
+   */
+  public record UsesMount(int mountId, boolean hold, ActorRef<Reply<Boolean>> replyTo) implements Command, Prober.Command {}
 
   /**
    * nanosleep: the hart asks itself to wake it after {@code nanos} of virtual time. Handling it is one
@@ -119,7 +122,7 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
   }
 
   private Behavior<Command> onUsesMount(UsesMount q) {
-    q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
+    q.replyTo().tell(new Reply<>(q.hold() ? proc.holdMount(q.mountId()) : proc.usesMount(q.mountId())));
     return this;
   }
 

@@ -95,7 +95,7 @@ public final class Prober extends AbstractBehavior<Prober.Command> {
   }
 
   private Behavior<Command> onUsesMount(Hart.UsesMount q) {
-    q.replyTo().tell(new Reply<>(proc.usesMount(q.mountId())));
+    q.replyTo().tell(new Reply<>(q.hold() ? proc.holdMount(q.mountId()) : proc.usesMount(q.mountId())));
     return this;
   }
 

@@ -66,6 +66,11 @@ final class Loops {
     return (word & ~(3 << (2 * f))) | ((value ? 2 : 1) << (2 * f));
   }
 
+  /** The word with field {@code bit} unknown: either value. */
+  static int unknown(int word, int bit) {
+    return word | 3 << (2 * Integer.numberOfTrailingZeros(bit));
+  }
+
   /** The word after the join: no cache means neither mounted nor dirty; a live mount may dirty its cache at any time. */
   static int normalize(int word) {
     if (!mayBe(word, CACHE, true)) {

@@ -470,8 +470,9 @@ class StarrySpec implements SequentialSpec {
     out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
   }
 
-  void close(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+  void close(SpecState s0, Call c, int fd, Outcomes out) {
+    SpecState.Fd f = fd < 0 ? null : s0.fd(c.hart, fd);
+    SpecState s = f == null ? s0 : lazyDrop(s0, f);
     if (f == null) {
       badFd(s, fd, out);
     } else if (Nodes.isLoop(f.node())) {
@@ -479,6 +480,25 @@ class StarrySpec implements SequentialSpec {
     } else {
       out.allow(OK, closed(s, c.hart, fd, f));
     }
+  }
+
+  /**
+   * The close of an fd on a mount MNT_DETACH took away may be the last reference to it, which drops its
+   * filesystem (the lazy detach): a device no attached mount uses, and which may still be mounted (only a
+   * detached mount with fds on it leaves that), may be unmounted from then on.
+   */
+  private static SpecState lazyDrop(SpecState s, SpecState.Fd f) {
+    if (f.mount() < 0 || s.mounts().stream().anyMatch(m -> m.id() == f.mount())) {
+      return s;
+    }
+    SpecState after = s;
+    for (int n = 0; n < s.devCount(); n++) {
+      int dev = n;
+      if (Loops.mayBe(s.dev(n), Loops.MOUNTED, true) && s.mounts().stream().noneMatch(m -> m.dev() == dev)) {
+        after = after.withDev(n, Loops.normalize(Loops.unknown(after.dev(n), Loops.MOUNTED)));
+      }
+    }
+    return after;
   }
 
   /** open of /dev/loopN once the path resolved to it: EBUSY while held exclusively. */
@@ -1009,7 +1029,12 @@ class StarrySpec implements SequentialSpec {
     return null;
   }
 
-  /** MNT_DETACH: the mount and every mount below it leave the namespace; ext4's adapters are dropped, nothing written back. */
+  /**
+   * MNT_DETACH: the mount and every mount below it leave the namespace, nothing written back. An ext4
+   * mount no fd is on has its adapter dropped; one an fd is on lives on until the last such fd is closed
+   * (the lazy detach), which this specification does not follow: its device may be mounted or not from
+   * then on.
+   */
   private static SpecState detach(SpecState s, SpecState.Mount top) {
     List<Integer> gone = new ArrayList<>(List.of(top.id()));
     for (SpecState.Mount m : s.mounts()) {
@@ -1021,7 +1046,8 @@ class StarrySpec implements SequentialSpec {
     for (SpecState.Mount m : s.mounts()) {
       if (gone.contains(m.id()) && m.dev() >= 0) {
         int w = after.dev(m.dev());
-        after = after.withDev(m.dev(), Loops.normalize(Loops.set(w, Loops.MOUNTED, false)));
+        after = after.withDev(m.dev(), Loops.normalize(s.fdOn(m.id()) != null
+            ? Loops.unknown(w, Loops.MOUNTED) : Loops.set(w, Loops.MOUNTED, false)));
       }
     }
     return after.withoutMounts(gone);
