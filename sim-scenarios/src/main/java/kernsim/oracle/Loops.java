@@ -277,6 +277,19 @@ final class Loops {
   }
 
   /**
+   * An ext4 mount's block handle alone ({@code as_dyn_block_device}), taken before the rest of the mount:
+   * with {@code succeeded}, only the way it succeeds (the device claimed: a fresh cache, mounted; the
+   * mount's own result is decided later, so any matches); without, only the ways it fails.
+   */
+  static Op claimExt4(boolean succeeded) {
+    return (d, out) -> asDyn(d, succeeded ? (o, dev, why) -> { } : out, fresh -> {
+      if (succeeded) {
+        out.emit(Outcomes.ANY, fresh | MOUNTED, null);
+      }
+    });
+  }
+
+  /**
    * mkfs.ext4, a scenario helper rather than a syscall of the source, may be written either way, and the
    * specification allows both: through the device file as userspace does it (EROFS read-only, EPERM
    * unbound, ENOSPC or EIO; the cache is not touched), or through the block cache (as_dyn_block_device,
