@@ -28,7 +28,7 @@ final class HartTasks implements Tasks {
     if (i == harts.size()) {
       return Code.done(Boolean.FALSE);
     }
-    return Code.ask(harts.get(i), r -> new Hart.UsesMount(mountId, false, r), "fd table",
+    return Code.ask(harts.get(i), r -> new Hart.UsesMount(mountId, r), "fd table",
         (Boolean busy) -> Boolean.TRUE.equals(busy) ? Code.done(Boolean.TRUE) : ask(harts, i + 1, mountId));
   }
 
@@ -42,7 +42,7 @@ final class HartTasks implements Tasks {
     if (i == harts.size()) {
       return Code.done(n);
     }
-    return Code.ask(harts.get(i), r -> new Hart.UsesMount(mountId, true, r), "fd table",
+    return Code.ask(harts.get(i), r -> new Hart.HoldMount(mountId, r), "fd table",
         (Boolean holds) -> count(harts, i + 1, mountId, n + (Boolean.TRUE.equals(holds) ? 1 : 0)));
   }
 
