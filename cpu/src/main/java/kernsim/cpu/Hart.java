@@ -31,10 +31,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class Hart extends AbstractBehavior<Hart.Command> {
   /** What a hart handles. */
-  public sealed interface Command permits Sleep, UsesMount, Replied {}
+  public sealed interface Command permits Sleep, UsesMount, HoldMount, Replied {}
 
   /** Other harts' kernel code asks: does this process use mount {@code mountId}? */
   public record UsesMount(int mountId, ActorRef<Reply<Boolean>> replyTo) implements Command, Prober.Command {}
+
+  /**
+   * After MNT_DETACH took mount {@code mountId} away: does this process have an fd on it? One that does
+   * keeps it marked held, and reports the close of its last fd on it ({@code MountTable.Put}).
+   */
+  public record HoldMount(int mountId, ActorRef<Reply<Boolean>> replyTo) implements Command, Prober.Command {}
 
   /**
    * nanosleep: the hart asks itself to wake it after {@code nanos} of virtual time. Handling it is one
@@ -95,6 +101,7 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
         .onMessage(Replied.class, this::onReplied)
         .onMessage(Sleep.class, this::onSleep)
         .onMessage(UsesMount.class, this::onUsesMount)
+        .onMessage(HoldMount.class, this::onHoldMount)
         .build();
   }
 
@@ -135,6 +142,11 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
 
   private Behavior<Command> onSleep(Sleep m) {
     getContext().scheduleOnce(java.time.Duration.ofNanos(m.nanos()), m.replyTo(), new Reply<>(SysResult.ok(0)));
+    return this;
+  }
+
+  private Behavior<Command> onHoldMount(HoldMount q) {
+    q.replyTo().tell(new Reply<>(proc.holdMount(q.mountId())));
     return this;
   }
 

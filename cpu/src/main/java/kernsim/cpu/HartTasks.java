@@ -32,6 +32,20 @@ final class HartTasks implements Tasks {
         (Boolean busy) -> Boolean.TRUE.equals(busy) ? Code.done(Boolean.TRUE) : ask(harts, i + 1, mountId));
   }
 
+  /** Every task in turn, one FD_TABLE region each; each that has an fd on the mount marks it held. */
+  @Override
+  public Code holdMount(int mountId) {
+    return count(List.copyOf(harts), 0, mountId, 0);
+  }
+
+  private static Code count(List<ActorRef<Object>> harts, int i, int mountId, int n) {
+    if (i == harts.size()) {
+      return Code.done(n);
+    }
+    return Code.ask(harts.get(i), r -> new Hart.HoldMount(mountId, r), "fd table",
+        (Boolean holds) -> count(harts, i + 1, mountId, n + (Boolean.TRUE.equals(holds) ? 1 : 0)));
+  }
+
   /** Harts keep no root or cwd of their own beyond the mount they are in: nothing to move. */
   @Override
   public Code propagatePivotRoot(Location oldRoot, Location newRoot) {

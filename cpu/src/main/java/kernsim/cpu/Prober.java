@@ -30,7 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class Prober extends AbstractBehavior<Prober.Command> {
   /** What the prober handles. */
-  public sealed interface Command permits Start, Probe, Hart.UsesMount, Hart.Replied {}
+  public sealed interface Command permits Start, Probe, Hart.UsesMount, Hart.HoldMount, Hart.Replied {}
 
   /** The harts start: from now on uevents are probed. */
   public enum Start implements Command { INSTANCE }
@@ -71,6 +71,7 @@ public final class Prober extends AbstractBehavior<Prober.Command> {
         .onMessage(Probe.class, this::onProbe)
         .onMessage(Hart.Replied.class, this::onReplied)
         .onMessage(Hart.UsesMount.class, this::onUsesMount)
+        .onMessage(Hart.HoldMount.class, this::onHoldMount)
         .build();
   }
 
@@ -91,6 +92,11 @@ public final class Prober extends AbstractBehavior<Prober.Command> {
 
   private Behavior<Command> onReplied(Hart.Replied r) {
     exec.onReply(r.reply());
+    return this;
+  }
+
+  private Behavior<Command> onHoldMount(Hart.HoldMount q) {
+    q.replyTo().tell(new Reply<>(proc.holdMount(q.mountId())));
     return this;
   }
 

@@ -27,6 +27,8 @@ public final class Proc {
   private final TreeMap<Integer, Integer> fdMounts = new TreeMap<>();
   /** fd → the path it was opened by (a loop device reports its backing file by it). */
   private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
+  /** Detached mounts this process holds fds on ({@link #holdMount}). */
+  private final java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
   private final TreeMap<String, Long> vars = new TreeMap<>();
   /**
    * What userspace libraries keep in the process's memory: a loop client's device handle by the
@@ -144,6 +146,31 @@ public final class Proc {
    */
   boolean usesMount(int mountId) {
     return fdMounts.containsValue(mountId);
+  }
+
+  /**
+   * After MNT_DETACH of mount {@code mountId}: whether this process has an fd on it; if so the mount is
+   * marked held, and the close of the process's last fd on it reports that ({@link #letGo}).
+   */
+  boolean holdMount(int mountId) {
+    if (!usesMount(mountId)) {
+      return false;
+    }
+    held.add(mountId);
+    return true;
+  }
+
+  /**
+   * After fd {@code fd} on mount {@code mountId} (null: on none) left the table: whether it was the
+   * process's last fd on a detached mount it holds; if so the mount is no longer held.
+   */
+  public boolean letGo(Integer mountId) {
+    return mountId != null && !usesMount(mountId) && held.remove(mountId);
+  }
+
+  /** The mount fd {@code fd} is on, or null. */
+  public Integer mountOf(int fd) {
+    return fdMounts.get(fd);
   }
 
   /** A program variable's value (an fd, a size); an unknown name is the scenario's mistake. */

@@ -101,11 +101,18 @@ public final class Syscalls {
     public Code close(Syscall.Close c) {
       int n = c.fd().value();
       OpenFile f = p.fds().get(n);
+      Integer mount = p.mountOf(n);
       p.closed(n);
       Code closed = p.fds().close(n);
       Flocks.Owner owner = f == null || p.fds().refersTo(f) ? null : p.dropFlockOwner(f);
-      return owner == null ? closed
+      Code unlocked = owner == null ? closed
           : Code.bind(Flocks.unlock(p.kernel().flocks(), f.ops().id(), owner), x -> closed);
+      if (!p.letGo(mount)) {
+        return unlocked;
+      }
+      // The process's last fd on a detached mount: its last reference goes, and with the mount's last
+      // reference the filesystem is dropped here, on the closer (MNT_DETACH's lazy unmount).
+      return Code.bind(unlocked, v -> Code.bind(p.kernel().vfs().putDetached(mount), x -> Code.done(v)));
     }
 
     /**

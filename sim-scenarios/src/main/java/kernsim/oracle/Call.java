@@ -18,11 +18,23 @@ final class Call {
   /** The call, its fds resolved as they were when it started. */
   final kernsim.cpu.call.Call call;
   final long start;
+  /**
+   * An ext4 mount's first part, taken as a call of its own just before the mount itself: the source and
+   * its block handle, which claims the device ({@code mounted}) before the target is resolved and
+   * attached. Its interval and result are the mount's.
+   */
+  final boolean claim;
   private long end = Long.MAX_VALUE;
   private SysResult result;
   private boolean returned;
 
   Call(int id, int hart, String hartName, int index, String text, kernsim.cpu.call.Call call, long start) {
+    this(id, hart, hartName, index, text, call, start, false);
+  }
+
+  Call(int id, int hart, String hartName, int index, String text, kernsim.cpu.call.Call call, long start,
+      boolean claim) {
+    this.claim = claim;
     this.id = id;
     this.hart = hart;
     this.hartName = hartName;

@@ -216,7 +216,11 @@ public final class ErrnoConformance implements Monitor {
   private void started(Calls.Started s) {
     int h = hart(s.hart());
     HartLog log = harts.get(h);
-    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), seq++));
+    long start = seq++;
+    if (spec.claimsFirst(s.call())) {
+      log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), start, true));
+    }
+    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), start));
     inFlight++;
   }
 
@@ -228,6 +232,10 @@ public final class ErrnoConformance implements Monitor {
       return; // not a call this oracle saw start
     }
     c.returned(r.result(), seq++);
+    Call claim = log.calls.size() < 2 ? null : log.calls.get(log.calls.size() - 2);
+    if (claim != null && claim.claim && claim.index == c.index && !claim.isReturned()) {
+      claim.returned(r.result(), c.end());
+    }
     inFlight--;
     if (inFlight == 0 && !settleOff) {
       settle(verdict);

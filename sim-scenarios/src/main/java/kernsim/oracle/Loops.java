@@ -66,6 +66,11 @@ final class Loops {
     return (word & ~(3 << (2 * f))) | ((value ? 2 : 1) << (2 * f));
   }
 
+  /** The word with field {@code bit} unknown: either value. */
+  static int unknown(int word, int bit) {
+    return word | 3 << (2 * Integer.numberOfTrailingZeros(bit));
+  }
+
   /** The word after the join: no cache means neither mounted nor dirty; a live mount may dirty its cache at any time. */
   static int normalize(int word) {
     if (!mayBe(word, CACHE, true)) {
@@ -267,6 +272,19 @@ final class Loops {
       }
       if (target != Outcomes.OK) {
         out.emit(target, fresh, targetWhy);
+      }
+    });
+  }
+
+  /**
+   * An ext4 mount's block handle alone ({@code as_dyn_block_device}), taken before the rest of the mount:
+   * with {@code succeeded}, only the way it succeeds (the device claimed: a fresh cache, mounted; the
+   * mount's own result is decided later, so any matches); without, only the ways it fails.
+   */
+  static Op claimExt4(boolean succeeded) {
+    return (d, out) -> asDyn(d, succeeded ? (o, dev, why) -> { } : out, fresh -> {
+      if (succeeded) {
+        out.emit(Outcomes.ANY, fresh | MOUNTED, null);
       }
     });
   }

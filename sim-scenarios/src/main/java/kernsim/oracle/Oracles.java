@@ -94,12 +94,21 @@ public final class Oracles {
     return base.withOracles(!off.contains(DEADLOCK), !off.contains(LIVELOCK));
   }
 
+  /**
+   * An umount2 that promises to persist: not MNT_DETACH, whose path in sys_umount2 returns right after
+   * {@code detach_mount()} without the write-back callback (the filesystem is dropped later, by the last
+   * close of an fd on it, and no write-back runs then either).
+   */
+  private static boolean promisingUmount(kernsim.cpu.call.Call c) {
+    return c instanceof Syscall.Umount2 u && (u.flags() & kernsim.fs.vfs.Flags.MNT_DETACH) == 0;
+  }
+
   /** The durability oracle reads the harts' call observations through this. */
   private static final DurabilityMonitor.Calls CALLS = new DurabilityMonitor.Calls() {
     @Override
     public DurabilityMonitor.Started started(Object o) {
       return o instanceof Calls.Started s
-          ? new DurabilityMonitor.Started(s.hart(), s.text(), s.call() instanceof Syscall.Umount2) : null;
+          ? new DurabilityMonitor.Started(s.hart(), s.text(), promisingUmount(s.call())) : null;
     }
 
     @Override

@@ -13,6 +13,15 @@ interface SequentialSpec {
   /** The state of a booted kernel before the setup hart's first statement. */
   SpecState initial();
 
+  /**
+   * Whether {@code call} is taken in two parts, a {@link Call#claim} and then the call itself, because the
+   * profile's code makes part of its effect visible to other processes long before the rest (starry's
+   * ext4 mount claims the device before it attaches the mount). None by default.
+   */
+  default boolean claimsFirst(kernsim.cpu.call.Call call) {
+    return false;
+  }
+
   /** Allows in {@code out} each outcome {@code call} may have in {@code state}, with the state after it. */
   void step(SpecState state, Call call, Outcomes out);
 

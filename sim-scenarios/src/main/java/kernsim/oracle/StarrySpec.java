@@ -470,8 +470,9 @@ class StarrySpec implements SequentialSpec {
     out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
   }
 
-  void close(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+  void close(SpecState s0, Call c, int fd, Outcomes out) {
+    SpecState.Fd f = fd < 0 ? null : s0.fd(c.hart, fd);
+    SpecState s = f == null ? s0 : lazyDrop(s0, f);
     if (f == null) {
       badFd(s, fd, out);
     } else if (Nodes.isLoop(f.node())) {
@@ -479,6 +480,25 @@ class StarrySpec implements SequentialSpec {
     } else {
       out.allow(OK, closed(s, c.hart, fd, f));
     }
+  }
+
+  /**
+   * The close of an fd on a mount MNT_DETACH took away may be the last reference to it, which drops its
+   * filesystem (the lazy detach): a device no attached mount uses, and which may still be mounted (only a
+   * detached mount with fds on it leaves that), may be unmounted from then on.
+   */
+  private static SpecState lazyDrop(SpecState s, SpecState.Fd f) {
+    if (f.mount() < 0 || s.mounts().stream().anyMatch(m -> m.id() == f.mount())) {
+      return s;
+    }
+    SpecState after = s;
+    for (int n = 0; n < s.devCount(); n++) {
+      int dev = n;
+      if (Loops.mayBe(s.dev(n), Loops.MOUNTED, true) && s.mounts().stream().noneMatch(m -> m.dev() == dev)) {
+        after = after.withDev(n, Loops.normalize(Loops.unknown(after.dev(n), Loops.MOUNTED)));
+      }
+    }
+    return after;
   }
 
   /** open of /dev/loopN once the path resolved to it: EBUSY while held exclusively. */
@@ -895,7 +915,31 @@ class StarrySpec implements SequentialSpec {
    * mount_ext4: the source must be a loop device (ENODEV), then as_dyn_block_device and the superblock
    * ({@link Loops#mountExt4}), then the target: its walk's errno, EIO when it is not a directory.
    */
+  /** The pseudo-fd a hart's claimed ext4 mount keeps between its two parts (no real fd is this large). */
+  static final int CLAIM_FD = Integer.MAX_VALUE;
+
+  /**
+   * An ext4 mount (not a bind, move, remount or propagation change) is taken in two parts: its claim
+   * (the source and the block handle, which marks the device mounted) and then the rest (the superblock,
+   * the target, the attach). mount_ext4 holds only its own process's FS_CONTEXT between them, so another
+   * process can see the device claimed and the target not yet mounted: a second mount or LOOP_CLR_FD is
+   * EBUSY, umount2 of the target EINVAL.
+   */
+  @Override
+  public boolean claimsFirst(kernsim.cpu.call.Call call) {
+    return call instanceof Syscall.Mount m && m.type().equals("ext4")
+        && (m.flags() & (PROPAGATION_FLAGS | MS_REMOUNT | MS_MOVE | MS_BIND)) == 0;
+  }
+
   void mountExt4(SpecState s, Call c, Syscall.Mount m, boolean ro, Outcomes out) {
+    if (c.claim) {
+      claimExt4(s, c, m, out);
+      return;
+    }
+    if (claimsFirst(c.call)) {
+      attachExt4(s, c, m, ro, out);
+      return;
+    }
     Walk src = Walk.of(s, m.source());
     if (!walked(s, src, out)) {
       return;
@@ -929,6 +973,62 @@ class StarrySpec implements SequentialSpec {
     String point = t.abs();
     mountExt4Device(s, n, target, why,
         new SpecState.Mount(c.id + 1, parentId, point, "ext4", n, ro, false, false, new TreeMap<>()), out);
+  }
+
+  /**
+   * The claim: the source must be a loop device (ENODEV), then its block handle. A failure is the mount's
+   * result; a success leaves the device claimed and the hart's {@link #CLAIM_FD} naming it for the rest.
+   */
+  void claimExt4(SpecState s, Call c, Syscall.Mount m, Outcomes out) {
+    Walk src = Walk.of(s, m.source());
+    if (!walked(s, src, out)) {
+      return;
+    }
+    if (src.unsure()) {
+      out.allow(ANY_ERR, s, out.explaining() ? src.why(s) : null);
+      out.allow(ANY, s.asWild(), out.explaining() ? src.why(s) : null);
+      return;
+    }
+    int n = src.node();
+    if (!Nodes.isLoop(n)) {
+      out.allow(ENODEV, s, out.explaining() ? src.shown() + " is " + Nodes.describe(n) + ", not a loop device" : null);
+      return;
+    }
+    device(s, n, Loops.claimExt4(false), out, null);
+    int w = Loops.run(s.dev(n), n, Loops.claimExt4(true), out);
+    if (w != 0) {
+      out.add(s.withDev(n, w).withFd(c.hart, CLAIM_FD, new SpecState.Fd(SpecState.ANON, -1, false, false, n)));
+    }
+  }
+
+  /**
+   * The rest of a claimed ext4 mount: the superblock (EIO), the target as {@link #mountExt4} resolves it;
+   * a failure drops the adapter (the device is no longer mounted), a success adds the mount. When the
+   * claim failed, the mount ended there with the claim's errno.
+   */
+  void attachExt4(SpecState s, Call c, Syscall.Mount m, boolean ro, Outcomes out) {
+    SpecState.Fd claimed = s.fd(c.hart, CLAIM_FD);
+    if (claimed == null) {
+      out.allow(ANY_ERR, s, "its block handle failed");
+      return;
+    }
+    int n = (int) claimed.desc();
+    SpecState after = s.withoutFd(c.hart, CLAIM_FD);
+    SpecState dropped = after.withDev(n, Loops.normalize(Loops.set(after.dev(n), Loops.MOUNTED, false)));
+    out.allow(EIO, dropped, out.explaining() ? "loop" + n + " may hold no readable superblock" : null);
+    Walk t = Walk.of(after, m.target());
+    if (t.failed()) {
+      out.allow(t.outcome(), dropped, out.explaining() ? t.why(after) : null);
+      return;
+    }
+    if (t.unsure()) {
+      out.allow(ANY_ERR, dropped, out.explaining() ? t.why(after) : null);
+    } else if (t.node() != Nodes.DIR) {
+      out.allow(EIO, dropped, out.explaining() ? "the target " + t.shown() + " is not a directory" : null);
+      return;
+    }
+    out.allow(OK, after.withNewMount(new SpecState.Mount(c.id + 1, after.mount(t.mount()).id(), t.abs(), "ext4", n, ro,
+        false, false, new TreeMap<>())));
   }
 
   /** mount_ext4's device part ({@link Loops#mountExt4}); on success {@code mount} is added. */
@@ -1009,7 +1109,12 @@ class StarrySpec implements SequentialSpec {
     return null;
   }
 
-  /** MNT_DETACH: the mount and every mount below it leave the namespace; ext4's adapters are dropped, nothing written back. */
+  /**
+   * MNT_DETACH: the mount and every mount below it leave the namespace, nothing written back. An ext4
+   * mount no fd is on has its adapter dropped; one an fd is on lives on until the last such fd is closed
+   * (the lazy detach), which this specification does not follow: its device may be mounted or not from
+   * then on.
+   */
   private static SpecState detach(SpecState s, SpecState.Mount top) {
     List<Integer> gone = new ArrayList<>(List.of(top.id()));
     for (SpecState.Mount m : s.mounts()) {
@@ -1021,7 +1126,8 @@ class StarrySpec implements SequentialSpec {
     for (SpecState.Mount m : s.mounts()) {
       if (gone.contains(m.id()) && m.dev() >= 0) {
         int w = after.dev(m.dev());
-        after = after.withDev(m.dev(), Loops.normalize(Loops.set(w, Loops.MOUNTED, false)));
+        after = after.withDev(m.dev(), Loops.normalize(s.fdOn(m.id()) != null
+            ? Loops.unknown(w, Loops.MOUNTED) : Loops.set(w, Loops.MOUNTED, false)));
       }
     }
     return after.withoutMounts(gone);

@@ -34,7 +34,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *       mount's root), {@link Mount}/{@link Bind}/{@link Move} ({@code Location::mount}, {@code
  *       bind_mount}, {@code move_mount}), {@link SetReadonly}, {@link SetPropagation},
  *       {@link MarkExpired}, {@link SetWriteback}/{@link GetWriteback} (the {@code user_data} callback),
- *       {@link Detach} ({@code detach_mount}), {@link Unmount} ({@code unmount}), {@link IsBusy}
+ *       {@link Detach} ({@code detach_mount}), {@link Held}/{@link Put} (the references a detached mount's open fds hold), {@link Unmount} ({@code unmount}), {@link IsBusy}
  *       ({@code ax_fs_ng::vfs::is_mount_busy}: the context's root or cwd inside the mount, or child
  *       mounts), {@link Pivot} ({@code FsContext::pivot_root}, sent while holding the context), {@link WantWrite}
  *       (the read-only check of the scenario helpers' mkdir and create).
@@ -77,7 +77,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
 
   public sealed interface Command
       permits LockCtx, UnlockCtx, SetCwd, Cross, Mount, Bind, Move, SetReadonly, SetPropagation,
-          MarkExpired, SetWriteback, GetWriteback, Detach, IsBusy, Unmount, Pivot, WantWrite, Spawn, Mounts {}
+          MarkExpired, SetWriteback, GetWriteback, Detach, Held, Put, IsBusy, Unmount, Pivot, WantWrite, Spawn, Mounts {}
 
   /** Takes {@code FS_CONTEXT}; the grant replies with the {@link Ctx}. */
   public record LockCtx(ActorRef<Reply<Ctx>> replyTo) implements Command {}
@@ -114,10 +114,24 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
 
   /**
    * {@code detach_mount}: takes the mount and its subtree out of the namespace. Replies
-   * {@code Ok(0, List<FileSystem>)}: the filesystems no attached mount uses any more, for the caller to
-   * release (in mount id order).
+   * {@code Ok(n, List<Integer>)}: the detached mounts, in mount id order. Nothing is dropped yet: a
+   * detached mount lives on while a process holds an fd on it (the source's {@code Arc<Mountpoint>} in
+   * each open file's location), so the caller counts the holders and says so with {@link Held}.
    */
   public record Detach(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+
+  /**
+   * The detacher counted {@code holders} processes with fds on detached mount {@code mountId} (each of
+   * them will send one {@link Put}). Replies {@code Ok(0, List<FileSystem>)}: the filesystems to release
+   * now, when nothing holds the mount any more (possibly because every holder's {@code Put} came first).
+   */
+  public record Held(int mountId, int holders, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+
+  /**
+   * A holder's last fd on detached mount {@code mountId} was closed (the last {@code Arc} clone of its
+   * location dropped). Replies {@code Ok(0, List<FileSystem>)}: the filesystems for the closer to release.
+   */
+  public record Put(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Replies {@code Ok(1)} when busy, {@code Ok(0)} otherwise. */
   public record IsBusy(int mountId, ActorRef<Reply<SysResult>> replyTo) implements Command {}
@@ -201,10 +215,31 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
         ok -> then.apply(droppedOf(ok)));
   }
 
-  /** {@link Detach} ({@code detach_mount}): continues with the filesystems it dropped, as {@link #unmount}. */
+  /** {@link Detach} ({@code detach_mount}): continues with the ids of the mounts it detached. */
   public static Code detach(ActorRef<Command> table, int mountId,
+      java.util.function.Function<List<Integer>, Code> then) {
+    return Code.then(Code.call(table, r -> new Detach(mountId, r), "detach_mount", Code::done), ok -> {
+      List<Integer> ids = new ArrayList<>();
+      if (ok.data() instanceof List<?> l) {
+        for (Object o : l) {
+          ids.add((Integer) o);
+        }
+      }
+      return then.apply(ids);
+    });
+  }
+
+  /** {@link Held}: continues with the filesystems to release now. */
+  public static Code held(ActorRef<Command> table, int mountId, int holders,
       java.util.function.Function<List<FileSystem>, Code> then) {
-    return Code.then(Code.call(table, r -> new Detach(mountId, r), "detach_mount", Code::done),
+    return Code.then(Code.call(table, r -> new Held(mountId, holders, r), "detached mount held", Code::done),
+        ok -> then.apply(droppedOf(ok)));
+  }
+
+  /** {@link Put}: continues with the filesystems the caller is to release. */
+  public static Code put(ActorRef<Command> table, int mountId,
+      java.util.function.Function<List<FileSystem>, Code> then) {
+    return Code.then(Code.call(table, r -> new Put(mountId, r), "detached mount put", Code::done),
         ok -> then.apply(droppedOf(ok)));
   }
 
@@ -219,7 +254,7 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     });
   }
 
-  /** The filesystems an Unmount or Detach reply lists as dropped ({@link #dropped} made the list). */
+  /** The filesystems an Unmount, Held or Put reply lists as dropped ({@link #dropped} made the list). */
   private static List<FileSystem> droppedOf(SysResult.Ok ok) {
     List<FileSystem> out = new ArrayList<>();
     if (ok.data() instanceof List<?> l) {
@@ -246,6 +281,12 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     boolean expired;
     Supplier<Code> writeback;
     State state = State.ATTACHED;
+    /** A detached mount: the processes still holding fds on it, less those that put it ({@link Held}, {@link Put}). */
+    int holders;
+    /** A detached mount: its holders were counted ({@link Held} came). */
+    boolean settled;
+    /** A detached mount: it was let go (its filesystem released, unless another mount still uses it). */
+    boolean released;
 
     MountRec(int id, int parent, long on, FileSystem fs, long rootIno) {
       this.id = id;
@@ -318,6 +359,8 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
         .onMessage(SetWriteback.class, this::onSetWriteback)
         .onMessage(GetWriteback.class, this::onGetWriteback)
         .onMessage(Detach.class, this::onDetach)
+        .onMessage(Held.class, this::onHeld)
+        .onMessage(Put.class, this::onPut)
         .onMessage(IsBusy.class, this::onIsBusy)
         .onMessage(Unmount.class, this::onUnmount)
         .onMessage(Pivot.class, this::onPivot)
@@ -544,8 +587,34 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     }
     List<MountRec> gone = new ArrayList<>();
     detachTree(r, gone);
-    reply(m.replyTo(), SysResult.ok(0, dropped(gone)));
+    List<Integer> ids = gone.stream().map(g -> g.id).sorted().toList();
+    reply(m.replyTo(), SysResult.ok(ids.size(), ids));
     return this;
+  }
+
+  private Behavior<Command> onHeld(Held m) {
+    MountRec r = mounts.get(m.mountId());
+    r.settled = true;
+    // The shared cwd or root inside it holds it too, and nothing here ever lets go of that.
+    r.holders += m.holders() + (cwd.mountId() == r.id || root.mountId() == r.id ? 1 : 0);
+    reply(m.replyTo(), SysResult.ok(0, letGo(r)));
+    return this;
+  }
+
+  private Behavior<Command> onPut(Put m) {
+    MountRec r = mounts.get(m.mountId());
+    r.holders--;
+    reply(m.replyTo(), SysResult.ok(0, letGo(r)));
+    return this;
+  }
+
+  /** A detached mount nothing holds any more is let go: its filesystem, unless another live mount uses it. */
+  private List<FileSystem> letGo(MountRec r) {
+    if (r.state != State.DETACHED || !r.settled || r.holders != 0 || r.released) {
+      return List.of();
+    }
+    r.released = true;
+    return dropped(List.of(r));
   }
 
   /** Lazy unmount takes the whole subtree out of the namespace. */
@@ -558,11 +627,15 @@ public final class MountTable extends AbstractBehavior<MountTable.Command> {
     changed("detach", r.id);
   }
 
-  /** The filesystems of {@code gone} that no attached mount uses, once each, by mount id. */
+  /**
+   * The filesystems of {@code gone} that no live mount uses (an attached one, or a detached one not yet
+   * let go), once each, by mount id.
+   */
   private List<FileSystem> dropped(List<MountRec> gone) {
     List<FileSystem> out = new ArrayList<>();
     gone.stream().sorted(java.util.Comparator.comparingInt(g -> g.id)).forEach(g -> {
-      boolean inUse = mounts.values().stream().anyMatch(m -> m.state == State.ATTACHED && m.fs.equals(g.fs));
+      boolean inUse = mounts.values().stream().anyMatch(m -> m.fs.equals(g.fs)
+          && (m.state == State.ATTACHED || m.state == State.DETACHED && !m.released));
       if (!inUse && !out.contains(g.fs)) {
         out.add(g.fs);
       }

@@ -16,6 +16,16 @@ public interface Tasks {
   Code usesMount(int mountId);
 
   /**
+   * After MNT_DETACH took mount {@code mountId} out of the namespace: how many tasks hold an open fd on
+   * it, each of which, from then on, reports the close of its last fd on it ({@code MountTable.Put}).
+   * Stands for the {@code Arc<Mountpoint>} clones the source's open files hold. Code ending in
+   * {@code Done(Integer)}. With no tasks, none.
+   */
+  default Code holdMount(int mountId) {
+    return Code.done(0);
+  }
+
+  /**
    * {@code FsContext::propagate_pivot_root}: every other task whose root or cwd is exactly
    * {@code oldRoot} moves to {@code newRoot} (Linux's {@code chroot_fs_refs}). Code ending in
    * {@code Ok(0)}.

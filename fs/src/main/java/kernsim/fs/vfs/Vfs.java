@@ -336,7 +336,8 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
               was -> was.value() == 1 ? Code.ok(0) : Code.err(Errno.EAGAIN));
       return Code.then(expire, x -> {
         if ((flags & MNT_DETACH) != 0) {
-          return MountTable.detach(table, id, dropped -> Code.bind(release(dropped), z -> Code.ok(0)));
+          // target.detach_mount()?; return Ok(0): no busy check, no write-back callback.
+          return MountTable.detach(table, id, gone -> Code.bind(settleDetached(gone, 0), z -> Code.ok(0)));
         }
         return Code.bind(isMountBusy(id), busy -> {
           if (Boolean.TRUE.equals(busy)) {
@@ -354,7 +355,31 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     });
   }
 
-  /** Releases, in order, the filesystems an Unmount or Detach dropped. Ends in {@code Ok(0)}. */
+  /**
+   * The lazy part of {@code detach_mount}: each detached mount (in id order) lives on while processes
+   * hold fds on it, as the source's open files hold {@code Arc<Mountpoint>} clones. The holders are
+   * counted (one FD_TABLE region per task, {@link Tasks#holdMount}); a mount none holds is let go now,
+   * its filesystem released on this hart (ext4's unmount, then the loop adapter's drop); otherwise the
+   * holder whose close drops the last fd on it releases it ({@link #putDetached}). Ends in {@code Ok(0)}.
+   */
+  private Code settleDetached(List<Integer> gone, int i) {
+    if (i == gone.size()) {
+      return Code.ok(0);
+    }
+    int id = gone.get(i);
+    return Code.bind(tasks.holdMount(id), n -> MountTable.held(table, id, (Integer) n,
+        dropped -> Code.bind(release(dropped), z -> settleDetached(gone, i + 1))));
+  }
+
+  /**
+   * A process closed its last fd on detached mount {@code mountId}: that reference goes, and when it was
+   * the mount's last, the filesystem is released on the closing hart. Ends in {@code Ok(0)}.
+   */
+  public Code putDetached(int mountId) {
+    return MountTable.put(table, mountId, dropped -> release(dropped));
+  }
+
+  /** Releases, in order, the filesystems an Unmount, Held or Put dropped. Ends in {@code Ok(0)}. */
   private static Code release(List<FileSystem> dropped) {
     return Code.forEach(0, dropped.size(), i -> Code.bind(dropped.get(i).release(), v -> Code.ok(0)));
   }
