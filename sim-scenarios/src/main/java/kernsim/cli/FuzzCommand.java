@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "fuzz",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    header = "Generates programs from a template, explores each under PCT, keeps what finds new coverage,"
-        + " saves each distinct failure.",
+    header = "Generates programs from a template, explores each (PCT or the template's strategies), keeps what"
+        + " finds new coverage, saves each distinct failure.",
     description = {
       "Draws programs from TEMPLATE (a built-in template, " + "triad-area or clients, or a template file; see"
           + " docs/fuzz.md) or mutates corpus programs, explores each for the template's schedules and keeps"
