@@ -124,6 +124,9 @@ public final class ScheduleShrinker {
         out.add(arrange(steps, seg, o, n));
       }
       int push = next(hart, k + 2, b);
+      if (push < 0 && k + 2 == seg.size()) {
+        continue; // B's segment is the last: to the end is where it is
+      }
       List<Integer> o = new ArrayList<>(order);
       o.remove(Integer.valueOf(k + 1));
       if (push >= 0) {
