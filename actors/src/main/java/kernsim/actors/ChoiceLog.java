@@ -41,6 +41,58 @@ public final class ChoiceLog {
     this.size = data.length;
   }
 
+  /**
+   * One step of a recorded run, decoded: the actor that ran ({@code null} for a clock advance) and the
+   * values its handler drew, in order.
+   */
+  public record Step(String actor, List<Draw> draws) {
+    public Step {
+      draws = List.copyOf(draws);
+    }
+  }
+
+  /** A drawn value: an integer below {@code bound}, or a boolean (0 or 1) when {@code bound} is 0. */
+  public record Draw(int value, int bound) {
+    public boolean isBoolean() {
+      return bound == 0;
+    }
+  }
+
+  /**
+   * The steps of encoded choices: each actor or clock choice starts a step, and the drawn values after
+   * it are that step's (a handler draws while it runs, after the controller picked it).
+   */
+  public static List<Step> steps(List<String> keys, int[] data) {
+    List<Step> out = new ArrayList<>();
+    String actor = null;
+    List<Draw> draws = null;
+    for (int i = 0; i < data.length; i++) {
+      int v = data[i];
+      switch (v & 3) {
+        case ACTOR, CLOCK -> {
+          if (draws != null) {
+            out.add(new Step(actor, draws));
+          }
+          actor = (v & 3) == ACTOR ? keys.get(v >>> 2) : null;
+          draws = new ArrayList<>();
+        }
+        case BOOL -> draws(draws).add(new Draw(v >>> 2, 0));
+        default -> draws(draws).add(new Draw(v >>> 2, data[++i]));
+      }
+    }
+    if (draws != null) {
+      out.add(new Step(actor, draws));
+    }
+    return out;
+  }
+
+  private static List<Draw> draws(List<Draw> d) {
+    if (d == null) {
+      throw new IllegalArgumentException("a drawn value before the first step");
+    }
+    return d;
+  }
+
   public List<String> keys() {
     return List.copyOf(keys);
   }

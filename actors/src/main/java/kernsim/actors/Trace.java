@@ -83,6 +83,11 @@ public record Trace(Header header, List<String> keys, int[] choices, Footer foot
     }
   }
 
+  /** The recorded choices as steps: which actor ran (or the clock) and what its handler drew. */
+  public List<ChoiceLog.Step> steps() {
+    return ChoiceLog.steps(keys, choices);
+  }
+
   ChoiceLog choiceLog() {
     return new ChoiceLog(keys, choices);
   }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "fuzz",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    header = "Generates programs from a template, explores each under PCT, keeps what finds new coverage,"
-        + " saves each distinct failure.",
+    header = "Generates programs from a template, explores each (PCT or the template's strategies), keeps what"
+        + " finds new coverage, saves each distinct failure.",
     description = {
       "Draws programs from TEMPLATE (a built-in template, " + "triad-area or clients, or a template file; see"
           + " docs/fuzz.md) or mutates corpus programs, explores each for the template's schedules and keeps"
@@ -58,6 +58,12 @@ final class FuzzCommand implements Callable<Integer> {
       description = "Schedules per program (default: the template's).")
   Integer schedules;
 
+  @Option(names = "--strategies", paramLabel = "SPEC",
+      description = "The strategies programs are explored with, in turn, as a template's `strategies` line writes"
+          + " them, e.g. \"pct depth=2 random delay-bounding delays=3 pos dfs preemption-bound=1\""
+          + " (default: the template's).")
+  String strategies;
+
   @Option(names = "--fix", paramLabel = "NAME", split = ",", description = "Turn fixes on as well.")
   List<String> fixes = new ArrayList<>();
 
@@ -90,6 +96,18 @@ final class FuzzCommand implements Callable<Integer> {
       throw new Main.UserError(e.getMessage(), e, true);
     }
     t = t.with(schedules == null ? t.schedules() : schedules, fixes);
+    if (strategies != null) {
+      try {
+        List<kernsim.experiment.StrategySpec> specs = Template.strategies("--strategies: error: ", strategies,
+            t.depth());
+        if (specs.isEmpty()) {
+          throw new ParameterException(spec.commandLine(), "--strategies names no strategy");
+        }
+        t = t.withStrategies(specs);
+      } catch (Template.TemplateException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     PrintWriter w = spec.commandLine().getOut();
     boolean tty = !quiet && System.console() != null;
     Campaign c;
@@ -102,7 +120,7 @@ final class FuzzCommand implements Callable<Integer> {
     }
     if (!quiet) {
       w.printf(Locale.ROOT, "kernsim fuzz: template %s, seed %d, %d harts, %d schedules per program (%s), up to %,d"
-          + " programs, in %s%n", t.name(), seed, t.harts(), t.schedules(), String.join("+", t.strategies()),
+          + " programs, in %s%n", t.name(), seed, t.harts(), t.schedules(), String.join(" + ", t.strategies().stream().map(kernsim.experiment.StrategySpec::label).toList()),
           programs, out);
       w.flush();
     }
@@ -127,8 +145,8 @@ final class FuzzCommand implements Callable<Integer> {
             System.err.print("\r");
           }
           if (!quiet) {
-            w.printf(Locale.ROOT, "new finding after %d programs, %,d schedules, %.1f s: %s%n  in %s%s%s%n",
-                f.program() + 1, f.schedules(), f.seconds(), f.signature(), f.dir(),
+            w.printf(Locale.ROOT, "new finding after %d programs, %,d schedules, %.1f s: %s%s%n  in %s%s%s%n",
+                f.program() + 1, f.schedules(), f.seconds(), f.signature(), seqLabel(f), f.dir(),
                 f.replayed() ? "" : " (its trace did not replay)", f.shrunk() == null ? "" : "; shrunk " + f.shrunk());
             w.flush();
           }
@@ -142,8 +160,8 @@ final class FuzzCommand implements Callable<Integer> {
     }
     w.println(line(end));
     for (Campaign.Finding f : c.findings().values()) {
-      w.printf(Locale.ROOT, "  %s  (program %d, %,d schedules, %.1f s) %s%n", f.signature(), f.program() + 1,
-          f.schedules(), f.seconds(), f.dir());
+      w.printf(Locale.ROOT, "  %s%s  (program %d, %,d schedules, %.1f s) %s%n", f.signature(), seqLabel(f),
+          f.program() + 1, f.schedules(), f.seconds(), f.dir());
     }
     w.flush();
     return c.findings().isEmpty() ? Main.OK : Main.NOT_AS_EXPECTED;
@@ -151,7 +169,12 @@ final class FuzzCommand implements Callable<Integer> {
 
   private static String line(Campaign.Stats s) {
     return String.format(Locale.ROOT, "programs %,d (%d rejected), %,d schedules, %,.0f schedules/s, corpus %d,"
-        + " coverage %d, distinct failures %d", s.programs(), s.rejected(), s.schedules(),
-        s.schedules() / Math.max(s.seconds(), 1e-9), s.corpus(), s.coverage(), s.findings());
+        + " coverage %d, distinct failures %d (%d sequential)", s.programs(), s.rejected(), s.schedules(),
+        s.schedules() / Math.max(s.seconds(), 1e-9), s.corpus(), s.coverage(), s.findings(), s.sequential());
+  }
+
+  /** A sequential finding is the program's own failure, not a race: said so wherever it is listed. */
+  private static String seqLabel(Campaign.Finding f) {
+    return f.sequential() ? "  [sequential: the program's own failure, not a race]" : "";
   }
 }

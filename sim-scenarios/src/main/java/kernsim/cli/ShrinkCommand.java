@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Replays TRACE, takes its failure's signature (oracle + site), then drops harts, statements and setup"
           + " lines and simplifies arguments, keeping each change only while exploring the smaller scenario"
-          + " for N schedules still finds the same signature; then keeps, among several explorations, the"
-          + " failing schedule with the fewest context switches.",
+          + " for N schedules still finds the same signature (the current schedule carried over first); and"
+          + " shrinks the schedule itself from the trace's choices, moving a hart's steps together while the"
+          + " failure stays: the result never has more context switches than TRACE.",
       "Writes OUT.ksim and OUT.trace (default: TRACE's name with .shrunk), replays the new trace to confirm"
           + " it, and prints the sizes before and after (harts, calls, switches).",
       "Exits 0 when the shrunk trace replays to the same signature, 1 when not, 2 on bad input."

@@ -63,7 +63,7 @@ public record StrategySpec(StrategyKind kind, SortedMap<String, Long> parameters
   }
 
   /** {@code kind} with {@code given} on top of its defaults (the caller checked the names and values). */
-  static StrategySpec of(StrategyKind kind, Map<String, Long> given) {
+  public static StrategySpec of(StrategyKind kind, Map<String, Long> given) {
     TreeMap<String, Long> all = new TreeMap<>();
     for (Parameter p : parametersOf(kind)) {
       long v = given.getOrDefault(p.name(), p.defaultValue());

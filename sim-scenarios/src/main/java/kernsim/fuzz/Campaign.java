@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -51,9 +52,22 @@ public final class Campaign {
    */
   public record Options(Template template, long seed, int programs, boolean shrink, int shrinkBudget) {}
 
-  /** A distinct failure: its signature, when it was first found, where it is saved. */
+  /**
+   * A distinct failure: its signature, when it was first found, where it is saved, and whether it is
+   * {@code sequential}: the program fails so with its harts run one after another ({@link Sequential}), so
+   * it is the program's own failure, not a race.
+   */
   public record Finding(String signature, int program, long schedules, double seconds, Path dir, boolean replayed,
-      String shrunk) {}
+      String shrunk, boolean sequential) {
+    /** The key findings are deduplicated by: the signature, marked when sequential. */
+    public String key() {
+      return key(signature, sequential);
+    }
+
+    static String key(String signature, boolean sequential) {
+      return sequential ? signature + " [sequential]" : signature;
+    }
+  }
 
   /** What the campaign reports as it goes. */
   public interface Listener {
@@ -62,9 +76,9 @@ public final class Campaign {
     void finding(Finding f);
   }
 
-  /** Where the campaign stands. */
-  public record Stats(int programs, long schedules, int corpus, int coverage, int findings, int rejected,
-      double seconds) {}
+  /** Where the campaign stands; {@code sequential} of the {@code findings} are the programs' own failures. */
+  public record Stats(int programs, long schedules, int corpus, int coverage, int findings, int sequential,
+      int rejected, double seconds) {}
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -89,7 +103,10 @@ public final class Campaign {
     resume();
   }
 
-  /** The findings so far, by signature, in the order found. */
+  /**
+   * The findings so far, in the order found, by {@link Finding#key()}: the signature, for a race; the
+   * signature and {@code [sequential]} for a failure that needs no interleaving.
+   */
   public Map<String, Finding> findings() {
     return findings;
   }
@@ -129,9 +146,8 @@ public final class Campaign {
         }
         Settings settings = Settings.of(sc, null, List.of(), List.of());
         ScenarioWorld world = new ScenarioWorld(sc, settings);
-        String strategy = o.template().strategies().get(index % o.template().strategies().size());
-        ExploreOptions eo = new ExploreOptions(StrategyKind.byId(strategy), pseed, o.template().schedules(),
-            o.template().depth(), 64, world.runOptions(RunOptions.DEFAULT));
+        ExploreOptions eo = o.template().strategies().get(index % o.template().strategies().size())
+            .options(pseed, o.template().schedules(), world.runOptions(RunOptions.DEFAULT));
         int[] added = {0};
         ExploreResult r;
         try {
@@ -159,7 +175,12 @@ public final class Campaign {
           RunResult failing = r.failing().orElseThrow();
           String sig = Signature.of(failing.failure().orElseThrow(), sc.hartKeys());
           if (!findings.containsKey(sig)) {
-            save(sim, world, sc, settings, text, name, index, failing, sig, start, listener);
+            // a failure the harts run one after another also show is the program's own, not a race
+            Optional<Sequential.Run> seq = Sequential.find(sim, world, sc, sig);
+            schedules += seq.isPresent() ? 1 : 0;
+            if (seq.isEmpty() || !findings.containsKey(Finding.key(sig, true))) {
+              save(sim, world, sc, settings, text, name, index, failing, sig, seq.orElse(null), start, listener);
+            }
           }
         }
         if (index % 10 == 9) {
@@ -175,14 +196,16 @@ public final class Campaign {
   }
 
   private Stats stats(long start) {
-    return new Stats(programs, schedules, corpus.size(), coverage.size(), findings.size(), rejected,
+    return new Stats(programs, schedules, corpus.size(), coverage.size(), findings.size(),
+        (int) findings.values().stream().filter(Finding::sequential).count(), rejected,
         secondsBefore + (nanos.getAsLong() - start) / 1e9);
   }
 
   private void save(Simulator sim, ScenarioWorld world, Scenario sc, Settings settings, String text, String name,
-      int index, RunResult failing, String sig, long start, Listener listener) throws IOException {
-    Path d = dir.resolve("findings").resolve(String.format("%03d-%s", findings.size() + 1,
-        Signature.oracle(sig).replaceAll("[^A-Za-z0-9._-]", "_")));
+      int index, RunResult failing, String sig, Sequential.Run seq, long start, Listener listener)
+      throws IOException {
+    Path d = dir.resolve("findings").resolve(String.format("%03d-%s%s", findings.size() + 1,
+        Signature.oracle(sig).replaceAll("[^A-Za-z0-9._-]", "_"), seq == null ? "" : "-sequential"));
     Files.createDirectories(d);
     Files.writeString(d.resolve(name + ".ksim"), text);
     Path trace = d.resolve(name + ".trace");
@@ -201,6 +224,12 @@ public final class Campaign {
     report.add("found by:  program " + index + " of campaign seed " + o.seed() + " (template " + o.template().name()
         + "), after " + (schedules) + " schedules in all");
     report.add("replay:    kernsim replay " + trace + (replayed ? "  (confirmed)" : "  (DID NOT REPLAY)"));
+    if (seq != null) {
+      Path st = d.resolve("sequential.trace");
+      TraceCodec.write(seq.trace(), st);
+      report.add("sequential: the same failure with the harts run one after another (" + String.join(", ",
+          seq.order()) + "): the program's own failure, not a race (kernsim replay " + st + ")");
+    }
     if (o.shrink()) {
       try {
         Shrinker sh = new Shrinker(sim, settings, Math.max(o.shrinkBudget(), failing.iteration() + 1),
@@ -224,8 +253,8 @@ public final class Campaign {
     Files.write(d.resolve("report.txt"), report, StandardCharsets.UTF_8);
     Files.writeString(d.resolve("signature.txt"), sig + "\n");
     Finding f = new Finding(sig, index, schedules, secondsBefore + (nanos.getAsLong() - start) / 1e9, d, replayed,
-        shrunk);
-    findings.put(sig, f);
+        shrunk, seq != null);
+    findings.put(f.key(), f);
     listener.finding(f);
     saveState(start);
   }
@@ -244,8 +273,9 @@ public final class Campaign {
     Files.writeString(d.resolve("report.txt"), "signature: " + sig + "\nkernsim itself threw while exploring program "
         + index + " (no trace: the run did not end)\n\n" + sw);
     Files.writeString(d.resolve("signature.txt"), sig + "\n");
-    Finding f = new Finding(sig, index, schedules, secondsBefore + (nanos.getAsLong() - start) / 1e9, d, false, null);
-    findings.put(sig, f);
+    Finding f = new Finding(sig, index, schedules, secondsBefore + (nanos.getAsLong() - start) / 1e9, d, false, null,
+        false);
+    findings.put(f.key(), f);
     listener.finding(f);
   }
 
@@ -267,6 +297,7 @@ public final class Campaign {
       n.put("dir", dir.relativize(f.dir()).toString());
       n.put("replayed", f.replayed());
       n.put("shrunk", f.shrunk());
+      n.put("sequential", f.sequential());
     }
     JSON.writeValue(dir.resolve("state.json").toFile(), s);
     Files.write(dir.resolve("coverage.txt"), coverage.features(), StandardCharsets.UTF_8);
@@ -288,9 +319,11 @@ public final class Campaign {
     secondsBefore = s.get("seconds").asDouble();
     for (var n : s.get("findings")) {
       String sig = n.get("signature").asText();
-      findings.put(sig, new Finding(sig, n.get("program").asInt(), n.get("schedules").asLong(),
+      Finding f = new Finding(sig, n.get("program").asInt(), n.get("schedules").asLong(),
           n.get("seconds").asDouble(), dir.resolve(n.get("dir").asText()), n.get("replayed").asBoolean(),
-          n.get("shrunk").isNull() ? null : n.get("shrunk").asText()));
+          n.get("shrunk").isNull() ? null : n.get("shrunk").asText(),
+          n.has("sequential") && n.get("sequential").asBoolean());
+      findings.put(f.key(), f);
     }
     TreeSet<Path> files = new TreeSet<>();
     try (Stream<Path> st = Files.list(dir.resolve("corpus"))) {

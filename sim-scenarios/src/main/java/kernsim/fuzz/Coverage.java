@@ -96,12 +96,7 @@ public final class Coverage {
   public static int switches(EventLog log, List<String> hartKeys) {
     String last = null;
     int n = 0;
-    for (int i = 0; i < log.size(); i++) {
-      String h = hartOf(log.actor(i), hartKeys);
-      if (h == null) {
-        Matcher r = REPLY_TO.matcher(log.summary(i));
-        h = r.find() ? hartOf(r.group(1), hartKeys) : null;
-      }
+    for (String h : workedFor(log, hartKeys)) {
       if (h != null) {
         if (last != null && !last.equals(h)) {
           n++;
@@ -110,6 +105,23 @@ public final class Coverage {
       }
     }
     return n;
+  }
+
+  /**
+   * For each step of a run, the hart it works for: the hart's own step (or one of an actor below it), or
+   * a request whose {@code replyTo} is a hart; {@code null} for a step that works for none.
+   */
+  public static String[] workedFor(EventLog log, List<String> hartKeys) {
+    String[] out = new String[log.size()];
+    for (int i = 0; i < log.size(); i++) {
+      String h = hartOf(log.actor(i), hartKeys);
+      if (h == null) {
+        Matcher r = REPLY_TO.matcher(log.summary(i));
+        h = r.find() ? hartOf(r.group(1), hartKeys) : null;
+      }
+      out[i] = h;
+    }
+    return out;
   }
 
   private static String hartOf(String key, List<String> hartKeys) {

@@ -22,8 +22,12 @@ import kernsim.scenario.Settings;
  * hand-written one). The program first: drop a hart, a statement, a setup line; simplify an argument
  * (a string to {@code "x"}, flags to one of their terms, a number to 0). A change is kept only while
  * exploring the smaller text within the budget still finds the same {@link Signature}; passes repeat
- * until none is kept. Then the schedule: several explorations of the result (PCT of depth 1 to 3,
- * several seeds) and the failing run with the fewest context switches is the one kept.
+ * until none is kept. The schedule is shrunk at the level of its trace ({@link ScheduleShrinker}): the
+ * given run's first, on the program as given; then each program candidate is tried first with the current
+ * schedule carried over to it, and is kept only with a failing run of at most the given run's switches; at
+ * the end the result's schedule is shrunk again, also from the explorations' failing run with the fewest
+ * switches (PCT of depth 1 to 3, several seeds) when it has fewer. So the result never has more context
+ * switches than the run given.
  */
 public final class Shrinker {
   /** A scenario's size: harts, calls (statements in harts) and the context switches of its failing run. */
@@ -67,22 +71,32 @@ public final class Shrinker {
       throws ScenarioException {
     Scenario first = Scenarios.parse(text, name + ".ksim");
     Size before = size(first, original);
+    ScheduleShrinker schedule = new ScheduleShrinker(sim);
+    // the schedule of the program as given first, from the trace's own choices; a program change is then
+    // kept only with a failing run of at most the given run's switches, and the end shrinks the schedule again
+    RunResult cur = schedule.shrink(new ScenarioWorld(first, settings), first, original, signature, budget);
+    int curSw = Coverage.switches(cur.log(), first.hartKeys());
     List<String> lines = body(text);
     int tried = 0;
     int kept = 0;
     // candidates are written as the result will be (its name and comment), so the run that kept the last
-    // change replays on the result as it is, and competes in the schedule step
-    RunResult best = null;
-    int bestSwitches = Integer.MAX_VALUE;
+    // change replays on the result as it is
     boolean changed = true;
     while (changed) {
       changed = false;
       for (List<String> cand : candidates(lines)) {
         tried++;
-        Optional<RunResult> r = reproduces(render(cand, name, comment), name, signature, depth);
+        Scenario sc;
+        try {
+          sc = Scenarios.parse(render(cand, name, comment), name + ".ksim");
+        } catch (ScenarioException e) {
+          continue;
+        }
+        Optional<RunResult> r = reproduces(schedule, sc, cur, before.switches(), signature);
         if (r.isPresent()) {
           lines = cand;
-          best = r.get();
+          cur = r.get();
+          curSw = Coverage.switches(cur.log(), sc.hartKeys());
           kept++;
           changed = true;
           break;
@@ -91,26 +105,56 @@ public final class Shrinker {
     }
     String result = render(lines, name, comment);
     Scenario sc = Scenarios.parse(result, name + ".ksim");
-    if (best != null) {
-      bestSwitches = Coverage.switches(best.log(), sc.hartKeys());
+    ScenarioWorld world = new ScenarioWorld(sc, settings);
+    if (kept == 0) {
+      // the result is the program as given, under its new name: the current schedule on its text
+      RunResult c = cur;
+      cur = schedule.run(world, sc, c.trace().steps(), signature, c.trace().header().seed(), c.iteration())
+          .orElseThrow(() -> new IllegalStateException("the renamed scenario does not fail as the original"));
+      curSw = Coverage.switches(cur.log(), sc.hartKeys());
     }
-    // the schedule: the failing run with the fewest context switches among several explorations
+    // other starting points: the failing run with the fewest switches among several explorations
+    RunResult alt = null;
+    int altSw = curSw;
     for (int d = 1; d <= Math.max(depth, 3); d++) {
       for (int s = 0; s < 4; s++) {
         Optional<RunResult> r = run(sc, signature, d, Simulator.iterationSeed(seed, 100 * d + s));
         if (r.isPresent()) {
           int sw = Coverage.switches(r.get().log(), sc.hartKeys());
-          if (sw < bestSwitches) {
-            best = r.get();
-            bestSwitches = sw;
+          if (sw < altSw) {
+            alt = r.get();
+            altSw = sw;
           }
         }
       }
     }
-    if (best == null) {
-      throw new IllegalStateException("the shrunk scenario no longer fails within the budget");
+    cur = schedule.shrink(world, sc, cur, signature, budget);
+    if (alt != null) {
+      alt = schedule.shrink(world, sc, alt, signature, budget);
+      if (Coverage.switches(alt.log(), sc.hartKeys()) < Coverage.switches(cur.log(), sc.hartKeys())) {
+        cur = alt;
+      }
     }
-    return new Result(result, sc, best, before, size(sc, best), tried, kept, schedules);
+    return new Result(result, sc, cur, before, size(sc, cur), tried, kept, schedules + schedule.runs());
+  }
+
+  /**
+   * A failing run of candidate {@code sc} with {@code signature} and at most {@code limit} switches: the
+   * current schedule carried over to it ({@code limit}: the given run's switches; a {@link ScheduleShrinker.Script} of its steps), else an
+   * exploration within the budget, whose failing run's schedule is shrunk if it has more switches.
+   */
+  private Optional<RunResult> reproduces(ScheduleShrinker schedule, Scenario sc, RunResult cur, int limit,
+      String signature) {
+    ScenarioWorld world = new ScenarioWorld(sc, settings);
+    Optional<RunResult> r = schedule.run(world, sc, cur.trace().steps(), signature, cur.trace().header().seed(),
+        cur.iteration());
+    if (r.isEmpty()) {
+      r = run(sc, signature, depth, seed);
+    }
+    if (r.isPresent() && Coverage.switches(r.get().log(), sc.hartKeys()) > limit) {
+      r = Optional.of(schedule.shrink(world, sc, r.get(), signature, Math.max(1, budget / 4)));
+    }
+    return r.filter(x -> Coverage.switches(x.log(), sc.hartKeys()) <= limit);
   }
 
   private static String render(List<String> lines, String name, List<String> comment) {
@@ -223,16 +267,6 @@ public final class Shrinker {
     List<String> c = new ArrayList<>(lines.subList(0, from));
     c.addAll(lines.subList(to, lines.size()));
     return c;
-  }
-
-  private Optional<RunResult> reproduces(String text, String name, String signature, int d) {
-    Scenario sc;
-    try {
-      sc = Scenarios.parse(text, name + ".ksim");
-    } catch (ScenarioException e) {
-      return Optional.empty();
-    }
-    return run(sc, signature, d, seed);
   }
 
   private Optional<RunResult> run(Scenario sc, String signature, int d, long s) {

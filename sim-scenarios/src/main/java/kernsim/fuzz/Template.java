@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import kernsim.actors.StrategyKind;
+import kernsim.experiment.StrategySpec;
 
 /**
  * A generation template: the world a campaign's programs run in and what they may call. Written in the
@@ -31,13 +33,15 @@ import java.util.Locale;
  * @param ioctls the ioctl commands it may issue
  * @param schedules schedules explored per program
  * @param depth PCT's depth
- * @param strategies the strategies programs are explored with, in turn ({@code pct}, {@code random})
+ * @param strategies the strategies programs are explored with, in turn: any of {@link StrategyKind}'s
+ *     exploration strategies with its parameters, as {@code kernsim experiment} plans name them
+ *     ({@link StrategySpec}); {@code pct}'s depth is {@code depth} unless given
  * @param invalidPercent percent of calls drawn invalid: a wrong-kind fd, a malformed argument
  */
 public record Template(String name, int harts, int minLength, int maxLength, int loops, String profile,
     boolean prober, List<String> fixes, List<String> setup, List<String> files, List<List<String>> mounts,
     List<String> names, List<String> calls, List<String> ioctls, int schedules, int depth,
-    List<String> strategies, int invalidPercent) {
+    List<StrategySpec> strategies, int invalidPercent) {
 
   /** The built-in templates (resources {@code kernsim/fuzz/NAME.tmpl}). */
   public static final List<String> BUILT_IN = List.of("triad-area", "clients");
@@ -92,7 +96,7 @@ public record Template(String name, int harts, int minLength, int maxLength, int
     List<String> ioctls = new ArrayList<>();
     int schedules = 200;
     int depth = 3;
-    List<String> strategies = new ArrayList<>();
+    List<String[]> strategyLines = new ArrayList<>(); // where, and the words after `strategies`
     int invalid = 10;
     String[] lines = text.split("\n", -1);
     for (int n = 0; n < lines.length; n++) {
@@ -154,12 +158,8 @@ public record Template(String name, int harts, int minLength, int maxLength, int
         case "schedules" -> schedules = number(at, w, 1, 1_000_000);
         case "depth" -> depth = number(at, w, 1, 20);
         case "strategies" -> {
-          for (String s : nonEmpty(at, w, rest)) {
-            if (!s.equals("pct") && !s.equals("random")) {
-              throw new TemplateException(at + "unknown strategy `" + s + "` (expected pct or random)");
-            }
-            strategies.add(s);
-          }
+          nonEmpty(at, w, rest);
+          strategyLines.add(new String[] {at, String.join(" ", rest)});
         }
         case "invalid" -> invalid = number(at, w, 0, 100);
         default -> throw new TemplateException(at + "unknown key `" + w[0] + "` (expected one of: template, harts,"
@@ -180,8 +180,12 @@ public record Template(String name, int harts, int minLength, int maxLength, int
     if (names.isEmpty()) {
       names.addAll(List.of("a", "b"));
     }
+    List<StrategySpec> strategies = new ArrayList<>();
+    for (String[] l : strategyLines) {
+      strategies.addAll(strategies(l[0], l[1], depth));
+    }
     if (strategies.isEmpty()) {
-      strategies.add("pct");
+      strategies.addAll(strategies("", "pct", depth));
     }
     return new Template(name, harts, minLength, maxLength, loops, profile, prober, fixes, setup, files, mounts,
         names, calls, ioctls, schedules, depth, strategies, invalid);
@@ -196,6 +200,76 @@ public record Template(String name, int harts, int minLength, int maxLength, int
     calls = List.copyOf(calls);
     ioctls = List.copyOf(ioctls);
     strategies = List.copyOf(strategies);
+  }
+
+  /**
+   * Strategies as a template's {@code strategies} line writes them: names ({@link StrategyKind}'s, e.g.
+   * {@code pct random pos delay-bounding dfs}), each followed by its parameters as {@code name=value}
+   * ({@code depth=2}, {@code delays=3}, {@code preemption-bound=1}: {@link StrategySpec#PARAMETERS}).
+   * {@code pct} without a depth takes {@code depth}. {@code at} prefixes a mistake's message.
+   */
+  public static List<StrategySpec> strategies(String at, String text, int depth) throws TemplateException {
+    List<StrategySpec> out = new ArrayList<>();
+    StrategyKind kind = null;
+    java.util.Map<String, Long> given = new java.util.TreeMap<>();
+    for (String word : text.strip().split("\\s+")) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      int eq = word.indexOf('=');
+      if (eq < 0) {
+        if (kind != null) {
+          out.add(spec(kind, given, depth));
+        }
+        try {
+          kind = StrategyKind.explorationById(word);
+        } catch (IllegalArgumentException e) {
+          throw new TemplateException(at + "unknown strategy `" + word + "` (expected one of: "
+              + String.join(", ", StrategyKind.explorationIds()) + ")");
+        }
+        given = new java.util.TreeMap<>();
+        continue;
+      }
+      if (kind == null) {
+        throw new TemplateException(at + "`" + word + "` names no strategy: write the strategy first (`pct depth=2`)");
+      }
+      String name = word.substring(0, eq);
+      StrategyKind k = kind;
+      StrategySpec.Parameter p = StrategySpec.parametersOf(kind).stream().filter(q -> q.name().equals(name))
+          .findFirst().orElseThrow(() -> new TemplateException(at + "strategy " + k + " has no parameter `" + name
+              + "` (" + (StrategySpec.parametersOf(k).isEmpty() ? "it has none" : "it has: " + String.join(", ",
+              StrategySpec.parametersOf(k).stream().map(StrategySpec.Parameter::name).toList())) + ")"));
+      long v;
+      try {
+        v = Long.parseLong(word.substring(eq + 1));
+      } catch (NumberFormatException e) {
+        throw new TemplateException(at + "expected a number after `" + name + "=`, found `" + word.substring(eq + 1)
+            + "`");
+      }
+      if (v < p.min() || v > p.max()) {
+        throw new TemplateException(at + "expected " + name + " between " + p.min() + " and " + p.max()
+            + ", found " + v);
+      }
+      given.put(name, v);
+    }
+    if (kind != null) {
+      out.add(spec(kind, given, depth));
+    }
+    return out;
+  }
+
+  private static StrategySpec spec(StrategyKind kind, java.util.Map<String, Long> given, int depth) {
+    java.util.Map<String, Long> g = new java.util.TreeMap<>(given);
+    if (kind == StrategyKind.PCT) {
+      g.putIfAbsent("depth", (long) depth);
+    }
+    return StrategySpec.of(kind, g);
+  }
+
+  /** A copy exploring with {@code other} strategies in turn (the CLI's {@code --strategies}). */
+  public Template withStrategies(List<StrategySpec> other) {
+    return new Template(name, harts, minLength, maxLength, loops, profile, prober, fixes, setup, files, mounts, names,
+        calls, ioctls, schedules, depth, other, invalidPercent);
   }
 
   /** The header lines every program of this template carries. */

@@ -43,4 +43,15 @@ class FuzzCommandTest {
     assertEquals(2, o.exit(), o.both());
     assertTrue(o.err().contains("no such template file (built-in templates: triad-area, clients)"), o.both());
   }
+
+  @Test
+  void strategiesOnTheCommandLineAreTheTemplatesAndAMistakeIsBadInput(@TempDir Path dir) {
+    Cli.Outcome o = Cli.run("fuzz", "--programs", "2", "--schedules", "3", "--strategies",
+        "delay-bounding delays=1 pos", "--out", dir.resolve("c").toString());
+    assertTrue(o.exit() == 0 || o.exit() == 1, o.both());
+    assertTrue(o.out().contains("(delay-bounding delays=1 + pos)"), o.both());
+    Cli.Outcome bad = Cli.run("fuzz", "--strategies", "pct delays=2", "--out", dir.resolve("d").toString());
+    assertEquals(2, bad.exit(), bad.both());
+    assertTrue(bad.err().contains("strategy pct has no parameter `delays`"), bad.both());
+  }
 }

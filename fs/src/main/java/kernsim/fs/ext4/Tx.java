@@ -91,19 +91,25 @@ final class Tx {
 
   // ---- bitmaps ----
 
-  /** Sets the first clear bit of the bitmap at {@code start}, ending with its index (ENOSPC if none). */
-  private Code allocBit(int start, int blocks, int limit, int i) {
+  /**
+   * Sets the first clear bit of the bitmap at {@code start}, ending with its index (ENOSPC if none). An
+   * index below {@code first} is one mkfs marked in use for good (a reserved inode, a metadata block):
+   * found clear, the bitmap is corrupt, EUCLEAN, as Linux's {@code ext4_mb_mark_diskspace_used}
+   * ("Allocating blocks … which overlap fs metadata", EFSCORRUPTED) and {@code ext4_new_inode}
+   * ("reserved inode found cleared") refuse to hand it out.
+   */
+  private Code allocBit(int start, int blocks, int first, int limit, int i) {
     if (i >= blocks) {
       return err(Errno.ENOSPC);
     }
     return let(read(start + i), (byte[] bm) -> {
       int bit = Layout.firstClear(bm);
       if (bit < 0) {
-        return allocBit(start, blocks, limit, i + 1);
+        return allocBit(start, blocks, first, limit, i + 1);
       }
       int index = i * Layout.BITS_PER_BLOCK + bit;
-      if (index >= limit) {
-        return err(Errno.EUCLEAN); // mkfs sets the bits past the end
+      if (index >= limit || index < first) {
+        return err(Errno.EUCLEAN); // mkfs sets the bits past the end, and those of what it reserves
       }
       Layout.setBit(bm, bit, true);
       return let(write(start + i, bm), w -> Code.done(index));
@@ -127,7 +133,7 @@ final class Tx {
     if (sb.freeBlocks() == 0) {
       return err(Errno.ENOSPC);
     }
-    return let(allocBit(sb.blockBitmapStart(), sb.blockBitmapBlocks(), sb.totalBlocks(), 0), (Integer b) -> {
+    return let(allocBit(sb.blockBitmapStart(), sb.blockBitmapBlocks(), sb.dataStart(), sb.totalBlocks(), 0), (Integer b) -> {
       sb = sb.withFree(sb.freeBlocks() - 1, sb.freeInodes());
       sbDirty = true;
       return Code.done(b);
@@ -149,7 +155,7 @@ final class Tx {
     if (sb.freeInodes() == 0) {
       return err(Errno.ENOSPC);
     }
-    return let(allocBit(sb.inodeBitmapStart(), sb.inodeBitmapBlocks(), sb.inodeCount(), 0), (Integer i) -> {
+    return let(allocBit(sb.inodeBitmapStart(), sb.inodeBitmapBlocks(), Layout.ROOT_INODE + 1, sb.inodeCount(), 0), (Integer i) -> {
       sb = sb.withFree(sb.freeBlocks(), sb.freeInodes() - 1);
       sbDirty = true;
       return Code.done(i);

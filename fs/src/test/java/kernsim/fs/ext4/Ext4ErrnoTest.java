@@ -245,4 +245,28 @@ class Ext4ErrnoTest {
     assertEquals(EIO, o.errno("write"));
     assertEquals(0, o.ok("read").value());
   }
+
+  /**
+   * The fuzz finding of docs/findings.md ("fs.ext4 throws IllegalArgumentException: ino 0"): a byte
+   * written over the inode bitmap cleared the reserved inode 0's bit, and create handed out inode 0 (the
+   * file ops then threw). Now a reserved inode or metadata block found free is corrupt metadata: EUCLEAN.
+   */
+  @Test
+  void aBitmapThatFreesReservedInodesOrMetadataBlocksIsCorrupt() {
+    Superblock g = Layout.geometry(32); // the 16K image of the fuzz templates
+    RamDisk.Image inodes = new RamDisk.Image(32);
+    Harness.run1(sim, inodes, env -> List.of(env.mkfs())).assertOk();
+    inodes.blocks[g.inodeBitmapStart()][0] = (byte) 'x'; // pwrite64(fd, "x", 1024) on /dev/loop0
+    Harness.Outcome o = Harness.run1(sim, inodes, env -> List.of(env.mount("mount", false),
+        env.inode("create", "/b"))).assertOk();
+    assertEquals(EUCLEAN, o.errno("create /b"));
+
+    RamDisk.Image blocks = new RamDisk.Image(32);
+    Harness.run1(sim, blocks, env -> setup(env, "/f")).assertOk();
+    blocks.blocks[g.blockBitmapStart()][0] = 0; // the superblock's and the bitmaps' blocks look free
+    Harness.Outcome w = Harness.run1(sim, blocks, env -> List.of(env.mount("mount", false),
+        env.inode("lookup", "/f"), env.write("write", "/f", 0, new byte[10]))).assertOk();
+    assertEquals(EUCLEAN, w.errno("write"));
+    assertTrue(Layout.decodeSuper(blocks.blocks[0]) != null, "the superblock was not written over");
+  }
 }
