@@ -10,7 +10,6 @@ import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.SleepInAtomicMonitor;
 import kernsim.dev.loop.DurabilityMonitor;
-import kernsim.dev.loop.ReadOnlyMonitor;
 import kernsim.dev.loop.SingleMountMonitor;
 import kernsim.dev.loop.StaleCacheMonitor;
 
@@ -25,7 +24,7 @@ public final class Oracles {
 
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
-      StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
+      StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
       ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
 
@@ -51,6 +50,15 @@ public final class Oracles {
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
       boolean clients) {
+    return monitors(semantics, off, start, clients, null);
+  }
+
+  /**
+   * The same, with the read-only oracle starting from {@code readOnly} (the device states the scenario's
+   * boot calls leave, {@link ReadOnlyDevices#start}), or from unbound devices when null.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
+      boolean clients, ReadOnlyDevices.Start readOnly) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -58,8 +66,8 @@ public final class Oracles {
     if (!off.contains(SingleMountMonitor.NAME)) {
       out.add(new SingleMountMonitor());
     }
-    if (!off.contains(ReadOnlyMonitor.NAME)) {
-      out.add(new ReadOnlyMonitor());
+    if (!off.contains(ReadOnlyDevices.NAME)) {
+      out.add(readOnly != null ? new ReadOnlyDevices(readOnly) : new ReadOnlyDevices(semantics));
     }
     if (!off.contains(SleepInAtomicMonitor.NAME)) {
       out.add(new SleepInAtomicMonitor());
