@@ -25,7 +25,7 @@ public final class Oracles {
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
-      DurabilityMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
+      DurabilityMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
       ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
@@ -50,15 +50,16 @@ public final class Oracles {
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
       boolean clients) {
-    return monitors(semantics, off, start, clients, null);
+    return monitors(semantics, off, start, clients, null, null);
   }
 
   /**
    * The same, with the read-only oracle starting from {@code readOnly} (the device states the scenario's
-   * boot calls leave, {@link ReadOnlyDevices#start}), or from unbound devices when null.
+   * boot calls leave, {@link ReadOnlyDevices#start}), or from unbound devices when null, and the
+   * file-contents oracle from {@code files} ({@link FileContents#start}), or knowing no file, when null.
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
-      boolean clients, ReadOnlyDevices.Start readOnly) {
+      boolean clients, ReadOnlyDevices.Start readOnly, FileContents.Start files) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -77,6 +78,9 @@ public final class Oracles {
     }
     if (!off.contains(ErrnoConformance.NAME)) {
       out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
+    }
+    if (!off.contains(FileContents.NAME)) {
+      out.add(files != null ? new FileContents(files) : new FileContents());
     }
     if (!clients) {
       return out;
