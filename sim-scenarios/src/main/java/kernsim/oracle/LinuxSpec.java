@@ -46,6 +46,18 @@ final class LinuxSpec extends StarrySpec {
     out.allow(ANY, s, "linux loop state is not tracked");
   }
 
+  /** blkdev_write_iter: EPERM read-only, ENOSPC past the end, the page cache's errors: not tracked. */
+  @Override
+  void loopWrite(SpecState s, int n, Outcomes out) {
+    out.allow(ANY, s, "linux loop state is not tracked");
+  }
+
+  /** blkdev_read_iter: 0 past the end, the page cache's errors: not tracked. */
+  @Override
+  void loopRead(SpecState s, int n, Outcomes out) {
+    out.allow(ANY, s, "linux loop state is not tracked");
+  }
+
   @Override
   void umountDevice(SpecState after, int dev, Outcomes out) {
     out.allow(OK, after);

@@ -313,6 +313,36 @@ final class Loops {
     });
   };
 
+  /**
+   * {@code write_at} of {@code /dev/loopN}: EROFS read-only (checked first), EPERM unbound, else the
+   * backing file's write: success, or its own errors (EIO, EINVAL and EFBIG at offsets past its limits).
+   */
+  static final Op WRITE_AT = (d, out) -> {
+    if (has(d, RO)) {
+      out.emit(Outcomes.err(Errno.EROFS), d, "is read-only");
+    } else if (!has(d, BOUND)) {
+      out.emit(Outcomes.err(Errno.EPERM), d, "has no backing file");
+    } else {
+      backingIo(d, out);
+    }
+  };
+
+  /** {@code read_at} of {@code /dev/loopN}: EPERM unbound, else the backing file's read. */
+  static final Op READ_AT = (d, out) -> {
+    if (!has(d, BOUND)) {
+      out.emit(Outcomes.err(Errno.EPERM), d, "has no backing file");
+    } else {
+      backingIo(d, out);
+    }
+  };
+
+  private static void backingIo(int d, Emit out) {
+    out.emit(Outcomes.OK, d, null);
+    out.emit(EIO, d, "may fail its backing file's I/O");
+    out.emit(Outcomes.err(Errno.EINVAL), d, "may be past its backing file's limits");
+    out.emit(Outcomes.err(Errno.EFBIG), d, "may be past its backing file's limits");
+  }
+
   /** umount2 of its ext4 mount, after the unmount: the adapter dropped, then flush_cache_to_file. */
   static final Op UMOUNT_WRITEBACK = (d, out) -> {
     int down = d & ~MOUNTED;

@@ -11,7 +11,6 @@ import kernsim.dev.Semantics;
 import kernsim.dev.code.SleepInAtomicMonitor;
 import kernsim.dev.loop.DetachMonitor;
 import kernsim.dev.loop.DurabilityMonitor;
-import kernsim.dev.loop.ReadOnlyMonitor;
 import kernsim.dev.loop.SingleMountMonitor;
 import kernsim.dev.loop.StaleCacheMonitor;
 
@@ -26,8 +25,9 @@ public final class Oracles {
 
   /** Every oracle's name, in the order they are checked and listed. */
   public static final List<String> NAMES = List.of(
-      StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyMonitor.NAME, SleepInAtomicMonitor.NAME,
-      DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, ClientOwnershipMonitor.NAME, ClientTerminationMonitor.NAME,
+      StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
+      DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
+      ClientTerminationMonitor.NAME,
       ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
@@ -52,6 +52,16 @@ public final class Oracles {
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
       boolean clients) {
+    return monitors(semantics, off, start, clients, null, null);
+  }
+
+  /**
+   * The same, with the read-only oracle starting from {@code readOnly} (the device states the scenario's
+   * boot calls leave, {@link ReadOnlyDevices#start}), or from unbound devices when null, and the
+   * file-contents oracle from {@code files} ({@link FileContents#start}), or knowing no file, when null.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
+      boolean clients, ReadOnlyDevices.Start readOnly, FileContents.Start files) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -59,8 +69,8 @@ public final class Oracles {
     if (!off.contains(SingleMountMonitor.NAME)) {
       out.add(new SingleMountMonitor());
     }
-    if (!off.contains(ReadOnlyMonitor.NAME)) {
-      out.add(new ReadOnlyMonitor());
+    if (!off.contains(ReadOnlyDevices.NAME)) {
+      out.add(readOnly != null ? new ReadOnlyDevices(readOnly) : new ReadOnlyDevices(semantics));
     }
     if (!off.contains(SleepInAtomicMonitor.NAME)) {
       out.add(new SleepInAtomicMonitor());
@@ -73,6 +83,9 @@ public final class Oracles {
     }
     if (!off.contains(ErrnoConformance.NAME)) {
       out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
+    }
+    if (!off.contains(FileContents.NAME)) {
+      out.add(files != null ? new FileContents(files) : new FileContents());
     }
     if (!clients) {
       return out;

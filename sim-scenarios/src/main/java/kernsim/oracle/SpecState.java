@@ -52,12 +52,44 @@ final class SpecState {
    * An open fd: {@code node} is what it was opened on ({@link Nodes}, or {@link #ANON} / {@link #UNKNOWN_FD}),
    * {@code mount} the id of the mount it is on (-1 for none), {@code excl} an O_EXCL open of a loop device,
    * {@code roOpen} opened O_RDONLY, {@code desc} its open file description ({@link #desc(int, int)} of the
-   * open that made it; dups share it; -1 when the oracle does not follow it).
+   * open that made it; dups share it; -1 when the oracle does not follow it), {@code access} what the open
+   * allows ({@link #READ}, {@link #WRITE}, {@link #APPEND}; none for O_PATH).
    */
-  record Fd(int node, int mount, boolean excl, boolean roOpen, long desc) {
+  record Fd(int node, int mount, boolean excl, boolean roOpen, long desc, int access) {
     Fd(int node, int mount, boolean excl, boolean roOpen) {
       this(node, mount, excl, roOpen, -1);
     }
+
+    Fd(int node, int mount, boolean excl, boolean roOpen, long desc) {
+      this(node, mount, excl, roOpen, desc, roOpen ? READ : READ | WRITE);
+    }
+
+    boolean readable() {
+      return (access & READ) != 0;
+    }
+
+    boolean writable() {
+      return (access & WRITE) != 0;
+    }
+
+    boolean append() {
+      return (access & APPEND) != 0;
+    }
+  }
+
+  static final int READ = 1;
+  static final int WRITE = 2;
+  static final int APPEND = 4;
+
+  /** What an open with {@code flags} allows, as {@code OpenFile.readable}/{@code writable}/{@code append} say. */
+  static int access(int flags) {
+    if ((flags & kernsim.fs.file.Uapi.O_PATH) != 0) {
+      return 0;
+    }
+    int mode = flags & kernsim.fs.file.Uapi.O_ACCMODE;
+    int a = mode == kernsim.fs.file.Uapi.O_RDONLY ? READ
+        : mode == kernsim.fs.file.Uapi.O_WRONLY ? WRITE : mode == kernsim.fs.file.Uapi.O_RDWR ? READ | WRITE : 0;
+    return a | ((flags & kernsim.fs.file.Uapi.O_APPEND) != 0 ? APPEND : 0);
   }
 
   /** The description made by statement {@code index} of hart {@code hart}. */

@@ -69,6 +69,7 @@ class StarrySpec implements SequentialSpec {
   private static final int EROFS = Outcomes.err(Errno.EROFS);
   private static final int EAGAIN = Outcomes.err(Errno.EAGAIN);
   private static final int EIO = Outcomes.err(Errno.EIO);
+  private static final int ESPIPE = Outcomes.err(Errno.ESPIPE);
   /** fcntl's F_DUPFD_CLOEXEC (the model's table names only F_DUPFD). */
   private static final int F_DUPFD_CLOEXEC = 1030;
 
@@ -210,19 +211,23 @@ class StarrySpec implements SequentialSpec {
     }
 
     public Void write(Syscall.Write x) {
-      return noEffect(s, out);
+      StarrySpec.this.write(s, c, x.fd().value(), x.data().isEmpty(), null, out);
+      return null;
     }
 
     public Void pwrite64(Syscall.Pwrite64 x) {
-      return noEffect(s, out);
+      StarrySpec.this.write(s, c, x.fd().value(), x.data().isEmpty(), x.offset(), out);
+      return null;
     }
 
     public Void read(Syscall.Read x) {
-      return noEffect(s, out);
+      StarrySpec.this.read(s, c, x.fd().value(), null, out);
+      return null;
     }
 
     public Void pread64(Syscall.Pread64 x) {
-      return noEffect(s, out);
+      StarrySpec.this.read(s, c, x.fd().value(), x.offset(), out);
+      return null;
     }
 
     public Void lseek(Syscall.Lseek x) {
@@ -449,7 +454,7 @@ class StarrySpec implements SequentialSpec {
           ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
-      loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc), out);
+      loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc, SpecState.access(flags)), out);
     } else {
       out.allow(OK, out.actualOk()
           ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
@@ -562,7 +567,67 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY_ERR, s);
     }
     out.allow(OK, out.actualOk()
-        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc())) : null);
+        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
+        : null);
+  }
+
+  // ==== read, write, pread64, pwrite64 ====
+
+  /**
+   * write(2) ({@code offset} null) and pwrite64 as {@code fs.file.FileSyscalls} checks them: pwrite64's
+   * negative offset (EINVAL, before the fd), an fd that is not open (EBADF), then on a loop device: not
+   * open for writing (EBADF), O_APPEND (ESPIPE: a device has no append; write(2) only), pwrite64 of
+   * nothing (0, before the device), then the device ({@link #loopWrite}). On any other fd: any result.
+   */
+  void write(SpecState s, Call c, int fd, boolean empty, Long offset, Outcomes out) {
+    if (offset != null && offset < 0) {
+      out.allow(EINVAL, s, "the offset is negative");
+      return;
+    }
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    if (f == null) {
+      badFd(s, fd, out);
+    } else if (!Nodes.isLoop(f.node())) {
+      out.allow(ANY, s);
+    } else if (!f.writable()) {
+      out.allow(EBADF, s, out.explaining() ? "fd " + fd + " is not open for writing" : null);
+    } else if (offset == null && f.append()) {
+      out.allow(ESPIPE, s, out.explaining() ? "fd " + fd + " is O_APPEND and a device has no append" : null);
+    } else if (offset != null && empty) {
+      out.allow(OK, s, "nothing to write");
+    } else {
+      loopWrite(s, f.node(), out);
+    }
+  }
+
+  /**
+   * read(2) ({@code offset} null) and pread64: an fd that is not open (EBADF), then on a loop device
+   * pread64's negative offset (EINVAL), not open for reading (EBADF), then the device
+   * ({@link #loopRead}). On any other fd: any result.
+   */
+  void read(SpecState s, Call c, int fd, Long offset, Outcomes out) {
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    if (f == null) {
+      badFd(s, fd, out);
+    } else if (!Nodes.isLoop(f.node())) {
+      out.allow(ANY, s);
+    } else if (offset != null && offset < 0) {
+      out.allow(EINVAL, s, "the offset is negative");
+    } else if (!f.readable()) {
+      out.allow(EBADF, s, out.explaining() ? "fd " + fd + " is not open for reading" : null);
+    } else {
+      loopRead(s, f.node(), out);
+    }
+  }
+
+  /** The device's {@code write_at}: {@link Loops#WRITE_AT}; nothing the oracle tracks changes. */
+  void loopWrite(SpecState s, int n, Outcomes out) {
+    device(s, n, Loops.WRITE_AT, out, null);
+  }
+
+  /** The device's {@code read_at}: {@link Loops#READ_AT}. */
+  void loopRead(SpecState s, int n, Outcomes out) {
+    device(s, n, Loops.READ_AT, out, null);
   }
 
   // ==== flock (the same in every profile: Linux's fs/locks.c, as fs.file.Flocks has it) ====

@@ -8,7 +8,9 @@ import kernsim.actors.World;
 import kernsim.actors.WorldSpec;
 import kernsim.cpu.Kernel;
 import kernsim.oracle.ErrnoConformance;
+import kernsim.oracle.FileContents;
 import kernsim.oracle.Oracles;
+import kernsim.oracle.ReadOnlyDevices;
 import org.apache.pekko.actor.typed.Behavior;
 
 /**
@@ -25,6 +27,10 @@ public final class ScenarioWorld implements WorldSpec {
   private final Kernel.Spec spec;
   /** Where the errno oracle starts (the boot state), computed once; null with errno off. */
   private final ErrnoConformance.Start errnoStart;
+  /** The device states the read-only oracle starts from, computed once; null with read-only off. */
+  private final ReadOnlyDevices.Start readOnlyStart;
+  /** What the file-contents oracle starts from, computed once; null with it off. */
+  private final FileContents.Start filesStart;
   /** Whether a statement is a loop client's operation: only then are the client oracles on. */
   private final boolean clients;
 
@@ -34,6 +40,9 @@ public final class ScenarioWorld implements WorldSpec {
     this.spec = scenario.kernelSpec(settings.semantics());
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
+    this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
+        : ReadOnlyDevices.start(settings.semantics(), scenario.bootCalls());
+    this.filesStart = settings.oraclesOff().contains(FileContents.NAME) ? null : FileContents.start(scenario.bootCalls());
     this.clients = java.util.stream.Stream.concat(scenario.setup().stream(), scenario.harts().stream().flatMap(List::stream))
         .anyMatch(s -> s.call() instanceof kernsim.cpu.call.LibraryCall);
   }
@@ -93,6 +102,6 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients);
+    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart, filesStart);
   }
 }

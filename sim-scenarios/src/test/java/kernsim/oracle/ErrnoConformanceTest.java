@@ -285,12 +285,47 @@ class ErrnoConformanceTest {
   }
 
   @Test
-  void readsAndWritesChangeNothingAndMayReturnAnything() {
+  void readsAndWritesOnALoopDeviceAreWhatItsStateAllows() {
     passes(bound()
         .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
-        .call(H1, "write(ld, \"x\")", err(Errno.EPERM))
+        .call(H1, "write(ld, \"x\")", ok(1))
         .call(H1, "pread64(ld, 4, 0)", ok(4))
-        .call(H1, "ioctl(ld, LOOP_GET_STATUS64)", ok(0)));
+        .call(H1, "ioctl(ld, BLKROSET, 1)", ok(0))
+        .call(H1, "pwrite64(ld, \"x\", 0)", err(Errno.EROFS))
+        .call(H1, "pwrite64(ld, \"\", 0)", ok(0))
+        .call(H1, "read(ld, 4)", ok(4)));
+    // bound and writable: not EPERM; read-only: not success
+    fails(bound()
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
+        .call(H1, "write(ld, \"x\")", err(Errno.EPERM)));
+    fails(bound()
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
+        .call(H1, "ioctl(ld, BLKROSET, 1)", ok(0))
+        .call(H1, "pwrite64(ld, \"x\", 0)", ok(1)));
+    // unbound: EPERM for both, checked after the fd's mode and pread64's offset
+    passes(new Histories().boot(1)
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDONLY)", ok(0))
+        .call(H1, "read(ld, 4)", err(Errno.EPERM))
+        .call(H1, "pread64(ld, 4, -1)", err(Errno.EINVAL))
+        .call(H1, "write(ld, \"x\")", err(Errno.EBADF))
+        .call(H1, "pwrite64(ld, \"x\", -1)", err(Errno.EINVAL))
+        .call(H1, "close(ld)", ok(0))
+        .call(H1, "read(ld, 4)", err(Errno.EBADF)));
+    fails(new Histories().boot(1)
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0))
+        .call(H1, "pread64(ld, 4, 0)", ok(4)));
+    fails(new Histories().boot(1)
+        .call(H1, "ld = open(\"/dev/loop0\", O_WRONLY)", ok(0))
+        .call(H1, "read(ld, 4)", err(Errno.EPERM)));
+  }
+
+  @Test
+  void readsAndWritesOfOtherFilesMayReturnAnything() {
+    passes(bound()
+        .call(H1, "f = open(\"/img\", O_RDONLY)", ok(0))
+        .call(H1, "write(f, \"x\")", ok(1))
+        .call(H1, "pread64(f, 4, 0)", err(Errno.EIO))
+        .call(H1, "ioctl(f, LOOP_GET_STATUS64)", err(Errno.ENOTTY)));
   }
 
   @Test
