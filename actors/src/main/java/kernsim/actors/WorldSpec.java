@@ -67,4 +67,45 @@ public interface WorldSpec {
       }
     };
   }
+
+  /**
+   * This world with {@code first}'s monitors ahead of its own on every iteration (a recorder, a
+   * collector): monitors only observe, so the world runs, logs and hashes exactly as without them.
+   */
+  default WorldSpec withMonitorsFirst(Function<World, List<Monitor>> first) {
+    WorldSpec world = this;
+    return new WorldSpec() {
+      @Override
+      public String name() {
+        return world.name();
+      }
+
+      @Override
+      public String modelVersion() {
+        return world.modelVersion();
+      }
+
+      @Override
+      public String text() {
+        return world.text();
+      }
+
+      @Override
+      public java.util.SortedMap<String, String> options() {
+        return world.options();
+      }
+
+      @Override
+      public Behavior<?> root(World w) {
+        return world.root(w);
+      }
+
+      @Override
+      public List<Monitor> monitors(World w) {
+        List<Monitor> all = new java.util.ArrayList<>(first.apply(w));
+        all.addAll(world.monitors(w));
+        return all;
+      }
+    };
+  }
 }

@@ -131,15 +131,7 @@ final class ExploreCommand implements Callable<Integer> {
 
       ObjectNode o = null;
       if (json) {
-        o = Json.document("explore");
-        Json.scenario(o, scenario, settings);
-        schedule.json(o);
-        o.put("seed", schedule.seed);
-        o.put("maxIterations", iterations);
-        o.put("iterations", result.iterations());
-        o.put("totalSteps", result.totalSteps());
-        o.put("seconds", seconds);
-        o.put("schedulesPerSecond", rate);
+        o = jsonHead(scenario, settings, result, seconds);
         if (result.exhaustive().isPresent()) {
           kernsim.actors.Exhaustive x = result.exhaustive().get();
           ObjectNode e = o.putObject("exhaustive");
@@ -289,15 +281,7 @@ final class ExploreCommand implements Callable<Integer> {
     }
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
-      ObjectNode o = Json.document("explore");
-      Json.scenario(o, scenario, settings);
-      schedule.json(o);
-      o.put("seed", schedule.seed);
-      o.put("maxIterations", iterations);
-      o.put("iterations", result.iterations());
-      o.put("totalSteps", result.totalSteps());
-      o.put("seconds", seconds);
-      o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+      ObjectNode o = jsonHead(scenario, settings, result, seconds);
       ObjectNode table2 = o.putObject("outcomes");
       var harts = table2.putArray("harts");
       table.hartNames().forEach(harts::add);
@@ -367,6 +351,20 @@ final class ExploreCommand implements Callable<Integer> {
         result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));
     w.flush();
     return failed ? Main.NOT_AS_EXPECTED : Main.OK;
+  }
+
+  /** The JSON document's fields every exploration has: the scenario, the schedule options, the counts. */
+  private ObjectNode jsonHead(Scenario scenario, Settings settings, ExploreResult result, double seconds) {
+    ObjectNode o = Json.document("explore");
+    Json.scenario(o, scenario, settings);
+    schedule.json(o);
+    o.put("seed", schedule.seed);
+    o.put("maxIterations", iterations);
+    o.put("iterations", result.iterations());
+    o.put("totalSteps", result.totalSteps());
+    o.put("seconds", seconds);
+    o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+    return o;
   }
 
   private static String line(List<String> cells, int[] width) {

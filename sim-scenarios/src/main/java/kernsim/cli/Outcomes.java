@@ -96,42 +96,11 @@ final class Outcomes {
 
   /** {@code world} with a results monitor of its own on every run; the world runs exactly as without it. */
   WorldSpec around(WorldSpec world) {
-    return new WorldSpec() {
-      @Override
-      public String name() {
-        return world.name();
-      }
-
-      @Override
-      public String modelVersion() {
-        return world.modelVersion();
-      }
-
-      @Override
-      public String text() {
-        return world.text();
-      }
-
-      @Override
-      public SortedMap<String, String> options() {
-        return world.options();
-      }
-
-      @Override
-      public Behavior<?> root(World w) {
-        return world.root(w);
-      }
-
-      @Override
-      public List<Monitor> monitors(World w) {
-        Collector c = new Collector(harts);
-        current.set(c);
-        List<Monitor> all = new ArrayList<>();
-        all.add(c);
-        all.addAll(world.monitors(w));
-        return all;
-      }
-    };
+    return world.withMonitorsFirst(w -> {
+      Collector c = new Collector(harts);
+      current.set(c);
+      return List.of(c);
+    });
   }
 
   /** A progress callback that counts each run's outcome, then hands the run to {@code next}. */

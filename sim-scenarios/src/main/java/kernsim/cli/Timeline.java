@@ -274,42 +274,10 @@ public final class Timeline {
      * Monitors only observe, so the world runs, logs and hashes exactly as without it.
      */
     public WorldSpec around(WorldSpec world) {
-      Recorder self = this;
-      return new WorldSpec() {
-        @Override
-        public String name() {
-          return world.name();
-        }
-
-        @Override
-        public String modelVersion() {
-          return world.modelVersion();
-        }
-
-        @Override
-        public String text() {
-          return world.text();
-        }
-
-        @Override
-        public SortedMap<String, String> options() {
-          return world.options();
-        }
-
-        @Override
-        public Behavior<?> root(World w) {
-          return world.root(w);
-        }
-
-        @Override
-        public List<Monitor> monitors(World w) {
-          self.reset();
-          List<Monitor> all = new ArrayList<>();
-          all.add(self);
-          all.addAll(world.monitors(w));
-          return all;
-        }
-      };
+      return world.withMonitorsFirst(w -> {
+        reset();
+        return List.of(this);
+      });
     }
   }
 }
