@@ -40,7 +40,9 @@ public enum Errno {
   EOVERFLOW(75),
   EOPNOTSUPP(95),
   EUCLEAN(117),
-  ENOBUFS(105);
+  ENOBUFS(105),
+  ENOANO(55),
+  EBADFD(77);
 
   private final int number;
 

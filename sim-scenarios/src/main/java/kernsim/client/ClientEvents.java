@@ -12,7 +12,10 @@ public final class ClientEvents {
   /** An operation ({@code loop_device_make}, {@code Create}, …) began; it promises to end within {@code budgetNanos}. */
   public record OpStarted(String client, String kind, String op, long nanos, long budgetNanos) {}
 
-  /** The operation ended: {@code result} is "ok" or the error as the client reports it. */
+  /**
+   * The operation ended: {@code result} is "ok" (Monogon), "ok N" (systemd: its return value N) or the
+   * error as the client reports it.
+   */
   public record OpEnded(String client, String kind, String op, long nanos, String result) {}
 
   /** The client now believes it owns {@code /dev/loop<device>} (bound by it to {@code backing}). */

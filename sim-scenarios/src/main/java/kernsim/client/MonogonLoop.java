@@ -43,8 +43,10 @@ import kernsim.dev.loop.LoopIoctl;
  *
  * <p>Where the model departs from the Go code:
  * <ul>
- *   <li>{@code Config.Offset} and {@code SizeLimit} are not offered (the model's loop devices have no
- *       offset or size limit); {@code BlockSize} and {@code Flags} are passed to LOOP_CONFIGURE.
+ *   <li>{@code Config}'s four fields go into the loop_config as the Go code puts them: BlockSize in
+ *       {@code block_size}, Flags, Offset and SizeLimit in {@code info}. What the kernel does with the
+ *       offset and size limit is the profile's: starry's LOOP_CONFIGURE reads only the fd, the file name
+ *       and the flags (as its seed), and the linux profile does not model them either (its javadoc).
  *   <li>The page size is 4096 ({@code os.Getpagesize()} on amd64 and riscv64).
  *   <li>{@code BackingFilePath} reads sysfs: the kernel's root tmpfs holds
  *       {@code /sys/block/loopN/loop/backing_file} for each device ({@code cpu.DeviceFiles.LoopBackingFileAttr}),
@@ -96,8 +98,26 @@ public final class MonogonLoop {
 
   /** {@code Create(f, Config{BlockSize, Flags})}: {@code backingFd} is the variable of the open backing file. */
   public static Stmt create(String backingFd, long blockSize, int flags) {
-    return call("monogon_create", p -> op(p, "Create", () -> create(p, backingFd, blockSize, flags)),
-        flags == 0 ? new Object[] {backingFd, blockSize} : new Object[] {backingFd, blockSize, flags});
+    return create(backingFd, blockSize, flags, 0, 0);
+  }
+
+  /**
+   * {@code Create(f, Config{BlockSize, Flags, Offset, SizeLimit})}: Offset and SizeLimit go into the
+   * config's {@code info.offset} and {@code info.sizeLimit} as they are (the Go code checks neither).
+   */
+  public static Stmt create(String backingFd, long blockSize, int flags, long offset, long sizeLimit) {
+    Object[] args = offset != 0 || sizeLimit != 0 ? new Object[] {backingFd, blockSize, flags, offset, sizeLimit}
+        : flags != 0 ? new Object[] {backingFd, blockSize, flags} : new Object[] {backingFd, blockSize};
+    Config c = new Config(blockSize, flags, offset, sizeLimit);
+    return call("monogon_create", p -> op(p, "Create", () -> create(p, backingFd, c)), args);
+  }
+
+  /** The Go {@code Config}: BlockSize, Flags, Offset, SizeLimit (uint64s, so any long's bits). */
+  record Config(long blockSize, int flags, long offset, long sizeLimit) {}
+
+  /** {@code var config loopConfig}'s info as Create fills it: .flags, .offset, .sizeLimit; the rest zero. */
+  static LoopAbi.LoopInfo64 info(Config c) {
+    return new LoopAbi.LoopInfo64(0, 0, 0, c.offset(), c.sizeLimit(), 0, 0, c.flags(), null, null);
   }
 
   /** {@code Open(path)}. */
@@ -185,13 +205,15 @@ public final class MonogonLoop {
 
   // ==== Create ====
 
-  private static Code create(Proc p, String backingFd, long blockSize, int flags) {
+  private static Code create(Proc p, String backingFd, Config c) {
+    long blockSize = c.blockSize();
     if (blockSize != 0 && (blockSize < 512 || blockSize > PAGE_SIZE || Long.bitCount(blockSize) > 1)) {
       return Code.done(BAD_BLOCK_SIZE);
     }
+    LoopAbi.LoopInfo64 info = info(c);
     return Code.bind(ensureFds(p), err -> err != null
         ? Code.done("failed to access loop control device: " + err)
-        : createLoop(p, backingFd, (int) blockSize, flags));
+        : createLoop(p, backingFd, (int) blockSize, info));
   }
 
   /** {@code ensureFds}: opens /dev/loop-control once per process; null, or the os.Open error's text. */
@@ -209,7 +231,7 @@ public final class MonogonLoop {
   }
 
   /** The {@code for} loop of Create: every EBUSY (from the open or from LOOP_CONFIGURE) starts it again. */
-  private static Code createLoop(Proc p, String backingFd, int blockSize, int flags) {
+  private static Code createLoop(Proc p, String backingFd, int blockSize, LoopAbi.LoopInfo64 info) {
     Code getFree = sys(p, Syscalls.ioctl(CTL, LoopControl.LOOP_CTL_GET_FREE, Ioctl.None.INSTANCE));
     return Code.bind(getFree, free -> {
       if (!(free instanceof SysResult.Ok ok)) {
@@ -220,7 +242,7 @@ public final class MonogonLoop {
       return Code.bind(sys(p, Syscalls.open(path, O_RDWR | O_EXCL)), opened -> {
         if (opened instanceof SysResult.Err e) {
           return e.errno() == Errno.EBUSY
-              ? createLoop(p, backingFd, blockSize, flags) // "We have lost the race, get a new device"
+              ? createLoop(p, backingFd, blockSize, info) // "We have lost the race, get a new device"
               : Code.done("failed to open newly-allocated loop device: open " + path + ": " + strerror(opened));
         }
         // A fresh hidden variable per open: an fd the loop leaks stays where it was.
@@ -229,11 +251,11 @@ public final class MonogonLoop {
           throw new IllegalStateException("open ended in " + opened);
         }
         p.set(devVar, ok2.value());
-        Code configure = sys(p, Syscalls.ioctlConfigure(devVar, backingFd, blockSize, LoopAbi.LoopInfo64.of("", flags)));
+        Code configure = sys(p, Syscalls.ioctlConfigure(devVar, backingFd, blockSize, info));
         return Code.bind(configure, r -> {
           if (r instanceof SysResult.Err e) {
             return e.errno() == Errno.EBUSY
-                ? createLoop(p, backingFd, blockSize, flags) // the device fd leaks, as in the Go code
+                ? createLoop(p, backingFd, blockSize, info) // the device fd leaks, as in the Go code
                 : Code.done("ioctl(LOOP_CONFIGURE): " + strerror(r));
           }
           String backing = p.path(p.fd(backingFd));
@@ -400,6 +422,8 @@ public final class MonogonLoop {
       case EOPNOTSUPP -> "operation not supported";
       case EUCLEAN -> "structure needs cleaning";
       case ENOBUFS -> "no buffer space available";
+      case ENOANO -> "no anode";
+      case EBADFD -> "file descriptor in bad state";
     };
   }
 }

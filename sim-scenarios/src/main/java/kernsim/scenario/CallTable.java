@@ -136,8 +136,9 @@ final class CallTable {
     sig("flock", "fd, operation", a -> Syscalls.flock(a.fd(0), a.flags(1, Family.FLOCK)));
     sig("ioctl", "fd, cmd, arg", 1, CallTable::ioctl);
     // Monogon's pkg/loop (kernsim.client.MonogonLoop): each call is one Go function, run as its syscalls
-    sig("monogon_create", "backing_fd, block_size, flags", 1, a -> kernsim.client.MonogonLoop.create(a.fd(0),
-        a.count(1), a.has(2) ? a.flags(2, Family.LO_FLAGS) : 0));
+    sig("monogon_create", "backing_fd, block_size, flags, offset, size_limit", 3,
+        a -> kernsim.client.MonogonLoop.create(a.fd(0), a.count(1), a.has(2) ? a.flags(2, Family.LO_FLAGS) : 0,
+            a.has(3) ? a.offset(3) : 0, a.has(4) ? a.offset(4) : 0));
     sig("monogon_open", "path", a -> kernsim.client.MonogonLoop.open(a.str(0)));
     sig("monogon_dev_path", "device", a -> kernsim.client.MonogonLoop.devPath(a.fd(0)));
     sig("monogon_dev", "device", a -> kernsim.client.MonogonLoop.dev(a.fd(0)));
@@ -152,11 +153,27 @@ final class CallTable {
     sig("usleep", "usec", a -> Syscalls.usleep(a.offset(0)));
     // systemd's loop-util (kernsim.client.SystemdLoopUtil): each expands into the library's syscalls
     sig("loop_device_make", "fd, open_flags, lock_op", a -> SystemdLoopUtil.make(a.newHandle(), a.fd(0),
-        a.accMode(1), a.lockOp(2)));
+        a.accMode(1), a.lockOp(2), SystemdLoopUtil.Options.of(a.block.clientOptions)));
+    sig("loop_device_make_by_path_at", "dir_fd, path, open_flags, lock_op", a -> {
+      a.atFdcwd(0);
+      return SystemdLoopUtil.makeByPathAt(a.newHandle(), a.str(1), a.accModeOrAny(2), a.lockOp(3),
+          SystemdLoopUtil.Options.of(a.block.clientOptions));
+    });
+    sig("loop_device_make_by_path_memory", "path, open_flags, lock_op", a -> SystemdLoopUtil.makeByPathMemory(
+        a.newHandle(), a.str(0), a.accMode(1), a.lockOp(2)));
     sig("loop_device_open", "path, open_flags, lock_op", a -> SystemdLoopUtil.open(a.newHandle(), a.str(0),
         a.accMode(1), a.lockOp(2)));
+    sig("loop_device_open_from_fd", "fd, open_flags, lock_op", a -> SystemdLoopUtil.openFromFd(a.newHandle(),
+        a.fd(0), a.accMode(1), a.lockOp(2)));
     sig("loop_device_free", "device", a -> SystemdLoopUtil.free(a.handle(0),
         SystemdLoopUtil.Options.of(a.block.clientOptions)));
+    sig("loop_device_ref", "device", a -> SystemdLoopUtil.ref(a.handle(0)));
+    sig("loop_device_unref", "device", a -> SystemdLoopUtil.unref(a.handle(0),
+        SystemdLoopUtil.Options.of(a.block.clientOptions)));
+    sig("loop_device_relinquish", "device", a -> SystemdLoopUtil.relinquish(a.handle(0), true));
+    sig("loop_device_unrelinquish", "device", a -> SystemdLoopUtil.relinquish(a.handle(0), false));
+    sig("loop_device_flock", "device, operation", a -> SystemdLoopUtil.flock(a.handle(0), a.lockOp(1)));
+    sig("loop_device_sync", "device", a -> SystemdLoopUtil.sync(a.handle(0)));
     sig("loop_device_refresh_size", "device, offset, size",
         a -> SystemdLoopUtil.refreshSize(a.handle(0), a.offset(1), a.offset(2)));
     sig("loop_device_set_autoclear", "device, autoclear",
@@ -387,6 +404,25 @@ final class CallTable {
         throw expected(arg(i), "O_RDWR or O_RDONLY", param(i));
       }
       return f;
+    }
+
+    /** O_RDWR, O_RDONLY, or -1 (loop_device_make_by_path_at: writable if it can, else read-only). */
+    int accModeOrAny(int i) throws ScenarioException {
+      if (arg(i) instanceof Arg.Int n && n.value() == -1) {
+        return -1;
+      }
+      int f = flags(i, Family.OPEN);
+      if (f != kernsim.fs.file.Uapi.O_RDWR && f != kernsim.fs.file.Uapi.O_RDONLY) {
+        throw expected(arg(i), "O_RDWR, O_RDONLY or -1", param(i));
+      }
+      return f;
+    }
+
+    /** The name AT_FDCWD: the model has no openat, so a directory fd is no choice. */
+    void atFdcwd(int i) throws ScenarioException {
+      if (!(arg(i) instanceof Arg.Name n && n.name().equals("AT_FDCWD"))) {
+        throw expected(arg(i), "AT_FDCWD (the model has no openat)", param(i));
+      }
     }
 
     /** LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB allowed. */

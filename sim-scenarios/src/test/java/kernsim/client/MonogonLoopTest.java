@@ -106,6 +106,35 @@ class MonogonLoopTest {
     assertEquals(1, o.observed(ClientEvents.Acquired.class).size());
   }
 
+  /** Create puts Config's Flags, Offset and SizeLimit into the loop_config's info, unchecked, as the Go code does. */
+  @Test
+  void createPassesOffsetAndSizeLimitInTheConfigsInfo() {
+    kernsim.dev.loop.LoopAbi.LoopInfo64 info = MonogonLoop.info(new MonogonLoop.Config(4096, 5, 512, 8192));
+    assertEquals(512, info.offset());
+    assertEquals(8192, info.sizeLimit());
+    assertEquals(5, info.flags());
+    assertEquals(0, info.number());
+    assertEquals("", info.fileNameString());
+    assertEquals(0, MonogonLoop.info(new MonogonLoop.Config(0, 0, 0, 0)).offset());
+  }
+
+  /**
+   * {@code monogon_create(fd, block_size, flags, offset, size_limit)}: starry's LOOP_CONFIGURE reads the fd,
+   * the file name and the flags only (its seed never looks at lo_offset or lo_sizelimit), so the device
+   * covers the whole file whatever the Config says; the statement shows the fields it was given.
+   */
+  @Test
+  void underStarryOffsetAndSizeLimitReachLoopConfigureAndChangeNothing() throws Exception {
+    // Close (not Remove) gives up the O_EXCL fd and leaves the device bound.
+    KernelWorld.Outcome o = run(hart("m = monogon_create(img, 4096, 0, 512, 8192)", "monogon_close(m)",
+        "d = open(\"/dev/loop0\", O_RDONLY)", "ioctl(d, BLKGETSIZE64)"), "starry");
+    List<Object> r = o.results("world/c1");
+    assertEquals(SysResult.ok(0, "/dev/loop0"), r.get(1));
+    assertEquals(SysResult.ok(0, 65536L), r.get(4));
+    List<String> texts = o.observed(kernsim.cpu.Calls.Returned.class).stream().map(kernsim.cpu.Calls.Returned::text).toList();
+    assertTrue(texts.contains("m = monogon_create(img, 4096, 0, 512, 8192)"), texts.toString());
+  }
+
   /**
    * The seed says "not a loop device" only when LOOP_GET_STATUS64 fails with EINVAL. Nothing in the model
    * (or in Linux, for a regular file: ENOTTY; an unbound loop device: ENXIO) answers EINVAL, so Open of a

@@ -102,7 +102,7 @@ class SystemdLoopUtilTest {
     List<ClientEvents.OpStarted> ops = all(seen, ClientEvents.OpStarted.class);
     assertEquals(List.of("loop_device_make", "loop_device_free"), ops.stream().map(ClientEvents.OpStarted::op).toList());
     assertEquals(SystemdLoopUtil.MAKE_BUDGET_NANOS, ops.get(0).budgetNanos());
-    assertEquals(List.of("ok", "ok"), all(seen, ClientEvents.OpEnded.class).stream().map(ClientEvents.OpEnded::result).toList());
+    assertEquals(List.of("ok 3", "ok 0"), all(seen, ClientEvents.OpEnded.class).stream().map(ClientEvents.OpEnded::result).toList());
   }
 
   @Test

@@ -123,7 +123,7 @@ class PlanReaderTest {
   @Test
   void theShippedPlansRead() throws Exception {
     Plan clients = PlanReader.read(Path.of("..", "experiments", "clients.toml"));
-    assertEquals(kernsim.scenario.Clients.names().size() + 6, clients.scenarios().size(),
+    assertEquals(kernsim.scenario.Clients.names().size() + 7, clients.scenarios().size(),
         "every client scenario, the systemd ones under both profiles");
   }
 

@@ -86,7 +86,16 @@ class CallTableTest {
       "loop_device_set_filename(d, NULL)",
       "loop_device_free(d)",
       "e = loop_device_open(\"/dev/loop0\", O_RDONLY, LOCK_SH|LOCK_NB)",
-      "loop_device_free(e)");
+      "loop_device_ref(e)",
+      "loop_device_flock(e, LOCK_UN)",
+      "loop_device_sync(e)",
+      "loop_device_unrelinquish(e)",
+      "loop_device_relinquish(e)",
+      "loop_device_unref(e)",
+      "loop_device_free(e)",
+      "f = loop_device_make_by_path_at(AT_FDCWD, \"/img\", -1, LOCK_UN)",
+      "g = loop_device_make_by_path_memory(\"/img\", O_RDONLY, LOCK_EX)",
+      "h = loop_device_open_from_fd(img, O_RDWR, LOCK_UN)");
 
   private static String callName(String line) {
     String s = line.contains(" = ") ? line.substring(line.indexOf(" = ") + 3) : line;

@@ -841,17 +841,24 @@ public sealed interface Syscall extends Call {
         return head + ", {flags: " + s.info().flags() + ", name: " + q(s.info().nameString()) + "})";
       }
       if (arg instanceof Status64 s) {
-        return head + ", {flags: " + s.info().flags() + ", file_name: " + q(s.info().fileNameString()) + "})";
+        return head + ", {flags: " + s.info().flags() + placement(s.info()) + ", file_name: "
+            + q(s.info().fileNameString()) + "})";
       }
       if (arg instanceof Config c) {
         return head + ", {fd: " + c.fd() + ", block_size: " + c.blockSize() + ", flags: " + c.info().flags()
-            + ", file_name: " + q(c.info().fileNameString()) + "})";
+            + placement(c.info()) + ", file_name: " + q(c.info().fileNameString()) + "})";
       }
       return head + ")";
     }
 
     public Syscall resolve(Fd.Vars v) {
       return new Ioctl(fd.resolve(v), cmd, arg.resolve(v));
+    }
+
+    /** A loop_info64's lo_offset and lo_sizelimit, shown only when set (", offset: N, size_limit: M"). */
+    private static String placement(LoopInfo64 info) {
+      return (info.offset() != 0 ? ", offset: " + info.offset() : "")
+          + (info.sizeLimit() != 0 ? ", size_limit: " + info.sizeLimit() : "");
     }
   }
 }

@@ -10,6 +10,7 @@ import static kernsim.fs.file.Uapi.LOCK_UN;
 import static kernsim.fs.file.Uapi.O_ACCMODE;
 import static kernsim.fs.file.Uapi.O_APPEND;
 import static kernsim.fs.file.Uapi.O_CREAT;
+import static kernsim.fs.file.Uapi.O_DIRECT;
 import static kernsim.fs.file.Uapi.O_DIRECTORY;
 import static kernsim.fs.file.Uapi.O_EXCL;
 import static kernsim.fs.file.Uapi.O_NONBLOCK;
@@ -86,8 +87,8 @@ final class Text {
     List<String> names = new ArrayList<>();
     int mode = flags & O_ACCMODE;
     names.add(mode == O_WRONLY ? "O_WRONLY" : mode == O_RDWR ? "O_RDWR" : "O_RDONLY");
-    int[] bits = {O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK, O_DIRECTORY};
-    String[] bitNames = {"O_CREAT", "O_EXCL", "O_TRUNC", "O_APPEND", "O_NONBLOCK", "O_DIRECTORY"};
+    int[] bits = {O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK, O_DIRECT, O_DIRECTORY};
+    String[] bitNames = {"O_CREAT", "O_EXCL", "O_TRUNC", "O_APPEND", "O_NONBLOCK", "O_DIRECT", "O_DIRECTORY"};
     for (int i = 0; i < bits.length; i++) {
       if ((flags & bits[i]) != 0) {
         names.add(bitNames[i]);
