@@ -122,25 +122,11 @@ public final class ErrnoConformance implements Monitor {
     ErrnoConformance o = new ErrnoConformance(spec);
     String[] failure = {null};
     Verdict verdict = m -> failure[0] = failure[0] == null ? m : failure[0];
-    java.util.TreeMap<String, Long> fds = new java.util.TreeMap<>(); // the open ones
-    java.util.TreeMap<String, Long> vars = new java.util.TreeMap<>(); // every one set, as a hart keeps them
-    for (int i = 0; i < calls.size() && failure[0] == null; i++) {
-      Stmt st = calls.get(i);
-      kernsim.cpu.call.Call call = st.call() instanceof Syscall sys
-          ? sys.resolve(v -> vars.containsKey(v) ? (int) (long) vars.get(v) : -1) : st.call();
-      o.onObservation(new Calls.Started("setup", i, st.text(), call, 0), verdict);
-      long value = 0;
-      if (st.assign() != null) {
-        value = 3;
-        while (fds.containsValue(value)) {
-          value++;
-        }
-        fds.put(st.assign(), value);
-        vars.put(st.assign(), value);
-      } else if (call instanceof Syscall.Close c) {
-        fds.remove(c.fd().var());
+    for (Object x : BootCalls.observations(calls, false)) {
+      if (failure[0] != null) {
+        break;
       }
-      o.onObservation(new Calls.Returned("setup", i, st.text(), call, SysResult.ok(value), 0), verdict);
+      o.onObservation(x, verdict);
     }
     if (failure[0] == null && o.inFlight == 0 && !o.settleOff) {
       return new Start(spec, o.frontier);

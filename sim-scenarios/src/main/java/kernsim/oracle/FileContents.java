@@ -283,27 +283,8 @@ public final class FileContents implements Monitor {
   public static Start start(List<Stmt> calls) {
     FileContents o = new FileContents();
     Verdict ignore = m -> {};
-    TreeMap<String, Long> fds = new TreeMap<>();
-    TreeMap<String, Long> vars = new TreeMap<>();
-    for (int i = 0; i < calls.size(); i++) {
-      Stmt st = calls.get(i);
-      kernsim.cpu.call.Call call = st.call() instanceof Syscall sys
-          ? sys.resolve(v -> vars.containsKey(v) ? (int) (long) vars.get(v) : -1) : st.call();
-      o.onObservation(new Calls.Started("setup", i, st.text(), call, 0), ignore);
-      long value = 0;
-      if (st.assign() != null) {
-        value = 3;
-        while (fds.containsValue(value)) {
-          value++;
-        }
-        fds.put(st.assign(), value);
-        vars.put(st.assign(), value);
-      } else if (call instanceof Syscall.Close c) {
-        fds.remove(c.fd().var());
-      } else if (call instanceof Syscall.Write w) {
-        value = w.data().getBytes(StandardCharsets.UTF_8).length;
-      }
-      o.onObservation(new Calls.Returned("setup", i, st.text(), call, SysResult.ok(value), 0), ignore);
+    for (Object x : BootCalls.observations(calls, true)) {
+      o.onObservation(x, ignore);
     }
     return new Start(o);
   }

@@ -166,25 +166,8 @@ public final class ReadOnlyDevices implements Monitor {
   public static Start start(Semantics semantics, List<Stmt> calls) {
     ReadOnlyDevices o = new ReadOnlyDevices(semantics);
     Verdict ignore = m -> {};
-    TreeMap<String, Long> fds = new TreeMap<>();
-    TreeMap<String, Long> vars = new TreeMap<>();
-    for (int i = 0; i < calls.size(); i++) {
-      Stmt st = calls.get(i);
-      kernsim.cpu.call.Call call = st.call() instanceof Syscall sys
-          ? sys.resolve(v -> vars.containsKey(v) ? (int) (long) vars.get(v) : -1) : st.call();
-      o.onObservation(new Calls.Started("setup", i, st.text(), call, 0), ignore);
-      long value = 0;
-      if (st.assign() != null) {
-        value = 3;
-        while (fds.containsValue(value)) {
-          value++;
-        }
-        fds.put(st.assign(), value);
-        vars.put(st.assign(), value);
-      } else if (call instanceof Syscall.Close c) {
-        fds.remove(c.fd().var());
-      }
-      o.onObservation(new Calls.Returned("setup", i, st.text(), call, SysResult.ok(value), 0), ignore);
+    for (Object x : BootCalls.observations(calls, false)) {
+      o.onObservation(x, ignore);
     }
     return new Start(o.linux, new TreeMap<>(o.frontier), o.off);
   }
