@@ -113,7 +113,7 @@ public final class ExperimentCommand implements Callable<Integer> {
           p.strategies().size(), p.seeds().size(), p.budget(), workers, workers == 1 ? "" : "s", out);
       w.flush();
       Runner.Outcome o;
-      try (Progress progress = new Progress(!quiet && System.console() != null)) {
+      try (Progress progress = new Progress(kernsim.cli.Terminal.progressOnStderr(quiet))) {
         o = Runner.run(p, out, workers, progress);
       }
       if (o.skipped() > 0) {
