@@ -153,4 +153,39 @@ class DocFiguresTest {
     assertEquals(line.steps(), String.format(Locale.ROOT, "%,d", r.run().steps()), line + ": steps");
     assertEquals(line.hash(), r.run().eventLogHash(), line + ": event-log hash");
   }
+
+  /**
+   * Every scenario, trace or plan a documented {@code kernsim} command names exists in the repository (the
+   * README's tour once ran a file that did not), unless it is a placeholder ({@code NAME}, {@code *}) or the
+   * output of an earlier command: under {@code kernsim-out/} or a directory the same page passes to
+   * {@code --out}.
+   */
+  @org.junit.jupiter.api.Test
+  void everyFileADocumentedCommandNamesExists() throws Exception {
+    Pattern command = Pattern.compile("kernsim [a-z]+ ([^ `]*\\.(ksim|trace|toml))");
+    List<Path> files = new ArrayList<>();
+    try (var d = Files.list(doc("."))) {
+      d.filter(x -> x.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    files.add(doc("../README.md").normalize());
+    Path root = doc("..").normalize();
+    List<String> missing = new ArrayList<>();
+    int seen = 0;
+    for (Path f : files) {
+      String text = Files.readString(f);
+      Matcher m = command.matcher(text);
+      while (m.find()) {
+        String file = m.group(1);
+        String first = file.contains("/") ? file.substring(0, file.indexOf('/')) : "";
+        boolean made = file.startsWith("kernsim-out/") || file.contains("NAME") || file.contains("*")
+            || (!first.isEmpty() && text.contains("--out " + first)) || file.startsWith("/");
+        seen++;
+        if (!made && !Files.exists(root.resolve(file))) {
+          missing.add(f.getFileName() + ": " + m.group());
+        }
+      }
+    }
+    assertTrue(seen > 10, "found only " + seen + " documented commands");
+    assertTrue(missing.isEmpty(), "documented commands name files that do not exist: " + missing);
+  }
 }
