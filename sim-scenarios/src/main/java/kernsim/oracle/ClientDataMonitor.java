@@ -1,7 +1,6 @@
 package kernsim.oracle;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import kernsim.actors.Monitor;
@@ -26,26 +25,8 @@ public final class ClientDataMonitor implements Monitor {
   /** One client write, in the file it went to, with the observation count when it returned. */
   private record Write(ClientEvents.Wrote wrote, String file, long seq) {}
 
-  /** A file's bytes as observed, and for each the observation count of its last write (0: never written). */
-  private static final class Shadow {
-    byte[] bytes = new byte[0];
-    long[] seqs = new long[0];
-
-    void write(long offset, byte[] data, long seq) {
-      int end = (int) (offset + data.length);
-      if (end > bytes.length) {
-        bytes = Arrays.copyOf(bytes, end);
-        seqs = Arrays.copyOf(seqs, end);
-      }
-      for (int i = 0; i < data.length; i++) {
-        bytes[(int) offset + i] = data[i];
-        seqs[(int) offset + i] = seq;
-      }
-    }
-  }
-
   private final TreeMap<String, String> boundTo = new TreeMap<>();
-  private final TreeMap<String, Shadow> files = new TreeMap<>();
+  private final FileBytes files = new FileBytes();
   private final List<Write> pending = new ArrayList<>();
   private final List<Write> released = new ArrayList<>();
   private long seq;
@@ -61,7 +42,7 @@ public final class ClientDataMonitor implements Monitor {
     if (o instanceof LoopEvents.FileBound b) {
       boundTo.put(b.device(), b.file());
     } else if (o instanceof RamFile.Written w) {
-      files.computeIfAbsent(w.file(), k -> new Shadow()).write(w.offset(), w.data(), seq);
+      files.written(w, seq);
     } else if (o instanceof ClientEvents.Wrote w) {
       pending.add(new Write(w, boundTo.get("loop" + w.device()), seq));
     } else if (o instanceof ClientEvents.Released r) {
@@ -92,18 +73,6 @@ public final class ClientDataMonitor implements Monitor {
 
   /** Why {@code w} is not in its file, or null when it is. */
   private String lost(Write w) {
-    Shadow s = w.file() == null ? null : files.get(w.file());
-    byte[] data = w.wrote().data();
-    long off = w.wrote().offset();
-    for (int i = 0; i < data.length; i++) {
-      int at = (int) (off + i);
-      if (s == null || at >= s.bytes.length || s.seqs[at] == 0) {
-        return "byte " + at + " was never written to it";
-      }
-      if (s.bytes[at] != data[i] && s.seqs[at] < w.seq()) {
-        return "byte " + at + " holds " + (s.bytes[at] & 0xff) + ", not " + (data[i] & 0xff);
-      }
-    }
-    return null;
+    return files.missing(w.file(), w.wrote().offset(), w.wrote().data(), w.seq());
   }
 }

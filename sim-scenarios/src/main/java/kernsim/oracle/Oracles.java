@@ -28,7 +28,7 @@ public final class Oracles {
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
       ClientTerminationMonitor.NAME,
-      ClientDataMonitor.NAME, DEADLOCK, LIVELOCK);
+      ClientDataMonitor.NAME, SilentLoss.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -87,17 +87,20 @@ public final class Oracles {
     if (!off.contains(FileContents.NAME)) {
       out.add(files != null ? new FileContents(files) : new FileContents());
     }
-    if (!clients) {
-      return out;
+    if (clients) {
+      if (!off.contains(ClientOwnershipMonitor.NAME)) {
+        out.add(new ClientOwnershipMonitor());
+      }
+      if (!off.contains(ClientTerminationMonitor.NAME)) {
+        out.add(new ClientTerminationMonitor());
+      }
+      if (!off.contains(ClientDataMonitor.NAME)) {
+        out.add(new ClientDataMonitor());
+      }
     }
-    if (!off.contains(ClientOwnershipMonitor.NAME)) {
-      out.add(new ClientOwnershipMonitor());
-    }
-    if (!off.contains(ClientTerminationMonitor.NAME)) {
-      out.add(new ClientTerminationMonitor());
-    }
-    if (!off.contains(ClientDataMonitor.NAME)) {
-      out.add(new ClientDataMonitor());
+    // After client-data: a client's lost write is reported by the oracle that names the client.
+    if (!off.contains(SilentLoss.NAME) && semantics.linux()) {
+      out.add(new SilentLoss());
     }
     return out;
   }

@@ -443,15 +443,26 @@ final class LinuxLoop implements LoopDriver {
       }
       int n = (int) Math.min(copy.length, size - offset);
       byte[] part = Arrays.copyOf(copy, n);
-      return CacheData.writeBlock(v.cache(), offset / SECTOR, offset, part, "write_iter",
-          w -> w instanceof SysResult.Ok ? Code.ok(n) : Code.done(w));
+      return CacheData.writeBlock(v.cache(), offset / SECTOR, offset, part, "write_iter", w -> {
+        if (!(w instanceof SysResult.Ok)) {
+          return Code.done(w);
+        }
+        world.emit(new LoopEvents.DeviceWritten(name, offset, part));
+        return Code.ok(n);
+      });
     });
   }
 
   /** blkdev_fsync: the page cache written back; EIO if that fails (rundown, or the backing file's error). */
   @Override
   public Code fsync() {
-    return peek(v -> syncBlockdev(v, CALL_FSYNC, ok -> ok ? Code.ok(0) : Code.err(Errno.EIO)));
+    return peek(v -> syncBlockdev(v, CALL_FSYNC, ok -> {
+      if (ok) {
+        return Code.ok(0);
+      }
+      world.emit(new LoopEvents.WritebackErrorReported(name, CALL_FSYNC));
+      return Code.err(Errno.EIO);
+    }));
   }
 
   /** Userspace mkfs through the device file: write the image, then fsync. */

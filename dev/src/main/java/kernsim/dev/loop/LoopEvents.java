@@ -29,6 +29,23 @@ public final class LoopEvents {
     }
   }
 
+  /**
+   * Hart (linux): a write of the device file ({@code blkdev_write_iter}) put {@code data} at byte
+   * {@code offset} into the device's page cache and returned it as written. Emitted as the write returns.
+   */
+  public record DeviceWritten(String device, long offset, byte[] data) {
+    @Override
+    public String toString() {
+      return "DeviceWritten(" + device + ", offset " + offset + ", " + data.length + " bytes)";
+    }
+  }
+
+  /**
+   * Hart (linux): {@code call} returned to its caller the error the page cache's write-back met on
+   * {@code device} (fsync's and fdatasync's EIO; BLKFLSBUF and the last close swallow it).
+   */
+  public record WritebackErrorReported(String device, String call) {}
+
   /** Hart: {@code write_block} returned success to its caller, for {@code cache} of {@code device}. */
   public record WriteBlockAcked(String device, String cache, long blockId, byte[] data) {
     @Override

@@ -1,0 +1,52 @@
+package kernsim.oracle;
+
+import java.util.Arrays;
+import java.util.TreeMap;
+import kernsim.fs.file.RamFile;
+
+/**
+ * Every file's bytes as the oracles saw them written ({@link RamFile.Written}, emitted by the file actors
+ * in the regions that write them), each byte with the observation count of its last write (0: never
+ * written). The client-data and silent-loss oracles ask it whether a write reached its file.
+ */
+final class FileBytes {
+  private static final class Shadow {
+    byte[] bytes = new byte[0];
+    long[] seqs = new long[0];
+  }
+
+  private final TreeMap<String, Shadow> files = new TreeMap<>();
+
+  /** Follows {@code w}, the {@code seq}th observation. */
+  void written(RamFile.Written w, long seq) {
+    Shadow s = files.computeIfAbsent(w.file(), k -> new Shadow());
+    int end = (int) (w.offset() + w.data().length);
+    if (end > s.bytes.length) {
+      s.bytes = Arrays.copyOf(s.bytes, end);
+      s.seqs = Arrays.copyOf(s.seqs, end);
+    }
+    for (int i = 0; i < w.data().length; i++) {
+      s.bytes[(int) w.offset() + i] = w.data()[i];
+      s.seqs[(int) w.offset() + i] = seq;
+    }
+  }
+
+  /**
+   * Why {@code data}, written at {@code offset} by a write that returned at observation {@code seq}, is not
+   * in {@code file}, or null when it is: each byte was written to the file with that value, or overwritten
+   * by a write to the file after that one returned (a later write wins).
+   */
+  String missing(String file, long offset, byte[] data, long seq) {
+    Shadow s = file == null ? null : files.get(file);
+    for (int i = 0; i < data.length; i++) {
+      int at = (int) (offset + i);
+      if (s == null || at >= s.bytes.length || s.seqs[at] == 0) {
+        return "byte " + at + " was never written to it";
+      }
+      if (s.bytes[at] != data[i] && s.seqs[at] < seq) {
+        return "byte " + at + " holds " + (s.bytes[at] & 0xff) + ", not " + (data[i] & 0xff);
+      }
+    }
+    return null;
+  }
+}
