@@ -108,7 +108,10 @@ public final class Json {
     return harts;
   }
 
-  /** {@code {"errno": "EBUSY", "errnoNumber": 16}}, or {@code {"value": 3}} with {@code data} when any. */
+  /**
+   * {@code {"errno": "EBUSY", "errnoNumber": 16}}, or {@code {"value": 3}} with {@code data} when any: bytes
+   * read as the report shows them (text or hex, all of them) and, for bytes, {@code dataHex} with every byte.
+   */
   static ObjectNode result(Object result) {
     ObjectNode r = MAPPER.createObjectNode();
     if (result instanceof SysResult.Err e) {
@@ -116,7 +119,12 @@ public final class Json {
       r.put("errnoNumber", e.errno().number());
     } else if (result instanceof SysResult.Ok ok) {
       r.put("value", ok.value());
-      r.put("data", ok.data() == null ? null : Summaries.value(ok.data()));
+      if (ok.data() instanceof byte[] b) {
+        r.put("data", Timeline.bytes(b, Integer.MAX_VALUE));
+        r.put("dataHex", java.util.HexFormat.of().formatHex(b));
+      } else {
+        r.put("data", ok.data() == null ? null : Summaries.value(ok.data()));
+      }
     } else {
       r.put("value", Summaries.value(result));
     }

@@ -111,7 +111,10 @@ public final class Timeline {
     return harts.stream().flatMap(h -> h.calls().stream()).anyMatch(c -> c.startNanos() != 0 || c.endNanos() != 0);
   }
 
-  /** A result as reports show it: the errno's name, or the value (and any data read or filled in). */
+  /**
+   * A result as reports show it: the errno's name, or the value and any data read or filled in, bytes
+   * {@linkplain #bytes shown} as text or hex.
+   */
   public static String result(Object result) {
     if (result == null) {
       return "";
@@ -119,7 +122,50 @@ public final class Timeline {
     if (result instanceof SysResult.Err e) {
       return e.errno().name();
     }
+    if (result instanceof SysResult.Ok ok && ok.data() instanceof byte[] b) {
+      return ok.value() + " " + bytes(b, SHOWN_BYTES);
+    }
     return result instanceof SysResult ? result.toString() : Summaries.value(result);
+  }
+
+  /** Reports show at most this many bytes of a read; JSON has them all. */
+  static final int SHOWN_BYTES = 32;
+
+  /**
+   * Bytes as a reader wants them: a quoted string with C escapes when every byte is printable ASCII, a tab
+   * or a newline ({@code "abc\n"}), else hex ({@code 0x00ff…}); {@code ""} when empty. At most {@code max}
+   * bytes, then {@code … (N bytes)}.
+   */
+  public static String bytes(byte[] b, int max) {
+    boolean text = true;
+    for (byte x : b) {
+      if ((x < 0x20 || x > 0x7e) && x != '\n' && x != '\t') {
+        text = false;
+        break;
+      }
+    }
+    int n = Math.min(b.length, max);
+    StringBuilder s = new StringBuilder();
+    if (text) {
+      s.append('"');
+      for (int i = 0; i < n; i++) {
+        char c = (char) b[i];
+        switch (c) {
+          case '\n' -> s.append("\\n");
+          case '\t' -> s.append("\\t");
+          case '"' -> s.append("\\\"");
+          case '\\' -> s.append("\\\\");
+          default -> s.append(c);
+        }
+      }
+      s.append('"');
+    } else {
+      s.append("0x").append(java.util.HexFormat.of().formatHex(b, 0, n));
+    }
+    if (n < b.length) {
+      s.append("\u2026 (").append(String.format(java.util.Locale.ROOT, "%,d", b.length)).append(" bytes)");
+    }
+    return s.toString();
   }
 
   /**

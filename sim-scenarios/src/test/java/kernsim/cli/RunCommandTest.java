@@ -82,4 +82,20 @@ class RunCommandTest {
     JsonNode write = writer.get("calls").get(2);
     assertEquals(4, write.get("result").get("value").asLong(), write.toString());
   }
+
+  /** A read's bytes are in the timeline and the JSON: as quoted text when printable, else as hex. */
+  @Test
+  void aReadsBytesAreShownAsTextOrHex(@TempDir Path dir) throws Exception {
+    Path f = java.nio.file.Files.writeString(dir.resolve("reads.ksim"), "scenario reads\n\nsetup:\n"
+        + "  image /img 16K\n\nhart a:\n  t = open(\"/f\", O_RDWR|O_CREAT)\n  write(t, \"say \\\"hi\\\"\\n\")\n"
+        + "  pread64(t, 64, 0)\n  g = open(\"/img\", O_RDONLY)\n  read(g, 40)\n");
+    Cli.Outcome o = Cli.run("run", f.toString());
+    assertEquals(Main.OK, o.exit(), o.both());
+    assertTrue(o.out().contains("pread64(t, 64, 0) = 9 \"say \\\"hi\\\"\\n\""), o.out());
+    assertTrue(o.out().contains("read(g, 40) = 40 0x" + "00".repeat(32) + "\u2026 (40 bytes)"), o.out());
+    JsonNode calls = Cli.run("run", f.toString(), "--json").json().get("harts").get(0).get("calls");
+    assertEquals("\"say \\\"hi\\\"\\n\"", calls.get(2).get("result").get("data").asText());
+    assertEquals("7361792022686922" + "0a", calls.get(2).get("result").get("dataHex").asText());
+    assertEquals("0x" + "00".repeat(40), calls.get(4).get("result").get("data").asText());
+  }
 }
