@@ -48,9 +48,9 @@ final class Node {
           cluster {
             seed-nodes = [%s]
             roles = ["%s"]
-            # The coordinator downs a member the failure detector calls unreachable and hands its work to others.
+            # The coordinator downs a member the failure detector calls unreachable (Pekko's defaults: a heartbeat
+            # a second, 3 s of silence accepted) and hands its work to the others.
             downing-provider-class = ""
-            failure-detector.acceptable-heartbeat-pause = 4s
             jmx.enabled = off
             log-info = off
             log-info-verbose = off
