@@ -80,7 +80,8 @@ final class Node {
     try {
       return ActorSystem.create(guardian, SYSTEM, config(role, self, seed));
     } catch (RuntimeException e) {
-      throw new ClusterException("cannot listen on " + self + ": " + rootMessage(e), e);
+      String why = rootMessage(e).replace("[/" + self.host() + ":" + self.port() + "] ", "");
+      throw new ClusterException("cannot listen on " + self + ": " + why.toLowerCase(java.util.Locale.ROOT), e);
     }
   }
 
