@@ -199,11 +199,12 @@ final class Coordinator {
   /** Gives every worker work up to its threads; finishes when no needed unit is left. */
   private Behavior<Msg> handOut() {
     pending.keySet().removeIf(u -> !job.needed(u));
-    for (Held h : workers.values()) {
-      for (Map.Entry<Long, Worker.Task> e : new ArrayList<>(h.units.entrySet())) {
-        if (!job.needed(e.getKey())) {
-          h.units.remove(e.getKey());
-          done.add(e.getKey()); // not needed any more: its result, if it comes, is ignored
+    for (Map.Entry<ActorRef<Worker.Msg>, Held> w : workers.entrySet()) {
+      for (Long unit : new ArrayList<>(w.getValue().units.keySet())) {
+        if (!job.needed(unit)) {
+          w.getValue().units.remove(unit);
+          done.add(unit); // not needed any more: its result, if it comes, is ignored
+          w.getKey().tell(new Worker.Cancel(unit));
         }
       }
     }
