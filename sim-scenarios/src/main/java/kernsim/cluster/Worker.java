@@ -56,8 +56,10 @@ final class Worker {
   record RunCell(long unit, Units.CellSpec cell) implements Task {
     @Override
     public String describe() {
+      StringBuilder p = new StringBuilder();
+      cell.parameters().forEach((k, v) -> p.append(' ').append(k).append('=').append(v));
       return String.format(Locale.ROOT, "unit %d (cell %s, %s%s, seed %d)", unit, cell.world().name(),
-          cell.strategy(), cell.parameters().isEmpty() ? "" : " " + cell.parameters(), cell.seed());
+          cell.strategy(), p, cell.seed());
     }
   }
 

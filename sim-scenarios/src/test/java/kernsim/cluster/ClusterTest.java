@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,16 +54,17 @@ class ClusterTest {
   void anExplorationOnAClusterWithAWorkerKilledFindsTheLocalRunsFailure(@TempDir Path dir) throws Exception {
     List<String> args = List.of("explore", "linux-partscan-vs-open", "--strategy", "random", "--seed", "7",
         "--iterations", "1500", "--json");
-    int port = freePort();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Outcome> coordinator = CompletableFuture.supplyAsync(() -> cli(concat(args, "--out",
+        dir.resolve("cluster").toString(), "--cluster", "127.0.0.1:0", "--min-workers", "2", "--unit", "100",
+        "--cluster-wait", "60"), err));
+    int port = port(err, coordinator);
     Worker a = worker(port, true);
     Worker b = worker(port, false);
-    CompletableFuture<Outcome> coordinator = CompletableFuture.supplyAsync(() -> cli(concat(args, "--out",
-        dir.resolve("cluster").toString(), "--cluster", "127.0.0.1:" + port, "--min-workers", "2", "--unit", "100",
-        "--cluster-wait", "60")));
     String unit = a.killAtFirstUnit();
 
     Outcome cluster = coordinator.get(90, TimeUnit.SECONDS);
-    Outcome local = cli(concat(args, "--out", dir.resolve("local").toString()));
+    Outcome local = cli(concat(args, "--out", dir.resolve("local").toString()), new StringWriter());
     assertEquals(1, local.exit, local.err);
     assertEquals(1, cluster.exit, cluster.err + "\nthe other worker:\n" + String.join("\n", b.lines));
     assertEquals(comparable(local.out), comparable(cluster.out), cluster.err);
@@ -86,16 +85,18 @@ class ClusterTest {
     Path plan = dir.resolve("plan.toml");
     Files.writeString(plan, "title = \"cluster\"\nbudget = 150\nseeds = [1, 2]\n"
         + "scenarios = [\"patched.ksim\", \"linux-partscan-vs-open\"]\nstrategies = [\"random\", \"pct\"]\n");
-    int port = freePort();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Outcome> coordinator = CompletableFuture.supplyAsync(() -> cli(List.of("experiment",
+        plan.toString(), "--out", dir.resolve("cluster").toString(), "--quiet", "--cluster", "127.0.0.1:0",
+        "--min-workers", "2", "--cluster-wait", "60"), err));
+    int port = port(err, coordinator);
     Worker a = worker(port, true);
     Worker b = worker(port, false);
-    CompletableFuture<Outcome> coordinator = CompletableFuture.supplyAsync(() -> cli(List.of("experiment",
-        plan.toString(), "--out", dir.resolve("cluster").toString(), "--quiet", "--cluster", "127.0.0.1:" + port,
-        "--min-workers", "2", "--cluster-wait", "60")));
     String unit = a.killAtFirstUnit();
 
     Outcome cluster = coordinator.get(90, TimeUnit.SECONDS);
-    Outcome local = cli(List.of("experiment", plan.toString(), "--out", dir.resolve("local").toString(), "--quiet"));
+    Outcome local = cli(List.of("experiment", plan.toString(), "--out", dir.resolve("local").toString(), "--quiet"),
+        new StringWriter());
     assertEquals(0, local.exit, local.err);
     assertEquals(0, cluster.exit, cluster.err + "\nthe other worker:\n" + String.join("\n", b.lines));
     List<Row> here = Results.read(dir.resolve("local").resolve(Results.FILE));
@@ -135,10 +136,9 @@ class ClusterTest {
 
   private record Outcome(int exit, String out, String err) {}
 
-  private static Outcome cli(List<String> args) {
+  private static Outcome cli(List<String> args, StringWriter err) {
     CommandLine cmd = Main.commandLine();
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(args.toArray(String[]::new));
@@ -151,10 +151,21 @@ class ClusterTest {
     return all;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** The port the coordinator (told port 0) listens on, from its first line on stderr. */
+  private static int port(StringWriter err, CompletableFuture<Outcome> coordinator) throws Exception {
+    Pattern at = Pattern.compile("cluster: coordinator at 127\\.0\\.0\\.1:(\\d+),");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      Matcher m = at.matcher(err.toString());
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      if (coordinator.isDone()) {
+        throw new AssertionError("the coordinator ended before it listened: " + coordinator.get());
+      }
+      Thread.sleep(20);
     }
+    throw new AssertionError("the coordinator did not start listening:\n" + err);
   }
 
   /** A worker process and the lines it printed so far. */
