@@ -12,6 +12,7 @@ import kernsim.actors.Simulator;
 import kernsim.experiment.Row;
 import kernsim.experiment.Runner;
 import kernsim.scenario.ScenarioWorld;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -93,6 +94,7 @@ final class Worker {
   private ActorRef<Coordinator.Msg> coordinator;
   private Member coordinatorMember;
   private Thread[] pool;
+  private volatile boolean stopping;
 
   private Worker(ActorContext<Msg> ctx, int threads, Consumer<String> log, CompletableFuture<Void> up,
       CompletableFuture<End> end) {
@@ -115,7 +117,15 @@ final class Worker {
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, Reachability::new),
           ClusterEvent.ReachabilityEvent.class));
-      return new Worker(ctx, threads, log, up, end).behavior();
+      Worker w = new Worker(ctx, threads, log, up, end);
+      // Stopped (a signal, or the end of the run): from the first phase of the shutdown on, no result goes out;
+      // the coordinator gives the units in flight to the others.
+      CoordinatedShutdown.get(ctx.getSystem()).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+          "kernsim-worker-stop-units", () -> {
+            w.stopping = true;
+            return CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+          });
+      return w.behavior();
     });
   }
 
@@ -137,7 +147,10 @@ final class Worker {
           boolean gone = m.event() instanceof ClusterEvent.MemberRemoved || m.event() instanceof ClusterEvent.MemberExited
               || m.event() instanceof ClusterEvent.MemberDowned;
           if (gone && who.equals(cluster.selfMember())) {
-            return stop(new End(1, "this worker was removed from the cluster (the coordinator found it unreachable)"));
+            boolean signalled = CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason()
+                .filter(r -> r == CoordinatedShutdown.jvmExitReason()).isPresent();
+            return stop(new End(1, signalled ? "this worker left the cluster on a signal; its units go to the others"
+                : "this worker was removed from the cluster (the coordinator found it unreachable)"));
           }
           if (gone && who.equals(coordinatorMember)) {
             return stop(new End(1, "the coordinator at " + Coordinator.hostPort(who.address()) + " left the cluster"));
@@ -178,6 +191,7 @@ final class Worker {
   }
 
   private Behavior<Msg> stop(End e) {
+    stopping = true;
     end.complete(e);
     return Behaviors.stopped();
   }
@@ -192,6 +206,7 @@ final class Worker {
   }
 
   private void stopPool() {
+    stopping = true;
     if (pool != null) {
       for (Thread t : pool) {
         t.interrupt();
@@ -214,6 +229,9 @@ final class Worker {
           r = run(sim, t);
         } catch (Exception | StackOverflowError e) {
           r = new Coordinator.UnitFailed(t.unit(), self, e.toString());
+        }
+        if (stopping) {
+          return; // the node is going: the coordinator gives the unit to another worker
         }
         if (r == null) {
           log.accept(t.describe() + ": cancelled");

@@ -30,10 +30,11 @@ import picocli.CommandLine;
 
 /**
  * Three JVMs on loopback: this one the coordinator ({@code explore --cluster}, {@code experiment --cluster}),
- * two {@code kernsim worker} processes with one thread each. The first worker is killed (SIGKILL) as soon as
- * it has started its first unit; the coordinator finds it unreachable, downs it and gives that unit to the
- * other worker. The result is the local run's: the same lowest failing schedule, steps and event-log hash;
- * the same CSV rows but for the wall times.
+ * two {@code kernsim worker} processes with one thread each. The first worker is stopped as soon as it has
+ * started its first unit: killed (SIGKILL) in the exploration, so the coordinator finds it unreachable and
+ * downs it; stopped (SIGTERM) in the experiment, so it leaves the cluster. Either way the coordinator gives
+ * that unit to the other worker, and the result is the local run's: the same lowest failing schedule,
+ * steps and event-log hash; the same CSV rows but for the wall times.
  */
 class ClusterTest {
   private static final Pattern STARTED = Pattern.compile("kernsim worker: (unit \\d+) \\(.*\\): started");
@@ -59,9 +60,9 @@ class ClusterTest {
         dir.resolve("cluster").toString(), "--cluster", "127.0.0.1:0", "--min-workers", "2", "--unit", "100",
         "--cluster-wait", "60"), err));
     int port = port(err, coordinator);
-    Worker a = worker(port, true);
-    Worker b = worker(port, false);
-    String unit = a.killAtFirstUnit();
+    Worker a = worker(port, Stop.KILL);
+    Worker b = worker(port, Stop.NONE);
+    String unit = a.stoppedAtFirstUnit();
 
     Outcome cluster = coordinator.get(90, TimeUnit.SECONDS);
     Outcome local = cli(concat(args, "--out", dir.resolve("local").toString()), new StringWriter());
@@ -71,11 +72,11 @@ class ClusterTest {
     int killed = Integer.parseInt(unit.substring("unit ".length()));
     assertTrue(new ObjectMapper().readTree(local.out).get("iteration").asInt() > 100 * killed,
         "the failure lies past the killed worker's unit (schedules 2-101 are unit 1, 102-201 unit 2, ...)");
-    redone(unit, cluster, b);
+    redone(unit, cluster, b, "(unreachable, downed)");
   }
 
   @Test
-  void anExperimentOnAClusterWithAWorkerKilledWritesTheLocalRunsRows(@TempDir Path dir) throws Exception {
+  void anExperimentOnAClusterWithAWorkerStoppedWritesTheLocalRunsRows(@TempDir Path dir) throws Exception {
     // A copy of a Linux race without its regress toggle, as a file (the workers get its text, not the file):
     // its cells explore their whole budget, long enough for the kill to land while one runs.
     String race = new String(Main.class.getResourceAsStream("/kernsim/linux/linux-partscan-vs-open.ksim")
@@ -90,9 +91,9 @@ class ClusterTest {
         plan.toString(), "--out", dir.resolve("cluster").toString(), "--quiet", "--cluster", "127.0.0.1:0",
         "--min-workers", "2", "--cluster-wait", "60"), err));
     int port = port(err, coordinator);
-    Worker a = worker(port, true);
-    Worker b = worker(port, false);
-    String unit = a.killAtFirstUnit();
+    Worker a = worker(port, Stop.TERM);
+    Worker b = worker(port, Stop.NONE);
+    String unit = a.stoppedAtFirstUnit();
 
     Outcome cluster = coordinator.get(90, TimeUnit.SECONDS);
     Outcome local = cli(List.of("experiment", plan.toString(), "--out", dir.resolve("local").toString(), "--quiet"),
@@ -104,12 +105,12 @@ class ClusterTest {
     assertEquals(8, here.size());
     assertTrue(here.stream().anyMatch(Row::found) && here.stream().anyMatch(r -> !r.found()), "both kinds of cell");
     assertEquals(untimed(here), untimed(there));
-    redone(unit, cluster, b);
+    redone(unit, cluster, b, "(left)", "(removed)");
   }
 
   /** The coordinator put the killed worker's unit back, and the other worker ran it. */
-  private static void redone(String unit, Outcome cluster, Worker other) {
-    assertTrue(cluster.err.lines().anyMatch(l -> l.contains("lost worker") && l.contains("(unreachable, downed)")
+  private static void redone(String unit, Outcome cluster, Worker other, String... how) {
+    assertTrue(cluster.err.lines().anyMatch(l -> l.contains("lost worker") && List.of(how).stream().anyMatch(l::contains)
         && l.contains("back in the queue for the others: " + unit + " (")), cluster.err);
     assertTrue(other.lines.stream().anyMatch(l -> l.startsWith("kernsim worker: " + unit + " (") && l.endsWith(": started")),
         String.join("\n", other.lines));
@@ -168,22 +169,30 @@ class ClusterTest {
     throw new AssertionError("the coordinator did not start listening:\n" + err);
   }
 
+  /** How a worker is stopped as soon as it has started its first unit, if it is. */
+  private enum Stop {
+    NONE, KILL, TERM
+  }
+
   /** A worker process and the lines it printed so far. */
   private final class Worker {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
     final CompletableFuture<String> firstUnit = new CompletableFuture<>();
 
-    /** {@code killer}: kill it as soon as it has started its first unit. */
-    Worker(Process process, boolean killer) {
+    Worker(Process process, Stop stop) {
       this.process = process;
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
             StandardCharsets.UTF_8))) {
           for (String line; (line = r.readLine()) != null; ) {
             Matcher m = STARTED.matcher(line);
-            if (killer && m.matches() && !firstUnit.isDone()) {
-              process.destroyForcibly(); // at once, from the thread that saw it start
+            if (stop != Stop.NONE && m.matches() && !firstUnit.isDone()) {
+              if (stop == Stop.KILL) { // at once, from the thread that saw it start
+                process.destroyForcibly();
+              } else {
+                process.destroy();
+              }
               firstUnit.complete(m.group(1));
             }
             lines.add(line);
@@ -198,20 +207,20 @@ class ClusterTest {
       reader.start();
     }
 
-    /** Waits for the killer to kill the worker at its first unit; that unit's name ({@code unit 2}). */
-    String killAtFirstUnit() throws Exception {
+    /** Waits for the worker to be stopped at its first unit; that unit's name ({@code unit 2}). */
+    String stoppedAtFirstUnit() throws Exception {
       String unit = firstUnit.get(90, TimeUnit.SECONDS);
-      assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the killed worker is gone");
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stopped worker is gone");
       return unit;
     }
   }
 
-  private Worker worker(int port, boolean killer) throws IOException {
+  private Worker worker(int port, Stop stop) throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp, Main.class.getName(), "worker", "--join", "127.0.0.1:" + port,
         "--bind", "127.0.0.1", "--threads", "1", "--join-timeout", "60")).redirectErrorStream(true).start();
     processes.add(p);
-    return new Worker(p, killer);
+    return new Worker(p, stop);
   }
 }
