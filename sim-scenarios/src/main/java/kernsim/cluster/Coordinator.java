@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -87,7 +88,6 @@ final class Coordinator {
   private final TreeMap<Long, Worker.Task> pending;
   private final Map<ActorRef<Worker.Msg>, Held> workers = new LinkedHashMap<>();
   private final TreeSet<Long> done = new TreeSet<>();
-  private final java.util.Set<Address> gone = new java.util.HashSet<>();
   private boolean started;
   private long waitingSince = System.nanoTime();
 
@@ -156,8 +156,8 @@ final class Coordinator {
 
   private Behavior<Msg> hello(Hello h) {
     String who = name(h.worker());
-    if (gone.contains(h.worker().path().address())) {
-      return Behaviors.same(); // a late hello of a member already lost
+    if (!alive(h.worker().path().address())) {
+      return Behaviors.same(); // a late hello of a member already lost (or leaving)
     }
     if (!h.version().equals(Versions.kernsim()) || !h.model().equals(Versions.model())) {
       settings.log().accept("refused worker " + who + ": it runs kernsim " + h.version() + " (" + h.model()
@@ -171,8 +171,18 @@ final class Coordinator {
       settings.log().accept("worker " + who + " joined (" + h.threads() + " thread" + (h.threads() == 1 ? "" : "s")
           + "), " + workers.size() + " in all");
     }
-    handOut();
-    return Behaviors.same();
+    return handOut();
+  }
+
+  /** Whether the member at {@code a} is up (or weakly up) and reachable, as this node sees the cluster. */
+  private boolean alive(Address a) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().equals(a)) {
+        return (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+            && !cluster.state().getUnreachable().contains(m);
+      }
+    }
+    return false;
   }
 
   private Behavior<Msg> result(Result r) {
@@ -231,7 +241,6 @@ final class Coordinator {
   }
 
   private void lost(Member m, String how) {
-    gone.add(m.address());
     for (Map.Entry<ActorRef<Worker.Msg>, Held> w : new ArrayList<>(workers.entrySet())) {
       if (!w.getKey().path().address().equals(m.address())) {
         continue;
