@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 final class DelayBoundingStrategy implements Strategy {
   private final SplittableRandom random;
   private final int[] delays;
+  private final int steps;
   private String last;
 
   /**
@@ -29,6 +30,7 @@ final class DelayBoundingStrategy implements Strategy {
       throw new IllegalArgumentException("delay-bounding needs at least 0 delays, got " + delays);
     }
     this.random = new SplittableRandom(seed);
+    this.steps = steps;
     this.delays = new int[delays];
     int k = Math.max(1, steps);
     for (int i = 0; i < delays; i++) {
@@ -40,6 +42,12 @@ final class DelayBoundingStrategy implements Strategy {
   @Override
   public StrategyKind kind() {
     return StrategyKind.DELAY_BOUNDING;
+  }
+
+  @Override
+  public java.util.SortedMap<String, String> parameters() {
+    return new java.util.TreeMap<>(java.util.Map.of(
+        Trace.DELAYS, Integer.toString(delays.length), Trace.STEPS, Integer.toString(steps)));
   }
 
   @Override

@@ -117,6 +117,11 @@ final class DfsExplorer {
     }
 
     @Override
+    public java.util.SortedMap<String, String> parameters() {
+      return new java.util.TreeMap<>(Map.of(Trace.PREEMPTION_BOUND, Integer.toString(bound)));
+    }
+
+    @Override
     public boolean wantsFootprints() {
       return true;
     }

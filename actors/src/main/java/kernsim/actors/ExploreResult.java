@@ -19,6 +19,14 @@ public record ExploreResult(
     return failing.isPresent();
   }
 
+  /**
+   * A schedule's number as every report, JSON document, CSV row and test message shows it: its 0-based iteration
+   * index (the one the trace header keeps and the schedule is derived from) plus one. One place for that fact.
+   */
+  public static int schedule(int iteration) {
+    return iteration + 1;
+  }
+
   /** {@code n} as an English ordinal with grouping ("1st", "22nd", "1,011th"): "the Nth schedule explored". */
   public static String ordinal(long n) {
     long m = n % 100;

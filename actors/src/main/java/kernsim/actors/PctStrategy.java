@@ -18,6 +18,7 @@ final class PctStrategy implements Strategy {
   private final SplittableRandom random;
   private final int depth;
   private final int[] changePoints;
+  private final int steps;
   /** Keyed by actor key (a String, so iteration order plays no part anyway). */
   private final Map<String, Long> priorities = new HashMap<>();
 
@@ -31,6 +32,7 @@ final class PctStrategy implements Strategy {
     }
     this.random = new SplittableRandom(seed);
     this.depth = depth;
+    this.steps = steps;
     this.changePoints = new int[depth - 1];
     int k = Math.max(1, steps);
     for (int i = 0; i < changePoints.length; i++) {
@@ -41,6 +43,11 @@ final class PctStrategy implements Strategy {
   @Override
   public StrategyKind kind() {
     return StrategyKind.PCT;
+  }
+
+  @Override
+  public java.util.SortedMap<String, String> parameters() {
+    return new java.util.TreeMap<>(Map.of(Trace.DEPTH, Integer.toString(depth), Trace.STEPS, Integer.toString(steps)));
   }
 
   @Override

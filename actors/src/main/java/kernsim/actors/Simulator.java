@@ -147,7 +147,7 @@ public final class Simulator implements AutoCloseable {
       long end = controller.nowNanos();
       teardown();
       return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(),
-          () -> trace(spec, options, strategy.kind().id(), seed, iteration, run, failure));
+          () -> trace(spec, options, strategy, seed, iteration, run, failure));
     } finally {
       controller.unbind();
     }
@@ -162,11 +162,12 @@ public final class Simulator implements AutoCloseable {
   }
 
   private static Trace trace(
-      WorldSpec spec, RunOptions options, String strategy, long seed, int iteration, Run run, Failure failure) {
+      WorldSpec spec, RunOptions options, Strategy strategy, long seed, int iteration, Run run, Failure failure) {
     java.util.TreeMap<String, String> all = new java.util.TreeMap<>(spec.options());
     all.putAll(options.asMap());
+    strategy.parameters().forEach((k, v) -> all.put(Trace.STRATEGY_PREFIX + k, v));
     Trace.Header h = new Trace.Header(Trace.FORMAT_VERSION, spec.modelVersion(), spec.name(),
-        Trace.hashText(spec.text()), spec.text(), strategy, seed, iteration, all);
+        Trace.hashText(spec.text()), spec.text(), strategy.kind().id(), seed, iteration, all);
     Trace.Footer f = new Trace.Footer(run.steps(), failure == null ? "ok" : failure.signature(), run.log().hash());
     return new Trace(h, run.choices().keys(), run.choices().data(), f);
   }
@@ -336,6 +337,95 @@ public final class Simulator implements AutoCloseable {
     RunResult r = run(spec, new ReplayStrategy(trace.choiceLog()), options,
         trace.header().seed(), trace.header().iteration());
     return new ReplayResult(r, trace.footer());
+  }
+
+  /**
+   * Why the trace's header does not describe its choices, or null if it does. A trace whose strategy explores
+   * (random, pct, pos, delay-bounding, dfs) claims that its choices are the ones that strategy makes, with the
+   * parameters the header keeps, in the given iteration of an exploration from the given seed: that schedule
+   * is made again and its choices must be the trace's, every one and no more. dfs's is made by running the
+   * search again up to that execution. A trace edited by {@code shrink} (strategy {@code replay}) or written
+   * from a sequential run claims no schedule, and is not checked.
+   *
+   * <p>Call it before {@link #replay} on a trace read from outside (kernsim's own commands do, for the traces a
+   * user gives them); it runs {@code spec} once more (dfs: up to the trace's execution), so pass the plain world,
+   * not one wrapped to record what it sees.
+   *
+   * @throws TraceMismatchException if the trace was recorded against another model or scenario
+   */
+  public String scheduleMismatch(WorldSpec spec, Trace trace) throws TraceMismatchException {
+    String mismatch = trace.header().mismatch(spec);
+    if (mismatch != null) {
+      throw new TraceMismatchException(mismatch);
+    }
+    RunOptions options;
+    try {
+      options = RunOptions.fromMap(trace.header().options());
+    } catch (IllegalArgumentException e) {
+      throw new TraceMismatchException("the trace's options are not understood: " + e.getMessage());
+    }
+    Trace.Header h = trace.header();
+    StrategyKind kind;
+    try {
+      kind = StrategyKind.byId(h.strategy());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (!kind.explores()) {
+      return null;
+    }
+    java.util.SortedMap<String, String> p = h.strategyParameters();
+    String what = "schedule " + ExploreResult.schedule(h.iteration()) + " of " + kind.id()
+        + (p.isEmpty() ? "" : " " + p) + " from seed " + h.seed();
+    RunResult again;
+    try {
+      if (kind == StrategyKind.DFS) {
+        DfsExplorer dfs = new DfsExplorer(Integer.parseInt(required(p, Trace.PREEMPTION_BOUND, kind)));
+        again = null;
+        for (int i = 0; i <= h.iteration(); i++) {
+          again = run(spec, dfs.execution(), options, h.seed(), i);
+          if (!dfs.finish(again) && i < h.iteration()) {
+            return "the trace's header claims " + what + ", but that search ends after " + (i + 1) + " executions";
+          }
+        }
+      } else {
+        int steps = kind == StrategyKind.PCT || kind == StrategyKind.DELAY_BOUNDING
+            ? Integer.parseInt(required(p, Trace.STEPS, kind)) : 64;
+        int depth = kind == StrategyKind.PCT ? Integer.parseInt(required(p, Trace.DEPTH, kind)) : 3;
+        int delays = kind == StrategyKind.DELAY_BOUNDING
+            ? Integer.parseInt(required(p, Trace.DELAYS, kind)) : ExploreOptions.DEFAULT_DELAYS;
+        ExploreOptions o = new ExploreOptions(kind, h.seed(), 1, depth, steps, options, delays, -1);
+        again = run(spec, Strategies.forIteration(o, iterationSeed(h.seed(), h.iteration()), steps), options,
+            h.seed(), h.iteration());
+      }
+    } catch (IllegalArgumentException e) {
+      return "the trace's header does not say how to make its schedule again: " + e.getMessage();
+    }
+    Trace made = again.trace();
+    if (!made.keys().equals(trace.keys()) || !java.util.Arrays.equals(made.choices(), trace.choices())) {
+      return "the trace's header claims " + what + ", but that schedule makes other choices than the trace holds"
+          + " (" + made.choices().length + " encoded choices made, " + trace.choices().length + " in the trace, the"
+          + " first difference at " + firstDifference(made, trace) + ")";
+    }
+    return null;
+  }
+
+  private static String required(java.util.SortedMap<String, String> p, String name, StrategyKind kind) {
+    String v = p.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException(kind.id() + " needs " + Trace.STRATEGY_PREFIX + name + " in the header");
+    }
+    return v;
+  }
+
+  private static int firstDifference(Trace a, Trace b) {
+    int n = Math.min(a.choices().length, b.choices().length);
+    for (int i = 0; i < n; i++) {
+      if (a.choices()[i] != b.choices()[i]) {
+        return i;
+      }
+    }
+    return n;
   }
 
   @Override

@@ -14,6 +14,16 @@ public interface Strategy {
 
   StrategyKind kind();
 
+  /**
+   * The parameters that, with {@link #kind()}, the exploration's seed and the iteration index, make this
+   * strategy's schedule again (e.g. PCT's {@code depth} and {@code steps}). A trace keeps them in its header
+   * (under {@link Trace#STRATEGY_PREFIX}), and replay regenerates the schedule from them to check that the
+   * header tells the truth about the choices. Empty for strategies with none.
+   */
+  default java.util.SortedMap<String, String> parameters() {
+    return new java.util.TreeMap<>();
+  }
+
   /** Whether the runtime should tell {@link #stepDone} what each step touched (it costs a little per step). */
   default boolean wantsFootprints() {
     return false;

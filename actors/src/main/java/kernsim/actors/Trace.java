@@ -20,6 +20,17 @@ public record Trace(Header header, List<String> keys, int[] choices, Footer foot
   /** Bumped whenever the file layout changes. */
   public static final int FORMAT_VERSION = 2;
 
+  /** The prefix of the header options that hold the strategy's {@link Strategy#parameters()}. */
+  public static final String STRATEGY_PREFIX = "strategy.";
+  /** PCT's depth d. */
+  public static final String DEPTH = "depth";
+  /** k: the steps among which PCT's change points and delay-bounding's delays fall. */
+  public static final String STEPS = "steps";
+  /** Delay-bounding's number of delays. */
+  public static final String DELAYS = "delays";
+  /** dfs's preemption bound (negative: none). */
+  public static final String PREEMPTION_BOUND = "preemption-bound";
+
   public Trace {
     keys = List.copyOf(keys);
     choices = choices.clone();
@@ -48,6 +59,17 @@ public record Trace(Header header, List<String> keys, int[] choices, Footer foot
       SortedMap<String, String> options) {
     public Header {
       options = new TreeMap<>(options);
+    }
+
+    /** The strategy's parameters ({@link Strategy#parameters()}), without their prefix. */
+    public SortedMap<String, String> strategyParameters() {
+      TreeMap<String, String> p = new TreeMap<>();
+      options.forEach((k, v) -> {
+        if (k.startsWith(STRATEGY_PREFIX)) {
+          p.put(k.substring(STRATEGY_PREFIX.length()), v);
+        }
+      });
+      return p;
     }
 
     /** Why this trace cannot be replayed against {@code spec}, or null if it can. */

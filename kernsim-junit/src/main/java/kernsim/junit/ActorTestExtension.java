@@ -121,9 +121,9 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     TraceCodec.write(failing.trace(), trace);
     Path log = writeLog(failing, traceDir.resolve(world.name() + ".log"));
     String report = String.format(Locale.ROOT,
-        "kernsim: %s failed in schedule %d of %s, the %s schedule explored (schedules count from 0, as the"
-            + " trace's iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: @ActorTest(replay = \"%s\")%n%s",
-        world.name(), failing.iteration(), how, ExploreResult.ordinal(r.iterations()),
+        "kernsim: %s failed in schedule %d of %s, the %s schedule explored (schedules count from 1)%n"
+            + "  failure: %s%n  steps: %,d%n  trace: %s%n  replay: @ActorTest(replay = \"%s\")%n%s",
+        world.name(), ExploreResult.schedule(failing.iteration()), how, ExploreResult.ordinal(r.iterations()),
         failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace.getFileName(), lastSteps(failing, log));
     context.publishReportEntry("kernsim.trace", trace.toAbsolutePath().toString());
     if (a.expectFailure()) {
@@ -171,6 +171,11 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     ReplayResult r;
     try {
       r = sim.replay(world, trace);
+      // A replay that confirms the recorded run must also be the schedule its header names.
+      String lie = r.confirmed() ? sim.scheduleMismatch(world, trace) : null;
+      if (lie != null) {
+        throw new TraceMismatchException(lie);
+      }
     } catch (TraceMismatchException e) {
       throw new ExtensionConfigurationException("@ActorTest(replay = \"" + a.replay() + "\"): the trace is not this"
           + " test's: " + e.getMessage(), e);
@@ -178,7 +183,7 @@ public final class ActorTestExtension implements InvocationInterceptor, Paramete
     Trace.Header h = trace.header();
     String report = String.format(Locale.ROOT,
         "kernsim: replayed %s (schedule %d of %s, seed %d, recorded: %s)%n  replayed: %s, %,d steps",
-        file, h.iteration(), h.strategy(), h.seed(), trace.footer().outcome(), r.run().outcome(), r.run().steps());
+        file, ExploreResult.schedule(h.iteration()), h.strategy(), h.seed(), trace.footer().outcome(), r.run().outcome(), r.run().steps());
     context.publishReportEntry("kernsim.replay", file.toAbsolutePath().toString());
     if (a.expectFailure()) {
       if (r.run().failed() && r.sameOutcome()) {

@@ -83,7 +83,7 @@ class ActorTestExtensionTest {
     assertEquals("lost-deposit", written.header().scenario());
     assertEquals("pct", written.header().strategy());
     assertEquals(1, written.header().seed());
-    assertEquals(schedule(m), written.header().iteration());
+    assertEquals(schedule(m), written.header().iteration() + 1, "messages count schedules from 1, the trace from 0");
     assertTrue(written.footer().outcome().startsWith("safety-violation: [test] "), written.footer().outcome());
 
     // Deterministic: the same exploration fails in the same schedule with the same trace.
@@ -198,7 +198,7 @@ class ActorTestExtensionTest {
             .getThrowable().orElseThrow().getMessage())
         .sorted().toList();
     assertTrue(messages.get(0).contains("@ActorTest(strategy = \"bogus\"): unknown strategy 'bogus'"), messages.get(0));
-    assertTrue(messages.get(1).contains("failed in schedule 0 of pct")
+    assertTrue(messages.get(1).contains("failed in schedule 1 of pct")
         && messages.get(1).contains("unexpected-exception: world/bomb threw java.lang.IllegalStateException: boom on fuse"),
         messages.get(1));
   }

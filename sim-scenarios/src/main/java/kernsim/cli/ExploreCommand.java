@@ -193,7 +193,7 @@ final class ExploreCommand implements Callable<Integer> {
       Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
           schedule.seed, failing.iteration());
       List<String> report = new ArrayList<>();
-      report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", failing.iteration() + 1,
+      report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", Report.number(failing.iteration()),
           iterations));
       result.exhaustive().ifPresent(x -> report.add(String.format(Locale.ROOT,
           "dfs: %,d classes of schedules ran to their end before it (%,d executions, %,d given up as equivalent)",
@@ -308,7 +308,7 @@ final class ExploreCommand implements Callable<Integer> {
         x.put("count", row.count);
         x.put("grade", row.grade.id());
         x.put("verdict", row.key.verdict());
-        x.put("firstIteration", row.first);
+        x.put("firstSchedule", row.firstSchedule());
         var results = x.putArray("results");
         row.key.results().forEach(r -> {
           var a = results.addArray();

@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar on stderr for explorations that last longer than {@link #DELAY_NANOS}: schedules done
- * of the budget, and their rate. Silent when stderr is not a terminal ({@code System.console() == null})
+ * of the budget, and their rate. Silent when stderr is not a terminal ({@link Terminal})
  * or when asked to be (with {@code --json}), so piped and scripted output stays clean. The bar draws from
  * its own thread and touches no actor, so it cannot disturb a world.
  */
@@ -24,7 +24,7 @@ final class ExploreProgress implements Simulator.Progress, AutoCloseable {
   private ProgressBar bar;
 
   ExploreProgress(boolean quiet, int total, String task) {
-    this.enabled = !quiet && System.console() != null;
+    this.enabled = Terminal.progressOnStderr(quiet);
     this.total = total;
     this.task = task;
   }

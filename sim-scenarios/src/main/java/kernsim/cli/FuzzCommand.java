@@ -109,7 +109,7 @@ final class FuzzCommand implements Callable<Integer> {
       }
     }
     PrintWriter w = spec.commandLine().getOut();
-    boolean tty = !quiet && System.console() != null;
+    boolean tty = Terminal.progressOnStderr(quiet);
     Campaign c;
     try {
       c = new Campaign(new Campaign.Options(t, seed, programs, shrink, shrinkBudget), out, System::nanoTime);

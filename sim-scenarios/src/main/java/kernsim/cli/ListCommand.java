@@ -51,12 +51,14 @@ final class ListCommand implements Callable<Integer> {
         so.put("name", s.name());
         so.put("title", s.title());
         Json.strings(so.putArray("expect"), s.expect());
+        Json.strings(so.putArray("fixes"), Catalog.fixesFor(s.name()).stream().map(kernsim.dev.Fix::id).toList());
       }
       ArrayNode c = o.putArray("clients");
       for (Scenario s : clients) {
         ObjectNode so = c.addObject();
         so.put("name", s.name());
         so.put("title", s.title());
+        Json.strings(so.putArray("expect"), s.expect());
       }
       ArrayNode l = o.putArray("linux");
       for (Scenario s : linux) {

@@ -63,7 +63,7 @@ final class Outcomes {
 
     /** The first schedule, counted from 1 as reports count them. */
     int firstSchedule() {
-      return first + 1;
+      return Report.number(first);
     }
   }
 

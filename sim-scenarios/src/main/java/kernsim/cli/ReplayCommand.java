@@ -74,6 +74,11 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayResult replay;
     try (Simulator sim = Simulator.create()) {
       replay = sim.replay(recorder.around(world), trace);
+      // A replay that confirms the recorded run must also be the schedule its header names.
+      String lie = replay.confirmed() ? sim.scheduleMismatch(world, trace) : null;
+      if (lie != null) {
+        throw new TraceMismatchException(lie);
+      }
     } catch (TraceMismatchException e) {
       throw new Main.UserError("cannot replay " + file + ": " + e.getMessage(), e);
     }

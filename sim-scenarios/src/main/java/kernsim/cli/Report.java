@@ -2,7 +2,9 @@ package kernsim.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import kernsim.actors.ExploreResult;
 import kernsim.actors.Failure;
 import kernsim.actors.RunResult;
 import kernsim.dev.Fix;
@@ -44,10 +46,19 @@ public final class Report {
     return out;
   }
 
-  /** The schedule: strategy, its parameters, seed and iteration, which with the scenario and settings fix the run. */
+  /**
+   * The schedule: its number (counted from 1, as every report, JSON document and CSV row counts schedules; the
+   * trace keeps the 0-based index it is derived from), strategy, its parameters and seed, which with the scenario
+   * and settings fix the run.
+   */
   public static String schedule(Context c) {
-    return "schedule: strategy " + c.strategy() + (c.parameters() == null ? "" : ", " + c.parameters())
-        + ", seed " + c.seed() + ", iteration " + c.iteration();
+    return "schedule: " + String.format(Locale.ROOT, "%,d", number(c.iteration())) + " (strategy " + c.strategy()
+        + (c.parameters() == null ? "" : ", " + c.parameters()) + ", seed " + c.seed() + ")";
+  }
+
+  /** A schedule's number as users see it ({@link ExploreResult#schedule}). */
+  public static int number(int iteration) {
+    return ExploreResult.schedule(iteration);
   }
 
   /** The verdict: no oracle objected, or the failure with its oracle, message, step and actor. */

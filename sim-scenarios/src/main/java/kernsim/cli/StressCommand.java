@@ -151,7 +151,7 @@ final class StressCommand implements Callable<Integer> {
           rounds == null ? duration : rounds + " rounds", Double.toString(timeScale), chaos ? ", chaos" : "");
       w.flush();
     }
-    ProgressLine line = new ProgressLine(!json && System.console() != null);
+    ProgressLine line = new ProgressLine(Terminal.progressOnStderr(json));
     StressRunner.Result result = StressRunner.run(replicas, options, line);
     line.close();
 

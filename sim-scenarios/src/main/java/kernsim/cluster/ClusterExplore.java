@@ -62,7 +62,7 @@ final class ClusterExplore implements Coordinator.Job {
       }
       RunResult failing = sim.iteration(world, options, k, job.lowest);
       if (!failing.failed()) {
-        throw new IllegalStateException("schedule " + (job.lowest + 1) + " failed on a worker but not here: the"
+        throw new IllegalStateException("schedule " + ExploreResult.schedule(job.lowest) + " failed on a worker but not here: the"
             + " nodes do not run the same kernsim");
       }
       return new ExploreResult(Optional.of(failing), job.lowest + 1, total, failing);

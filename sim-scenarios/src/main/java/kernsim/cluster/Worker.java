@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import kernsim.actors.ExploreOptions;
+import kernsim.actors.ExploreResult;
 import kernsim.actors.RunResult;
 import kernsim.actors.Simulator;
 import kernsim.experiment.Row;
@@ -49,7 +50,7 @@ final class Worker {
     @Override
     public String describe() {
       return String.format(Locale.ROOT, "unit %d (%s, schedules %,d-%,d)", unit, exploration.world().name(),
-          from + 1, to);
+          ExploreResult.schedule(from), ExploreResult.schedule(to - 1));
     }
   }
 
@@ -248,7 +249,7 @@ final class Worker {
 
   private static String outcome(Coordinator.Result r) {
     if (r instanceof Coordinator.RangeDone d) {
-      return d.failure() < 0 ? ", no failure" : String.format(Locale.ROOT, ", failure in schedule %,d", d.failure() + 1);
+      return d.failure() < 0 ? ", no failure" : String.format(Locale.ROOT, ", failure in schedule %,d", ExploreResult.schedule(d.failure()));
     }
     if (r instanceof Coordinator.CellDone c) {
       return c.row().found() ? String.format(Locale.ROOT, ", found in schedule %,d", c.row().schedule()) : ", not found";

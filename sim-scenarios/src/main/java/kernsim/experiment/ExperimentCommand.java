@@ -117,7 +117,7 @@ public final class ExperimentCommand implements Callable<Integer> {
           cluster.on() ? "on a cluster's workers" : workers + " worker" + (workers == 1 ? "" : "s"), out);
       w.flush();
       Runner.Outcome o;
-      try (Progress progress = new Progress(!quiet && System.console() != null)) {
+      try (Progress progress = new Progress(kernsim.cli.Terminal.progressOnStderr(quiet))) {
         o = cluster.on() ? Runner.run(p, out, cluster.cells(err), progress) : Runner.run(p, out, workers, progress);
       }
       if (o.skipped() > 0) {

@@ -188,7 +188,7 @@ public final class Runner {
     String oracle = f.map(Report::oracle).orElse(null);
     return new Row(c.scenario(), c.target().source(), c.scenarioHash(), c.profile(), c.fixes(), c.oraclesOff(),
         c.strategy().name(), c.strategy().parameterText(), c.seed(), c.budget(), ScenarioWorld.MODEL_VERSION,
-        result.found(), failing.map(r -> r.iteration() + 1).orElse(0), f.map(Failure::kind).orElse(""),
+        result.found(), failing.map(r -> Report.number(r.iteration())).orElse(0), f.map(Failure::kind).orElse(""),
         oracle == null ? "" : oracle, f.map(Failure::signature).orElse(""), failing.map(RunResult::steps).orElse(0),
         result.exhaustive().map(Exhaustive::endedBy).orElse(""), result.exhaustive().map(Exhaustive::classes).orElse(0L),
         result.iterations(), result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));

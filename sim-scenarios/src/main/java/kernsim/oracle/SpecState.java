@@ -246,6 +246,11 @@ final class SpecState {
     return fds.get(key(hart, fd));
   }
 
+  /** How many fds hart {@code hart} has open (its table's size: every call that makes an fd is followed). */
+  int fdCount(int hart) {
+    return fds.subMap(key(hart, 0), true, key(hart + 1, 0), false).size();
+  }
+
   SpecState withFd(int hart, int fd, Fd f) {
     long k = key(hart, fd);
     TreeMap<Long, Fd> m = new TreeMap<>(fds);

@@ -36,6 +36,7 @@ import kernsim.cpu.call.Syscall;
 import kernsim.cpu.call.Syscall.Ioctl;
 import kernsim.dev.Errno;
 import kernsim.dev.loop.LoopIoctl;
+import kernsim.fs.file.FdTable;
 
 /**
  * starry-kernel's sequential semantics, as the model's code has it when each call runs alone:
@@ -57,6 +58,7 @@ import kernsim.dev.loop.LoopIoctl;
  */
 class StarrySpec implements SequentialSpec {
   private static final int EBADF = Outcomes.err(Errno.EBADF);
+  private static final int EMFILE = Outcomes.err(Errno.EMFILE);
   private static final int EBUSY = Outcomes.err(Errno.EBUSY);
   private static final int EEXIST = Outcomes.err(Errno.EEXIST);
   private static final int EINVAL = Outcomes.err(Errno.EINVAL);
@@ -447,7 +449,11 @@ class StarrySpec implements SequentialSpec {
     long desc = (flags & O_PATH) != 0 ? -1 : SpecState.desc(c.hart, c.index);
     if (node == Nodes.OTHER_DEVICE) {
       out.allow(ENXIO, after, out.explaining() ? at.shown() + " is no device the kernel has" : null);
-    } else if (node == Nodes.SYSFS) {
+      return;
+    }
+    // The file is opened, then installed (cpu.Syscalls.open): a full table releases it again, EMFILE.
+    fullTable(s, c, after, 1, out);
+    if (node == Nodes.SYSFS) {
       // whether the attribute's group exists follows the device's binding, which races: any outcome
       out.allow(ANY_ERR, after);
       out.allow(OK, out.actualOk()
@@ -548,6 +554,19 @@ class StarrySpec implements SequentialSpec {
   }
 
   /**
+   * EMFILE, with {@code unchanged} as the state after, when {@code needed} more fds do not fit in the hart's
+   * table ({@code FdTable.DEFAULT_LIMIT}, RLIMIT_NOFILE's usual soft limit; the model's tables have that
+   * limit). What the call made before it tried to install the fd (an O_CREAT file) stays in
+   * {@code unchanged}; a device it opened is released again, so the device is as it was.
+   */
+  private static void fullTable(SpecState s, Call c, SpecState unchanged, int needed, Outcomes out) {
+    if (s.fdCount(c.hart) + needed > FdTable.DEFAULT_LIMIT) {
+      out.allow(EMFILE, unchanged, out.explaining() ? "the hart has " + s.fdCount(c.hart) + " fds open, the most"
+          + " its table holds is " + FdTable.DEFAULT_LIMIT : null);
+    }
+  }
+
+  /**
    * EBADF: fd -1 (an unset or failed variable), or one not open (every call that makes an fd is
    * followed: open, dup, memfd_create, pipe2, fcntl's F_DUPFD; an unmodelled call that succeeds makes
    * the state unknown anyway).
@@ -566,6 +585,7 @@ class StarrySpec implements SequentialSpec {
       // dup opens the device again with the original open's exclusive flag: EBUSY after an O_EXCL open.
       out.allow(ANY_ERR, s);
     }
+    fullTable(s, c, s, 1, out);
     out.allow(OK, out.actualOk()
         ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
         : null);

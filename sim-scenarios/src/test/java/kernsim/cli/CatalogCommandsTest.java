@@ -25,6 +25,15 @@ class CatalogCommandsTest {
     JsonNode first = j.get("scenarios").get(0);
     assertEquals("triad", first.get("name").asText());
     assertEquals("stale-cache", first.get("expect").get(0).asText());
+    // The fixes come from the catalog's index, the list CatalogTest closes each race with.
+    for (JsonNode s : j.get("scenarios")) {
+      java.util.List<String> fixes = new java.util.ArrayList<>();
+      s.get("fixes").forEach(f -> fixes.add(f.asText()));
+      assertEquals(Catalog.fixesFor(s.get("name").asText()).stream().map(kernsim.dev.Fix::id).toList(), fixes);
+      assertFalse(fixes.isEmpty(), s.toString());
+    }
+    assertEquals(java.util.List.of("mount-recheck-file", "mark-mounted-at-install"),
+        java.util.List.of(first.get("fixes").get(0).asText(), first.get("fixes").get(1).asText()));
   }
 
   /** The README's main job: {@code kernsim explore}, then the replay it prints. */

@@ -2,6 +2,7 @@ package kernsim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -123,8 +124,10 @@ class ClientScenariosTest {
     Trace trace = TraceCodec.read(Path.of("../docs/traces", f.trace()));
     assertEquals(ScenarioWorld.MODEL_VERSION, trace.header().modelVersion(), f.trace() + " was recorded on another model");
     Scenario again = Scenarios.parse(trace.header().text(), f.scenario() + ".ksim");
-    ReplayResult replay = sim.replay(new ScenarioWorld(again, Settings.fromOptions(trace.header().options())), trace);
+    ScenarioWorld world = new ScenarioWorld(again, Settings.fromOptions(trace.header().options()));
+    ReplayResult replay = sim.replay(world, trace);
     assertTrue(replay.confirmed(), f.trace() + ": " + replay);
+    assertNull(sim.scheduleMismatch(world, trace), f.trace() + ": its header names another schedule");
     assertEquals(failing.outcome(), replay.run().outcome(), f.trace());
     assertEquals(failing.eventLogHash(), replay.run().eventLogHash(), f.trace());
   }

@@ -31,7 +31,7 @@ class CrossJvmTest {
     assertEquals(1, p.exitValue(), err);
     JsonNode there = new ObjectMapper().readTree(out);
 
-    assertEquals(here.get("iteration").asInt(), there.get("iteration").asInt());
+    assertEquals(here.get("schedule").asInt(), there.get("schedule").asInt());
     assertEquals(here.get("eventLogHash").asText(), there.get("eventLogHash").asText());
     assertEquals(here.get("verdict").get("signature").asText(), there.get("verdict").get("signature").asText());
   }

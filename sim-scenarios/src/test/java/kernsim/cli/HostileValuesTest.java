@@ -41,6 +41,34 @@ class HostileValuesTest {
     assertEquals(1, calls.get(60_000 - 1).get("result").get("value").asInt()); // the last dup is fd 1
   }
 
+  /**
+   * A hart's table holds 1,024 fds (FdTable.DEFAULT_LIMIT): the 1,025th open and a dup then get EMFILE, which
+   * the errno oracle allows (it once said "can only be success"); after a close the next open succeeds, and
+   * the other hart's table is its own. Explored, so the oracle sees the calls overlap too.
+   */
+  @Test
+  void theOpenPastTheFdLimitIsEmfileAndTheErrnoOracleAllowsIt(@TempDir Path dir) throws Exception {
+    StringBuilder b = new StringBuilder("scenario fd-limit\nexpect none\n\nhart a:\n  g = open(\"/f\", O_RDWR|O_CREAT)\n");
+    for (int i = 1; i < 1024; i++) {
+      b.append("  f").append(i).append(" = open(\"/f\", O_RDONLY)\n");
+    }
+    b.append("  over = open(\"/f\", O_RDONLY)\n  d = dup(g)\n  close(g)\n  again = open(\"/f\", O_RDONLY)\n");
+    b.append("\nhart b:\n  x = open(\"/f\", O_RDWR|O_CREAT)\n  y = dup(x)\n");
+    Path f = Files.writeString(dir.resolve("fd-limit.ksim"), b);
+    Cli.Outcome o = Cli.run("run", f.toString(), "--json");
+    assertEquals(Main.OK, o.exit(), o.both());
+    var a = o.json().get("harts").get(0).get("calls");
+    assertEquals(1028, a.size());
+    assertEquals(1023, a.get(1023).get("result").get("value").asInt());
+    assertEquals("EMFILE", a.get(1024).get("result").get("errno").asText(), a.get(1024).toString());
+    assertEquals("EMFILE", a.get(1025).get("result").get("errno").asText(), a.get(1025).toString());
+    assertEquals(0, a.get(1027).get("result").get("value").asInt(), a.get(1027).toString());
+    var bc = o.json().get("harts").get(1).get("calls");
+    assertEquals(1, bc.get(1).get("result").get("value").asInt(), bc.toString());
+    Cli.Outcome x = Cli.run("explore", f.toString(), "--iterations", "20", "--out", dir.resolve("out").toString());
+    assertEquals(Main.OK, x.exit(), x.both());
+  }
+
   @Test
   void aHugeDepthOrDelayCountIsRefusedNamingTheLimit() {
     for (String[] args : new String[][] {

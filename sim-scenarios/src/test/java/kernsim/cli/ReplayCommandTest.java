@@ -134,4 +134,65 @@ class ReplayCommandTest {
         + "triad-java.ksim (in " + p + "):1:"), o.err());
     assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.err());
   }
+
+  private static Trace.Header claiming(Trace.Header h, String strategy, long seed, int iteration) {
+    return new Trace.Header(h.formatVersion(), h.modelVersion(), h.scenario(), h.scenarioHash(), h.text(), strategy,
+        seed, iteration, h.options());
+  }
+
+  @Test
+  void aTraceWhoseHeaderLiesAboutItsScheduleIsRefused() throws Exception {
+    Trace t = TraceCodec.read(trace);
+    Trace.Header h = t.header();
+    assertEquals("pct", h.strategy());
+    assertEquals("3", h.strategyParameters().get("depth"), h.options().toString());
+    // The same choices, replayed, confirm the same run; but no exploration makes them under these headers.
+    assertOneCleanLine(Cli.java("replay", edited("other-seed.trace",
+        x -> claiming(x, x.strategy(), x.seed() + 1, x.iteration()), f -> f).toString()),
+        "the trace's header claims schedule " + (h.iteration() + 1) + " of pct {depth=3, steps=");
+    assertOneCleanLine(Cli.java("replay", edited("other-iteration.trace",
+        x -> claiming(x, x.strategy(), x.seed(), x.iteration() + 5), f -> f).toString()),
+        "but that schedule makes other choices than the trace holds");
+    assertOneCleanLine(Cli.java("replay", edited("other-strategy.trace",
+        x -> claiming(x, "random", x.seed(), x.iteration()), f -> f).toString()),
+        "the trace's header claims schedule " + (h.iteration() + 1) + " of random");
+    assertOneCleanLine(Cli.java("replay", edited("other-depth.trace",
+        x -> withOptions(x, "strategy.depth", "7"), f -> f).toString()), "of pct {depth=7, steps=");
+    assertOneCleanLine(Cli.java("replay", edited("no-depth.trace", x -> {
+      TreeMap<String, String> o = new TreeMap<>(x.options());
+      o.remove("strategy.depth");
+      return new Trace.Header(x.formatVersion(), x.modelVersion(), x.scenario(), x.scenarioHash(), x.text(),
+          x.strategy(), x.seed(), x.iteration(), o);
+    }, f -> f).toString()), "pct needs strategy.depth in the header");
+    // The header as written is the truth.
+    assertEquals(0, Cli.java("replay", edited("as-written.trace", x -> x, f -> f).toString()).exit());
+  }
+
+  @Test
+  void extraChoicesAfterTheRecordedRunAreRefused() throws Exception {
+    Trace t = TraceCodec.read(trace);
+    int[] more = java.util.Arrays.copyOf(t.choices(), t.choices().length + 1_000_000);
+    Path p = dir.resolve("extra-choices.trace");
+    TraceCodec.write(new Trace(t.header(), t.keys(), more, t.footer()), p);
+    Cli.Outcome o = Cli.java("replay", p.toString());
+    assertTrue(o.exit() != 0, o.both());
+    assertFalse(o.out().contains("replay: CONFIRMED"), o.out());
+  }
+
+  @Test
+  void everyExploringStrategysTraceNamesItsScheduleTruly(@TempDir Path out) {
+    // dfs finds configure-ro's race in its 2,362nd execution (docs/experiments.md); replay searches up to it again.
+    for (String[] s : new String[][] {{"triad-java", "--strategy", "random"}, {"triad-java", "--strategy", "pos"},
+        {"triad-java", "--strategy", "delay-bounding", "--delays", "3"}, {"configure-ro", "--strategy", "dfs"}}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("explore", s[0], "--out",
+          out.resolve(s[2]).toString(), "--iterations", "3000"));
+      args.addAll(java.util.List.of(s).subList(1, s.length));
+      Cli.Outcome e = Cli.java(args.toArray(String[]::new));
+      assertEquals(1, e.exit(), e.both());
+      Path tr = out.resolve(s[2]).resolve(s[0] + "-1.trace");
+      Cli.Outcome r = Cli.java("replay", tr.toString());
+      assertEquals(0, r.exit(), r.both()); // the failure, confirmed
+      assertTrue(r.out().contains("replay: CONFIRMED"), r.out());
+    }
+  }
 }

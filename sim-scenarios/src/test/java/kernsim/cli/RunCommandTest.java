@@ -16,7 +16,7 @@ class RunCommandTest {
     Cli.Outcome o = Cli.java("run", "solo-java");
     assertEquals(0, o.exit(), o.both());
     assertEquals("kernsim run solo-java", o.lines().get(0));
-    assertTrue(o.out().contains("schedule: strategy pct, depth 3, seed 1, iteration 0"), o.out());
+    assertTrue(o.out().contains("schedule: 1 (strategy pct, depth 3, seed 1)"), o.out());
     assertTrue(o.out().contains("verdict:  ok \u2014 no oracle objected"), o.out());
     assertTrue(o.out().contains("  writer:\n"), o.out());
     // LOOP_CLR_FD on a mounted device is refused; the umount then succeeds.

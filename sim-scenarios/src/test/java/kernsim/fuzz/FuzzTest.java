@@ -2,6 +2,7 @@ package kernsim.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,8 +115,10 @@ class FuzzTest {
       }
       var tr = TraceCodec.read(trace);
       Scenario sc = Scenarios.parse(tr.header().text(), "finding.ksim");
-      ReplayResult rr = sim.replay(new ScenarioWorld(sc, Settings.fromOptions(tr.header().options())), tr);
+      ScenarioWorld w = new ScenarioWorld(sc, Settings.fromOptions(tr.header().options()));
+      ReplayResult rr = sim.replay(w, tr);
       assertTrue(rr.confirmed());
+      assertNull(sim.scheduleMismatch(w, tr), "the trace's header names another schedule");
       assertEquals(sig, Signature.of(rr.run().failure().orElseThrow(), sc.hartKeys()));
     }
   }

@@ -175,9 +175,9 @@ public final class KsimTests {
     Path trace = traceDir.resolve(scenario.name() + "-" + seed + ".trace");
     TraceCodec.write(failing.trace(), trace);
     String report = String.format(Locale.ROOT,
-        "%s failed in schedule %d of %s, the %s schedule explored (schedules count from 0, as the trace's"
-            + " iteration does)%n  failure: %s%n  steps: %,d%n  trace: %s%n  replay: kernsim replay %s",
-        scenario.name(), failing.iteration(), how, ExploreResult.ordinal(r.iterations()),
+        "%s failed in schedule %d of %s, the %s schedule explored (schedules count from 1)%n"
+            + "  failure: %s%n  steps: %,d%n  trace: %s%n  replay: kernsim replay %s",
+        scenario.name(), ExploreResult.schedule(failing.iteration()), how, ExploreResult.ordinal(r.iterations()),
         failing.outcome(), failing.steps(), trace.toAbsolutePath(), trace);
     if (knownRaces && expected.contains(oracle(f))) {
       System.out.println("kernsim: known race found: " + report);

@@ -74,7 +74,7 @@ class KsimTestsTest {
         Matcher schedule = Pattern.compile("failed in schedule (\\d+) of pct \\(seed 1, depth 3\\)").matcher(m);
         assertTrue(schedule.find(), m);
         Trace t = TraceCodec.read(trace);
-        assertEquals(Integer.parseInt(schedule.group(1)), t.header().iteration());
+        assertEquals(Integer.parseInt(schedule.group(1)), t.header().iteration() + 1, "messages count from 1");
         assertTrue(m.contains("failure: " + t.footer().outcome()), m);
         ReplayResult r = sim.replay(new ScenarioWorld(Scenarios.parse(t.header().text(), name(e) + ".ksim"),
             Settings.fromOptions(t.header().options())), t);
