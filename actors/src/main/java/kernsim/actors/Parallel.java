@@ -96,8 +96,7 @@ final class Parallel {
           return;
         }
         int kI = i == 0 ? options.pctSteps() : waitForK();
-        RunResult r = sim.run(spec, Strategies.forIteration(options, Simulator.iterationSeed(options.seed(), i), kI),
-            options.run(), options.seed(), i);
+        RunResult r = sim.iteration(spec, options, kI, i);
         if (i == 0) {
           k.complete(Simulator.stepsEstimate(options, r));
         }

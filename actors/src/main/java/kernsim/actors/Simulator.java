@@ -220,8 +220,7 @@ public final class Simulator implements AutoCloseable {
     RunResult last = null;
     RunResult firstFailure = null;
     for (int i = 0; i < options.iterations(); i++) {
-      last = run(spec, Strategies.forIteration(options, iterationSeed(options.seed(), i), k), options.run(),
-          options.seed(), i);
+      last = iteration(spec, options, k, i);
       totalSteps += last.steps();
       if (i == 0) {
         k = stepsEstimate(options, last);
@@ -240,8 +239,19 @@ public final class Simulator implements AutoCloseable {
     return new ExploreResult(Optional.ofNullable(firstFailure), options.iterations(), totalSteps, last);
   }
 
+  /**
+   * Iteration {@code i} of the exploration {@code options} with {@code k} (see {@link #explore(WorldSpec,
+   * ExploreOptions, Progress)}): {@code options.pctSteps()} for iteration 0, {@link #stepsEstimate} of
+   * iteration 0 for the others. Every way of exploring runs its iterations through here (one worker, several,
+   * and the members of a cluster, {@code kernsim.cluster}), so they all run the same schedules.
+   */
+  public RunResult iteration(WorldSpec spec, ExploreOptions options, int k, int i) {
+    return run(spec, Strategies.forIteration(options, iterationSeed(options.seed(), i), k), options.run(),
+        options.seed(), i);
+  }
+
   /** k for every iteration after the first: the larger of the given estimate and the first iteration's steps. */
-  static int stepsEstimate(ExploreOptions options, RunResult first) {
+  public static int stepsEstimate(ExploreOptions options, RunResult first) {
     return Math.max(options.pctSteps(), first.steps());
   }
 

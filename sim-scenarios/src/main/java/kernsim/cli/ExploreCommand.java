@@ -74,6 +74,8 @@ final class ExploreCommand implements Callable<Integer> {
           + " one (default: ${DEFAULT-VALUE}).")
   int workers;
 
+  @Mixin kernsim.cluster.ClusterOptions.Explore cluster;
+
   @Mixin SettingsOptions settingsOptions;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "kernsim-out",
@@ -98,6 +100,7 @@ final class ExploreCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
     }
+    cluster.validate(workers, schedule.strategy == kernsim.actors.StrategyKind.DFS, outcomes);
     String name = file == null ? Catalog.DEFAULT : file;
     Scenario scenario = main.resolve(name);
     Settings settings = settingsOptions.of(scenario);
@@ -120,7 +123,7 @@ final class ExploreCommand implements Callable<Integer> {
       ExploreResult result;
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-        result = workers == 1 ? sim.explore(world, options, progress)
+        result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, progress)
             : Simulator.explore(world, options, workers, progress);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -234,6 +237,18 @@ final class ExploreCommand implements Callable<Integer> {
         w.flush();
       }
       return Main.NOT_AS_EXPECTED;
+    }
+  }
+
+  /** {@code --cluster}: the same exploration on the cluster's workers (kernsim.cluster). */
+  private ExploreResult onCluster(ScenarioWorld world, ExploreOptions options, ExploreProgress progress) {
+    try {
+      return cluster.explore(world, options, progress::reached, spec.commandLine().getErr());
+    } catch (kernsim.cluster.ClusterException e) {
+      throw new Main.UserError(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Main.UserError("interrupted", e);
     }
   }
 

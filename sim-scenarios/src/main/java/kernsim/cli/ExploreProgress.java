@@ -31,12 +31,18 @@ final class ExploreProgress implements Simulator.Progress, AutoCloseable {
 
   @Override
   public boolean iterationDone(int iteration, RunResult result) {
+    reached(iteration + 1);
+    return true;
+  }
+
+  /** {@code schedules} of the budget are done (a cluster's coordinator counts them as results come). */
+  void reached(int schedules) {
     if (!enabled) {
-      return true;
+      return;
     }
     if (bar == null) {
       if (System.nanoTime() - start < DELAY_NANOS) {
-        return true;
+        return;
       }
       bar = new ProgressBarBuilder()
           .setTaskName(task)
@@ -49,8 +55,7 @@ final class ExploreProgress implements Simulator.Progress, AutoCloseable {
           .setConsumer(new ConsoleProgressBarConsumer(System.err))
           .build();
     }
-    bar.stepTo(iteration + 1L);
-    return true;
+    bar.stepTo(schedules);
   }
 
   @Override

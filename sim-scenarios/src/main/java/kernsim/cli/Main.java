@@ -36,7 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       RunCommand.class, ExploreCommand.class, ReplayCommand.class, ListCommand.class,
       BenchCommand.class, StressCommand.class, kernsim.experiment.ExperimentCommand.class, ConformCommand.class,
-      FuzzCommand.class, ShrinkCommand.class, CheckCommand.class,
+      FuzzCommand.class, ShrinkCommand.class, CheckCommand.class, kernsim.cluster.WorkerCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

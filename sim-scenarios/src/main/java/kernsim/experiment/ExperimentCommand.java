@@ -66,6 +66,8 @@ public final class ExperimentCommand implements Callable<Integer> {
           + " The rows do not depend on it, except the wall times.")
   int workers;
 
+  @picocli.CommandLine.Mixin kernsim.cluster.ClusterOptions cluster;
+
   @Option(names = "--doc", paramLabel = "FILE",
       description = "Also put the Markdown tables into FILE, between its '<!-- BEGIN kernsim experiment' and"
           + " '<!-- END kernsim experiment -->' lines, the plots linked relative to FILE.")
@@ -86,6 +88,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
     }
+    cluster.validate(workers);
     if ((plan == null) == (plotOnly == null)) {
       throw new ParameterException(spec.commandLine(), plan == null ? "missing the PLAN (or --plot-only DIR)"
           : "give a PLAN or --plot-only DIR, not both");
@@ -109,12 +112,13 @@ public final class ExperimentCommand implements Callable<Integer> {
           StandardCharsets.UTF_8);
       int cells = p.cells().size();
       w.printf(Locale.ROOT, "kernsim experiment %s: %,d cells (%d scenario settings × %d strategies × %d seeds, unless a strategy names its own),"
-          + " at most %,d schedules each, %d worker%s, output in %s%n", plan, cells, p.scenarios().size(),
-          p.strategies().size(), p.seeds().size(), p.budget(), workers, workers == 1 ? "" : "s", out);
+          + " at most %,d schedules each, %s, output in %s%n", plan, cells, p.scenarios().size(),
+          p.strategies().size(), p.seeds().size(), p.budget(),
+          cluster.on() ? "on a cluster's workers" : workers + " worker" + (workers == 1 ? "" : "s"), out);
       w.flush();
       Runner.Outcome o;
       try (Progress progress = new Progress(kernsim.cli.Terminal.progressOnStderr(quiet))) {
-        o = Runner.run(p, out, workers, progress);
+        o = cluster.on() ? Runner.run(p, out, cluster.cells(err), progress) : Runner.run(p, out, workers, progress);
       }
       if (o.skipped() > 0) {
         w.printf(Locale.ROOT, "skipped %,d cells already in %s%n", o.skipped(), out.resolve(Results.FILE));
@@ -129,6 +133,8 @@ public final class ExperimentCommand implements Callable<Integer> {
       err.println(e.getMessage());
       err.flush();
       return BAD_INPUT;
+    } catch (kernsim.cluster.ClusterException e) {
+      return bad(err, e.getMessage());
     } catch (Results.BadResults e) {
       return bad(err, e.getMessage());
     } catch (IOException e) {

@@ -52,6 +52,25 @@ public final class Runner {
    */
   public static Outcome run(Plan plan, Path dir, int workers, Listener listener)
       throws IOException, Results.BadResults, InterruptedException {
+    return run(plan, dir, local(workers), listener);
+  }
+
+  /** Where the cells run: each cell's row goes to {@code done} as soon as it is made. */
+  public interface Executor {
+    void run(List<Cell> cells, Listener listener, Done done) throws IOException, InterruptedException;
+  }
+
+  /** Takes a cell's row (appends it to the CSV); called one row at a time or from several threads. */
+  public interface Done {
+    void row(Cell cell, Row row) throws IOException;
+  }
+
+  /**
+   * The same, the cells run by {@code executor} (on this machine, or on a cluster's workers:
+   * {@code kernsim.cluster}).
+   */
+  public static Outcome run(Plan plan, Path dir, Executor executor, Listener listener)
+      throws IOException, Results.BadResults, InterruptedException {
     Path csv = dir.resolve(Results.FILE);
     List<Cell> cells = plan.cells();
     Set<List<String>> keys = new HashSet<>();
@@ -76,7 +95,7 @@ public final class Runner {
     }
     Results.write(csv, kept);
 
-    ConcurrentLinkedQueue<Cell> todo = new ConcurrentLinkedQueue<>();
+    List<Cell> todo = new ArrayList<>();
     for (Cell c : cells) {
       if (!done.containsKey(c.key())) {
         todo.add(c);
@@ -86,41 +105,17 @@ public final class Runner {
     if (listener != null) {
       listener.planned(ran, (long) ran * plan.budget());
     }
-    AtomicReference<Throwable> failed = new AtomicReference<>();
     long start = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
     Map<List<String>, Row> fresh = new java.util.concurrent.ConcurrentHashMap<>();
-    for (int w = 0; w < Math.max(1, Math.min(workers, ran)); w++) {
-      Thread t = new Thread(() -> {
-        try (Simulator sim = Simulator.create()) {
-          Cell c;
-          while (failed.get() == null && (c = todo.poll()) != null) {
-            Row row = run(sim, c, listener);
-            synchronized (Runner.class) {
-              Results.append(csv, List.of(row));
-            }
-            fresh.put(c.key(), row);
-            if (listener != null) {
-              listener.cellDone(c, row);
-            }
-          }
-        } catch (Throwable e) {
-          failed.compareAndSet(null, e);
-        }
-      }, "kernsim-experiment-" + w);
-      threads.add(t);
-      t.start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    if (failed.get() != null) {
-      Throwable e = failed.get();
-      if (e instanceof IOException io) {
-        throw io;
+    executor.run(todo, listener, (c, row) -> {
+      synchronized (Runner.class) {
+        Results.append(csv, List.of(row));
       }
-      throw new IllegalStateException("an experiment cell failed: " + e, e);
-    }
+      fresh.put(c.key(), row);
+      if (listener != null) {
+        listener.cellDone(c, row);
+      }
+    });
     double seconds = (System.nanoTime() - start) / 1e9;
     List<Row> rows = new ArrayList<>();
     for (Cell c : cells) {
@@ -128,6 +123,44 @@ public final class Runner {
     }
     Results.write(csv, rows);
     return new Outcome(rows, ran, cells.size() - ran, stale.size(), seconds);
+  }
+
+  /** {@code workers} threads on this machine, each with a {@link Simulator}. */
+  static Executor local(int workers) {
+    return (todo, listener, done) -> {
+      ConcurrentLinkedQueue<Cell> queue = new ConcurrentLinkedQueue<>(todo);
+      AtomicReference<Throwable> failed = new AtomicReference<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < Math.max(1, Math.min(workers, todo.size())); w++) {
+        Thread t = new Thread(() -> {
+          try (Simulator sim = Simulator.create()) {
+            Cell c;
+            while (failed.get() == null && (c = queue.poll()) != null) {
+              done.row(c, run(sim, c, listener));
+            }
+          } catch (Throwable e) {
+            failed.compareAndSet(null, e);
+          }
+        }, "kernsim-experiment-" + w);
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (failed.get() != null) {
+        Throwable e = failed.get();
+        if (e instanceof IOException io) {
+          throw io;
+        }
+        throw new IllegalStateException("an experiment cell failed: " + e, e);
+      }
+    };
+  }
+
+  /** Explores one cell as {@code kernsim explore} would, and makes its row (as a worker does, without a listener). */
+  public static Row row(Simulator sim, Cell c) {
+    return run(sim, c, null);
   }
 
   /** Explores one cell as {@code kernsim explore} would, and makes its row. */
