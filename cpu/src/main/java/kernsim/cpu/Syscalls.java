@@ -497,10 +497,9 @@ public final class Syscalls {
 
   private static Code open(Proc p, String path, int flags) {
     var vfs = p.kernel().vfs();
-    Code found = (flags & O_CREAT) == 0
-        ? vfs.open(path)
-        : Code.bind(vfs.create(path), r -> r instanceof SysResult.Err e && e.errno() == Errno.EEXIST
-            && (flags & O_EXCL) == 0 ? vfs.open(path) : Code.done(r));
+    Code found = (flags & O_CREAT) == 0 ? vfs.open(path)
+        : (flags & O_EXCL) != 0 ? vfs.create(path)
+        : vfs.createOrOpen(path);
     return Vfs.located(found, loc -> {
       boolean writes = (flags & O_ACCMODE) != O_RDONLY;
       if (loc.node().isDir() && writes) {

@@ -10,6 +10,7 @@ import kernsim.actors.Simulator;
 import kernsim.actors.Strategy;
 import kernsim.actors.StrategyKind;
 import kernsim.actors.Trace;
+import kernsim.cli.Timeline;
 import kernsim.scenario.Scenario;
 import kernsim.scenario.ScenarioWorld;
 
@@ -52,16 +53,53 @@ public final class Sequential implements Strategy {
   public static Optional<Run> find(Simulator sim, ScenarioWorld world, Scenario sc, String signature) {
     for (List<String> o : orders(sc.hartKeys())) {
       RunResult r;
+      Timeline.Recorder calls = new Timeline.Recorder(sc.hartKeys());
       try {
-        r = sim.run(world, new Sequential(o), world.runOptions(RunOptions.DEFAULT), 0, 0);
+        r = sim.run(calls.around(world), new Sequential(o), world.runOptions(RunOptions.DEFAULT), 0, 0);
       } catch (RuntimeException e) {
         continue; // kernsim itself could not run it: no evidence either way
       }
-      if (r.failure().map(f -> Signature.of(f, sc.hartKeys()).equals(signature)).orElse(false)) {
-        return Optional.of(new Run(o, r));
+      if (!oneAtATime(calls.timeline())
+          || r.failure().map(f -> !Signature.of(f, sc.hartKeys()).equals(signature)).orElse(true)) {
+        continue;
       }
+      return Optional.of(new Run(o, r));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the calls of a run did not overlap: no call that returned was in flight while a call of
+   * another hart ran. The strategy runs one hart at a time, but a hart's call can wait on another hart
+   * (umount2's busy check asks every process, `UsesMount`), and the hart that answers then goes on with
+   * its own program; a run where that happened interleaved calls, and is no evidence that the failure
+   * needs none. A call that never returns (blocked for good) may overlap the later harts' calls, as a
+   * sequential program stuck there would stop. The setup's calls ran before any hart's.
+   */
+  static boolean oneAtATime(Timeline timeline) {
+    List<Timeline.Call> returned = new ArrayList<>();
+    List<String> hartOf = new ArrayList<>();
+    for (Timeline.Hart h : timeline.harts()) {
+      if (h.isSetup()) {
+        continue;
+      }
+      for (Timeline.Call c : h.calls()) {
+        if (c.returned()) {
+          returned.add(c);
+          hartOf.add(h.key());
+        }
+      }
+    }
+    for (int i = 0; i < returned.size(); i++) {
+      for (int j = i + 1; j < returned.size(); j++) {
+        Timeline.Call a = returned.get(i);
+        Timeline.Call b = returned.get(j);
+        if (!hartOf.get(i).equals(hartOf.get(j)) && a.startStep() < b.endStep() && b.startStep() < a.endStep()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The harts' orders, the given one first, then in lexicographic order of positions, at most MAX_ORDERS. */

@@ -75,9 +75,9 @@ public final class ErrnoConformance implements Monitor {
     this(Semantics.STARRY);
   }
 
-  /** The oracle for {@code semantics}' profile (fixes do not change what a sequential run may return). */
+  /** The oracle for {@code semantics}' profile and fixes ({@link SequentialSpec#of}). */
   public ErrnoConformance(Semantics semantics) {
-    this(SequentialSpec.forProfile(semantics.profile()));
+    this(SequentialSpec.of(semantics));
   }
 
   ErrnoConformance(SequentialSpec spec) {
@@ -118,7 +118,7 @@ public final class ErrnoConformance implements Monitor {
    * @throws IllegalArgumentException if the profile's specification does not allow them all to succeed
    */
   public static Start start(Semantics semantics, List<Stmt> calls) {
-    SequentialSpec spec = SequentialSpec.forProfile(semantics.profile());
+    SequentialSpec spec = SequentialSpec.of(semantics);
     ErrnoConformance o = new ErrnoConformance(spec);
     String[] failure = {null};
     Verdict verdict = m -> failure[0] = failure[0] == null ? m : failure[0];

@@ -327,6 +327,20 @@ final class Loops {
     }
   };
 
+  /**
+   * {@code write_at} under the {@code write-at-file-first} fix: the file is cloned first, so EPERM unbound
+   * comes before EROFS read-only.
+   */
+  static final Op WRITE_AT_FILE_FIRST = (d, out) -> {
+    if (!has(d, BOUND)) {
+      out.emit(Outcomes.err(Errno.EPERM), d, "has no backing file");
+    } else if (has(d, RO)) {
+      out.emit(Outcomes.err(Errno.EROFS), d, "is read-only");
+    } else {
+      backingIo(d, out);
+    }
+  };
+
   /** {@code read_at} of {@code /dev/loopN}: EPERM unbound, else the backing file's read. */
   static final Op READ_AT = (d, out) -> {
     if (!has(d, BOUND)) {

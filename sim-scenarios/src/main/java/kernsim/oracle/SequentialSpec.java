@@ -25,7 +25,19 @@ interface SequentialSpec {
   /** Allows in {@code out} each outcome {@code call} may have in {@code state}, with the state after it. */
   void step(SpecState state, Call call, Outcomes out);
 
-  /** The specification of {@code profile}. */
+  /**
+   * The specification of {@code semantics}' profile with its fixes. A fix changes what a sequential run may
+   * return only where it reorders a call's checks: {@code write-at-file-first} makes a write to a device
+   * that is both unbound and read-only EPERM instead of EROFS.
+   */
+  static SequentialSpec of(kernsim.dev.Semantics semantics) {
+    if (semantics.profile().equals("starry")) {
+      return new StarrySpec(semantics.has(kernsim.dev.Fix.WRITE_AT_FILE_FIRST));
+    }
+    return forProfile(semantics.profile());
+  }
+
+  /** The specification of {@code profile}, without fixes. */
   static SequentialSpec forProfile(String profile) {
     if (profile.equals("starry")) {
       return new StarrySpec();

@@ -75,6 +75,19 @@ class StarrySpec implements SequentialSpec {
   /** fcntl's F_DUPFD_CLOEXEC (the model's table names only F_DUPFD). */
   private static final int F_DUPFD_CLOEXEC = 1030;
 
+  /** {@code write-at-file-first}: a device's write_at takes the file before it reads {@code ro}. */
+  private final boolean writeAtFileFirst;
+
+  /** starry without fixes. */
+  StarrySpec() {
+    this(false);
+  }
+
+  /** starry, with {@code write-at-file-first} on or off (no other fix changes a sequential result). */
+  StarrySpec(boolean writeAtFileFirst) {
+    this.writeAtFileFirst = writeAtFileFirst;
+  }
+
   @Override
   public String profile() {
     return "starry";
@@ -640,9 +653,12 @@ class StarrySpec implements SequentialSpec {
     }
   }
 
-  /** The device's {@code write_at}: {@link Loops#WRITE_AT}; nothing the oracle tracks changes. */
+  /**
+   * The device's {@code write_at}: {@link Loops#WRITE_AT}, or {@link Loops#WRITE_AT_FILE_FIRST} with that fix;
+   * nothing the oracle tracks changes.
+   */
   void loopWrite(SpecState s, int n, Outcomes out) {
-    device(s, n, Loops.WRITE_AT, out, null);
+    device(s, n, writeAtFileFirst ? Loops.WRITE_AT_FILE_FIRST : Loops.WRITE_AT, out, null);
   }
 
   /** The device's {@code read_at}: {@link Loops#READ_AT}. */

@@ -485,6 +485,20 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return inParent(path, true, (dir, name) -> located(dir, dir.fs().create(dir.ino(), name)));
   }
 
+  /**
+   * open(O_CREAT) without O_EXCL: the parent resolved once, the file created in it, or, when the name
+   * exists there, looked up in that same parent (crossing a mount on it): ends in {@code Ok(ino,
+   * Location)}. One walk, not a create and then a second walk of the whole path, so a mount attached over
+   * the parent in between is not crossed halfway (docs/model.md, "open(O_CREAT)").
+   */
+  public Code createOrOpen(String path) {
+    if (split(path) == null) {
+      return open(path); // no last name ("/", "."): create's EEXIST, then the path itself
+    }
+    return inParent(path, true, (dir, name) -> Code.bind(located(dir, dir.fs().create(dir.ino(), name)),
+        r -> r instanceof SysResult.Err e && e.errno() == Errno.EEXIST ? walk(dir, List.of(name), 0) : Code.done(r)));
+  }
+
   /** mknod of a device node naming {@code device}: ends in {@code Ok(ino, Location)}. */
   public Code mknod(String path, kernsim.fs.file.DeviceNode device) {
     return inParent(path, true, (dir, name) -> located(dir, dir.fs().mknod(dir.ino(), name, device)));
