@@ -93,8 +93,9 @@ final class HtmlPage {
    */
   static boolean[] shown(List<StepView.Row> rows, int from, int to) {
     boolean[] open = new boolean[rows.size()];
+    int first = from < 0 ? 0 : Math.max(from, to - MAX_OPEN + 1); // a long window: its last steps
     for (int i = 0; i < rows.size(); i++) {
-      open[i] = inWindow(rows.get(i), from, to, rows.size());
+      open[i] = inWindow(rows.get(i), from, to, rows.size()) && rows.get(i).step() >= first;
     }
     int i = 0;
     while (i < rows.size()) {
@@ -113,6 +114,12 @@ final class HtmlPage {
   }
 
   static final int FOLD_RUN = 8;
+  /** At most this many of the window's steps, its last, are shown unfolded. */
+  static final int MAX_OPEN = 500;
+  /** A folded group holds at most this many steps; longer runs of folded steps are several groups. */
+  static final int FOLD_CHUNK = 1000;
+  /** The page lists at most this many steps, those up to the failure (the step view has them all). */
+  static final int MAX_ROWS = 20_000;
 
   static String render(String command, Report.Context c, RunResult r, Timeline t, StepView steps, String replay) {
     Optional<Failure> failure = r.failure();
@@ -184,34 +191,46 @@ final class HtmlPage {
     b.append("<section id=\"sequence\">\n<h2>Sequence diagram</h2>\n<p>One lane per actor; each step's message"
         + " an arrow (a request from the hart it serves, a reply back); a bar on a hart's lane while it holds a"
         + " sleeping lock; the arrow and note in red are the step the failure was detected in. ");
+    List<StepView.Row> drawn = window.subList(cut, window.size());
     if (from >= 0) {
-      b.append("Steps ").append(from).append('\u2013').append(failStep).append(" of the failing hart's call");
+      b.append("The harts' steps ").append(drawn.isEmpty() ? from : drawn.get(0).step()).append('\u2013')
+          .append(failStep).append(" (the failing hart's call in progress started in step ").append(from).append(')');
     } else {
-      b.append("All harts' steps");
+      b.append("The harts' steps");
     }
     if (cut > 0) {
-      b.append(" (the last ").append(MAX_DIAGRAM).append("; ").append(cut).append(" earlier ones are in the step view)");
+      b.append(", the last ").append(MAX_DIAGRAM).append(" (").append(cut).append(" earlier ones are in the step view)");
     }
-    b.append(".</p>\n<div class=\"diagram\">\n").append(svg(sequence(window.subList(cut, window.size()), t,
+    b.append(".</p>\n<div class=\"diagram\">\n").append(svg(sequence(drawn, t,
         failure.orElse(null)))).append("\n</div>\n</section>\n");
 
     b.append("<section id=\"steps\">\n<h2>Steps</h2>\n<p>Every step: virtual time, the actor that took it, the"
         + " message, the hart it served and the source's region it stands for.");
     if (from >= 0) {
-      b.append(" Steps that are not part of the failure (before step ").append(from)
-          .append(", and those of no hart) are folded.");
+      b.append(" Shown: the steps from the start of the failing hart's call in progress (step ").append(from)
+          .append("; at most its last ").append(MAX_OPEN).append(") to the failure; the others, and runs of ")
+          .append(FOLD_RUN).append(" or more steps of no hart, are folded, one click away.");
     }
     b.append("</p>\n");
+    List<StepView.Row> all = steps.rows();
+    int end = failStep >= 0 ? Math.min(all.size(), failStep + 1 + MAX_OPEN) : all.size();
+    int begin = Math.max(0, end - MAX_ROWS);
+    if (begin > 0 || end < all.size()) {
+      b.append("<p class=\"omitted\">This page lists steps ").append(begin).append('\u2013').append(end - 1)
+          .append(" of ").append(all.size()).append("; for the others: <code>").append(esc(replay == null
+              ? "kernsim run \u2026 --steps-range A..B" : "\u2026 --steps-range A..B"))
+          .append("</code> (the step view, with the same filters).</p>\n");
+    }
     List<StepView.Row> group = new ArrayList<>();
-    for (int i = 0; i < steps.rows().size(); i++) {
-      if (!group.isEmpty() && open[i] != open[i - 1]) {
+    for (int i = begin; i < end; i++) {
+      if (!group.isEmpty() && (open[i] != open[i - 1] || !open[i] && group.size() >= FOLD_CHUNK)) {
         steps(b, group, open[i - 1], failStep);
         group.clear();
       }
-      group.add(steps.rows().get(i));
+      group.add(all.get(i));
     }
     if (!group.isEmpty()) {
-      steps(b, group, open[steps.rows().size() - 1], failStep);
+      steps(b, group, open[end - 1], failStep);
     }
     b.append("</section>\n</body>\n</html>\n");
     return b.toString();
@@ -399,7 +418,7 @@ final class HtmlPage {
       pre.cmd { background: #f4f4f4; padding: 0.6em; }
       table { border-collapse: collapse; }
       th, td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; vertical-align: top; }
-      td.num { text-align: right; font-variant-numeric: tabular-nums; }
+      td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
       tr.failing { background: #ffd6d6; font-weight: bold; }
       table.steps { table-layout: fixed; width: 100%; }
       table.steps td { font-size: 12px; overflow-wrap: anywhere; }
