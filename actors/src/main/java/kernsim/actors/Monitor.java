@@ -40,6 +40,15 @@ public interface Monitor {
     };
   }
 
+  /**
+   * A monitor that also hears the model's region descriptions ({@link World#region}): the step view's
+   * recorder. Having one in a run is what makes {@link World#regionsWanted} true.
+   */
+  interface RegionListener {
+    /** {@code actor} (the current step's) ran {@code here}, and sent {@code request} (or null) for {@code there}. */
+    void onRegion(String actor, String here, Object request, String there);
+  }
+
   /** One step as monitors see it: after the actor handled the message. */
   record Step(int index, long timeNanos, String actor, Object message) {}
 

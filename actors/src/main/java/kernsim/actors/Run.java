@@ -36,6 +36,8 @@ final class Run implements World, Strategy.Ready {
   private final Footprint footprint;
   private List<Monitor> monitors = List.of();
   private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
+  /** The monitors that hear region descriptions (the step view's); empty in explorations. */
+  private List<Monitor.RegionListener> regionListeners = List.of();
 
   private Failure failure;
   private int steps;
@@ -59,6 +61,8 @@ final class Run implements World, Strategy.Ready {
   void monitors(List<Monitor> ms) {
     this.monitors = List.copyOf(ms);
     this.verdicts = new Monitor.Verdict[ms.size()];
+    this.regionListeners = ms.stream().filter(m -> m instanceof Monitor.RegionListener)
+        .map(m -> (Monitor.RegionListener) m).toList();
     for (int i = 0; i < ms.size(); i++) {
       String name = ms.get(i).name();
       verdicts[i] = message -> fail(new Failure.SafetyViolation(name, message, steps, currentActor));
@@ -350,6 +354,19 @@ final class Run implements World, Strategy.Ready {
     }
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onObservation(observation, currentActor, verdicts[i]);
+    }
+  }
+
+  @Override
+  public boolean regionsWanted() {
+    return !regionListeners.isEmpty();
+  }
+
+  @Override
+  public void region(String here, Object request, String there) {
+    // No footprint: a description is not part of the run.
+    for (Monitor.RegionListener l : regionListeners) {
+      l.onRegion(currentActor, here, request, there);
     }
   }
 

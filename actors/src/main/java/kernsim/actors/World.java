@@ -41,6 +41,22 @@ public interface World {
    */
   default void regionBoundary(String what) {}
 
+  /**
+   * Whether anyone reads {@link #region} in this run: a run whose step view is shown (a monitor that is a
+   * {@link Monitor.RegionListener}). Model code need not describe its regions when not.
+   */
+  default boolean regionsWanted() {
+    return false;
+  }
+
+  /**
+   * The step view: the current step's actor ran code in the source's region {@code here} (e.g.
+   * {@code as_dyn_block_device region 1 (block_cache lock)}) and, when {@code request} is not null, sent
+   * {@code request}, whose delivery is a step of its own that runs the region {@code there}. It changes
+   * nothing: not the event log or its hash, not the trace, not what strategies see.
+   */
+  default void region(String here, Object request, String there) {}
+
   /** The stable key of an actor: its path below the world's guardian. */
   default String keyOf(ActorRef<?> ref) {
     return Keys.of(ref);

@@ -77,6 +77,7 @@ final class ExploreCommand implements Callable<Integer> {
   @Mixin kernsim.cluster.ClusterOptions.Explore cluster;
 
   @Mixin SettingsOptions settingsOptions;
+  @Mixin ViewOptions view;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "kernsim-out",
       description = "Where the trace and the report go; created if missing (default: ${DEFAULT-VALUE}).")
@@ -101,6 +102,11 @@ final class ExploreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
     }
     cluster.validate(workers, schedule.strategy == kernsim.actors.StrategyKind.DFS, outcomes);
+    view.filter(); // a malformed --steps-range is refused before exploring
+    if (outcomes && (view.wantsRegions())) {
+      throw new ParameterException(spec.commandLine(),
+          "--steps, --interleaving regions and --html show one failing schedule; they do not go with --outcomes");
+    }
     String name = file == null ? Catalog.DEFAULT : file;
     Scenario scenario = main.resolve(name);
     Settings settings = settingsOptions.of(scenario);
@@ -162,6 +168,9 @@ final class ExploreCommand implements Callable<Integer> {
           w.printf(Locale.ROOT, "no failure found in %,d schedules (strategy %s, seed %d)%n",
               result.iterations(), schedule.strategy.id(), schedule.seed);
           result.exhaustive().ifPresent(x -> w.println(exhaustive(x)));
+          if (view.html != null) {
+            w.println("html:    not written (no failing schedule to show)");
+          }
           w.println();
           w.println(speed);
           w.flush();
@@ -183,11 +192,12 @@ final class ExploreCommand implements Callable<Integer> {
       Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
       ReplayResult replay;
       try {
-        replay = sim.replay(recorder.around(world), TraceCodec.read(traceFile));
+        replay = sim.replay(view.around(recorder.around(world)), TraceCodec.read(traceFile));
       } catch (IOException | TraceFormatException | TraceMismatchException e) {
         throw new IllegalStateException("the trace just written does not read back: " + e.getMessage(), e);
       }
       Timeline timeline = recorder.timeline();
+      StepView steps = view.view(replay.run());
       String replayCommand = "kernsim replay " + traceFile;
 
       Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
@@ -198,7 +208,8 @@ final class ExploreCommand implements Callable<Integer> {
       result.exhaustive().ifPresent(x -> report.add(String.format(Locale.ROOT,
           "dfs: %,d classes of schedules ran to their end before it (%,d executions, %,d given up as equivalent)",
           x.classes() - 1, x.executions(), x.abandoned())));
-      report.addAll(Report.run(context, failing, timeline));
+      report.addAll(Report.run(context, failing, timeline, view.regionsFor(steps)));
+      view.report(report, steps);
       report.add("");
       if (!replay.confirmed()) {
         report.add("WARNING: replaying the trace did not give the same run (a kernsim bug, please report it):");
@@ -209,6 +220,10 @@ final class ExploreCommand implements Callable<Integer> {
       report.add("report:  " + reportFile);
       report.add("event-log hash: " + failing.eventLogHash());
       report.add("replay:  " + replayCommand);
+      if (view.html != null) {
+        HtmlPage.write(view.html, "kernsim explore " + name, context, failing, timeline, steps, replayCommand);
+        report.add("html:    " + view.html);
+      }
 
       List<String> file = new ArrayList<>();
       file.add("kernsim explore " + name + " " + String.join(" ", args()));
@@ -228,6 +243,7 @@ final class ExploreCommand implements Callable<Integer> {
         o.put("report", reportFile.toString());
         o.put("replayCommand", replayCommand);
         o.put("replayConfirmed", replay.confirmed());
+        view.json(o, steps);
         Json.print(w, o);
       } else {
         w.println();

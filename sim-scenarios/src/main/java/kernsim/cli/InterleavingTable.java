@@ -168,6 +168,80 @@ final class InterleavingTable {
     return out;
   }
 
+  /**
+   * The interleaving at the level of the source's regions: one column per racing hart, one row per switch
+   * between harts, each row the regions (consecutive repeats once) that the hart's steps ran, its own and
+   * its requests' at their owners ({@link StepView.Row#hart}), labelled with the steps they took.
+   */
+  static List<String> regions(StepView view, Timeline timeline, int width, int maxRows) {
+    List<Timeline.Hart> harts = timeline.racing();
+    int n = harts.size();
+    List<String> keys = harts.stream().map(Timeline.Hart::key).toList();
+    String[] headers = harts.stream().map(Timeline.Hart::name).toArray(String[]::new);
+    List<String> labels = new ArrayList<>();
+    List<Integer> columns = new ArrayList<>();
+    List<List<String>> items = new ArrayList<>();
+    int total = 0;
+    List<StepView.Row> rows = view.rows().stream()
+        .filter(r -> r.hart() != null && r.regionName() != null && keys.contains(r.hart())).toList();
+    List<StepView.Row> group = new ArrayList<>();
+    for (int i = 0; i <= rows.size(); i++) {
+      StepView.Row r = i < rows.size() ? rows.get(i) : null;
+      if (!group.isEmpty() && (r == null || !r.hart().equals(group.get(0).hart()))) {
+        total++;
+        if (labels.size() < maxRows) {
+          int from = group.get(0).step();
+          int to = group.get(group.size() - 1).step();
+          labels.add(from == to ? Integer.toString(from) : from + "-" + to);
+          columns.add(keys.indexOf(group.get(0).hart()));
+          List<String> names = new ArrayList<>();
+          for (StepView.Row g : group) {
+            if (names.isEmpty() || !names.get(names.size() - 1).equals(g.regionName())) {
+              names.add(g.regionName());
+            }
+          }
+          items.add(names);
+        }
+        group.clear();
+      }
+      if (r != null) {
+        group.add(r);
+      }
+    }
+    int stepWidth = "steps".length();
+    for (String l : labels) {
+      stepWidth = Math.max(stepWidth, l.length());
+    }
+    int[] natural = new int[n];
+    for (int c = 0; c < n; c++) {
+      natural[c] = Math.max(headers[c].length(), 1);
+    }
+    for (int r = 0; r < labels.size(); r++) {
+      for (String item : items.get(r)) {
+        natural[columns.get(r)] = Math.max(natural[columns.get(r)], item.length());
+      }
+    }
+    int[] widths = fit(natural, width - stepWidth - n * SEP.length());
+    List<String> out = new ArrayList<>();
+    emit(out, "steps", null, stepWidth, 0, headers, widths);
+    StringBuilder rule = new StringBuilder("-".repeat(stepWidth));
+    for (int w : widths) {
+      rule.append("-+-").append("-".repeat(w));
+    }
+    out.add(rule.toString());
+    for (int r = 0; r < labels.size(); r++) {
+      List<List<String>> row = new ArrayList<>();
+      for (int c = 0; c < n; c++) {
+        row.add(c == columns.get(r) ? items.get(r) : List.of());
+      }
+      emitItems(out, labels.get(r), null, stepWidth, 0, row, widths);
+    }
+    if (total > labels.size()) {
+      out.add("... " + (total - labels.size()) + " more rows not shown (" + total + " in all)");
+    }
+    return out;
+  }
+
   private static List<String> describe(List<Timeline.Event> group) {
     List<String> out = new ArrayList<>();
     for (Timeline.Event e : group) {

@@ -53,6 +53,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead (see docs/cli.md).")
   boolean json;
 
+  @picocli.CommandLine.Mixin ViewOptions view;
+
   @Override
   public Integer call() {
     Trace trace = read(file);
@@ -73,7 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
     Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
     ReplayResult replay;
     try (Simulator sim = Simulator.create()) {
-      replay = sim.replay(recorder.around(world), trace);
+      replay = sim.replay(view.around(recorder.around(world)), trace);
       // A replay that confirms the recorded run must also be the schedule its header names.
       String lie = replay.confirmed() ? sim.scheduleMismatch(world, trace) : null;
       if (lie != null) {
@@ -84,6 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     RunResult r = replay.run();
     Timeline timeline = recorder.timeline();
+    StepView steps = view.view(r);
     Trace.Footer recorded = replay.recorded();
     Failure.ReplayDivergence divergence =
         r.failure().orElse(null) instanceof Failure.ReplayDivergence d ? d : null;
@@ -111,18 +114,31 @@ final class ReplayCommand implements Callable<Integer> {
         d.put("expected", divergence.expected());
         d.put("found", divergence.found());
       }
+      view.json(o, steps);
       Json.print(w, o);
     } else {
       w.println("kernsim replay " + file);
       w.println("recorded: on model " + h.modelVersion() + ", " + recorded.steps() + " steps, ending "
           + recorded.outcome() + ", event-log hash " + recorded.eventLogHash());
-      Report.Context context = new Report.Context(scenario, settings, h.strategy(), null, h.seed(), h.iteration());
-      Report.run(context, r, timeline).forEach(w::println);
+      List<String> out = new ArrayList<>(Report.run(context(scenario, settings, h), r, timeline, view.regionsFor(steps)));
+      view.report(out, steps);
+      out.forEach(w::println);
       w.println();
       confirmation(replay, divergence).forEach(w::println);
-      w.flush();
     }
+    if (view.html != null) {
+      HtmlPage.write(view.html, "kernsim replay " + file, context(scenario, settings, h), r, timeline, steps,
+          "kernsim replay " + file);
+      if (!json) {
+        w.println("html:    " + view.html);
+      }
+    }
+    w.flush();
     return replay.confirmed() ? Main.OK : Main.NOT_AS_EXPECTED;
+  }
+
+  private static Report.Context context(Scenario scenario, Settings settings, Trace.Header h) {
+    return new Report.Context(scenario, settings, h.strategy(), null, h.seed(), h.iteration());
   }
 
   private static List<String> confirmation(ReplayResult replay, Failure.ReplayDivergence divergence) {

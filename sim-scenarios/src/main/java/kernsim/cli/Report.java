@@ -95,12 +95,26 @@ public final class Report {
    * calls then in progress; empty when there are no racing harts.
    */
   public static List<String> interleaving(Timeline t, RunResult r) {
+    return interleaving(t, r, null);
+  }
+
+  /**
+   * The interleaving table as {@link #interleaving(Timeline, RunResult)}, at the level of the source's
+   * regions when {@code regions} is not null (a row each time another hart's region starts).
+   */
+  public static List<String> interleaving(Timeline t, RunResult r, StepView regions) {
     if (t.racing().isEmpty()) {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    out.add("interleaving (a column per hart, a row each time another hart's call starts or returns):");
-    for (String line : InterleavingTable.calls(t, WIDTH - 2, InterleavingTable.MAX_ROWS)) {
+    if (regions == null) {
+      out.add("interleaving (a column per hart, a row each time another hart's call starts or returns):");
+    } else {
+      out.add("interleaving by region (a column per hart, a row each time another hart's steps run, with the"
+          + " source's regions they ran):");
+    }
+    for (String line : regions == null ? InterleavingTable.calls(t, WIDTH - 2, InterleavingTable.MAX_ROWS)
+        : InterleavingTable.regions(regions, t, WIDTH - 2, InterleavingTable.MAX_ROWS)) {
       out.add("  " + line);
     }
     if (r.failure().isPresent()) {
@@ -122,13 +136,18 @@ public final class Report {
 
   /** Everything about one run: scenario and settings, schedule, verdict, timeline, interleaving. */
   public static List<String> run(Context c, RunResult r, Timeline t) {
+    return run(c, r, t, null);
+  }
+
+  /** {@link #run(Context, RunResult, Timeline)}, the interleaving by region when {@code regions} is not null. */
+  public static List<String> run(Context c, RunResult r, Timeline t, StepView regions) {
     List<String> out = new ArrayList<>(scenario(c.scenario(), c.settings()));
     out.add(schedule(c));
     out.add("");
     out.addAll(verdict(r, c.settings()));
     out.add("");
     out.addAll(timeline(t, r));
-    List<String> table = interleaving(t, r);
+    List<String> table = interleaving(t, r, regions);
     if (!table.isEmpty()) {
       out.add("");
       out.addAll(table);

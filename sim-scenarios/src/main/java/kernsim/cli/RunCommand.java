@@ -43,6 +43,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ScheduleOptions schedule;
   @Mixin SettingsOptions settingsOptions;
+  @Mixin ViewOptions view;
 
   @Option(names = "--json", description = "Print one JSON document instead (see docs/cli.md).")
   boolean json;
@@ -57,9 +58,10 @@ final class RunCommand implements Callable<Integer> {
     Timeline.Recorder recorder = new Timeline.Recorder(scenario.hartKeys());
     RunResult r;
     try (Simulator sim = Simulator.create()) {
-      r = sim.explore(recorder.around(world), options).last();
+      r = sim.explore(view.around(recorder.around(world)), options).last();
     }
     Timeline timeline = recorder.timeline();
+    StepView steps = view.view(r);
     Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
         schedule.seed, r.iteration());
     PrintWriter w = spec.commandLine().getOut();
@@ -69,18 +71,32 @@ final class RunCommand implements Callable<Integer> {
       schedule.json(o);
       o.put("seed", schedule.seed);
       Json.run(o, r, timeline);
+      view.json(o, steps);
       Json.print(w, o);
     } else {
       w.println("kernsim run " + file);
-      Report.run(context, r, timeline).forEach(w::println);
+      List<String> out = new java.util.ArrayList<>(Report.run(context, r, timeline, view.regionsFor(steps)));
+      view.report(out, steps);
+      out.forEach(w::println);
       w.println();
       w.println("event-log hash: " + r.eventLogHash());
       if (r.failed()) {
-        w.println("to keep its trace: kernsim explore " + file + " " + String.join(" ", replayArgs()));
+        w.println("to keep its trace: " + keep());
       }
-      w.flush();
     }
+    if (view.html != null) {
+      HtmlPage.write(view.html, "kernsim run " + file, context, r, timeline, steps,
+          r.failed() ? "to keep its trace: " + keep() : null);
+      if (!json) {
+        w.println("html:    " + view.html);
+      }
+    }
+    w.flush();
     return r.failed() ? Main.NOT_AS_EXPECTED : Main.OK;
+  }
+
+  private String keep() {
+    return "kernsim explore " + file + " " + String.join(" ", replayArgs());
   }
 
   /** The options that make explore's first schedule this run. */

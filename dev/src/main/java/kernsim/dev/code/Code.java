@@ -18,6 +18,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *       violation the hart reports;
  *   <li>{@link Region}: enter or leave a no-preempt region ({@code SpinNoPreempt}), named for the
  *       call chain in reports;
+ *   <li>{@link Frame}: {@code body} is the source function {@code name} (e.g. {@code as_dyn_block_device}):
+ *       it changes nothing but the step view's names of regions ({@link Executor});
  *   <li>{@link Lazy}: code built only when the hart reaches it ({@link #defer}), so it sees the state
  *       of that moment, not of the moment the chain was built;
  *   <li>{@link Bind}: run {@code first}, then continue with {@code next} of its value. The executor keeps
@@ -57,6 +59,9 @@ public sealed interface Code {
   }
 
   record Region(String label, boolean enter, Supplier<Code> next) implements Code {}
+
+  /** {@code body} is the source's function {@code name}; only the step view reads it. */
+  record Frame(String name, Code body) implements Code {}
 
   record Lazy(Supplier<Code> next) implements Code {}
 
@@ -112,6 +117,14 @@ public sealed interface Code {
   /** Runs {@code body} inside a no-preempt region named {@code label}, then continues with its value. */
   static Code noPreempt(String label, Supplier<Code> body, Function<Object, Code> then) {
     return new Region(label, true, () -> bind(body.get(), v -> new Region(label, false, () -> then.apply(v))));
+  }
+
+  /**
+   * {@code body} as the source's function {@code name}: the step view names the regions it runs after it
+   * ({@code as_dyn_block_device region 1 (block_cache lock)}). It takes no step and changes nothing else.
+   */
+  static Code frame(String name, Code body) {
+    return body instanceof Done ? body : new Frame(name, body);
   }
 
   /** Code built when the hart reaches it rather than now. */

@@ -24,6 +24,9 @@ public final class Executor {
   private Code.Call<?> pending;
   private String procedure = "";
   private Consumer<Object> onDone;
+  /** The step view's region names; kept only in a run that shows it ({@link World#regionsWanted}). */
+  private final RegionNames names = new RegionNames();
+  private boolean describe;
 
   public Executor(World world, ActorRef<Reply<?>> self) {
     this.world = world;
@@ -37,6 +40,10 @@ public final class Executor {
     }
     this.procedure = procedure;
     this.onDone = onDone;
+    this.describe = world.regionsWanted();
+    if (describe) {
+      names.start(procedure);
+    }
     run(code);
   }
 
@@ -48,6 +55,9 @@ public final class Executor {
     }
     pending = null;
     world.stopWaiting(self);
+    if (describe) {
+      world.region(names.current(regions), null, null); // the code the reply resumes runs in this region
+    }
     run(call.resume(reply));
   }
 
@@ -70,6 +80,17 @@ public final class Executor {
         onDone.accept(d.value());
         return;
       }
+      if (c instanceof Code.Frame f) {
+        if (describe) {
+          names.enter(f.name());
+          continuations.push(v -> {
+            names.leave();
+            return Code.done(v);
+          });
+        }
+        c = f.body();
+        continue;
+      }
       if (c instanceof Code.Lazy l) {
         c = l.next().get();
         continue;
@@ -91,7 +112,14 @@ public final class Executor {
       pending = call;
       world.regionBoundary(call.what());
       world.waitFor(self, call.target(), call.what());
-      call.target().unsafeUpcast().tell(call.request(self));
+      Object request = call.request(self);
+      if (describe) {
+        String here = names.current(regions);
+        names.sending(call.what());
+        world.region(here, request, names.current(regions) + ": " + call.what());
+        names.sent(call.what());
+      }
+      call.target().unsafeUpcast().tell(request);
       return;
     }
   }

@@ -99,7 +99,7 @@ public final class LoopIoctls implements BlockDeviceNode {
    */
   public Code ioctl(int command, IoctlArg arg, boolean exclusiveFd) {
     LoopIoctl c = LoopIoctl.byNumber(command);
-    return c == null ? driver.unknownIoctl() : published(c, driver.ioctl(c, arg, exclusiveFd));
+    return c == null ? driver.unknownIoctl() : published(c, Code.frame(c.name(), driver.ioctl(c, arg, exclusiveFd)));
   }
 
   /**
@@ -109,7 +109,7 @@ public final class LoopIoctls implements BlockDeviceNode {
    * (BLKROSET, BLKRASET); {@link IoctlArg.None} otherwise.
    */
   public Code ioctl(LoopIoctl command, IoctlArg arg) {
-    return driver.ioctl(command, arg, false);
+    return Code.frame(command.name(), driver.ioctl(command, arg, false));
   }
 
   /** {@code code}, then, if it is a change ({@link Uevent#CHANGES}) that succeeded, the device's uevent. */
@@ -146,20 +146,20 @@ public final class LoopIoctls implements BlockDeviceNode {
 
   /** {@code open(exclusive)}: EBUSY if the device is held exclusively (or, exclusive, already). */
   public Code open(boolean exclusive) {
-    return driver.open(exclusive);
+    return Code.frame(fn("open", "bdev_open"), driver.open(exclusive));
   }
 
   public Code close(boolean exclusive) {
-    return driver.close(exclusive);
+    return Code.frame(fn("close", "bdev_release"), driver.close(exclusive));
   }
 
   /** {@code read_at}: ends in {@code Ok(n, bytes)}. */
   public Code readAt(long offset, int length) {
-    return driver.readAt(offset, length);
+    return Code.frame(fn("read_at", "blkdev_read_iter"), driver.readAt(offset, length));
   }
 
   public Code writeAt(long offset, byte[] data) {
-    return driver.writeAt(offset, data);
+    return Code.frame(fn("write_at", "blkdev_write_iter"), driver.writeAt(offset, data));
   }
 
   /**
@@ -201,17 +201,17 @@ public final class LoopIoctls implements BlockDeviceNode {
 
   /** {@code as_dyn_block_device} (linux: {@code mount_bdev}): ends in {@code Ok(0, LoopBlockDevice)}. */
   public Code asDynBlockDevice() {
-    return driver.asDynBlockDevice();
+    return Code.frame(fn("as_dyn_block_device", "mount_bdev"), driver.asDynBlockDevice());
   }
 
   /** {@code flush_cache_to_file}, the write-back the mount keeps for after umount (linux: nothing left, 0). */
   public Code flushCacheToFile() {
-    return driver.flushCacheToFile();
+    return Code.frame("flush_cache_to_file", driver.flushCacheToFile());
   }
 
   @Override
   public Code openBlockDevice(Function<BlockDevice, Code> then) {
-    return Code.then(driver.asDynBlockDevice(), ok -> {
+    return Code.then(asDynBlockDevice(), ok -> {
       if (!(ok.data() instanceof LoopBlockDevice adapter)) {
         throw new IllegalStateException("as_dyn_block_device gave no adapter: " + ok);
       }
@@ -227,7 +227,12 @@ public final class LoopIoctls implements BlockDeviceNode {
   /** BLKFLSBUF as kernel code calls it (no uevent: it changes nothing userspace is told of). */
   @Override
   public Code flushBuffers() {
-    return driver.ioctl(LoopIoctl.BLKFLSBUF, IoctlArg.none(), false);
+    return ioctl(LoopIoctl.BLKFLSBUF, IoctlArg.none());
+  }
+
+  /** The source function's name, for the step view ({@link Code#frame}): starry's, or Linux's under linux. */
+  private String fn(String starry, String linux) {
+    return semantics.linux() ? linux : starry;
   }
 
   @Override
