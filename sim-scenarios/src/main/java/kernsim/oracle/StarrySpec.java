@@ -186,7 +186,7 @@ class StarrySpec implements SequentialSpec {
     /** fstat: EBADF for an fd that is not open, else success; it changes nothing. */
     public Void fstat(Syscall.Fstat x) {
       int fd = x.fd().value();
-      if (fd < 0 || s.fd(c.hart, fd) == null) {
+      if (fd < 0 || s.fd(c.proc, fd) == null) {
         badFd(s, fd, out);
       } else {
         out.allow(OK, s);
@@ -200,7 +200,7 @@ class StarrySpec implements SequentialSpec {
         return noEffect(s, out);
       }
       out.allow(ANY_ERR, s);
-      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), unknownFd()) : null);
+      out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), unknownFd()) : null);
       return null;
     }
 
@@ -303,7 +303,7 @@ class StarrySpec implements SequentialSpec {
     /** A new fd (the result) on no mount. */
     public Void memfdCreate(Syscall.MemfdCreate x) {
       out.allow(ANY_ERR, s);
-      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), anon()) : null);
+      out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), anon()) : null);
       return null;
     }
 
@@ -312,7 +312,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY_ERR, s);
       int[] ends = c.pair();
       out.allow(OK, out.actualOk() && ends != null
-          ? s.withFd(c.hart, ends[0], anon()).withFd(c.hart, ends[1], anon()) : s);
+          ? s.withFd(c.proc, ends[0], anon()).withFd(c.proc, ends[1], anon()) : s);
       return null;
     }
 
@@ -457,13 +457,13 @@ class StarrySpec implements SequentialSpec {
       // whether the attribute's group exists follows the device's binding, which races: any outcome
       out.allow(ANY_ERR, after);
       out.allow(OK, out.actualOk()
-          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
+          ? after.withFd(c.proc, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
       loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc, SpecState.access(flags)), out);
     } else {
       out.allow(OK, out.actualOk()
-          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
+          ? after.withFd(c.proc, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     }
   }
 
@@ -478,18 +478,18 @@ class StarrySpec implements SequentialSpec {
     boolean truncates = (flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY;
     out.allow(ANY_ERR, truncates ? s.withMount(w.mount(), m.withMaybeBusy()) : s, why);
     boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
-    out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
+    out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
   }
 
   void close(SpecState s0, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s0.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s0.fd(c.proc, fd);
     SpecState s = f == null ? s0 : lazyDrop(s0, f);
     if (f == null) {
       badFd(s, fd, out);
     } else if (Nodes.isLoop(f.node())) {
       loopRelease(s, c, fd, out);
     } else {
-      out.allow(OK, closed(s, c.hart, fd, f));
+      out.allow(OK, closed(s, c.proc, fd, f));
     }
   }
 
@@ -514,16 +514,16 @@ class StarrySpec implements SequentialSpec {
 
   /** open of /dev/loopN once the path resolved to it: EBUSY while held exclusively. */
   void loopOpen(SpecState after, Call c, int node, SpecState.Fd fd, Outcomes out) {
-    device(after, node, Loops.open(fd.excl()), out, x -> x.withFd(c.hart, c.value(), fd));
+    device(after, node, Loops.open(fd.excl()), out, x -> x.withFd(c.proc, c.value(), fd));
   }
 
   /** close of an fd on a loop device: an O_EXCL one releases the device. */
   void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = s.fd(c.hart, fd);
+    SpecState.Fd f = s.fd(c.proc, fd);
     if (f.excl()) {
-      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> closed(x, c.hart, fd, f));
+      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> closed(x, c.proc, fd, f));
     } else {
-      out.allow(OK, closed(s, c.hart, fd, f));
+      out.allow(OK, closed(s, c.proc, fd, f));
     }
   }
 
@@ -554,14 +554,14 @@ class StarrySpec implements SequentialSpec {
   }
 
   /**
-   * EMFILE, with {@code unchanged} as the state after, when {@code needed} more fds do not fit in the hart's
+   * EMFILE, with {@code unchanged} as the state after, when {@code needed} more fds do not fit in the process's
    * table ({@code FdTable.DEFAULT_LIMIT}, RLIMIT_NOFILE's usual soft limit; the model's tables have that
    * limit). What the call made before it tried to install the fd (an O_CREAT file) stays in
    * {@code unchanged}; a device it opened is released again, so the device is as it was.
    */
   private static void fullTable(SpecState s, Call c, SpecState unchanged, int needed, Outcomes out) {
-    if (s.fdCount(c.hart) + needed > FdTable.DEFAULT_LIMIT) {
-      out.allow(EMFILE, unchanged, out.explaining() ? "the hart has " + s.fdCount(c.hart) + " fds open, the most"
+    if (s.fdCount(c.proc) + needed > FdTable.DEFAULT_LIMIT) {
+      out.allow(EMFILE, unchanged, out.explaining() ? "the process has " + s.fdCount(c.proc) + " fds open, the most"
           + " its table holds is " + FdTable.DEFAULT_LIMIT : null);
     }
   }
@@ -576,7 +576,7 @@ class StarrySpec implements SequentialSpec {
   }
 
   void dup(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -587,7 +587,7 @@ class StarrySpec implements SequentialSpec {
     }
     fullTable(s, c, s, 1, out);
     out.allow(OK, out.actualOk()
-        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
+        ? s.withFd(c.proc, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
         : null);
   }
 
@@ -604,7 +604,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(EINVAL, s, "the offset is negative");
       return;
     }
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
     } else if (!Nodes.isLoop(f.node())) {
@@ -626,7 +626,7 @@ class StarrySpec implements SequentialSpec {
    * ({@link #loopRead}). On any other fd: any result.
    */
   void read(SpecState s, Call c, int fd, Long offset, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
     } else if (!Nodes.isLoop(f.node())) {
@@ -681,7 +681,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(EINVAL, s, out.explaining() ? "flock takes LOCK_SH, LOCK_EX or LOCK_UN" : null);
       return;
     }
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -752,7 +752,7 @@ class StarrySpec implements SequentialSpec {
 
   void ioctl(SpecState s, Call c, Ioctl i, Outcomes out) {
     int fd = i.fd().value();
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -897,7 +897,7 @@ class StarrySpec implements SequentialSpec {
    * ({@code ro}) the call says so, or ({@code maybeRo}) it may.
    */
   void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
-    SpecState.Fd a = argFd < 0 ? null : s.fd(c.hart, argFd);
+    SpecState.Fd a = argFd < 0 ? null : s.fd(c.proc, argFd);
     if (a == null) {
       badFd(s, argFd, out);
     } else if (a.node() == SpecState.UNKNOWN_FD) {
@@ -1082,7 +1082,7 @@ class StarrySpec implements SequentialSpec {
     device(s, n, Loops.claimExt4(false), out, null);
     int w = Loops.run(s.dev(n), n, Loops.claimExt4(true), out);
     if (w != 0) {
-      out.add(s.withDev(n, w).withFd(c.hart, CLAIM_FD, new SpecState.Fd(SpecState.ANON, -1, false, false, n)));
+      out.add(s.withDev(n, w).withFd(c.proc, CLAIM_FD, new SpecState.Fd(SpecState.ANON, -1, false, false, n)));
     }
   }
 
@@ -1092,13 +1092,13 @@ class StarrySpec implements SequentialSpec {
    * claim failed, the mount ended there with the claim's errno.
    */
   void attachExt4(SpecState s, Call c, Syscall.Mount m, boolean ro, Outcomes out) {
-    SpecState.Fd claimed = s.fd(c.hart, CLAIM_FD);
+    SpecState.Fd claimed = s.fd(c.proc, CLAIM_FD);
     if (claimed == null) {
       out.allow(ANY_ERR, s, "its block handle failed");
       return;
     }
     int n = (int) claimed.desc();
-    SpecState after = s.withoutFd(c.hart, CLAIM_FD);
+    SpecState after = s.withoutFd(c.proc, CLAIM_FD);
     SpecState dropped = after.withDev(n, Loops.normalize(Loops.set(after.dev(n), Loops.MOUNTED, false)));
     out.allow(EIO, dropped, out.explaining() ? "loop" + n + " may hold no readable superblock" : null);
     Walk t = Walk.of(after, m.target());
