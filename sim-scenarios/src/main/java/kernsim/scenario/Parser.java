@@ -413,8 +413,7 @@ final class Parser {
           + " actor");
     }
     if (hartLines.containsKey(hart)) {
-      throw src.error(n, "duplicate " + what + " name `" + hart + "` (a hart or process of that name is at line "
-          + hartLines.get(hart) + ")");
+      throw src.error(n, "duplicate " + what + " name `" + hart + "` (first at line " + hartLines.get(hart) + ")");
     }
   }
 
