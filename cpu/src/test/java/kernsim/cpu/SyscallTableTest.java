@@ -115,6 +115,30 @@ class SyscallTableTest {
     assertEquals(SysResult.ok(big - 1), res.get(18));
   }
 
+  /**
+   * sync is 0; chdir moves the cwd relative paths resolve from (ENOENT, ENOTDIR, EINVAL for ".." and
+   * ENOENT for "" first); mount's NULL source is EFAULT and NULL fstype ENODEV, as the seed reads them.
+   */
+  @Test
+  void syncChdirAndMountsNullPointers() {
+    List<Object> res = run("chdir", Syscalls.sync(), Syscalls.chdir("/nope"), Syscalls.chdir("/dev/loop0"),
+        Syscalls.chdir("/mnt/.."), Syscalls.chdir(""), Syscalls.chdir("/mnt"), open("f", O_RDWR | O_CREAT).as("fd"),
+        write("fd", "rel"), Syscalls.chdir("/"), open("mnt/f", O_RDWR).as("g"), read("g", 8),
+        mount(null, "/mnt", "tmpfs", 0, null), mount("none", "/mnt", null, 0, null),
+        mount("none", "/mnt", "tmpfs", 0, null));
+    assertEquals(SysResult.ok(0), res.get(0));
+    assertEquals(SysResult.err(Errno.ENOENT), res.get(1));
+    assertEquals(SysResult.err(Errno.ENOTDIR), res.get(2));
+    assertEquals(SysResult.err(Errno.EINVAL), res.get(3));
+    assertEquals(SysResult.err(Errno.ENOENT), res.get(4));
+    assertEquals(SysResult.ok(0), res.get(5));
+    assertEquals(SysResult.ok(3), res.get(7));
+    assertEquals("rel", text(res.get(10)), "f was made in /mnt, the cwd");
+    assertEquals(SysResult.err(Errno.EFAULT), res.get(11));
+    assertEquals(SysResult.err(Errno.ENODEV), res.get(12));
+    assertEquals(SysResult.ok(0), res.get(13));
+  }
+
   /** Runs {@code program} alone on hart-1 of a fresh kernel; its calls' results in program order. */
   private static List<Object> run(String name, Stmt... program) {
     List<Object> seen = new ArrayList<>();

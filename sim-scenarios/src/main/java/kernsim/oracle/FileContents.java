@@ -357,7 +357,7 @@ public final class FileContents implements Monitor {
     inFlight++;
     if (!(s.call() instanceof Syscall) || s.call() instanceof Syscall.PivotRoot) {
       off = true;
-    } else if (s.call() instanceof Syscall.Mount m && ((m.flags() & (MS_BIND | MS_MOVE)) != 0 || m.type().equals("overlay"))) {
+    } else if (s.call() instanceof Syscall.Mount m && ((m.flags() & (MS_BIND | MS_MOVE)) != 0 || "overlay".equals(m.type()))) {
       off = true;
     }
     if (changesMounts(s.call())) {

@@ -64,6 +64,7 @@ class StarrySpec implements SequentialSpec {
   private static final int EINVAL = Outcomes.err(Errno.EINVAL);
   private static final int EISDIR = Outcomes.err(Errno.EISDIR);
   private static final int ENODEV = Outcomes.err(Errno.ENODEV);
+  private static final int EFAULT = Outcomes.err(Errno.EFAULT);
   private static final int ENOTBLK = Outcomes.err(Errno.ENOTBLK);
   private static final int ENOTDIR = Outcomes.err(Errno.ENOTDIR);
   private static final int ENOTTY = Outcomes.err(Errno.ENOTTY);
@@ -184,6 +185,35 @@ class StarrySpec implements SequentialSpec {
     }
 
     /** fstat: EBADF for an fd that is not open, else success; it changes nothing. */
+    /** sync cannot fail, and writes back nothing the oracle tracks. */
+    public Void sync(Syscall.Sync x) {
+      out.allow(OK, s, "sync returns 0");
+      return null;
+    }
+
+    /**
+     * chdir: the walk's ENOENT, ENOTDIR or EINVAL exactly; success only to a directory. The oracle's walks
+     * start at the root, so a cwd elsewhere leaves the state unknown (relative paths would walk from it).
+     */
+    public Void chdir(Syscall.Chdir x) {
+      Walk w = Walk.of(s, x.path());
+      if (!walked(s, w, out)) {
+        return null;
+      }
+      if (w.unsure()) {
+        out.allow(ANY_ERR, s, out.explaining() ? w.why(s) : null);
+        out.allow(OK, s.asWild(), "a cwd the oracle does not follow");
+      } else if (w.node() != Nodes.DIR) {
+        out.allow(ENOTDIR, s, out.explaining() ? w.shown() + " is not a directory" : null);
+      } else if (w.abs().isEmpty()) {
+        out.allow(OK, s, "the cwd stays the root");
+      } else {
+        out.allow(OK, s.asWild(), out.explaining() ? "the cwd is now " + w.shown() + ", which the oracle does not follow"
+            : null);
+      }
+      return null;
+    }
+
     public Void fstat(Syscall.Fstat x) {
       int fd = x.fd().value();
       if (fd < 0 || s.fd(c.proc, fd) == null) {
@@ -917,6 +947,10 @@ class StarrySpec implements SequentialSpec {
   // ==== mount, umount2, mkfs ====
 
   void mount(SpecState s, Call c, Syscall.Mount m, Outcomes out) {
+    if (m.source() == null || m.target() == null) {
+      out.allow(EFAULT, s, "a NULL source or target (vm_load_string)");
+      return;
+    }
     int flags = m.flags();
     int propagation = flags & PROPAGATION_FLAGS;
     if (Integer.bitCount(propagation) > 1) {
@@ -941,7 +975,7 @@ class StarrySpec implements SequentialSpec {
       return;
     }
     boolean ro = (flags & MS_RDONLY) != 0;
-    switch (m.type()) {
+    switch (m.type() == null ? "" : m.type()) { // a NULL fstype is "", as the seed reads it
       case "proc", "sysfs", "devtmpfs", "devpts", "tmpfs" -> mountNew(s, c, m.target(), m.type(), ro, new TreeMap<>(), out);
       case "cgroup2" -> {
         TreeMap<String, Integer> files = new TreeMap<>();
@@ -953,7 +987,8 @@ class StarrySpec implements SequentialSpec {
         out.allow(ANY_ERR, s, "overlay is not modelled");
         out.allow(OK, s.asWild(), "overlay is not modelled");
       }
-      default -> out.allow(ENODEV, s, out.explaining() ? "no filesystem type '" + m.type() + "'" : null);
+      default -> out.allow(ENODEV, s, out.explaining() ? "no filesystem type " + (m.type() == null ? "(NULL)"
+          : "'" + m.type() + "'") : null);
     }
   }
 
@@ -1012,7 +1047,7 @@ class StarrySpec implements SequentialSpec {
    */
   @Override
   public boolean claimsFirst(kernsim.cpu.call.Call call) {
-    return call instanceof Syscall.Mount m && m.type().equals("ext4")
+    return call instanceof Syscall.Mount m && "ext4".equals(m.type())
         && (m.flags() & (PROPAGATION_FLAGS | MS_REMOUNT | MS_MOVE | MS_BIND)) == 0;
   }
 
