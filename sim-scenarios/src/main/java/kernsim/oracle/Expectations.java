@@ -24,9 +24,10 @@ public final class Expectations implements Monitor {
    * One {@code expect} statement: the hart ({@code world/a}) and the index of its call
    * ({@code Calls.Returned.index}) whose result is checked, {@code equal} for {@code ==} ({@code !=}
    * otherwise), the value (a {@code Long}, an {@link Errno} or a {@code String}), and where it was written:
-   * the statement as written, its file and line, and the call's statement text.
+   * the statement as written, its line, and the call's statement text. (No file name: a replay reads the
+   * scenario from its trace, under another name, and must give the same message.)
    */
-  public record Check(String hart, int call, boolean equal, Object value, String text, String file, int line,
+  public record Check(String hart, int call, boolean equal, Object value, String text, int line,
       String statement) {
     public Check {
       if (!(value instanceof Long || value instanceof Errno || value instanceof String)) {
@@ -90,7 +91,7 @@ public final class Expectations implements Monitor {
     for (Check c : checks) {
       Object result = results.get(c.hart()).get(c.call());
       if (!c.holds(result)) {
-        verdict.fail(c.file() + ":" + c.line() + ": " + c.hart() + ": `" + c.text() + "` does not hold: `"
+        verdict.fail(c.hart() + ", line " + c.line() + ": `" + c.text() + "` does not hold: `"
             + c.statement() + "` " + (result == null ? "never returned" : "returned " + shown(result)));
         return;
       }

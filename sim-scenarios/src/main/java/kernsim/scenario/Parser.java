@@ -587,7 +587,7 @@ final class Parser {
     }
     c.expectEnd();
     String text = "expect " + var.text() + (equal ? " == " : " != ") + shown;
-    expectations.add(new kernsim.oracle.Expectations.Check(blockKey, call, equal, value, text, src.file, key.line(),
+    expectations.add(new kernsim.oracle.Expectations.Check(blockKey, call, equal, value, text, key.line(),
         stmts.get(call).text()));
   }
 

@@ -99,11 +99,12 @@ class ThreadsTest {
     RunResult failing = r.failing().orElseThrow();
     Failure.SafetyViolation v = assertInstanceOf(Failure.SafetyViolation.class, failing.failure().orElseThrow());
     assertEquals(Expectations.NAME, v.oracle());
-    assertTrue(v.describe().contains("shared.ksim:7: world/a: `expect pos == 2` does not hold: "
+    assertTrue(v.describe().contains("world/a, line 7: `expect pos == 2` does not hold: "
         + "`pos = lseek(fd, 0, SEEK_CUR)` returned 4"), v.describe());
 
     Trace trace = TraceCodec.decode(TraceCodec.encode(failing.trace()), "shared");
-    Scenario again = Scenarios.parse(trace.header().text(), "shared.ksim");
+    // Read back under another name, as `kernsim replay` reads a trace's scenario: the same failure.
+    Scenario again = Scenarios.parse(trace.header().text(), "shared.ksim (in shared.trace)");
     ReplayResult replay = sim.replay(new ScenarioWorld(again, Settings.fromOptions(trace.header().options())), trace);
     assertTrue(replay.confirmed(), replay.toString());
     assertEquals(failing.outcome(), replay.run().outcome());
