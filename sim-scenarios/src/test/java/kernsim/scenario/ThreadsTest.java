@@ -189,6 +189,13 @@ class ThreadsTest {
   }
 
   @Test
+  void conformRefusesThreadsItCannotRunAsThreads() throws ScenarioException {
+    String why = kernsim.conform.Conform.unsupported(Scenarios.parse(SHARED_OFFSET, "shared.ksim")).orElseThrow();
+    assertTrue(why.contains("`process` blocks"), why);
+    assertTrue(kernsim.conform.Conform.unsupported(Scenarios.parse(OWN_OFFSETS, "own.ksim")).isEmpty());
+  }
+
+  @Test
   void errorsHaveTheirPositions() {
     assertError("hart a in q:\n  close(0)\n", "x.ksim:1:11: error: unknown process `q`");
     assertError("hart a:\n  mkdir(\"/d\")\nprocess p:\n", "x.ksim:3:1: error: `process p:` must come before the first hart");
