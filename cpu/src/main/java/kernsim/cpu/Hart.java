@@ -73,7 +73,16 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
    */
   public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program,
       ActorRef<? super Exited> onExit) {
-    return wire(Behaviors.setup(ctx -> new Hart(ctx, world, kernel, program, onExit)));
+    return create(world, kernel, program, onExit, null);
+  }
+
+  /**
+   * A hart that is a thread of the process whose fd table {@code files} is ({@link Proc.Files}; null: a
+   * process of its own).
+   */
+  public static Behavior<Object> create(World world, Kernel.Refs kernel, List<Stmt> program,
+      ActorRef<? super Exited> onExit, Proc.Files files) {
+    return wire(Behaviors.setup(ctx -> new Hart(ctx, world, kernel, program, onExit, files)));
   }
 
   /** The hart on the wire: a reply its kernel code waits for is {@link Replied}, a command itself. */
@@ -83,12 +92,13 @@ public final class Hart extends AbstractBehavior<Hart.Command> {
   }
 
   private Hart(ActorContext<Command> ctx, World world, Kernel.Refs kernel, List<Stmt> program,
-      ActorRef<? super Exited> onExit) {
+      ActorRef<? super Exited> onExit, Proc.Files files) {
     super(ctx);
     this.world = world;
     this.key = world.keyOf(ctx.getSelf());
     ActorRef<Object> self = ctx.getSelf().unsafeUpcast();
-    this.proc = new Proc(key, world, ctx, kernel, ctx.getSelf().narrow());
+    this.proc = files == null ? new Proc(key, world, ctx, kernel, ctx.getSelf().narrow())
+        : new Proc(key, world, ctx, kernel, ctx.getSelf().narrow(), files);
     this.exec = new Executor(world, self.narrow());
     this.program = List.copyOf(program);
     this.onExit = onExit;

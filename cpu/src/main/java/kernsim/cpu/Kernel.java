@@ -59,17 +59,42 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       ActorRef<Flocks.Command> flocks) {}
 
   /**
+   * A process whose harts are threads sharing its fd table (as threads made with CLONE_FILES do): its
+   * name, which is its leader hart's actor name ({@code world/NAME}), and the program the leader runs
+   * alone, after the setup hart and before the racing harts start (empty: none). Its threads start with
+   * the leader's variables as it left them.
+   */
+  public record Process(String name, List<Stmt> program) {
+    public Process {
+      java.util.Objects.requireNonNull(name, "name");
+      program = List.copyOf(program);
+    }
+  }
+
+  /**
    * What to boot: how many loop devices, the boot state (files, directories and bound loop devices
    * built at boot), a setup program run alone before the racing harts (empty: none), one program per
    * racing hart, the harts' names (their actors' names, e.g. {@code hart-1} or {@code mounter}), the
    * model's semantics, whether the udev-like {@link Prober} runs alongside the harts, and whether the
    * harts run one after another ({@code sequential}: each starts when the one before it exits, in the
    * order of {@code harts}; what {@code kernsim conform} compares with the real kernel) instead of
-   * racing.
+   * racing, and the processes whose harts are threads ({@link Process}; by default every hart is a
+   * process of its own).
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics, boolean prober, boolean sequential) {
+      Semantics semantics, boolean prober, boolean sequential, List<Process> processes, List<String> processOf) {
     public Spec {
+      processes = List.copyOf(processes);
+      processOf = processOf.isEmpty() ? java.util.Collections.nCopies(harts.size(), "") : List.copyOf(processOf);
+      if (processOf.size() != harts.size()) {
+        throw new IllegalArgumentException(harts.size() + " harts but " + processOf.size() + " processes named");
+      }
+      List<String> processNames = processes.stream().map(Process::name).toList();
+      for (String p : processOf) {
+        if (!p.isEmpty() && !processNames.contains(p)) {
+          throw new IllegalArgumentException("a hart of process '" + p + "', which is not one of " + processNames);
+        }
+      }
       java.util.Objects.requireNonNull(boot, "boot");
       setup = List.copyOf(setup);
       harts = harts.stream().map(List::copyOf).toList();
@@ -77,7 +102,8 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       if (names.size() != harts.size()) {
         throw new IllegalArgumentException(harts.size() + " harts but " + names.size() + " names");
       }
-      if (names.stream().distinct().count() != names.size() || names.contains("setup")) {
+      if (java.util.stream.Stream.concat(names.stream(), processes.stream().map(Process::name)).distinct().count()
+          != names.size() + processes.size() || names.contains("setup") || processNames.contains("setup")) {
         throw new IllegalArgumentException("hart names must be distinct and not 'setup': " + names);
       }
       if (names.contains("flocks") || names.contains("prober")) {
@@ -89,6 +115,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
           throw new IllegalArgumentException("loop" + b.loop() + " is bound at boot but there are " + loops + " loop devices");
         }
       }
+    }
+
+    /** Each hart a process of its own. */
+    public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+        Semantics semantics, boolean prober, boolean sequential) {
+      this(loops, boot, setup, harts, names, semantics, prober, sequential, List.of(), List.of());
     }
 
     /** Racing harts. */
@@ -110,12 +142,20 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
     /** The same kernel with the prober switched on or off. */
     public Spec withProber(boolean on) {
-      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential);
+      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential, processes, processOf);
     }
 
     /** The same kernel with its harts run one after another, in order (none racing another). */
     public Spec oneAfterAnother() {
-      return new Spec(loops, boot, setup, harts, names, semantics, prober, true);
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, true, processes, processOf);
+    }
+
+    /**
+     * The same kernel with processes whose harts are threads: {@code processOf.get(i)} names hart
+     * {@code i}'s process, or is "" for a process of its own.
+     */
+    public Spec withProcesses(List<Process> processes, List<String> processOf) {
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, sequential, processes, processOf);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -186,6 +226,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   private ActorRef<Object> setup;
   private Refs refs;
   private ActorRef<Object> prober;
+  /** Each process's shared fd table by name, and the leader running its program now (null: none). */
+  private final java.util.TreeMap<String, Proc.Files> processFiles = new java.util.TreeMap<>();
+  private ActorRef<Object> leader;
+  private int nextProcess;
   /** With {@link Spec#sequential()}: the hart running now and the index of the next to start. */
   private ActorRef<Object> current;
   private int next;
@@ -270,7 +314,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     }
     handOff.publish(tree);
     if (spec.setup().isEmpty()) {
-      startHarts();
+      startProcesses();
     } else {
       setup = ctx.spawn(Hart.create(world, refs, spec.setup(), ctx.getSelf()), "setup");
       tasks.add(setup);
@@ -303,11 +347,42 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
   private Behavior<Command> onExited(Hart.Exited e) {
     if (e.hart().equals(setup)) {
-      startHarts();
+      startProcesses();
+    } else if (e.hart().equals(leader)) {
+      startProcesses();
     } else if (spec.sequential() && e.hart().equals(current)) {
       startNext();
     }
     return this;
+  }
+
+  /**
+   * The next process's leader, alone, told to report its exit so that the next one (or the racing harts)
+   * can start; each leader is the one its process's fd-table questions go to.
+   */
+  private void startProcesses() {
+    if (nextProcess == spec.processes().size()) {
+      leader = null;
+      startHarts();
+      return;
+    }
+    Process p = spec.processes().get(nextProcess++);
+    Proc.Files files = new Proc.Files();
+    processFiles.put(p.name(), files);
+    leader = getContext().spawn(Hart.create(world, refs, p.program(), getContext().getSelf(), files), p.name());
+    tasks.add(leader);
+  }
+
+  /** Hart {@code i}: a thread of its process (not asked for the fd table: its leader is), or a process of its own. */
+  private ActorRef<Object> spawnHart(int i, ActorRef<? super Hart.Exited> onExit) {
+    String process = spec.processOf().get(i);
+    if (process.isEmpty()) {
+      ActorRef<Object> h = getContext().spawn(Hart.create(world, refs, spec.harts().get(i), onExit), spec.names().get(i));
+      tasks.add(h);
+      return h;
+    }
+    return getContext().spawn(Hart.create(world, refs, spec.harts().get(i), onExit, processFiles.get(process)),
+        spec.names().get(i));
   }
 
   /** The racing harts, and the prober (if any) starts probing with them. */
@@ -321,8 +396,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       return;
     }
     for (int i = 0; i < spec.harts().size(); i++) {
-      ActorRef<Object> h = getContext().spawn(Hart.create(world, refs, spec.harts().get(i), null), spec.names().get(i));
-      tasks.add(h);
+      spawnHart(i, null);
     }
   }
 
@@ -332,9 +406,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       current = null;
       return;
     }
-    current = getContext().spawn(Hart.create(world, refs, spec.harts().get(next), getContext().getSelf()),
-        spec.names().get(next));
-    tasks.add(current);
+    current = spawnHart(next, getContext().getSelf());
     next++;
   }
 }

@@ -11,9 +11,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
- * A process as its hart runs it: the fd table, where each fd's file lives (for the umount busy check),
- * the program's variables, and the kernel's actors. Only its own hart touches it, so it is a plain
- * object; other harts ask the hart (one region per task, as the source's per-task FD_TABLE lock).
+ * A process as one of its harts runs it: the fd table, where each fd's file lives (for the umount busy
+ * check) and the libraries' objects ({@link Files}, shared by the process's threads), the hart's program
+ * variables, and the kernel's actors. Only the process's own harts touch it, so it is a plain object;
+ * other processes ask its leader hart (one region per task, as the source's per-task FD_TABLE lock).
  */
 public final class Proc {
   private final String name;
@@ -22,30 +23,60 @@ public final class Proc {
   /** Where the process's nanosleep goes: its hart (null for the prober, which never sleeps). */
   private final ActorRef<Hart.Sleep> sleeper;
   private final Kernel.Refs kernel;
-  private final FdTable fds = new FdTable();
-  /** fd → id of the mount its file is on (absent for pipes, memfds and other anonymous files). */
-  private final TreeMap<Integer, Integer> fdMounts = new TreeMap<>();
-  /** fd → the path it was opened by (a loop device reports its backing file by it). */
-  private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
-  /** Detached mounts this process holds fds on ({@link #holdMount}). */
-  private final java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+  /** The process's fd table and what goes with it: its own, or shared with its other threads. */
+  private final Files files;
+  /** This thread's program variables (a thread starts with a copy of its process block's). */
   private final TreeMap<String, Long> vars = new TreeMap<>();
-  /**
-   * What userspace libraries keep in the process's memory: a loop client's device handle by the
-   * program's variable, a library's globals by a hidden name ({@code monogon#ctl}).
-   */
-  private final TreeMap<String, Object> handles = new TreeMap<>();
   private int opened;
   private int calls;
-  /**
-   * The open file descriptions this process has flocked, and their lock-owner names, in the order they
-   * were first flocked; found by identity (an OpenFile is a record, two opens of a device may be equal).
-   */
-  private final List<OpenFile> flocked = new ArrayList<>();
-  private final List<Flocks.Owner> owners = new ArrayList<>();
-  private int ownersMade;
 
+  /**
+   * What a process's threads share, as Linux's CLONE_FILES threads share one {@code files_struct}: the fd
+   * table, where each fd's file lives, the flock owners of its open file descriptions, and the userspace
+   * libraries' objects in its memory. A hart of its own process has one of its own. All of it is touched
+   * only by the process's harts, one step at a time (each touch is one step, as the source's FD_TABLE lock
+   * region), so it is a plain object.
+   */
+  public static final class Files {
+    private final FdTable fds = new FdTable();
+    /** fd → id of the mount its file is on (absent for pipes, memfds and other anonymous files). */
+    private final TreeMap<Integer, Integer> fdMounts = new TreeMap<>();
+    /** fd → the path it was opened by (a loop device reports its backing file by it). */
+    private final TreeMap<Integer, String> fdPaths = new TreeMap<>();
+    /** Detached mounts this process holds fds on ({@link #holdMount}). */
+    private final java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+    /**
+     * What userspace libraries keep in the process's memory: a loop client's device handle by the
+     * program's variable, a library's globals by a hidden name ({@code monogon#ctl}).
+     */
+    private final TreeMap<String, Object> handles = new TreeMap<>();
+    /**
+     * The open file descriptions this process has flocked, and their lock-owner names, in the order they
+     * were first flocked; found by identity (an OpenFile is a record, two opens of a device may be equal).
+     */
+    private final List<OpenFile> flocked = new ArrayList<>();
+    private final List<Flocks.Owner> owners = new ArrayList<>();
+    private int ownersMade;
+    /** The variables of the process's first hart (its process block), which later threads start with. */
+    private TreeMap<String, Long> leaderVars;
+  }
+
+  /** A process of its own (its own fd table). */
   Proc(String name, World world, ActorContext<?> ctx, Kernel.Refs kernel, ActorRef<Hart.Sleep> sleeper) {
+    this(name, world, ctx, kernel, sleeper, new Files());
+  }
+
+  /**
+   * A thread of the process whose {@link Files} these are: the first hart made with them is the process's
+   * leader; a later one starts with a copy of the leader's variables as they are when it is made.
+   */
+  Proc(String name, World world, ActorContext<?> ctx, Kernel.Refs kernel, ActorRef<Hart.Sleep> sleeper, Files files) {
+    this.files = files;
+    if (files.leaderVars == null) {
+      files.leaderVars = vars;
+    } else {
+      vars.putAll(files.leaderVars);
+    }
     this.name = name;
     this.sleeper = sleeper;
     this.world = world;
@@ -76,7 +107,7 @@ public final class Proc {
   }
 
   public FdTable fds() {
-    return fds;
+    return files.fds;
   }
 
   /** A fresh, stable name for an actor this process spawns (an open file's position). */
@@ -86,33 +117,33 @@ public final class Proc {
 
   /** Records a file opened by path on mount {@code mountId} at {@code fd}. */
   public void opened(int fd, int mountId, String path) {
-    fdMounts.put(fd, mountId);
-    fdPaths.put(fd, path);
+    files.fdMounts.put(fd, mountId);
+    files.fdPaths.put(fd, path);
   }
 
   /** Records {@code newFd}, a dup of {@code fd}, on the same mount and path (none for an anonymous file). */
   public void duplicated(int fd, int newFd) {
     closed(newFd);
-    Integer mount = fdMounts.get(fd);
+    Integer mount = files.fdMounts.get(fd);
     if (mount != null) {
       opened(newFd, mount, path(fd));
     }
   }
 
   public void closed(int fd) {
-    fdMounts.remove(fd);
-    fdPaths.remove(fd);
+    files.fdMounts.remove(fd);
+    files.fdPaths.remove(fd);
   }
 
   /** {@code file}'s name as a flock owner, made the first time it is asked for ({@code world/hart-1:ofd0}). */
   public Flocks.Owner flockOwner(OpenFile file) {
     int i = flockedIndex(file);
     if (i >= 0) {
-      return owners.get(i);
+      return files.owners.get(i);
     }
-    Flocks.Owner o = new Flocks.Owner(name + ":ofd" + ownersMade++);
-    flocked.add(file);
-    owners.add(o);
+    Flocks.Owner o = new Flocks.Owner(name + ":ofd" + files.ownersMade++);
+    files.flocked.add(file);
+    files.owners.add(o);
     return o;
   }
 
@@ -122,13 +153,13 @@ public final class Proc {
     if (i < 0) {
       return null;
     }
-    flocked.remove(i);
-    return owners.remove(i);
+    files.flocked.remove(i);
+    return files.owners.remove(i);
   }
 
   private int flockedIndex(OpenFile file) {
-    for (int i = 0; i < flocked.size(); i++) {
-      if (flocked.get(i) == file) {
+    for (int i = 0; i < files.flocked.size(); i++) {
+      if (files.flocked.get(i) == file) {
         return i;
       }
     }
@@ -137,7 +168,7 @@ public final class Proc {
 
   /** The path {@code fd} was opened by, or "" for an anonymous file. */
   public String path(int fd) {
-    return fdPaths.getOrDefault(fd, "");
+    return files.fdPaths.getOrDefault(fd, "");
   }
 
   /**
@@ -145,7 +176,7 @@ public final class Proc {
    * that all harts share (see docs/model.md); the mount table checks those itself.
    */
   boolean usesMount(int mountId) {
-    return fdMounts.containsValue(mountId);
+    return files.fdMounts.containsValue(mountId);
   }
 
   /**
@@ -156,7 +187,7 @@ public final class Proc {
     if (!usesMount(mountId)) {
       return false;
     }
-    held.add(mountId);
+    files.held.add(mountId);
     return true;
   }
 
@@ -165,12 +196,12 @@ public final class Proc {
    * process's last fd on a detached mount it holds; if so the mount is no longer held.
    */
   public boolean letGo(Integer mountId) {
-    return mountId != null && !usesMount(mountId) && held.remove(mountId);
+    return mountId != null && !usesMount(mountId) && files.held.remove(mountId);
   }
 
   /** The mount fd {@code fd} is on, or null. */
   public Integer mountOf(int fd) {
-    return fdMounts.get(fd);
+    return files.fdMounts.get(fd);
   }
 
   /** A program variable's value (an fd, a size); an unknown name is the scenario's mistake. */
@@ -203,15 +234,15 @@ public final class Proc {
 
   /** A library's object for {@code variable} (a loop client's device handle, or a global by its hidden name), or null. */
   public Object handle(String variable) {
-    return handles.get(variable);
+    return files.handles.get(variable);
   }
 
   /** Keeps {@code handle} for {@code variable}; null forgets it. */
   public void setHandle(String variable, Object handle) {
     if (handle == null) {
-      handles.remove(variable);
+      files.handles.remove(variable);
     } else {
-      handles.put(variable, handle);
+      files.handles.put(variable, handle);
     }
   }
 }

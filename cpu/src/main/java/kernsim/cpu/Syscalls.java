@@ -137,6 +137,20 @@ public final class Syscalls {
      * fstat(fd): {@code Ok(0, FileKind)}, the type {@code st_mode} reports (S_ISREG, S_ISBLK, …: what
      * systemd's loop_device_make asks of its fd), or EBADF. The fd table is the process's own: no region.
      */
+    /**
+     * sync: 0. Nothing is written back: no seed has a sys_sync, starry's block flush is a no-op (as its
+     * fsync's), and the model's page caches are written back by the calls that do so (BLKFLSBUF,
+     * LOOP_CLR_FD, umount), so the durability oracle takes no promise from it.
+     */
+    public Code sync(Syscall.Sync c) {
+      return Code.ok(0);
+    }
+
+    /** chdir: the path resolved, a directory, becomes the cwd (ENOENT, ENOTDIR, EINVAL for ".."). */
+    public Code chdir(Syscall.Chdir c) {
+      return p.kernel().vfs().chdir(c.path());
+    }
+
     public Code fstat(Syscall.Fstat c) {
       OpenFile f = p.fds().get(c.fd().value());
       return f == null ? Code.err(Errno.EBADF) : Code.done(SysResult.ok(0, f.ops().kind()));
@@ -445,6 +459,14 @@ public final class Syscalls {
 
   public static Stmt fcntl(String fd, int cmd, int arg) {
     return Stmt.of(new Syscall.Fcntl(Fd.of(fd), cmd, arg));
+  }
+
+  public static Stmt sync() {
+    return Stmt.of(new Syscall.Sync());
+  }
+
+  public static Stmt chdir(String path) {
+    return Stmt.of(new Syscall.Chdir(path));
   }
 
   public static Stmt fstat(String fd) {

@@ -78,6 +78,67 @@ class SyscallTableTest {
     assertEquals(SysResult.err(Errno.EBADF), res.get(6), "a closed fd");
   }
 
+  /**
+   * loff_t is 64-bit: a tmpfs file and a memfd take pwrite64, pread64 and lseek past 2^31 and 2^40 (tmpfs's
+   * s_maxbytes is MAX_LFS_FILESIZE), the hole before reads as zeros, and SEEK_END is the 64-bit length. The
+   * storage is sparse, so a 1 TiB file costs a page (this test would run out of heap otherwise). An end past
+   * 2^63-1 is EINVAL (rw_verify_area); truncate and ftruncate of a regular file keep the source's EFBIG past
+   * u32::MAX blocks of 4 KiB, which a memfd's set_len_sealed does not check.
+   */
+  @Test
+  void offsetsPast2To31AreSixtyFourBitOnTmpfsFilesAndMemfds() {
+    long big = 1L << 40;
+    long mid = (1L << 31) + 5;
+    List<Object> res = run("offsets64", open("/f", O_RDWR | O_CREAT).as("fd"),
+        Syscalls.pwrite("fd", "abc", big), pread("fd", 3, big), lseek("fd", 0, SEEK_END), pread("fd", 4, mid),
+        Syscalls.pwrite("fd", "x", Long.MAX_VALUE), lseek("fd", mid, SEEK_SET), write("fd", "yz"), pread("fd", 2, mid),
+        Syscalls.ftruncate("fd", 0xFFFF_FFFFL * 4096 + 1), Syscalls.ftruncate("fd", mid + 1), lseek("fd", 0, SEEK_END),
+        pread("fd", 4, mid - 1),
+        memfdCreate("m", 0).as("m"), Syscalls.pwrite("m", "memfd", mid), lseek("m", 0, SEEK_END), pread("m", 5, mid),
+        Syscalls.ftruncate("m", big), lseek("m", -1, SEEK_END));
+    assertEquals(SysResult.ok(3), res.get(1));
+    assertEquals("abc", text(res.get(2)));
+    assertEquals(SysResult.ok(big + 3), res.get(3));
+    assertEquals("\0\0\0\0", text(res.get(4)), "the hole reads as zeros");
+    assertEquals(SysResult.err(Errno.EINVAL), res.get(5), "pos + count past 2^63-1");
+    assertEquals(SysResult.ok(mid), res.get(6));
+    assertEquals(SysResult.ok(2), res.get(7));
+    assertEquals("yz", text(res.get(8)), "write(2) at a 64-bit file position");
+    assertEquals(SysResult.err(Errno.EFBIG), res.get(9));
+    assertEquals(SysResult.ok(0), res.get(10));
+    assertEquals(SysResult.ok(mid + 1), res.get(11), "shrunk to 2^31 + 6");
+    assertEquals("\0y", text(res.get(12)), "the bytes past the new end are gone");
+    assertEquals(SysResult.ok(5), res.get(14));
+    assertEquals(SysResult.ok(mid + 5), res.get(15));
+    assertEquals("memfd", text(res.get(16)));
+    assertEquals(SysResult.ok(0), res.get(17));
+    assertEquals(SysResult.ok(big - 1), res.get(18));
+  }
+
+  /**
+   * sync is 0; chdir moves the cwd relative paths resolve from (ENOENT, ENOTDIR, EINVAL for ".." and
+   * ENOENT for "" first); mount's NULL source is EFAULT and NULL fstype ENODEV, as the seed reads them.
+   */
+  @Test
+  void syncChdirAndMountsNullPointers() {
+    List<Object> res = run("chdir", Syscalls.sync(), Syscalls.chdir("/nope"), Syscalls.chdir("/dev/loop0"),
+        Syscalls.chdir("/mnt/.."), Syscalls.chdir(""), Syscalls.chdir("/mnt"), open("f", O_RDWR | O_CREAT).as("fd"),
+        write("fd", "rel"), Syscalls.chdir("/"), open("mnt/f", O_RDWR).as("g"), read("g", 8),
+        mount(null, "/mnt", "tmpfs", 0, null), mount("none", "/mnt", null, 0, null),
+        mount("none", "/mnt", "tmpfs", 0, null));
+    assertEquals(SysResult.ok(0), res.get(0));
+    assertEquals(SysResult.err(Errno.ENOENT), res.get(1));
+    assertEquals(SysResult.err(Errno.ENOTDIR), res.get(2));
+    assertEquals(SysResult.err(Errno.EINVAL), res.get(3));
+    assertEquals(SysResult.err(Errno.ENOENT), res.get(4));
+    assertEquals(SysResult.ok(0), res.get(5));
+    assertEquals(SysResult.ok(3), res.get(7));
+    assertEquals("rel", text(res.get(10)), "f was made in /mnt, the cwd");
+    assertEquals(SysResult.err(Errno.EFAULT), res.get(11));
+    assertEquals(SysResult.err(Errno.ENODEV), res.get(12));
+    assertEquals(SysResult.ok(0), res.get(13));
+  }
+
   /** Runs {@code program} alone on hart-1 of a fresh kernel; its calls' results in program order. */
   private static List<Object> run(String name, Stmt... program) {
     List<Object> seen = new ArrayList<>();

@@ -25,9 +25,10 @@ import org.apache.pekko.actor.typed.Behavior;
  * order, plus the verdict (ok, or the oracle or failure kind). Counted over every schedule, with the first
  * schedule that gave it; a failing outcome keeps that schedule's run, so its trace can be written.
  *
- * <p>Grades: {@code acceptable} for a run no oracle objected to; {@code interesting} for a failure the
- * scenario's {@code expect} lines name (the race it was written to show); {@code forbidden} for any other
- * failure. The table does not depend on the number of workers: every schedule runs, and the first of an
+ * <p>Grades: {@code acceptable} for a run no oracle objected to, unless an {@code outcome} header line
+ * its results match grades it otherwise; {@code interesting} for a failure the scenario's {@code expect}
+ * lines name (the race it was written to show); {@code forbidden} for any other failure. A forbidden
+ * outcome keeps its first run, so its trace can be written, whatever its verdict. The table does not depend on the number of workers: every schedule runs, and the first of an
  * outcome is its lowest schedule.
  *
  * <p>A run's results come from a monitor made for that run ({@link #around}), which the progress callback
@@ -87,11 +88,31 @@ final class Outcomes {
     return f instanceof Failure.SafetyViolation v ? v.oracle() : f.kind();
   }
 
-  Grade grade(String verdict) {
+  /**
+   * A run no oracle objected to takes the grade of the first {@code outcome} header line its results
+   * match ({@link Scenario.Outcome}), else {@code acceptable}; a failing run is {@code interesting} when
+   * the scenario expects its oracle, else {@code forbidden}.
+   */
+  Grade grade(String verdict, List<List<String>> results) {
     if (verdict.equals("ok")) {
+      for (Scenario.Outcome o : scenario.outcomes()) {
+        if (matches(o, results)) {
+          return Grade.valueOf(o.grade().toUpperCase(Locale.ROOT));
+        }
+      }
       return Grade.ACCEPTABLE;
     }
     return scenario.expect().contains(verdict) ? Grade.INTERESTING : Grade.FORBIDDEN;
+  }
+
+  private boolean matches(Scenario.Outcome o, List<List<String>> results) {
+    for (Map.Entry<String, String> e : o.cells().entrySet()) {
+      int h = scenario.hartNames().indexOf(e.getKey());
+      if (h < 0 || !cell(results.get(h)).equals(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code world} with a results monitor of its own on every run; the world runs exactly as without it. */
@@ -118,14 +139,14 @@ final class Outcomes {
     String verdict = verdict(result);
     Key key = new Key(verdict, results);
     Row row = rows.computeIfAbsent(key, k -> {
-      Row r = new Row(k, grade(verdict));
+      Row r = new Row(k, grade(verdict, results));
       r.first = Integer.MAX_VALUE;
       return r;
     });
     row.count++;
     if (result.iteration() < row.first) {
       row.first = result.iteration();
-      if (result.failed()) {
+      if (result.failed() || row.grade == Grade.FORBIDDEN) {
         row.firstRun = result;
       }
     }

@@ -66,6 +66,10 @@ public final class Conform {
 
   /** A scenario conform cannot compare (a library call, the prober): the reason, for a clear message. */
   public static Optional<String> unsupported(Scenario s) {
+    if (!s.processes().isEmpty()) {
+      return Optional.of("conform runs each hart as a real process of its own: its `process` blocks' threads would"
+          + " not share their fd tables");
+    }
     if (s.prober()) {
       return Optional.of("conform runs without the prober (`prober on`): its probes race with the calls");
     }

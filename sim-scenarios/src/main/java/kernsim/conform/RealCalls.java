@@ -40,6 +40,9 @@ final class RealCalls implements Syscall.Visitor<RealResult> {
 
   @Override
   public RealResult mount(Syscall.Mount c) {
+    if (c.target() == null) {
+      return RealResult.refused("mount with a NULL target: the sandbox maps target paths");
+    }
     return p.mount(c.source(), c.target(), c.type(), c.flags() & 0xFFFF_FFFFL, c.data());
   }
 
@@ -80,6 +83,18 @@ final class RealCalls implements Syscall.Visitor<RealResult> {
 
   @Override
   public RealResult fstat(Syscall.Fstat c) {
+    return refused(c);
+  }
+
+  /** sync() would flush the whole machine's filesystems, not the sandbox's. */
+  @Override
+  public RealResult sync(Syscall.Sync c) {
+    return refused(c);
+  }
+
+  /** chdir would move the conformance runner's own cwd, which the sandbox's path mapping does not follow. */
+  @Override
+  public RealResult chdir(Syscall.Chdir c) {
     return refused(c);
   }
 

@@ -12,6 +12,11 @@ import kernsim.dev.SysResult;
 final class Call {
   final int id;
   final int hart;
+  /**
+   * The index of the hart's process, whose fd table the call uses: the hart's own, or for a thread
+   * ({@code hart a in p:}) its process's, shared with the process's other harts.
+   */
+  final int proc;
   final String hartName;
   final int index;
   final String text;
@@ -29,14 +34,15 @@ final class Call {
   private boolean returned;
 
   Call(int id, int hart, String hartName, int index, String text, kernsim.cpu.call.Call call, long start) {
-    this(id, hart, hartName, index, text, call, start, false);
+    this(id, hart, hart, hartName, index, text, call, start, false);
   }
 
-  Call(int id, int hart, String hartName, int index, String text, kernsim.cpu.call.Call call, long start,
+  Call(int id, int hart, int proc, String hartName, int index, String text, kernsim.cpu.call.Call call, long start,
       boolean claim) {
     this.claim = claim;
     this.id = id;
     this.hart = hart;
+    this.proc = proc;
     this.hartName = hartName;
     this.index = index;
     this.text = text;

@@ -188,6 +188,34 @@ public final class ErrnoConformance implements Monitor {
     }
   }
 
+  /**
+   * Threads' processes by hart key ({@code world/a} → {@code world/p}); a hart not listed is its own
+   * process. See {@link #threads}.
+   */
+  private java.util.SortedMap<String, String> threads = new java.util.TreeMap<>();
+  /** Process key → index of its fd table in the states; looked up only, never iterated. */
+  private final HashMap<String, Integer> procIndex = new HashMap<>();
+
+  /**
+   * Says which harts are threads of one process ({@code world/a} → {@code world/p}): their calls share
+   * that process's fd table (and its fd limit) in the states, as CLONE_FILES threads share one. Before
+   * the run.
+   */
+  public ErrnoConformance threads(java.util.SortedMap<String, String> threads) {
+    this.threads = new java.util.TreeMap<>(threads);
+    return this;
+  }
+
+  private int proc(String hart) {
+    String p = threads.getOrDefault(hart, hart);
+    Integer i = procIndex.get(p);
+    if (i == null) {
+      i = procIndex.size();
+      procIndex.put(p, i);
+    }
+    return i;
+  }
+
   private int hart(String name) {
     Integer h = hartIndex.get(name);
     if (h == null) {
@@ -203,10 +231,11 @@ public final class ErrnoConformance implements Monitor {
     int h = hart(s.hart());
     HartLog log = harts.get(h);
     long start = seq++;
+    int p = proc(s.hart());
     if (spec.claimsFirst(s.call())) {
-      log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), start, true));
+      log.calls.add(new Call(nextId++, h, p, s.hart(), s.index(), s.text(), s.call(), start, true));
     }
-    log.calls.add(new Call(nextId++, h, s.hart(), s.index(), s.text(), s.call(), start));
+    log.calls.add(new Call(nextId++, h, p, s.hart(), s.index(), s.text(), s.call(), start, false));
     inFlight++;
   }
 

@@ -226,14 +226,16 @@ public final class FileContents implements Monitor {
 
   private static final class HartLog {
     final String name;
-    final TreeMap<Integer, Desc> fds = new TreeMap<>();
+    /** The fds of the hart's process: its own, or shared with the other threads of its process. */
+    final TreeMap<Integer, Desc> fds;
     Calls.Started current;
     long currentStart;
     /** A mount change overlapped the current call (its path may lead to either side). */
     boolean layoutMoved;
 
-    HartLog(String name) {
+    HartLog(String name, TreeMap<Integer, Desc> fds) {
       this.name = name;
+      this.fds = fds;
     }
   }
 
@@ -319,10 +321,24 @@ public final class FileContents implements Monitor {
     settle(verdict);
   }
 
+  /** Threads' processes by hart key; see {@link #threads}. */
+  private java.util.SortedMap<String, String> threads = new TreeMap<>();
+  /** Each process's fd table by its key (a hart's own key, or a thread's process's). */
+  private final TreeMap<String, TreeMap<Integer, Desc>> procFds = new TreeMap<>();
+
+  /**
+   * Says which harts are threads of one process ({@code world/a} → {@code world/p}): they share its fds,
+   * as CLONE_FILES threads share one table. Before the run.
+   */
+  public FileContents threads(java.util.SortedMap<String, String> threads) {
+    this.threads = new TreeMap<>(threads);
+    return this;
+  }
+
   private HartLog hart(String name) {
     HartLog h = harts.get(name);
     if (h == null) {
-      h = new HartLog(name);
+      h = new HartLog(name, procFds.computeIfAbsent(threads.getOrDefault(name, name), k -> new TreeMap<>()));
       harts.put(name, h);
       hartOrder.add(h);
     }
@@ -341,7 +357,7 @@ public final class FileContents implements Monitor {
     inFlight++;
     if (!(s.call() instanceof Syscall) || s.call() instanceof Syscall.PivotRoot) {
       off = true;
-    } else if (s.call() instanceof Syscall.Mount m && ((m.flags() & (MS_BIND | MS_MOVE)) != 0 || m.type().equals("overlay"))) {
+    } else if (s.call() instanceof Syscall.Mount m && ((m.flags() & (MS_BIND | MS_MOVE)) != 0 || "overlay".equals(m.type()))) {
       off = true;
     }
     if (changesMounts(s.call())) {

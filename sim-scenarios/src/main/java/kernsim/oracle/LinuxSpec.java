@@ -33,12 +33,12 @@ final class LinuxSpec extends StarrySpec {
   @Override
   void loopOpen(SpecState after, Call c, int node, SpecState.Fd fd, Outcomes out) {
     out.allow(ANY_ERR, after, "linux loop state is not tracked");
-    out.allow(OK, out.actualOk() ? after.withFd(c.hart, c.value(), fd) : null);
+    out.allow(OK, out.actualOk() ? after.withFd(c.proc, c.value(), fd) : null);
   }
 
   @Override
   void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
-    out.allow(OK, closed(s, c.hart, fd, s.fd(c.hart, fd))); // bdev_release and lo_release return nothing
+    out.allow(OK, closed(s, c.proc, fd, s.fd(c.proc, fd))); // bdev_release and lo_release return nothing
   }
 
   @Override

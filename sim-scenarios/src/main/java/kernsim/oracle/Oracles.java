@@ -28,7 +28,7 @@ public final class Oracles {
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
       ClientTerminationMonitor.NAME,
-      ClientDataMonitor.NAME, SilentLoss.NAME, DEADLOCK, LIVELOCK);
+      ClientDataMonitor.NAME, SilentLoss.NAME, Expectations.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -62,6 +62,26 @@ public final class Oracles {
    */
   public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
       boolean clients, ReadOnlyDevices.Start readOnly, FileContents.Start files) {
+    return monitors(semantics, off, start, clients, readOnly, files, new java.util.TreeMap<>());
+  }
+
+  /**
+   * The same, with {@code threads} saying which harts are threads of one process ({@code world/a} →
+   * {@code world/p}, {@code Scenario.threads()}): the oracles that follow fds keep one table per process.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
+      boolean clients, ReadOnlyDevices.Start readOnly, FileContents.Start files,
+      java.util.SortedMap<String, String> threads) {
+    return monitors(semantics, off, start, clients, readOnly, files, threads, List.of());
+  }
+
+  /**
+   * The same, with the {@code expectation} oracle checking {@code checks} (a scenario's {@code expect}
+   * statements) after each run; none: no such monitor.
+   */
+  public static List<Monitor> monitors(Semantics semantics, Set<String> off, ErrnoConformance.Start start,
+      boolean clients, ReadOnlyDevices.Start readOnly, FileContents.Start files,
+      java.util.SortedMap<String, String> threads, List<Expectations.Check> checks) {
     List<Monitor> out = new ArrayList<>();
     if (!off.contains(StaleCacheMonitor.NAME)) {
       out.add(new StaleCacheMonitor());
@@ -70,7 +90,7 @@ public final class Oracles {
       out.add(new SingleMountMonitor());
     }
     if (!off.contains(ReadOnlyDevices.NAME)) {
-      out.add(readOnly != null ? new ReadOnlyDevices(readOnly) : new ReadOnlyDevices(semantics));
+      out.add((readOnly != null ? new ReadOnlyDevices(readOnly) : new ReadOnlyDevices(semantics)).threads(threads));
     }
     if (!off.contains(SleepInAtomicMonitor.NAME)) {
       out.add(new SleepInAtomicMonitor());
@@ -82,10 +102,10 @@ public final class Oracles {
       out.add(new DetachMonitor());
     }
     if (!off.contains(ErrnoConformance.NAME)) {
-      out.add(start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics));
+      out.add((start != null ? new ErrnoConformance(start) : new ErrnoConformance(semantics)).threads(threads));
     }
     if (!off.contains(FileContents.NAME)) {
-      out.add(files != null ? new FileContents(files) : new FileContents());
+      out.add((files != null ? new FileContents(files) : new FileContents()).threads(threads));
     }
     if (clients) {
       if (!off.contains(ClientOwnershipMonitor.NAME)) {
@@ -101,6 +121,9 @@ public final class Oracles {
     // After client-data: a client's lost write is reported by the oracle that names the client.
     if (!off.contains(SilentLoss.NAME) && semantics.linux()) {
       out.add(new SilentLoss());
+    }
+    if (!off.contains(Expectations.NAME) && !checks.isEmpty()) {
+      out.add(new Expectations(checks));
     }
     return out;
   }

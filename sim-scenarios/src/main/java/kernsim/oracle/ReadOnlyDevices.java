@@ -109,14 +109,16 @@ public final class ReadOnlyDevices implements Monitor {
 
   private static final class HartLog {
     final String name;
-    final TreeMap<Integer, Obj> fds = new TreeMap<>();
+    /** The fds of the hart's process: its own, or shared with the other threads of its process. */
+    final TreeMap<Integer, Obj> fds;
     Calls.Started current;
     long currentStart;
     /** Devices the current call wrote to the backing file of. */
     final TreeSet<Integer> backing = new TreeSet<>();
 
-    HartLog(String name) {
+    HartLog(String name, TreeMap<Integer, Obj> fds) {
       this.name = name;
+      this.fds = fds;
     }
   }
 
@@ -231,10 +233,24 @@ public final class ReadOnlyDevices implements Monitor {
     return null;
   }
 
+  /** Threads' processes by hart key; see {@link #threads}. */
+  private java.util.SortedMap<String, String> threads = new TreeMap<>();
+  /** Each process's fd table by its key (a hart's own key, or a thread's process's). */
+  private final TreeMap<String, TreeMap<Integer, Obj>> procFds = new TreeMap<>();
+
+  /**
+   * Says which harts are threads of one process ({@code world/a} → {@code world/p}): they share its fds,
+   * as CLONE_FILES threads share one table. Before the run.
+   */
+  public ReadOnlyDevices threads(java.util.SortedMap<String, String> threads) {
+    this.threads = new TreeMap<>(threads);
+    return this;
+  }
+
   private HartLog hart(String name) {
     HartLog h = harts.get(name);
     if (h == null) {
-      h = new HartLog(name);
+      h = new HartLog(name, procFds.computeIfAbsent(threads.getOrDefault(name, name), k -> new TreeMap<>()));
       harts.put(name, h);
       hartOrder.add(h);
     }

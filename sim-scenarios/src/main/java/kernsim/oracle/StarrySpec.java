@@ -64,6 +64,7 @@ class StarrySpec implements SequentialSpec {
   private static final int EINVAL = Outcomes.err(Errno.EINVAL);
   private static final int EISDIR = Outcomes.err(Errno.EISDIR);
   private static final int ENODEV = Outcomes.err(Errno.ENODEV);
+  private static final int EFAULT = Outcomes.err(Errno.EFAULT);
   private static final int ENOTBLK = Outcomes.err(Errno.ENOTBLK);
   private static final int ENOTDIR = Outcomes.err(Errno.ENOTDIR);
   private static final int ENOTTY = Outcomes.err(Errno.ENOTTY);
@@ -197,9 +198,38 @@ class StarrySpec implements SequentialSpec {
     }
 
     /** fstat: EBADF for an fd that is not open, else success; it changes nothing. */
+    /** sync cannot fail, and writes back nothing the oracle tracks. */
+    public Void sync(Syscall.Sync x) {
+      out.allow(OK, s, "sync returns 0");
+      return null;
+    }
+
+    /**
+     * chdir: the walk's ENOENT, ENOTDIR or EINVAL exactly; success only to a directory. The oracle's walks
+     * start at the root, so a cwd elsewhere leaves the state unknown (relative paths would walk from it).
+     */
+    public Void chdir(Syscall.Chdir x) {
+      Walk w = Walk.of(s, x.path());
+      if (!walked(s, w, out)) {
+        return null;
+      }
+      if (w.unsure()) {
+        out.allow(ANY_ERR, s, out.explaining() ? w.why(s) : null);
+        out.allow(OK, s.asWild(), "a cwd the oracle does not follow");
+      } else if (w.node() != Nodes.DIR) {
+        out.allow(ENOTDIR, s, out.explaining() ? w.shown() + " is not a directory" : null);
+      } else if (w.abs().isEmpty()) {
+        out.allow(OK, s, "the cwd stays the root");
+      } else {
+        out.allow(OK, s.asWild(), out.explaining() ? "the cwd is now " + w.shown() + ", which the oracle does not follow"
+            : null);
+      }
+      return null;
+    }
+
     public Void fstat(Syscall.Fstat x) {
       int fd = x.fd().value();
-      if (fd < 0 || s.fd(c.hart, fd) == null) {
+      if (fd < 0 || s.fd(c.proc, fd) == null) {
         badFd(s, fd, out);
       } else {
         out.allow(OK, s);
@@ -213,7 +243,7 @@ class StarrySpec implements SequentialSpec {
         return noEffect(s, out);
       }
       out.allow(ANY_ERR, s);
-      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), unknownFd()) : null);
+      out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), unknownFd()) : null);
       return null;
     }
 
@@ -316,7 +346,7 @@ class StarrySpec implements SequentialSpec {
     /** A new fd (the result) on no mount. */
     public Void memfdCreate(Syscall.MemfdCreate x) {
       out.allow(ANY_ERR, s);
-      out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), anon()) : null);
+      out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), anon()) : null);
       return null;
     }
 
@@ -325,7 +355,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(ANY_ERR, s);
       int[] ends = c.pair();
       out.allow(OK, out.actualOk() && ends != null
-          ? s.withFd(c.hart, ends[0], anon()).withFd(c.hart, ends[1], anon()) : s);
+          ? s.withFd(c.proc, ends[0], anon()).withFd(c.proc, ends[1], anon()) : s);
       return null;
     }
 
@@ -470,13 +500,13 @@ class StarrySpec implements SequentialSpec {
       // whether the attribute's group exists follows the device's binding, which races: any outcome
       out.allow(ANY_ERR, after);
       out.allow(OK, out.actualOk()
-          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
+          ? after.withFd(c.proc, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     } else if (Nodes.isLoop(node)) {
       boolean excl = (flags & O_EXCL) != 0;
       loopOpen(after, c, node, new SpecState.Fd(node, mountId, excl, roOpen, desc, SpecState.access(flags)), out);
     } else {
       out.allow(OK, out.actualOk()
-          ? after.withFd(c.hart, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
+          ? after.withFd(c.proc, c.value(), new SpecState.Fd(node, mountId, false, roOpen, desc)) : null);
     }
   }
 
@@ -491,18 +521,18 @@ class StarrySpec implements SequentialSpec {
     boolean truncates = (flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY;
     out.allow(ANY_ERR, truncates ? s.withMount(w.mount(), m.withMaybeBusy()) : s, why);
     boolean roOpen = (flags & O_ACCMODE) == O_RDONLY;
-    out.allow(OK, out.actualOk() ? s.withFd(c.hart, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
+    out.allow(OK, out.actualOk() ? s.withFd(c.proc, c.value(), new SpecState.Fd(Nodes.UNKNOWN, m.id(), false, roOpen)) : null, why);
   }
 
   void close(SpecState s0, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s0.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s0.fd(c.proc, fd);
     SpecState s = f == null ? s0 : lazyDrop(s0, f);
     if (f == null) {
       badFd(s, fd, out);
     } else if (Nodes.isLoop(f.node())) {
       loopRelease(s, c, fd, out);
     } else {
-      out.allow(OK, closed(s, c.hart, fd, f));
+      out.allow(OK, closed(s, c.proc, fd, f));
     }
   }
 
@@ -527,16 +557,16 @@ class StarrySpec implements SequentialSpec {
 
   /** open of /dev/loopN once the path resolved to it: EBUSY while held exclusively. */
   void loopOpen(SpecState after, Call c, int node, SpecState.Fd fd, Outcomes out) {
-    device(after, node, Loops.open(fd.excl()), out, x -> x.withFd(c.hart, c.value(), fd));
+    device(after, node, Loops.open(fd.excl()), out, x -> x.withFd(c.proc, c.value(), fd));
   }
 
   /** close of an fd on a loop device: an O_EXCL one releases the device. */
   void loopRelease(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = s.fd(c.hart, fd);
+    SpecState.Fd f = s.fd(c.proc, fd);
     if (f.excl()) {
-      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> closed(x, c.hart, fd, f));
+      device(s, f.node(), Loops.RELEASE_EXCL, out, x -> closed(x, c.proc, fd, f));
     } else {
-      out.allow(OK, closed(s, c.hart, fd, f));
+      out.allow(OK, closed(s, c.proc, fd, f));
     }
   }
 
@@ -567,14 +597,14 @@ class StarrySpec implements SequentialSpec {
   }
 
   /**
-   * EMFILE, with {@code unchanged} as the state after, when {@code needed} more fds do not fit in the hart's
+   * EMFILE, with {@code unchanged} as the state after, when {@code needed} more fds do not fit in the process's
    * table ({@code FdTable.DEFAULT_LIMIT}, RLIMIT_NOFILE's usual soft limit; the model's tables have that
    * limit). What the call made before it tried to install the fd (an O_CREAT file) stays in
    * {@code unchanged}; a device it opened is released again, so the device is as it was.
    */
   private static void fullTable(SpecState s, Call c, SpecState unchanged, int needed, Outcomes out) {
-    if (s.fdCount(c.hart) + needed > FdTable.DEFAULT_LIMIT) {
-      out.allow(EMFILE, unchanged, out.explaining() ? "the hart has " + s.fdCount(c.hart) + " fds open, the most"
+    if (s.fdCount(c.proc) + needed > FdTable.DEFAULT_LIMIT) {
+      out.allow(EMFILE, unchanged, out.explaining() ? "the process has " + s.fdCount(c.proc) + " fds open, the most"
           + " its table holds is " + FdTable.DEFAULT_LIMIT : null);
     }
   }
@@ -589,7 +619,7 @@ class StarrySpec implements SequentialSpec {
   }
 
   void dup(SpecState s, Call c, int fd, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -600,7 +630,7 @@ class StarrySpec implements SequentialSpec {
     }
     fullTable(s, c, s, 1, out);
     out.allow(OK, out.actualOk()
-        ? s.withFd(c.hart, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
+        ? s.withFd(c.proc, c.value(), new SpecState.Fd(f.node(), f.mount(), false, f.roOpen(), f.desc(), f.access()))
         : null);
   }
 
@@ -617,7 +647,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(EINVAL, s, "the offset is negative");
       return;
     }
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
     } else if (!Nodes.isLoop(f.node())) {
@@ -639,7 +669,7 @@ class StarrySpec implements SequentialSpec {
    * ({@link #loopRead}). On any other fd: any result.
    */
   void read(SpecState s, Call c, int fd, Long offset, Outcomes out) {
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
     } else if (!Nodes.isLoop(f.node())) {
@@ -697,7 +727,7 @@ class StarrySpec implements SequentialSpec {
       out.allow(EINVAL, s, out.explaining() ? "flock takes LOCK_SH, LOCK_EX or LOCK_UN" : null);
       return;
     }
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -768,7 +798,7 @@ class StarrySpec implements SequentialSpec {
 
   void ioctl(SpecState s, Call c, Ioctl i, Outcomes out) {
     int fd = i.fd().value();
-    SpecState.Fd f = fd < 0 ? null : s.fd(c.hart, fd);
+    SpecState.Fd f = fd < 0 ? null : s.fd(c.proc, fd);
     if (f == null) {
       badFd(s, fd, out);
       return;
@@ -913,7 +943,7 @@ class StarrySpec implements SequentialSpec {
    * ({@code ro}) the call says so, or ({@code maybeRo}) it may.
    */
   void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
-    SpecState.Fd a = argFd < 0 ? null : s.fd(c.hart, argFd);
+    SpecState.Fd a = argFd < 0 ? null : s.fd(c.proc, argFd);
     if (a == null) {
       badFd(s, argFd, out);
     } else if (a.node() == SpecState.UNKNOWN_FD) {
@@ -933,6 +963,10 @@ class StarrySpec implements SequentialSpec {
   // ==== mount, umount2, mkfs ====
 
   void mount(SpecState s, Call c, Syscall.Mount m, Outcomes out) {
+    if (m.source() == null || m.target() == null) {
+      out.allow(EFAULT, s, "a NULL source or target (vm_load_string)");
+      return;
+    }
     int flags = m.flags();
     int propagation = flags & PROPAGATION_FLAGS;
     if (Integer.bitCount(propagation) > 1) {
@@ -957,7 +991,7 @@ class StarrySpec implements SequentialSpec {
       return;
     }
     boolean ro = (flags & MS_RDONLY) != 0;
-    switch (m.type()) {
+    switch (m.type() == null ? "" : m.type()) { // a NULL fstype is "", as the seed reads it
       case "proc", "sysfs", "devtmpfs", "devpts", "tmpfs" -> mountNew(s, c, m.target(), m.type(), ro, new TreeMap<>(), out);
       case "cgroup2" -> {
         TreeMap<String, Integer> files = new TreeMap<>();
@@ -969,7 +1003,8 @@ class StarrySpec implements SequentialSpec {
         out.allow(ANY_ERR, s, "overlay is not modelled");
         out.allow(OK, s.asWild(), "overlay is not modelled");
       }
-      default -> out.allow(ENODEV, s, out.explaining() ? "no filesystem type '" + m.type() + "'" : null);
+      default -> out.allow(ENODEV, s, out.explaining() ? "no filesystem type " + (m.type() == null ? "(NULL)"
+          : "'" + m.type() + "'") : null);
     }
   }
 
@@ -1028,7 +1063,7 @@ class StarrySpec implements SequentialSpec {
    */
   @Override
   public boolean claimsFirst(kernsim.cpu.call.Call call) {
-    return call instanceof Syscall.Mount m && m.type().equals("ext4")
+    return call instanceof Syscall.Mount m && "ext4".equals(m.type())
         && (m.flags() & (PROPAGATION_FLAGS | MS_REMOUNT | MS_MOVE | MS_BIND)) == 0;
   }
 
@@ -1098,7 +1133,7 @@ class StarrySpec implements SequentialSpec {
     device(s, n, Loops.claimExt4(false), out, null);
     int w = Loops.run(s.dev(n), n, Loops.claimExt4(true), out);
     if (w != 0) {
-      out.add(s.withDev(n, w).withFd(c.hart, CLAIM_FD, new SpecState.Fd(SpecState.ANON, -1, false, false, n)));
+      out.add(s.withDev(n, w).withFd(c.proc, CLAIM_FD, new SpecState.Fd(SpecState.ANON, -1, false, false, n)));
     }
   }
 
@@ -1108,13 +1143,13 @@ class StarrySpec implements SequentialSpec {
    * claim failed, the mount ended there with the claim's errno.
    */
   void attachExt4(SpecState s, Call c, Syscall.Mount m, boolean ro, Outcomes out) {
-    SpecState.Fd claimed = s.fd(c.hart, CLAIM_FD);
+    SpecState.Fd claimed = s.fd(c.proc, CLAIM_FD);
     if (claimed == null) {
       out.allow(ANY_ERR, s, "its block handle failed");
       return;
     }
     int n = (int) claimed.desc();
-    SpecState after = s.withoutFd(c.hart, CLAIM_FD);
+    SpecState after = s.withoutFd(c.proc, CLAIM_FD);
     SpecState dropped = after.withDev(n, Loops.normalize(Loops.set(after.dev(n), Loops.MOUNTED, false)));
     out.allow(EIO, dropped, out.explaining() ? "loop" + n + " may hold no readable superblock" : null);
     Walk t = Walk.of(after, m.target());

@@ -84,8 +84,10 @@ final class CallTable {
   static {
     // paths and mounts
     sig("mkdir", "path", a -> Syscalls.mkdir(a.str(0)));
-    sig("mount", "source, target, fstype, flags, data", 1, a -> Syscalls.mount(a.str(0), a.str(1), a.str(2),
+    sig("mount", "source, target, fstype, flags, data", 1, a -> Syscalls.mount(a.strOrNull(0), a.strOrNull(1), a.strOrNull(2),
         a.flags(3, Family.MOUNT), a.has(4) ? a.strOrNull(4) : null));
+    sig("chdir", "path", a -> Syscalls.chdir(a.str(0)));
+    sig("sync", "", a -> Syscalls.sync());
     sig("umount2", "target, flags", a -> Syscalls.umount2(a.str(0), a.flags(1, Family.UMOUNT)));
     sig("pivot_root", "new_root, put_old", a -> Syscalls.pivotRoot(a.str(0), a.str(1)));
     sig("mkfs.ext4", "device", a -> Syscalls.mkfsExt4(a.str(0)));

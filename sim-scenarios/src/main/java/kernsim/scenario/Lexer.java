@@ -57,7 +57,7 @@ final class Lexer {
     }
   }
 
-  private static final String PUNCT = "()[]{},=|&:";
+  private static final String PUNCT = "()[]{},=|&:!";
 
   private Lexer() {}
 

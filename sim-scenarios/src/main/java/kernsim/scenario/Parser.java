@@ -22,7 +22,9 @@ import kernsim.scenario.Lexer.Token;
  */
 final class Parser {
   static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "regress", "expect", "loops",
-      "prober", "client-option");
+      "prober", "client-option", "outcome");
+  /** The grades an {@code outcome} header line may give (jcstress's {@code Expect}). */
+  static final List<String> GRADES = List.of("acceptable", "interesting", "forbidden");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
   static final int MAX_LOOPS = 64;
   /**
@@ -65,6 +67,22 @@ final class Parser {
   private final List<String> hartNames = new ArrayList<>();
   private final List<List<Stmt>> harts = new ArrayList<>();
   private final Map<String, Integer> hartLines = new LinkedHashMap<>();
+  /** {@code process NAME:} blocks: each process's program, and its block (its variables, for its threads). */
+  private final List<kernsim.cpu.Kernel.Process> processes = new ArrayList<>();
+  private final Map<String, Block> processBlocks = new LinkedHashMap<>();
+  /** Each hart's process ({@code hart a in p:}), or "". */
+  private final List<String> processOf = new ArrayList<>();
+  private boolean blockIsProcess;
+  /** The block's actor key ({@code world/a}), each variable's assigning call index in it (-1: not checkable). */
+  private String blockKey;
+  private final Map<String, Integer> blockAssigned = new LinkedHashMap<>();
+  /** Whether a library statement that expands into calls of its own came earlier in the block. */
+  private boolean blockExpands;
+  private final List<kernsim.oracle.Expectations.Check> expectations = new ArrayList<>();
+  /** {@code outcome} header lines, and the hart-name token of each cell (checked once the harts are known). */
+  private final List<Scenario.Outcome> outcomes = new ArrayList<>();
+  private final List<Token> outcomeHarts = new ArrayList<>();
+  private final List<List<Stmt>> processStmts = new ArrayList<>();
 
   /** The block being read, its statements, and where its header is (for "has no statements"). */
   private Block block;
@@ -145,8 +163,20 @@ final class Parser {
       throw src.error(firstRegress, "`regress " + firstRegress.text() + "` is a " + kernsim.dev.Regress.PROFILE
           + " toggle: the scenario needs `profile " + kernsim.dev.Regress.PROFILE + "` (it is " + profile + ")");
     }
+    for (Token h : outcomeHarts) {
+      String hart = h.kind() == Kind.INT ? "hart-" + h.longValue() : h.text();
+      if (!hartNames.contains(hart)) {
+        String hint = Constants.didYouMean(hart, hartNames);
+        throw src.error(h, "`outcome` names hart `" + h.text() + "`, which the scenario does not have"
+            + (hint != null ? "; did you mean " + hint + "?" : "; its harts: " + String.join(", ", hartNames)));
+      }
+    }
+    List<kernsim.cpu.Kernel.Process> procs = new ArrayList<>();
+    for (int i = 0; i < processes.size(); i++) {
+      procs.add(new kernsim.cpu.Kernel.Process(processes.get(i).name(), processStmts.get(i)));
+    }
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
-        hartNames, harts, prober, regressions);
+        hartNames, harts, prober, regressions, procs, processOf, expectations, outcomes);
   }
 
   static String baseName(String file) {
@@ -163,6 +193,8 @@ final class Parser {
       setupHeader(first, c);
     } else if (first.isIdent("hart")) {
       hartHeader(first, c);
+    } else if (first.isIdent("process") && c.peek() != null && !c.peek().is("(") && !c.peek().is("=")) {
+      processHeader(first, c);
     } else if (first.kind() == Kind.IDENT && HEADERS.contains(first.text())) {
       if (block != null || !harts.isEmpty() || setupLine > 0) {
         int at = setupLine > 0 ? setupLine : hartLines.values().iterator().next();
@@ -176,7 +208,7 @@ final class Parser {
     } else {
       String hint = first.kind() == Kind.IDENT ? Constants.didYouMean(first.text(), HEADERS) : null;
       throw src.error(first, "expected a header (" + String.join(", ", HEADERS) + ") or a block (`setup:`, "
-          + "`hart NAME:`), found " + first.shown() + (hint != null ? "; did you mean " + hint + "?" : ""));
+          + "`process NAME:`, `hart NAME:`), found " + first.shown() + (hint != null ? "; did you mean " + hint + "?" : ""));
     }
   }
 
@@ -187,7 +219,8 @@ final class Parser {
 
   private void header(Token key, Cursor c) throws ScenarioException {
     String k = key.text();
-    boolean repeatable = k.equals("fix") || k.equals("regress") || k.equals("expect") || k.equals("client-option");
+    boolean repeatable = k.equals("fix") || k.equals("regress") || k.equals("expect") || k.equals("client-option")
+        || k.equals("outcome");
     if (!repeatable && headerLines.containsKey(k)) {
       throw src.error(key, "duplicate `" + k + "` (first at line " + headerLines.get(k) + ")");
     }
@@ -274,9 +307,39 @@ final class Parser {
           throw src.error(t, "client option `" + t.text() + "` given twice");
         }
       }
+      case "outcome" -> outcomeHeader(key, c);
       default -> throw new IllegalStateException(k);
     }
     c.expectEnd();
+  }
+
+  /** {@code outcome GRADE HART: "RESULTS" { HART: "RESULTS" }}. */
+  private void outcomeHeader(Token key, Cursor c) throws ScenarioException {
+    Token g = c.expect(Kind.IDENT, "a grade (" + String.join(", ", GRADES) + ")");
+    if (!GRADES.contains(g.text())) {
+      String hint = Constants.didYouMean(g.text(), GRADES);
+      throw src.error(g, "unknown grade `" + g.text() + "`; " + (hint != null ? "did you mean " + hint + "? " : "")
+          + "expected one of: " + String.join(", ", GRADES));
+    }
+    java.util.TreeMap<String, String> cells = new java.util.TreeMap<>();
+    do {
+      Token h = c.next();
+      String hart;
+      if (h != null && h.kind() == Kind.IDENT) {
+        hart = h.text();
+      } else if (h != null && h.kind() == Kind.INT && h.text().chars().allMatch(Character::isDigit)) {
+        hart = "hart-" + h.longValue();
+      } else {
+        throw c.expected(h, "a hart name and its results (`" + "a: \"0, 2\"`)");
+      }
+      c.expectPunct(":", "after the hart name `" + h.text() + "`");
+      Token r = c.expect(Kind.STRING, "the hart's results in quotes, as the outcomes table shows them (`\"0, 2\"`)");
+      if (cells.put(hart, r.string()) != null) {
+        throw src.error(h, "hart `" + h.text() + "` named twice in this `outcome` line");
+      }
+      outcomeHarts.add(h);
+    } while (c.peek() != null);
+    outcomes.add(new Scenario.Outcome(g.text(), cells, key.line()));
   }
 
   private void setupHeader(Token key, Cursor c) throws ScenarioException {
@@ -308,23 +371,80 @@ final class Parser {
     } else {
       throw src.error(n, "expected a hart name (a word such as `mounter`, or a number), found " + n.shown());
     }
-    c.expectPunct(":", "after `hart " + n.text() + "`");
+    Block process = null;
+    String processName = "";
+    if (c.peek() != null && c.peek().isIdent("in")) {
+      c.next();
+      Token p = c.next();
+      if (p == null || p.kind() != Kind.IDENT) {
+        throw p == null ? src.error(key.line(), c.endCol(), "expected a process name after `in`, found end of line")
+            : src.error(p, "expected a process name after `in`, found " + p.shown());
+      }
+      process = processBlocks.get(p.text());
+      if (process == null) {
+        String hint = Constants.didYouMean(p.text(), List.copyOf(processBlocks.keySet()));
+        throw src.error(p, "unknown process `" + p.text() + "`: declare it with a `process " + p.text()
+            + ":` block before its harts" + (hint != null ? "; did you mean " + hint + "?" : ""));
+      }
+      processName = p.text();
+    }
+    c.expectPunct(":", "after `hart " + n.text() + (process != null ? " in " + processName : "") + "`");
     c.expectEnd();
-    if (RESERVED.containsKey(hart)) {
-      throw src.error(n, "expected a hart name other than `" + hart + "`, which is " + RESERVED.get(hart) + " actor");
-    }
-    if (hartLines.containsKey(hart)) {
-      throw src.error(n, "duplicate hart name `" + hart + "` (first at line " + hartLines.get(hart) + ")");
-    }
-    if (hartNames.size() == MAX_HARTS) {
+    checkHartName(n, hart, "hart");
+    if (hartLines.size() == MAX_HARTS) {
       throw src.error(key, String.format(java.util.Locale.ROOT, "too many harts: a scenario has at most %,d"
           + " (each is an actor, and the errno oracle orders every call in flight at once)", MAX_HARTS));
     }
     endBlock();
     hartLines.put(hart, key.line());
     hartNames.add(hart);
-    startBlock(n, "hart " + n.text() + ":", false);
+    processOf.add(processName);
+    startBlock(n, "hart " + n.text() + (process != null ? " in " + processName : "") + ":", false);
+    if (process != null) {
+      block.vars.addAll(process.vars); // a thread starts with its process block's variables
+      block.handles.addAll(process.handles);
+    }
     harts.add(stmts);
+  }
+
+  private void checkHartName(Token n, String hart, String what) throws ScenarioException {
+    if (RESERVED.containsKey(hart)) {
+      throw src.error(n, "expected a " + what + " name other than `" + hart + "`, which is " + RESERVED.get(hart)
+          + " actor");
+    }
+    if (hartLines.containsKey(hart)) {
+      throw src.error(n, "duplicate " + what + " name `" + hart + "` (first at line " + hartLines.get(hart) + ")");
+    }
+  }
+
+  /**
+   * {@code process NAME:}: a process whose harts ({@code hart X in NAME:}) are threads sharing its fd
+   * table; its statements (maybe none) run on its leader hart, alone, before the harts start.
+   */
+  private void processHeader(Token key, Cursor c) throws ScenarioException {
+    Token n = c.next();
+    if (n == null || n.kind() != Kind.IDENT) {
+      throw n == null ? src.error(key.line(), c.endCol(), "expected a process name after `process`, found end of line")
+          : src.error(n, "expected a process name (a word such as `server`), found " + n.shown());
+    }
+    c.expectPunct(":", "after `process " + n.text() + "`");
+    c.expectEnd();
+    checkHartName(n, n.text(), "process");
+    if (!harts.isEmpty()) {
+      throw src.error(key, "`process " + n.text() + ":` must come before the first hart block (line "
+          + hartLines.get(hartNames.get(0)) + ")");
+    }
+    if (hartLines.size() == MAX_HARTS) {
+      throw src.error(key, String.format(java.util.Locale.ROOT, "too many harts: a scenario has at most %,d"
+          + " harts and processes", MAX_HARTS));
+    }
+    endBlock();
+    hartLines.put(n.text(), key.line());
+    startBlock(n, "process " + n.text() + ":", false);
+    blockIsProcess = true;
+    processBlocks.put(n.text(), block);
+    processes.add(new kernsim.cpu.Kernel.Process(n.text(), List.of()));
+    processStmts.add(stmts);
   }
 
   private void startBlock(Token header, String blockTitle, boolean isSetup) {
@@ -334,10 +454,14 @@ final class Parser {
     stmts = new ArrayList<>();
     blockHeader = header;
     blockIsSetup = isSetup;
+    blockIsProcess = false;
+    blockKey = "world/" + (isSetup ? "setup" : header.kind() == Kind.INT ? "hart-" + header.longValue() : header.text());
+    blockAssigned.clear();
+    blockExpands = false;
   }
 
   private void endBlock() throws ScenarioException {
-    if (block != null && !blockIsSetup && stmts.isEmpty()) {
+    if (block != null && !blockIsSetup && !blockIsProcess && stmts.isEmpty()) {
       throw src.error(blockHeader, "expected indented statements in `" + block.title + "`, found none");
     }
   }
@@ -348,6 +472,7 @@ final class Parser {
     Token first = c.next();
     if (block == null) {
       if (first.kind() == Kind.IDENT && (HEADERS.contains(first.text()) || first.text().equals("hart")
+          || first.text().equals("process")
           || first.text().equals("setup"))) {
         throw src.error(first, "expected `" + first.text() + "` at column 1, found it indented");
       }
@@ -360,6 +485,10 @@ final class Parser {
     }
     if (first.kind() != Kind.IDENT) {
       throw src.error(first, "expected a statement (`call(args)` or `var = call(args)`), found " + first.shown());
+    }
+    if (first.isIdent("expect") && c.peek() != null && c.peek().kind() == Kind.IDENT) {
+      expectStatement(first, c);
+      return;
     }
     if (SETUP_COMMANDS.contains(first.text()) && (c.peek() == null || !(c.peek().is("(") || c.peek().is("=")))) {
       if (!blockIsSetup) {
@@ -402,7 +531,73 @@ final class Parser {
     if (blockIsSetup) {
       bootPrefix = false; // from here on a hart runs the setup block
     }
-    stmts.add(CallTable.compile(new Call(assign, callName, args, close), block));
+    add(CallTable.compile(new Call(assign, callName, args, close), block));
+  }
+
+  /** Adds {@code st} to the block, noting the call index an {@code expect} of its variable reads. */
+  private void add(Stmt st) {
+    if (st.expands()) {
+      blockExpands = true;
+    }
+    if (st.assign() != null) {
+      blockAssigned.put(st.assign(), blockExpands ? -1 : stmts.size());
+    }
+    stmts.add(st);
+  }
+
+  /**
+   * {@code expect VAR == VALUE} (or {@code !=}): the result of the call that last assigned {@code VAR} in
+   * this block, checked after every schedule by the {@code expectation} oracle. VALUE is a number (the
+   * call's success value), an errno name (its failure) or a string (the bytes it returned).
+   */
+  private void expectStatement(Token key, Cursor c) throws ScenarioException {
+    Token var = c.next();
+    Integer call = blockAssigned.get(var.text());
+    if (call == null) {
+      throw src.error(var, "`expect " + var.text() + "`: no statement of `" + block.title + "` assigns `"
+          + var.text() + "` before this line (write `" + var.text() + " = call(...)` first)");
+    }
+    if (call < 0) {
+      throw src.error(var, "`expect " + var.text() + "`: a library call that runs calls of its own comes earlier"
+          + " in `" + block.title + "`, so its result cannot be followed");
+    }
+    Token op = c.next();
+    boolean equal;
+    if (op != null && (op.is("=") || op.is("!")) && c.peek() != null && c.peek().is("=")
+        && c.peek().col() == op.col() + 1) {
+      equal = op.is("=");
+      c.next();
+    } else {
+      throw c.expected(op, "`==` or `!=` after `expect " + var.text() + "`");
+    }
+    Token v = c.next();
+    Object value;
+    String shown;
+    if (v != null && v.kind() == Kind.INT) {
+      value = v.longValue();
+      shown = v.text();
+    } else if (v != null && v.kind() == Kind.STRING) {
+      value = v.string();
+      shown = v.text();
+    } else if (v != null && v.kind() == Kind.IDENT && errno(v.text()) != null) {
+      value = errno(v.text());
+      shown = v.text();
+    } else {
+      throw c.expected(v, "a number, an errno name (EBADF, …) or a quoted string after `" + (equal ? "==" : "!=") + "`");
+    }
+    c.expectEnd();
+    String text = "expect " + var.text() + (equal ? " == " : " != ") + shown;
+    expectations.add(new kernsim.oracle.Expectations.Check(blockKey, call, equal, value, text, key.line(),
+        stmts.get(call).text()));
+  }
+
+  private static kernsim.dev.Errno errno(String name) {
+    for (kernsim.dev.Errno e : kernsim.dev.Errno.values()) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   private Arg arg(Cursor c, boolean compound) throws ScenarioException {

@@ -34,13 +34,37 @@ import kernsim.dev.Semantics;
  * @param prober {@code prober on}: the udev-like prober ({@code cpu.Prober}) runs alongside the harts
  * @param regressions {@code regress NAME} lines: pre-patch Linux behaviour this scenario turns on (linux
  *     profile only; {@link Settings#of} adds them unless the caller turns them off)
+ * @param processes {@code process NAME:} blocks: processes whose harts are threads sharing one fd table,
+ *     each with the program its leader hart ({@code world/NAME}) runs alone before the harts start
+ * @param processOf for each hart, in the order of {@code hartNames}, the process it is a thread of
+ *     ({@code hart a in p:}), or "" for a process of its own
+ * @param expectations the blocks' {@code expect VAR == VALUE} statements, which the {@code expectation}
+ *     oracle checks after every schedule
+ * @param outcomes {@code outcome GRADE HART: "RESULTS" …} header lines, in order: how
+ *     {@code explore --outcomes} grades an outcome whose harts' results they match
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
-    boolean prober, List<kernsim.dev.Regress> regressions) {
+    boolean prober, List<kernsim.dev.Regress> regressions, List<Kernel.Process> processes, List<String> processOf,
+    List<kernsim.oracle.Expectations.Check> expectations, List<Outcome> outcomes) {
+  /**
+   * An {@code outcome} header line: the grade ({@code acceptable}, {@code interesting} or {@code forbidden})
+   * of an outcome whose harts' results, as the outcomes table shows them ({@code 0, 2, "ab"}), are
+   * {@code cells}' (by hart name; a hart not named matches any results); {@code line} is where it is.
+   */
+  public record Outcome(String grade, java.util.SortedMap<String, String> cells, int line) {
+    public Outcome {
+      cells = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(cells));
+    }
+  }
+
   public Scenario {
+    expectations = List.copyOf(expectations);
+    outcomes = List.copyOf(outcomes);
     regressions = List.copyOf(regressions);
+    processes = List.copyOf(processes);
+    processOf = processOf.isEmpty() ? java.util.Collections.nCopies(harts.size(), "") : List.copyOf(processOf);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -57,6 +81,15 @@ public record Scenario(String name, String title, String description, String fil
     if (hartNames.size() != harts.size()) {
       throw new IllegalArgumentException(harts.size() + " harts but " + hartNames.size() + " names");
     }
+  }
+
+  /** Each hart a process of its own. */
+  public Scenario(String name, String title, String description, String file, String text,
+      String profile, List<Fix> fixes, List<String> expect, int loops,
+      Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+      boolean prober, List<kernsim.dev.Regress> regressions) {
+    this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
+        harts, prober, regressions, List.of(), List.of(), List.of(), List.of());
   }
 
   /** A scenario with no regress toggle. */
@@ -82,7 +115,8 @@ public record Scenario(String name, String title, String description, String fil
    * added here: {@code semantics} has those the caller left on ({@link Settings#of}).
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
-    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober);
+    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober)
+        .withProcesses(processes, processOf);
   }
 
   /** The kernel to boot under the scenario's own profile and fixes. */
@@ -103,6 +137,20 @@ public record Scenario(String name, String title, String description, String fil
     List<Stmt> all = new java.util.ArrayList<>(Kernel.bootCalls(loops));
     all.addAll(setupCalls);
     return List.copyOf(all);
+  }
+
+  /**
+   * Each thread's process, by actor key: {@code world/a} → {@code world/p} for {@code hart a in p:}; a hart
+   * of its own process is not listed. The oracles that follow fds keep one table per process by it.
+   */
+  public java.util.SortedMap<String, String> threads() {
+    java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+    for (int i = 0; i < hartNames.size(); i++) {
+      if (!processOf.get(i).isEmpty()) {
+        out.put("world/" + hartNames.get(i), "world/" + processOf.get(i));
+      }
+    }
+    return out;
   }
 
   /** Each hart's actor key as timelines and observations show it ({@code world/mounter}). */

@@ -33,6 +33,8 @@ public final class ScenarioWorld implements WorldSpec {
   private final FileContents.Start filesStart;
   /** Whether a statement is a loop client's operation: only then are the client oracles on. */
   private final boolean clients;
+  /** Which harts are threads of which process ({@link Scenario#threads}). */
+  private final java.util.SortedMap<String, String> threads;
 
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
@@ -43,8 +45,11 @@ public final class ScenarioWorld implements WorldSpec {
     this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
         : ReadOnlyDevices.start(settings.semantics(), scenario.bootCalls());
     this.filesStart = settings.oraclesOff().contains(FileContents.NAME) ? null : FileContents.start(scenario.bootCalls());
-    this.clients = java.util.stream.Stream.concat(scenario.setup().stream(), scenario.harts().stream().flatMap(List::stream))
+    this.clients = java.util.stream.Stream.concat(java.util.stream.Stream.concat(scenario.setup().stream(),
+            scenario.processes().stream().flatMap(p -> p.program().stream())),
+            scenario.harts().stream().flatMap(List::stream))
         .anyMatch(s -> s.call() instanceof kernsim.cpu.call.LibraryCall);
+    this.threads = scenario.threads();
   }
 
   public Scenario scenario() {
@@ -68,7 +73,8 @@ public final class ScenarioWorld implements WorldSpec {
    */
   public RunOptions runOptions(RunOptions base) {
     long statements = scenario.setup().size() + scenario.setupCalls().size()
-        + scenario.harts().stream().mapToLong(java.util.List::size).sum();
+        + scenario.harts().stream().mapToLong(java.util.List::size).sum()
+        + scenario.processes().stream().mapToLong(p -> p.program().size()).sum();
     long scaled = Math.min(Integer.MAX_VALUE, statements * STEPS_PER_STATEMENT);
     RunOptions bounded = scaled > base.maxSteps()
         ? new RunOptions((int) scaled, base.clockChoices(), base.deadlocks(), base.livelocks()) : base;
@@ -102,6 +108,7 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart, filesStart);
+    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart, filesStart,
+        threads, scenario.expectations());
   }
 }

@@ -99,6 +99,53 @@ class OutcomesTest {
     assertTrue(o.out().contains("kernsim replay "), o.out());
   }
 
+  /**
+   * {@code outcome} header lines grade results by value: two threads write one fd, one reads the shared
+   * offset after its write. 2 is acceptable, 4 (the other thread's write came between) is graded as the
+   * line says; a forbidden grade keeps its trace (which replays as ok) and makes the exit status 1.
+   */
+  @Test
+  void outcomeLinesGradeResultsByValue(@TempDir Path dir) throws Exception {
+    String body = """
+        process p:
+          fd = open("/f", O_RDWR|O_CREAT)
+        hart a in p:
+          write(fd, "aa")
+          lseek(fd, 0, SEEK_CUR)
+        hart b in p:
+          write(fd, "bb")
+        """;
+    Path f = dir.resolve("offset.ksim");
+    Files.writeString(f, "outcome acceptable a: \"2, 2\"\noutcome interesting a: \"2, 4\"\n" + body);
+    JsonNode j = outcomes(dir.resolve("i"), f.toString(), "--iterations", "200");
+    Set<String> seen = new HashSet<>();
+    for (JsonNode x : j.get("outcomes").get("rows")) {
+      assertEquals("ok", x.get("verdict").asText(), x.toString());
+      String cell = x.get("results").get(0).get(0).asText() + ", " + x.get("results").get(0).get(1).asText();
+      assertEquals(cell.equals("2, 2") ? "acceptable" : "interesting", x.get("grade").asText(), x.toString());
+      seen.add(cell);
+      assertTrue(x.get("trace").isNull(), x.toString());
+    }
+    assertEquals(Set.of("2, 2", "2, 4"), seen);
+    Cli.Outcome ok = Cli.run("explore", f.toString(), "--iterations", "200", "--outcomes", "--out", dir.toString());
+    assertEquals(Main.OK, ok.exit(), ok.both());
+
+    Files.writeString(f, "outcome forbidden a: \"2, 4\"\n" + body);
+    Cli.Outcome o = Cli.run("explore", f.toString(), "--iterations", "200", "--outcomes", "--json", "--out",
+        dir.resolve("f").toString());
+    assertEquals(Main.NOT_AS_EXPECTED, o.exit(), o.both());
+    int forbidden = 0;
+    for (JsonNode x : o.json().get("outcomes").get("rows")) {
+      if (x.get("grade").asText().equals("forbidden")) {
+        forbidden++;
+        assertEquals("2", x.get("results").get(0).get(0).asText() + "", x.toString());
+        assertEquals("4", x.get("results").get(0).get(1).asText(), x.toString());
+        assertTrue(Files.exists(Path.of(x.get("trace").asText())), x.toString());
+      }
+    }
+    assertEquals(1, forbidden, o.out());
+  }
+
   private static String[] concat(String[] a, String... b) {
     List<String> l = new ArrayList<>(List.of(a));
     l.addAll(List.of(b));

@@ -344,6 +344,48 @@ class ErrnoConformanceTest {
   }
 
   @Test
+  void syncIsAlwaysZero() {
+    passes(new Histories().boot(1).call(H1, "sync()", ok(0)));
+    fails(new Histories().boot(1).call(H1, "sync()", err(Errno.EIO)));
+  }
+
+  /**
+   * chdir: ENOENT, ENOTDIR and EINVAL ("..") exactly as the walk says; success only to a directory. To the
+   * root the state stays known (a later open of a missing device is still ENOENT); elsewhere it is not.
+   */
+  @Test
+  void chdirFailsExactlyAsThePathWalkSaysAndACwdElsewhereIsNotFollowed() {
+    passes(new Histories().boot(1)
+        .call(H1, "chdir(\"/nope\")", err(Errno.ENOENT))
+        .call(H1, "chdir(\"/dev/loop0\")", err(Errno.ENOTDIR))
+        .call(H1, "chdir(\"/dev/..\")", err(Errno.EINVAL))
+        .call(H1, "chdir(\"/\")", ok(0))
+        .call(H1, "open(\"/dev/loop9\", O_RDWR)", err(Errno.ENOENT)));
+    fails(new Histories().boot(1).call(H1, "chdir(\"/nope\")", ok(0)));
+    fails(new Histories().boot(1).call(H1, "chdir(\"/dev\")", err(Errno.ENOENT)));
+    fails(new Histories().boot(1).call(H1, "chdir(\"/dev/loop0\")", ok(0)));
+    fails(new Histories().boot(1)
+        .call(H1, "chdir(\"/\")", ok(0))
+        .call(H1, "open(\"/dev/loop9\", O_RDWR)", ok(0)));
+    passes(new Histories().boot(1)
+        .call(H1, "chdir(\"/dev\")", ok(0))
+        .call(H1, "open(\"loop9\", O_RDWR)", ok(0)));
+  }
+
+  /** mount's NULL pointers, as the seed reads them: a NULL source or target is EFAULT, a NULL fstype "" (ENODEV). */
+  @Test
+  void mountWithNullPointers() {
+    passes(new Histories().boot(1)
+        .call(H1, "mount(NULL, \"/mnt\", \"tmpfs\", 0)", err(Errno.EFAULT))
+        .call(H1, "mount(\"none\", NULL, \"tmpfs\", 0)", err(Errno.EFAULT))
+        .call(H1, "mount(\"none\", \"/mnt\", NULL, 0)", err(Errno.ENODEV))
+        .call(H1, "mount(\"none\", \"/mnt\", NULL, MS_REMOUNT|MS_RDONLY)", err(Errno.EINVAL))
+        .call(H1, "mount(\"none\", \"/mnt\", \"tmpfs\", 0, NULL)", ok(0)));
+    fails(new Histories().boot(1).call(H1, "mount(NULL, \"/mnt\", \"tmpfs\", 0)", ok(0)));
+    fails(new Histories().boot(1).call(H1, "mount(\"none\", \"/mnt\", NULL, 0)", ok(0)));
+  }
+
+  @Test
   void loopConfigureWithAStructureNamingItsFd() {
     passes(new Histories().boot(1)
         .call(H1, "img = open(\"/img\", O_RDONLY|O_CREAT)", ok(0))

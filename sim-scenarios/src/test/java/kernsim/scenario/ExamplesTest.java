@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExamplesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"callback-on-wrong-mount", "umount-vs-mount-on-top", "flock-order"})
+  @ValueSource(strings = {"callback-on-wrong-mount", "umount-vs-mount-on-top", "flock-order", "shared-offset"})
   void theExampleParsesAndExplorationFindsWhatItExpects(String name) throws Exception {
     Scenario s = Scenarios.load(Path.of("..", "examples", name + ".ksim"));
     try (Simulator sim = Simulator.create()) {

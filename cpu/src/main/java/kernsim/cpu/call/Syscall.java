@@ -6,6 +6,7 @@ import static kernsim.cpu.call.Text.lockOps;
 import static kernsim.cpu.call.Text.openFlags;
 import static kernsim.cpu.call.Text.ptr;
 import static kernsim.cpu.call.Text.q;
+import static kernsim.cpu.call.Text.qn;
 import static kernsim.cpu.call.Text.quoted;
 
 import java.util.List;
@@ -52,6 +53,10 @@ public sealed interface Syscall extends Call {
     R dup(Dup c);
 
     R fstat(Fstat c);
+
+    R sync(Sync c);
+
+    R chdir(Chdir c);
 
     R fcntl(Fcntl c);
 
@@ -156,7 +161,7 @@ public sealed interface Syscall extends Call {
     }
 
     public String text() {
-      return "mount(" + q(source) + ", " + q(target) + ", " + q(type) + ", " + flags + ")";
+      return "mount(" + qn(source) + ", " + qn(target) + ", " + qn(type) + ", " + flags + ")";
     }
   }
 
@@ -270,6 +275,36 @@ public sealed interface Syscall extends Call {
 
     public Syscall resolve(Fd.Vars v) {
       return new Dup(fd.resolve(v));
+    }
+  }
+
+  /** sync(): flush every filesystem; it cannot fail (its C type is void; the model says 0). */
+  record Sync() implements Syscall {
+    public <R> R accept(Visitor<R> v) {
+      return v.sync(this);
+    }
+
+    public String name() {
+      return "sync";
+    }
+
+    public String text() {
+      return "sync()";
+    }
+  }
+
+  /** chdir(path): the cwd relative paths resolve from (the model's one FS_CONTEXT: every process's). */
+  record Chdir(String path) implements Syscall {
+    public <R> R accept(Visitor<R> v) {
+      return v.chdir(this);
+    }
+
+    public String name() {
+      return "chdir";
+    }
+
+    public String text() {
+      return "chdir(" + q(path) + ")";
     }
   }
 

@@ -32,6 +32,11 @@ final class Text {
     return '"' + s + '"';
   }
 
+  /** {@link #q}, or {@code NULL} for a null pointer. */
+  static String qn(String s) {
+    return s == null ? "NULL" : q(s);
+  }
+
   static String quoted(List<String> parts) {
     return parts.stream().map(Text::q).collect(Collectors.joining(", ", "[", "]"));
   }

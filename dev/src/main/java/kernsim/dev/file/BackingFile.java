@@ -26,12 +26,14 @@ public final class BackingFile {
    */
   /**
    * Observation: {@code file}'s durable image is now {@code durable}, an immutable snapshot (see
-   * {@link BackingImage#durableSnapshot()}); oracles read it and never write it.
+   * {@link BackingImage#durableSnapshot()}); oracles read it and never write it. Null for an image past
+   * {@link BackingImage#SNAPSHOT_LIMIT}, which the durability oracle then does not check.
    */
   public record Synced(String file, byte[] durable) {
     @Override
     public String toString() {
-      return "Synced(" + file + ", " + durable.length + " bytes)";
+      return "Synced(" + file + ", " + (durable == null ? "over " + BackingImage.SNAPSHOT_LIMIT : durable.length)
+          + " bytes)";
     }
   }
 

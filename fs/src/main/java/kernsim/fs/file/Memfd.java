@@ -120,7 +120,7 @@ public final class Memfd extends AbstractBehavior<Memfd.Command> {
   }
 
   private SysResult setLen(long length) {
-    return length > Integer.MAX_VALUE - 8 ? SysResult.err(Errno.EFBIG) : image.truncate(length);
+    return image.truncate(length); // the size limit is the syscall's (FileSyscalls: Uapi.MAX_FILE_SIZE)
   }
 
   private Behavior<Command> onSetLenSealed(SetLenSealed s) {

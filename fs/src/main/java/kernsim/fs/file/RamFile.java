@@ -45,7 +45,7 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   public record SetFaults(BackingImage.Faults faults, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Observation: {@code file} now holds {@code length} bytes (after a write, append or truncate). */
-  public record Changed(String file, int length) {}
+  public record Changed(String file, long length) {}
 
   /**
    * {@code data} now lies at {@code offset} of {@code file} (a successful WriteAt or Append), emitted in
@@ -131,8 +131,8 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   }
 
   private Behavior<BackingFile.Command> onTruncate(Truncate t) {
-    // BackingImage keeps an int-sized array; anything it cannot hold is "too big" for this file.
-    SysResult res = t.length() > Integer.MAX_VALUE - 8 ? SysResult.err(Errno.EFBIG) : image.truncate(t.length());
+    // The size limit is the syscall's (FileSyscalls: Uapi.MAX_FILE_SIZE); the sparse image holds any loff_t.
+    SysResult res = image.truncate(t.length());
     changed(res);
     t.replyTo().tell(new Reply<>(res));
     return this;

@@ -61,7 +61,7 @@ class RaceExplorationTest {
       @Override
       public void onObservation(Object o, Verdict v) {
         if (o instanceof RamFile.Changed c && c.file().equals(file)) {
-          length = c.length();
+          length = (int) c.length();
         }
       }
 

@@ -52,7 +52,7 @@ class RamFileTest {
     assertOk(0, o.result(3));
     assertOk(3, o.result(4));
     assertRead("", o.result(5));
-    assertEquals(List.of(9, 10, 3),
+    assertEquals(List.of(9L, 10L, 3L),
         o.observed(RamFile.Changed.class).stream().map(RamFile.Changed::length).toList());
   }
 
@@ -94,13 +94,17 @@ class RamFileTest {
   }
 
   @Test
-  void growingBeyondWhatTheImageHoldsIsEfbig() {
+  void growingPast2To31IsSparseAndOnlyAnEndPastLoffTIsRefused() {
     var o = Harness.hart(sim, env -> {
       RamFile.Ops f = env.file("f", "");
-      return List.of(() -> f.truncate(1L << 33), () -> f.writeAt(Integer.MAX_VALUE, bytes("x")));
+      return List.of(() -> f.truncate(1L << 33), () -> f.writeAt(Integer.MAX_VALUE, bytes("x")),
+          () -> f.readAt(Integer.MAX_VALUE - 1L, 2), () -> f.length(), () -> f.writeAt(Long.MAX_VALUE, bytes("x")));
     });
-    assertErr(Errno.EFBIG, o.result(0));
-    assertErr(Errno.EFBIG, o.result(1));
+    assertOk(0, o.result(0));
+    assertOk(1, o.result(1));
+    assertRead("\0x", o.result(2));
+    assertOk(1L << 33, o.result(3));
+    assertErr(Errno.EINVAL, o.result(4));
   }
 
   @Test
