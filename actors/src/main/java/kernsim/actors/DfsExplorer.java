@@ -27,10 +27,15 @@ import java.util.TreeSet;
  * initial of a reversed race is tried, and, as in bounded partial-order reduction (Coons, Musuvathi,
  * McKinley, OOPSLA 2013), the racing actor is also tried at the latest earlier point where switching to it
  * costs no preemption. A backtrack point the bound forbids is skipped and remembered: the verdict then
- * says that the bound, not the space, ended the search. An explored choice goes to sleep for its siblings
- * only if the bound cut nothing below it: then its subtree is what the unbounded search would have
- * explored, and the sleep set's argument holds; where the bound cut something, an equivalent execution
- * the sleep set would skip may need fewer preemptions than the one explored, so it stays awake.
+ * says that the bound, not the space, ended the search. An explored choice p at a node (prefix u) goes to
+ * sleep for a later sibling q when the bound cut nothing below it (its subtree is then what the unbounded
+ * search explores, and the sleep set's argument holds), or else when cost(q) >= cost(p) + [p can still
+ * run after its step], costs taken at that node. A schedule u.q.w.p.z the sleeper skips (p independent of
+ * q.w) is equivalent to u.p.q.w.z, which differs from it only in the switch into p and back to q at the
+ * node (what the condition weighs) and in the switch around p's old place, where dropping p adds no
+ * preemption: an actor of w keeps its mailbox, as p sent nothing to it. So u.p.q.w.z is within the bound
+ * whenever the skipped schedule is, and p's subtree covered its class. Otherwise the choice stays awake,
+ * and equivalent executions may repeat: the search counts executions and distinct classes apart.
  *
  * <p>Dependence is {@link Footprint}'s: two steps are dependent when either is global (a clock advance,
  * a drawn value) or they touched a common actor, the monitors or the timers. Steps of one actor are
