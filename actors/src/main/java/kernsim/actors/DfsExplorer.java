@@ -27,10 +27,15 @@ import java.util.TreeSet;
  * initial of a reversed race is tried, and, as in bounded partial-order reduction (Coons, Musuvathi,
  * McKinley, OOPSLA 2013), the racing actor is also tried at the latest earlier point where switching to it
  * costs no preemption. A backtrack point the bound forbids is skipped and remembered: the verdict then
- * says that the bound, not the space, ended the search. An explored choice goes to sleep for its siblings
- * only if the bound cut nothing below it: then its subtree is what the unbounded search would have
- * explored, and the sleep set's argument holds; where the bound cut something, an equivalent execution
- * the sleep set would skip may need fewer preemptions than the one explored, so it stays awake.
+ * says that the bound, not the space, ended the search. An explored choice p at a node (prefix u) goes to
+ * sleep for a later sibling q when the bound cut nothing below it (its subtree is then what the unbounded
+ * search explores, and the sleep set's argument holds), or else when cost(q) >= cost(p) + [p can still
+ * run after its step], costs taken at that node. A schedule u.q.w.p.z the sleeper skips (p independent of
+ * q.w) is equivalent to u.p.q.w.z, which differs from it only in the switch into p and back to q at the
+ * node (what the condition weighs) and in the switch around p's old place, where dropping p adds no
+ * preemption: an actor of w keeps its mailbox, as p sent nothing to it. So u.p.q.w.z is within the bound
+ * whenever the skipped schedule is, and p's subtree covered its class. Otherwise the choice stays awake,
+ * and equivalent executions may repeat: the search counts executions and distinct classes apart.
  *
  * <p>Dependence is {@link Footprint}'s: two steps are dependent when either is global (a clock advance,
  * a drawn value) or they touched a common actor, the monitors or the timers. Steps of one actor are
@@ -80,6 +85,8 @@ final class DfsExplorer {
     int preemptions;
     String previous;
     boolean previousEnabled;
+    /** Whether the chosen actor could still run right after its step (known once the next choice is made). */
+    boolean chosenEnabledAfter;
     // a drawn value
     int bound;
     int value;
@@ -93,8 +100,13 @@ final class DfsExplorer {
     }
   }
 
-  /** An explored (or otherwise covered) step asleep at a node: its actor and what it touched. */
-  private record Sleeper(String actor, long[] touched, boolean global) {}
+  /**
+   * An explored (or otherwise covered) step asleep at a node: its actor and what it touched. Explored at
+   * a node where the bound cut nothing below it, it sleeps for every later sibling ({@code needs} is
+   * {@link Integer#MIN_VALUE}); otherwise only for a sibling whose own cost at that node is at least
+   * {@code needs}: see {@link #advance()}.
+   */
+  private record Sleeper(String actor, long[] touched, boolean global, int needs) {}
 
   /** A Mazurkiewicz trace's canonical form, hashed: per touched name, the sequence of events on it. */
   private record Fingerprint(long a, long b) {}
@@ -189,10 +201,12 @@ final class DfsExplorer {
         node.preemptions = prev.preemptions + prev.cost(prev.chosen);
         node.previous = prev.chosen.equals(CLOCK) ? null : prev.chosen;
         node.previousEnabled = node.previous != null && enabled.contains(node.previous);
+        prev.chosenEnabledAfter = enabled.contains(prev.chosen);
         if (!prev.global) {
+          int spent = prev.cost(prev.chosen);
           for (List<Sleeper> from : List.of(prev.sleep, prev.doneSleepers)) {
             for (Sleeper s : from) {
-              if (!s.global() && !intersects(s.touched(), prev.touched)) {
+              if (!s.global() && !intersects(s.touched(), prev.touched) && (from == prev.sleep || spent >= s.needs())) {
                 node.sleep.add(s);
               }
             }
@@ -439,10 +453,14 @@ final class DfsExplorer {
         continue;
       }
       n.done.add(n.chosen);
-      if (sleepSets || !n.childPruned) {
-        n.doneSleepers.add(new Sleeper(n.chosen, n.touched == null ? new long[0] : n.touched, n.global));
-      }
+      // The explored choice p sleeps for a later sibling q unconditionally when its subtree is what the
+      // unbounded search explores; below a cut, only when q costs at least what p plus the switch back
+      // from p to q cost here: then every schedule u.q.w.p.z the sleeper skips has the equivalent
+      // u.p.q.w.z within the bound too, and p's subtree covered it (see the class comment).
+      int needs = sleepSets || !n.childPruned ? Integer.MIN_VALUE : n.cost(n.chosen) + (n.chosenEnabledAfter ? 1 : 0);
+      n.doneSleepers.add(new Sleeper(n.chosen, n.touched == null ? new long[0] : n.touched, n.global, needs));
       n.childPruned = false;
+      n.chosenEnabledAfter = false;
       n.touched = null;
       n.global = false;
       String next = null;
