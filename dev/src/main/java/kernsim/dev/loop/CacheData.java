@@ -91,7 +91,10 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
    */
   public record FillPage(int index, byte[] bytes, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
-  /** {@code invalidate_bdev} (clean pages dropped) or, with {@code all}, {@code kill_bdev}. Replies {@code Ok(0)}. */
+  /**
+   * {@code invalidate_bdev} (clean pages dropped; none while a filesystem is mounted on the cache) or, with
+   * {@code all}, {@code kill_bdev}. Replies {@code Ok(0)}.
+   */
   public record Invalidate(boolean all, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** The device's capacity changed: the cache's length is {@code totalLen}. Replies {@code Ok(0)}. */
@@ -438,7 +441,9 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
       blocks.clear();
       dirtyPages.clear();
       dirty = false;
-    } else {
+    } else if (!mounted) {
+      // invalidate_bdev drops only pages nobody holds: a mounted filesystem's buffers pin its pages, and
+      // the model's ext4 holds the whole cache (it reads it under spin locks, where no fill may sleep).
       blocks.keySet().retainAll(dirtyPages);
     }
     writingBack.clear();

@@ -647,6 +647,10 @@ final class LinuxLoop implements LoopDriver {
    * mount_bdev: the device opened with the filesystem as its exclusive holder (EBUSY while an O_EXCL
    * open or another mount holds it; ENXIO in rundown), then a block adapter over the page cache. With
    * no file bound the device has size 0 and the superblock cannot be read: the claim is released, EIO.
+   * The page cache is filled whole once the adapter has marked it mounted (one read through the loop
+   * queue; if it fails the adapter is dropped, which releases the claim, and the mount is EIO):
+   * the model's ext4-lite reads its blocks under spin locks, where a page fill, which sleeps, may not
+   * run; Linux's ext4 reads them as it needs them, into the same pages.
    */
   @Override
   public Code asDynBlockDevice() {
@@ -654,7 +658,11 @@ final class LinuxLoop implements LoopDriver {
       if (v.file() == null || v.cache() == null) {
         return Code.bind(release(false, true), x -> Code.err(Errno.EIO));
       }
-      return LoopBlockDevice.create(world, name, v.cache(), v.readOnly(), this);
+      int pages = (int) ((v.size() + CacheData.CACHE_BLK - 1) / CacheData.CACHE_BLK);
+      // The adapter first: it marks the cache mounted, so no BLKFLSBUF drops the pages once filled.
+      return Code.bind(LoopBlockDevice.create(world, name, v.cache(), v.readOnly(), this),
+          made -> fillPages(v.cache(), 0, pages, ok -> ok ? Code.done(made)
+              : Code.bind(((LoopBlockDevice) ((SysResult.Ok) made).data()).drop(), x -> Code.err(Errno.EIO))));
     }));
   }
 
