@@ -48,20 +48,23 @@ public final class DeviceFiles {
 
   /**
    * {@code /dev/loop-control}: opens as a {@link LoopControlFile}; {@code devtmpfs} makes the node of a
-   * device LOOP_CTL_ADD or GET_FREE creates.
+   * device LOOP_CTL_ADD or GET_FREE creates, {@code removed} takes a removed device's nodes away (linux).
    */
   public static final class LoopControlNode implements DeviceNode {
     private final LoopControlCalls control;
     private final Function<LoopControl.Added, Code> devtmpfs;
+    private final java.util.function.IntFunction<Code> removed;
 
-    public LoopControlNode(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs) {
+    public LoopControlNode(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs,
+        java.util.function.IntFunction<Code> removed) {
       this.control = java.util.Objects.requireNonNull(control, "control");
       this.devtmpfs = java.util.Objects.requireNonNull(devtmpfs, "devtmpfs");
+      this.removed = java.util.Objects.requireNonNull(removed, "removed");
     }
 
     @Override
     public FileOps open(int flags) {
-      return new LoopControlFile(control, devtmpfs);
+      return new LoopControlFile(control, devtmpfs, removed);
     }
 
     @Override
@@ -123,8 +126,8 @@ public final class DeviceFiles {
   }
 
   /** An open {@code /dev/loop-control}: ioctls only. */
-  public record LoopControlFile(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs)
-      implements FileOps {
+  public record LoopControlFile(LoopControlCalls control, Function<LoopControl.Added, Code> devtmpfs,
+      java.util.function.IntFunction<Code> removed) implements FileOps {
     @Override
     public FileKind kind() {
       return FileKind.CHAR_DEVICE;
@@ -137,17 +140,25 @@ public final class DeviceFiles {
 
     /**
      * loop-control takes a plain integer; an fd- or struct-typed argument is no command of its: ENOTTY.
-     * A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add).
+     * A device ADD or GET_FREE made gets its node before the call returns (devtmpfs, in loop_add). Under
+     * linux a device LOOP_CTL_REMOVE removed loses its nodes before the call returns ({@code del_gendisk}:
+     * devtmpfs and sysfs), so an ADD of its index makes them again.
      */
     @Override
     public Code ioctl(int number, IoctlArg arg) {
       if (!(arg instanceof IoctlArg.Int) && arg != IoctlArg.none()) {
         return Code.err(Errno.ENOTTY);
       }
-      return Code.bind(control.ioctl(number, arg instanceof IoctlArg.Int i ? i.value() : 0),
-          r -> r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a
-              ? Code.bind(a.fresh() ? devtmpfs.apply(a) : Code.ok(0), x -> Code.ok(a.index()))
-              : Code.done(r));
+      long value = arg instanceof IoctlArg.Int i ? i.value() : 0;
+      return Code.bind(control.ioctl(number, value), r -> {
+        if (r instanceof SysResult.Ok ok && ok.data() instanceof LoopControl.Added a) {
+          return Code.bind(a.fresh() || control.linux() ? devtmpfs.apply(a) : Code.ok(0), x -> Code.ok(a.index()));
+        }
+        if (r instanceof SysResult.Ok && number == LoopControl.LOOP_CTL_REMOVE && control.linux()) {
+          return Code.bind(removed.apply((int) value), x -> Code.done(r));
+        }
+        return Code.done(r);
+      });
     }
   }
   /**

@@ -254,9 +254,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     }
     java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
     for (Boot.Binding b : spec.boot().bindings()) {
-      // Under linux, binding reads the file into the device's page cache (loop_configure).
-      byte[] pageCache = spec.semantics().linux() ? spec.boot().file(b.path()).data() : null;
-      bound.put(b.loop(), new LoopDevice.AtBoot(new BoundFile(files.get(b.path()), b.path(), b.readOnly()), pageCache));
+      // Under linux, binding sizes the device and its page cache from the file (loop_configure).
+      long pageCacheLength = spec.semantics().linux() ? spec.boot().file(b.path()).data().length : -1;
+      bound.put(b.loop(), new LoopDevice.AtBoot(new BoundFile(files.get(b.path()), b.path(), b.readOnly()),
+          pageCacheLength));
     }
     ActorRef<Object> self = ctx.getSelf().unsafeUpcast();
     this.control = ctx.spawn(LoopControl.create(world, spec.loops(), bound, self.narrow()), "loop-control");
@@ -292,10 +293,17 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
           y -> Code.bind(vfs.mkdir(sys.get(1)), z -> Code.bind(
               vfs.mknod(sys.get(2), new DeviceFiles.LoopBackingFileAttr(loop)), w -> Code.ok(0)))));
     };
+    // del_gendisk (linux): a removed device's /dev/loopN node and /sys/block/loopN nodes go, deepest first.
+    java.util.function.IntFunction<Code> removed = n -> {
+      List<String> sys = sysfs(n);
+      return Code.bind(vfs.remove(sys.get(2), false), r1 -> Code.bind(vfs.remove(sys.get(1), true),
+          r2 -> Code.bind(vfs.remove(sys.get(0), true), r3 -> Code.bind(vfs.remove("/dev/loop" + n, false),
+              r4 -> Code.ok(0)))));
+    };
     refs = new Refs(world, vfs, anon, controlCalls, flocks);
     prober = spec.prober() ? ctx.spawn(Prober.create(world, refs), "prober") : null;
     tree.addAll(List.of(MemFs.Initial.dir("/dev"), MemFs.Initial.dir("/mnt"),
-        MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs))));
+        MemFs.Initial.device("/dev/loop-control", new DeviceFiles.LoopControlNode(controlCalls, devtmpfs, removed))));
     List<LoopIoctls> loops = new ArrayList<>();
     for (LoopControl.Device dev : d.devices().devices()) {
       LoopIoctls loop = new LoopIoctls(world, dev.ref(), dev.index(), spec.semantics(),

@@ -579,6 +579,9 @@ public final class Syscalls {
     if (f == null) {
       return FdArg.bad(Errno.EBADF);
     }
+    if (f.ops() instanceof DeviceFiles.Loop l) {
+      return FdArg.loopDevice(l.loop().number());
+    }
     if (!(f.ops() instanceof RamFile.Ops r)) {
       return FdArg.bad(Errno.EINVAL);
     }

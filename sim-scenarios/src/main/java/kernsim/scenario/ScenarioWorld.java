@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.Behavior;
  */
 public final class ScenarioWorld implements WorldSpec {
   /** Bumped whenever the model changes what a scenario does step by step: old traces are refused. */
-  public static final String MODEL_VERSION = "kernsim-model-5";
+  public static final String MODEL_VERSION = "kernsim-model-6";
 
   private final Scenario scenario;
   private final Settings settings;

@@ -93,9 +93,13 @@ class LinuxProfileTest {
     }
   }
 
-  /** /dev/loopN names the minor: after LOOP_CTL_REMOVE an open is ENXIO; LOOP_CTL_ADD brings the index back. */
+  /**
+   * After LOOP_CTL_REMOVE an open is ENXIO under starry (its /dev/loopN names the minor, which stays) and
+   * ENOENT under linux (del_gendisk takes the node, and /sys/block/loopN, away); LOOP_CTL_ADD (or GET_FREE)
+   * brings the index, and under linux its nodes, back.
+   */
   @Test
-  void aRemovedDeviceIsEnxioUntilItsIndexIsAddedAgain() throws ScenarioException {
+  void aRemovedDeviceIsGoneUntilItsIndexIsAddedAgain() throws ScenarioException {
     String removed = """
         loops 2
         setup:
@@ -107,9 +111,10 @@ class LinuxProfileTest {
           d = open("/dev/loop1", O_RDWR)
         """;
     for (String profile : List.of("starry", "linux")) {
-      assertEquals(List.of("0", "0", "ENXIO", "EBADF"), results(profile, removed + "  ioctl(d, LOOP_GET_STATUS64)\n"),
+      String gone = profile.equals("linux") ? "ENOENT" : "ENXIO";
+      assertEquals(List.of("0", "0", gone, "EBADF"), results(profile, removed + "  ioctl(d, LOOP_GET_STATUS64)\n"),
           profile);
-      assertEquals(List.of("0", "0", "ENXIO", "1", "EEXIST", "1", "ENXIO", "0"), results(profile, removed + """
+      assertEquals(List.of("0", "0", gone, "1", "EEXIST", "1", "ENXIO", "0"), results(profile, removed + """
             ioctl(ctl, LOOP_CTL_ADD, 1)
             ioctl(ctl, LOOP_CTL_ADD, 1)
             d = open("/dev/loop1", O_RDWR)
@@ -117,12 +122,22 @@ class LinuxProfileTest {
             close(d)
           """), profile);
       // loop0 is bound, so GET_FREE adds the lowest free index: the removed loop1 comes back
-      assertEquals(List.of("0", "0", "ENXIO", "1", "1", "ENXIO"), results(profile, removed + """
+      assertEquals(List.of("0", "0", gone, "1", "1", "ENXIO"), results(profile, removed + """
             ioctl(ctl, LOOP_CTL_GET_FREE)
             d = open("/dev/loop1", O_RDWR)
             ioctl(d, LOOP_GET_STATUS64)
           """), profile);
     }
+    // the sysfs directory goes with the node under linux, and comes back with the index
+    assertEquals(List.of("0", "0", "ENOENT", "1", "1"), results("linux", """
+        loops 2
+        hart h:
+          ctl = open("/dev/loop-control", O_RDWR)
+          ioctl(ctl, LOOP_CTL_REMOVE, 1)
+          s = open("/sys/block/loop1", O_RDONLY|O_DIRECTORY)
+          ioctl(ctl, LOOP_CTL_ADD, 1)
+          s = open("/sys/block/loop1", O_RDONLY|O_DIRECTORY)
+        """));
   }
 
   @Test

@@ -35,20 +35,23 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code blkdev_common_ioctl} (BLKGETSIZE64, BLKROGET/BLKROSET, BLKFLSBUF, read-ahead), reads and
  * writes of the device file (the page cache), and {@code sync_blockdev}.
  *
- * <p>The page cache. The bdev's page cache is a {@link CacheData} made when a file is bound (filled
- * from the backing file while loop_configure holds lo_mutex: Linux fills it lazily, page by page, which
- * gives the same bytes as long as nobody writes the backing file behind the device). Writes to the
- * device file and a mounted ext4's {@code write_block} land in it; {@code sync_blockdev} (fsync,
- * fdatasync, BLKFLSBUF, umount, the last close) writes it back through the loop queue, which refuses
- * every request unless the device is {@code Lo_bound} ({@code loop_queue_rq}): so in rundown the
- * write-back fails, the dirty data is dropped ({@code kill_bdev}) and close still returns 0.
+ * <p>The page cache. The bdev's page cache is a lazy {@link CacheData} made empty when a file is bound.
+ * A read fills the pages it misses (and the read-ahead window after them) from the backing file, a write
+ * the pages it covers in part, through the loop queue ({@link #fillPages}), which refuses every request
+ * unless the device is {@code Lo_bound} ({@code loop_queue_rq}): so in rundown I/O of a page not cached
+ * is EIO. Writes to the device file and a mounted ext4's {@code write_block} land in it;
+ * {@code sync_blockdev} (fsync, fdatasync, BLKFLSBUF, umount, the last close) writes its dirty pages back
+ * through the loop queue at {@code lo_offset}: in rundown the write-back fails, and at the last close the
+ * pages are dropped ({@code kill_bdev}) and close still returns 0. BLKFLSBUF and a geometry change drop
+ * the clean pages ({@code invalidate_bdev}).
  *
- * <p>Not modelled: {@code lo_offset}/{@code lo_sizelimit} (so LOOP_SET_STATUS's EAGAIN, which needs a
- * size change with pages still cached, never happens), the temporary claim loop_configure holds
- * ({@code bd_prepare_to_claim} is a check here, and an O_EXCL open does not wait for it), partition
- * scanning (BLKRRPART succeeds with LO_FLAGS_PARTSCAN and does nothing), direct I/O and block sizes
- * beyond their checks, and capacity changes (LOOP_SET_CAPACITY succeeds on a bound device and keeps
- * the size).
+ * <p>The geometry: {@code lo_offset}, {@code lo_sizelimit}, the logical block size and the capacity
+ * ({@code get_size}) are the device's ({@link LinuxView}); LOOP_SET_STATUS(64), LOOP_SET_BLOCK_SIZE and
+ * LOOP_SET_CAPACITY change them as Linux 6.18 does (found with {@code kernsim conform}: no EAGAIN).
+ *
+ * <p>Not modelled: the temporary claim loop_configure holds ({@code bd_prepare_to_claim} is a check here,
+ * and an O_EXCL open does not wait for it), partition scanning (BLKRRPART succeeds with
+ * LO_FLAGS_PARTSCAN and does nothing), direct I/O, and a loop device as another's backing file.
  *
  * <p>Regress toggles ({@link Regress}, {@code docs/linux-races.md}) bring back what the kernel did before
  * a patch, each where that patch changed the code: {@code concurrent-open-release} and
@@ -112,7 +115,8 @@ final class LinuxLoop implements LoopDriver {
   @Override
   public Code ioctl(LoopIoctl command, IoctlArg arg, boolean exclusiveFd) {
     return switch (command) {
-      case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, 0, null, exclusiveFd);
+      case LOOP_SET_FD -> configure(LoopIoctls.arg(arg, IoctlArg.File.class, command).fd(), 0, 0, null, 0, 0, 0,
+          exclusiveFd);
       case LOOP_CONFIGURE -> {
         IoctlArg.Config a = LoopIoctls.arg(arg, IoctlArg.Config.class, command);
         int bs = a.config().blockSize();
@@ -122,33 +126,35 @@ final class LinuxLoop implements LoopDriver {
         if ((a.config().info().flags() & ~CONFIGURE_SETTABLE) != 0) {
           yield Code.err(Errno.EINVAL); // LOOP_CONFIGURE_SETTABLE_FLAGS, before the lock
         }
-        yield configure(a.fd(), a.config().info().flags(), a.config().info().encryptType(),
-            a.config().info().fileName(), exclusiveFd);
+        LoopInfo64 i = a.config().info();
+        yield configure(a.fd(), i.flags(), i.encryptType(), i.fileName(), i.offset(), i.sizeLimit(), bs, exclusiveFd);
       }
       case LOOP_CLR_FD -> clrFd();
       case LOOP_GET_STATUS -> getStatus(false);
       case LOOP_GET_STATUS64 -> getStatus(true);
       case LOOP_SET_STATUS -> {
         LoopInfo i = LoopIoctls.arg(arg, IoctlArg.Status.class, command).info();
-        yield setStatus(i.flags(), i.encryptType(), i.name(), false);
+        // loop_info_to_info64: the int lo_offset sign-extended, no size limit
+        yield setStatus(i.flags(), i.encryptType(), i.name(), i.offset(), 0, false);
       }
       case LOOP_SET_STATUS64 -> {
         LoopInfo64 i = LoopIoctls.arg(arg, IoctlArg.Status64.class, command).info();
-        yield setStatus(i.flags(), i.encryptType(), i.fileName(), true);
+        yield setStatus(i.flags(), i.encryptType(), i.fileName(), i.offset(), i.sizeLimit(), true);
       }
       case LOOP_CHANGE_FD -> changeFd(arg);
-      case LOOP_SET_CAPACITY, LOOP_SET_DIRECT_IO -> requireBound(v -> Code.ok(0));
+      case LOOP_SET_CAPACITY -> setCapacity();
+      case LOOP_SET_DIRECT_IO -> requireBound(v -> Code.ok(0));
       case LOOP_SET_BLOCK_SIZE -> {
-        Integer bs = arg instanceof IoctlArg.Int i ? (Integer) (int) i.value() : null;
+        Long bs = arg instanceof IoctlArg.Int i ? (Long) i.value() : null;
         // loop_set_block_size: bd_prepare_to_claim unless the fd is O_EXCL (EBUSY while an O_EXCL open
-        // or a mount holds the device, bound or not), then under lo_mutex ENXIO unless bound.
-        Supplier<Code> set = () -> requireBound(v -> bs == null || !validBlockSize(bs)
-            ? Code.err(Errno.EINVAL) : Code.ok(0));
+        // or a mount holds the device, bound or not), then under lo_mutex.
+        Supplier<Code> set = () -> setBlockSize(bs);
         yield exclusiveFd ? set.get() : peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : set.get());
       }
       case BLKGETSIZE -> peek(v -> Code.done(SysResult.ok(0, v.size() / SECTOR)));
       case BLKGETSIZE64 -> peek(v -> Code.done(SysResult.ok(0, v.size())));
-      case BLKSSZGET, BLKPBSZGET, BLKIOMIN -> Code.done(SysResult.ok(0, (long) SECTOR));
+      // the queue limits loop_update_limits sets: logical and physical block size and io_min alike
+      case BLKSSZGET, BLKPBSZGET, BLKIOMIN -> peek(v -> Code.done(SysResult.ok(0, (long) v.blockSize())));
       case BLKIOOPT -> Code.done(SysResult.ok(0, 0L)); // the loop queue sets no io_opt
       case BLKROGET -> peek(v -> Code.done(SysResult.ok(0, v.readOnly() ? 1L : 0L)));
       case BLKROSET -> {
@@ -159,7 +165,8 @@ final class LinuxLoop implements LoopDriver {
       case BLKRASET -> StarryLoop.blkRaSet(dev, LoopIoctls.intArg(arg, command));
       case BLKRRPART -> peek(v -> (v.flags() & LO_FLAGS_PARTSCAN) != 0 ? Code.ok(0) : Code.err(Errno.EINVAL));
       case BLKPG -> Code.err(Errno.EFAULT); // blkpg_ioctl copies its struct from the NULL the language passes
-      case BLKFLSBUF -> peek(v -> syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF, ok -> Code.ok(0)));
+      // blkdev_flushbuf: sync_blockdev, then invalidate_bdev (the clean pages dropped)
+      case BLKFLSBUF -> peek(v -> syncBlockdev(v, LoopIoctls.CALL_BLKFLSBUF, ok -> invalidate(v, false, () -> Code.ok(0))));
       case HDIO_GETGEO -> Code.err(Errno.ENOTTY); // loop's block_device_operations have no getgeo
     };
   }
@@ -173,7 +180,17 @@ final class LinuxLoop implements LoopDriver {
    * page cache; file, flags (with
    * LO_FLAGS_READ_ONLY when the backing fd is read-only) and name stored; Lo_bound.
    */
-  private Code configure(FdArg fd, int infoFlags, int encryptType, byte[] fileName, boolean exclusiveFd) {
+  private Code configure(FdArg fd, int infoFlags, int encryptType, byte[] fileName, long offset, long sizelimit,
+      int blockSize, boolean exclusiveFd) {
+    if (fd instanceof FdArg.Bad b && b.loop() >= 0) {
+      // A loop device's fd passes loop_check_backing_file; loop_validate_file, after the state check
+      // under the lock, refuses it: EBADF for this very device, EINVAL for another (no chain of loop
+      // devices is modelled: the model's backing files are regular files).
+      Errno why = b.loop() == number ? Errno.EBADF : Errno.EINVAL;
+      Supplier<Code> refused = () -> loLock(v -> loUnlock(() -> Code.err(v.unbound() ? why : Errno.EBUSY)));
+      return exclusiveFd ? refused.get()
+          : peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : refused.get());
+    }
     if (!(fd instanceof FdArg.Resolved resolved)) {
       return Code.err(((FdArg.Bad) fd).errno());
     }
@@ -187,13 +204,13 @@ final class LinuxLoop implements LoopDriver {
       if (encryptType != 0) {
         return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info: no encryption since cryptoloop went
       }
-      return Writeback.lengthOrZero(file, len -> {
-        int n = (int) (long) len;
-        return Writeback.readChunks(file, n, bad -> loUnlock(() -> Code.err(Errno.EIO)),
-            chunks -> LoopDevice.linuxBind(dev, file, flags, chunks, n, "loop_configure",
-                c -> storeName(fileName, () -> rereadPartitions((flags & LO_FLAGS_PARTSCAN) != 0,
-                    () -> Code.ok(0)))));
-      });
+      if (offset < 0 || sizelimit < 0) {
+        return loUnlock(() -> Code.err(Errno.EOVERFLOW)); // loop_set_status_from_info: above LLONG_MAX
+      }
+      // The capacity from the file's length (get_size); the page cache starts empty and fills on access.
+      return Writeback.lengthOrZero(file, len -> LoopDevice.linuxBind(dev, file, flags, offset, sizelimit,
+          blockSize == 0 ? SECTOR : blockSize, LoopDevice.capacity(len, offset, sizelimit), "loop_configure",
+          c -> storeName(fileName, () -> rereadPartitions((flags & LO_FLAGS_PARTSCAN) != 0, () -> Code.ok(0)))));
     });
     if (exclusiveFd) {
       return locked.get();
@@ -226,13 +243,14 @@ final class LinuxLoop implements LoopDriver {
       }
       BoundFile file = resolved.file();
       return BackingFile.length(v.file().ref(), oldLen -> BackingFile.length(file.ref(), newLen -> {
-        if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b) || a.value() != b.value()) {
-          return loUnlock(() -> Code.err(Errno.EINVAL));
+        if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b)
+            || LoopDevice.capacity(a.value(), v.offset(), v.sizelimit())
+                != LoopDevice.capacity(b.value(), v.offset(), v.sizelimit())) {
+          return loUnlock(() -> Code.err(Errno.EINVAL)); // get_loop_size of both must agree
         }
-        int n = (int) b.value();
-        return Writeback.readChunks(file, n, bad -> loUnlock(() -> Code.err(Errno.EIO)),
-            chunks -> LoopDevice.linuxBind(dev, file, v.flags(), chunks, n, "loop_change_fd",
-                c -> loUnlock(() -> Code.ok(0))));
+        // The new file, and a fresh page cache (disk_force_media_change drops the old one's pages).
+        return LoopDevice.linuxBind(dev, file, v.flags(), v.offset(), v.sizelimit(), v.blockSize(), v.capacity(),
+            "loop_change_fd", c -> loUnlock(() -> Code.ok(0)));
       }));
     });
   }
@@ -267,9 +285,12 @@ final class LinuxLoop implements LoopDriver {
       if (!v.bound()) {
         return loUnlock(() -> Code.err(Errno.ENXIO));
       }
+      if (!wide && v.offset() > Integer.MAX_VALUE) {
+        return loUnlock(() -> Code.err(Errno.EOVERFLOW)); // loop_info64_to_old: lo_offset does not fit an int
+      }
       return readName(nm -> loUnlock(() -> Code.done(SysResult.ok(0, wide
-          ? new LoopInfo64(0, 0, LoopDevice.devId(number), 0, 0, number, 0, v.flags(), nm, null)
-          : new LoopInfo(number, 0, 0, LoopDevice.devId(number), 0, 0, v.flags(), nm)))));
+          ? new LoopInfo64(0, 0, LoopDevice.devId(number), v.offset(), v.sizelimit(), number, 0, v.flags(), nm, null)
+          : new LoopInfo(number, 0, 0, LoopDevice.devId(number), (int) v.offset(), 0, v.flags(), nm)))));
     });
   }
 
@@ -278,20 +299,80 @@ final class LinuxLoop implements LoopDriver {
    * LO_FLAGS_PARTSCAN come from the caller (PARTSCAN cannot be cleared, READ_ONLY not changed); the
    * name is stored.
    */
-  private Code setStatus(int infoFlags, int encryptType, byte[] fileName, boolean wide) {
+  private Code setStatus(int infoFlags, int encryptType, byte[] fileName, long offset, long sizelimit, boolean wide) {
     return loLock(v -> {
       if (!v.bound()) {
         return loUnlock(() -> Code.err(Errno.ENXIO));
       }
-      if (encryptType != 0) {
-        return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info
-      }
-      int prev = v.flags();
-      int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);
-      boolean partscan = (flags & LO_FLAGS_PARTSCAN) != 0 && (prev & LO_FLAGS_PARTSCAN) == 0;
-      return LoopDevice.linuxSetFlags(dev, flags, false, "loop_set_status",
-          () -> storeName(fileName, () -> rereadPartitions(partscan, () -> Code.ok(0))));
+      boolean sizeChanged = offset != v.offset() || sizelimit != v.sizelimit();
+      // A new offset or size limit: sync_blockdev and invalidate_bdev first, whatever follows.
+      Supplier<Code> checked = () -> {
+        if (encryptType != 0) {
+          return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info
+        }
+        if (offset < 0 || sizelimit < 0) {
+          return loUnlock(() -> Code.err(Errno.EOVERFLOW)); // loop_set_status_from_info: above LLONG_MAX
+        }
+        int prev = v.flags();
+        int flags = (infoFlags & SETTABLE) | (prev & ~SETTABLE) | (prev & ~CLEARABLE & SETTABLE);
+        boolean partscan = (flags & LO_FLAGS_PARTSCAN) != 0 && (prev & LO_FLAGS_PARTSCAN) == 0;
+        Supplier<Code> rest = () -> LoopDevice.linuxSetFlags(dev, flags, false, "loop_set_status",
+            () -> storeName(fileName, () -> rereadPartitions(partscan, () -> Code.ok(0))));
+        if (!sizeChanged) {
+          return rest.get();
+        }
+        return Writeback.lengthOrZero(v.file(), len -> resized(v, offset, sizelimit, v.blockSize(),
+            LoopDevice.capacity(len, offset, sizelimit), "loop_set_status", rest));
+      };
+      return sizeChanged ? syncBlockdev(v, null, ok -> invalidate(v, false, checked)) : checked.get();
     });
+  }
+
+  /** The geometry stored (by the lo_mutex holder), then the page cache's length: {@code loop_set_size}. */
+  private Code resized(LinuxView v, long offset, long sizelimit, int blockSize, long capacity, String what,
+      Supplier<Code> then) {
+    return LoopDevice.linuxSetGeometry(dev, offset, sizelimit, blockSize, capacity, what,
+        () -> v.cache() == null || capacity == v.capacity() ? then.get()
+            : CacheData.resize(v.cache(), (int) capacity, then));
+  }
+
+  /** loop_set_capacity under lo_mutex: ENXIO unless Lo_bound; the capacity read again from the file (get_size). */
+  private Code setCapacity() {
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      return Writeback.lengthOrZero(v.file(), len -> resized(v, v.offset(), v.sizelimit(), v.blockSize(),
+          LoopDevice.capacity(len, v.offset(), v.sizelimit()), "loop_set_capacity", () -> loUnlock(() -> Code.ok(0))));
+    });
+  }
+
+  /**
+   * loop_set_block_size under lo_mutex: ENXIO unless Lo_bound; the same size is 0 at once; otherwise
+   * sync_blockdev and invalidate_bdev, then the queue limits' commit refuses a size that is not a power of
+   * two from 512 to 64K (EINVAL) or stores it.
+   */
+  private Code setBlockSize(Long bs) {
+    return loLock(v -> {
+      if (!v.bound()) {
+        return loUnlock(() -> Code.err(Errno.ENXIO));
+      }
+      if (bs != null && bs == v.blockSize()) {
+        return loUnlock(() -> Code.ok(0));
+      }
+      return syncBlockdev(v, null, ok -> invalidate(v, false, () -> {
+        if (bs == null || bs > Integer.MAX_VALUE || !validBlockSize((int) (long) bs)) {
+          return loUnlock(() -> Code.err(Errno.EINVAL));
+        }
+        return LoopDevice.linuxSetGeometry(dev, v.offset(), v.sizelimit(), (int) (long) bs, v.capacity(),
+            "loop_set_block_size", () -> loUnlock(() -> Code.ok(0)));
+      }));
+    });
+  }
+
+  /** {@code invalidate_bdev} (clean pages dropped) or {@code kill_bdev} ({@code all}) of the page cache, if any. */
+  private Code invalidate(LinuxView v, boolean all, Supplier<Code> then) {
+    return v.cache() == null ? then.get() : CacheData.invalidate(v.cache(), all, then);
   }
 
   /**
@@ -378,9 +459,12 @@ final class LinuxLoop implements LoopDriver {
           if (regress(Regress.CONCURRENT_OPEN_RELEASE)) {
             // before ae6650163c66: the count dropped to 0 under a lock lo_open does not share, and the
             // teardown runs under lo_mutex alone: an open can get in between and find the device bound.
-            return syncBlockdev(v, null, synced -> openUnlock(() -> loRelease(call, () -> Code.ok(0))));
+            return syncBlockdev(v, null, synced -> invalidate(v, true,
+                () -> openUnlock(() -> loRelease(call, () -> Code.ok(0)))));
           }
-          return syncBlockdev(v, null, synced -> loRelease(call, () -> openUnlock(() -> Code.ok(0))));
+          // blkdev_flush_mapping: sync_blockdev, then kill_bdev (every page dropped, dirty or not)
+          return syncBlockdev(v, null, synced -> invalidate(v, true,
+              () -> loRelease(call, () -> openUnlock(() -> Code.ok(0)))));
         }));
   }
 
@@ -422,7 +506,79 @@ final class LinuxLoop implements LoopDriver {
         return Code.done(SysResult.ok(0, new byte[0]));
       }
       int n = (int) Math.min(length, size - offset);
-      return CacheData.readBlock(v.cache(), offset, n, "read_iter");
+      return cacheRead(v.cache(), offset, n, "read_iter");
+    });
+  }
+
+  /**
+   * {@code filemap_read}: the pages from the page cache; a page not cached is read first, with the
+   * read-ahead window after it, through the loop queue ({@link #fillPages}), and a failed read is EIO.
+   */
+  @Override
+  public Code cacheRead(CacheRef cd, long byteOffset, int length, String what) {
+    return CacheData.readPages(cd, byteOffset, length, what, p -> {
+      if (p.missing() < 0) {
+        return Code.done(p.result());
+      }
+      int wanted = (int) ((byteOffset + length - 1) / CacheData.CACHE_BLK) - p.missing() + 1;
+      return LoopDevice.loadRa(dev, ra -> fillPages(cd, p.missing(), initialReadahead(wanted, ra / 8),
+          ok -> ok ? cacheRead(cd, byteOffset, length, what) : Code.err(Errno.EIO)));
+    });
+  }
+
+  /**
+   * {@code get_init_ra_size}: the pages a first read of {@code wanted} pages reads ahead, with at most
+   * {@code max} (the read-ahead setting in pages): the request rounded up to a power of two, times 4 when
+   * it is small against the maximum, times 2 when middling, else the maximum (at least the request).
+   * Found with {@code kernsim conform}: a read of page 0 caches pages 1 to 3 as well.
+   */
+  static int initialReadahead(int wanted, int max) {
+    int n = wanted <= 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1; // roundup_pow_of_two
+    if (n <= max / 32) {
+      n *= 4;
+    } else if (n <= max / 4) {
+      n *= 2;
+    } else {
+      n = Math.max(max, wanted);
+    }
+    return n;
+  }
+
+  /**
+   * {@code block_write_begin}: a page the write covers only in part is read first ({@link #fillPages}; EIO if
+   * that fails), then the bytes are copied into the page cache.
+   */
+  @Override
+  public Code cacheWrite(CacheRef cd, long blockId, long byteOffset, byte[] data, String what,
+      Function<SysResult, Code> then) {
+    return CacheData.writePages(cd, blockId, byteOffset, data, what, p -> p.missing() < 0 ? then.apply(p.result())
+        : fillPages(cd, p.missing(), 1, ok -> ok ? cacheWrite(cd, blockId, byteOffset, data, what, then)
+            : then.apply(SysResult.err(Errno.EIO))));
+  }
+
+  /**
+   * {@code pages} pages from {@code page} on read into the page cache through the loop queue (one
+   * request; within the capacity): {@code loop_queue_rq} refuses it unless the device is Lo_bound;
+   * {@code lo_rw_aio} reads the backing file at {@code lo_offset} plus the page's offset (a short read is
+   * zero-filled). Continues with whether the pages are cached.
+   */
+  private Code fillPages(CacheRef cd, int page, int pages, Function<Boolean, Code> then) {
+    return peek(v -> {
+      if (!v.bound()) {
+        return then.apply(false);
+      }
+      long at = (long) page * CacheData.CACHE_BLK;
+      int len = (int) Math.max(0, Math.min((long) pages * CacheData.CACHE_BLK, v.size() - at));
+      if (len == 0) {
+        return CacheData.fillPage(cd, page, new byte[0], () -> then.apply(true));
+      }
+      return BackingFile.readAt(v.file().ref(), v.offset() + at, len, r -> {
+        if (!(r instanceof SysResult.Ok ok)) {
+          return then.apply(false);
+        }
+        byte[] bytes = ok.data() instanceof byte[] b ? b : new byte[0];
+        return CacheData.fillPage(cd, page, bytes, () -> then.apply(true));
+      });
     });
   }
 
@@ -443,7 +599,7 @@ final class LinuxLoop implements LoopDriver {
       }
       int n = (int) Math.min(copy.length, size - offset);
       byte[] part = Arrays.copyOf(copy, n);
-      return CacheData.writeBlock(v.cache(), offset / SECTOR, offset, part, "write_iter", w -> {
+      return cacheWrite(v.cache(), offset / SECTOR, offset, part, "write_iter", w -> {
         if (!(w instanceof SysResult.Ok)) {
           return Code.done(w);
         }
@@ -453,16 +609,21 @@ final class LinuxLoop implements LoopDriver {
     });
   }
 
-  /** blkdev_fsync: the page cache written back; EIO if that fails (rundown, or the backing file's error). */
+  /**
+   * blkdev_fsync: the page cache written back, then {@code blkdev_issue_flush}; EIO if either fails. The
+   * write-back fails in rundown or on the backing file's error; the flush reaches {@code loop_queue_rq}
+   * while a file is attached (the queue has a write cache then) and fails unless Lo_bound, so in rundown
+   * fsync is EIO even with nothing dirty (found by {@code kernsim conform}); unbound it is 0.
+   */
   @Override
   public Code fsync() {
-    return peek(v -> syncBlockdev(v, CALL_FSYNC, ok -> {
-      if (ok) {
+    return peek(v -> syncBlockdev(v, CALL_FSYNC, ok -> peek(after -> {
+      if (ok && (after.file() == null || after.bound())) {
         return Code.ok(0);
       }
       world.emit(new LoopEvents.WritebackErrorReported(name, CALL_FSYNC));
       return Code.err(Errno.EIO);
-    }));
+    })));
   }
 
   /** Userspace mkfs through the device file: write the image, then fsync. */
@@ -486,6 +647,10 @@ final class LinuxLoop implements LoopDriver {
    * mount_bdev: the device opened with the filesystem as its exclusive holder (EBUSY while an O_EXCL
    * open or another mount holds it; ENXIO in rundown), then a block adapter over the page cache. With
    * no file bound the device has size 0 and the superblock cannot be read: the claim is released, EIO.
+   * The page cache is filled whole once the adapter has marked it mounted (one read through the loop
+   * queue; if it fails the adapter is dropped, which releases the claim, and the mount is EIO):
+   * the model's ext4-lite reads its blocks under spin locks, where a page fill, which sleeps, may not
+   * run; Linux's ext4 reads them as it needs them, into the same pages.
    */
   @Override
   public Code asDynBlockDevice() {
@@ -493,7 +658,11 @@ final class LinuxLoop implements LoopDriver {
       if (v.file() == null || v.cache() == null) {
         return Code.bind(release(false, true), x -> Code.err(Errno.EIO));
       }
-      return LoopBlockDevice.create(world, name, v.cache(), v.readOnly(), this);
+      int pages = (int) ((v.size() + CacheData.CACHE_BLK - 1) / CacheData.CACHE_BLK);
+      // The adapter first: it marks the cache mounted, so no BLKFLSBUF drops the pages once filled.
+      return Code.bind(LoopBlockDevice.create(world, name, v.cache(), v.readOnly(), this),
+          made -> fillPages(v.cache(), 0, pages, ok -> ok ? Code.done(made)
+              : Code.bind(((LoopBlockDevice) ((SysResult.Ok) made).data()).drop(), x -> Code.err(Errno.EIO))));
     }));
   }
 
@@ -548,7 +717,7 @@ final class LinuxLoop implements LoopDriver {
       if (!v.bound()) {
         return then.apply(false); // loop_queue_rq: BLK_STS_IOERR unless Lo_bound
       }
-      return writeback.writebackBuffer(file, cd, ok -> ok
+      return writeback.writebackPages(file, cd, v.offset(), ok -> ok
           ? persisted(call, cd, file, true, then)
           : CacheData.storeDirty(cd, true, () -> then.apply(false)));
     });

@@ -113,7 +113,7 @@ public final class LoopBlockDevice implements BlockDevice {
       return Code.err(Errno.EIO);
     }
     long byteOff = blockId * BLOCK_SIZE;
-    return Code.frame("read_block", CacheData.readBlock(cache, byteOff, BLOCK_SIZE, "read_block"));
+    return Code.frame("read_block", driver.cacheRead(cache, byteOff, BLOCK_SIZE, "read_block"));
   }
 
   @Override
@@ -126,7 +126,7 @@ public final class LoopBlockDevice implements BlockDevice {
     }
     long byteOff = blockId * BLOCK_SIZE;
     byte[] copy = data.clone();
-    return Code.frame("write_block", CacheData.writeBlock(cache, blockId, byteOff, copy, "write_block", v -> {
+    return Code.frame("write_block", driver.cacheWrite(cache, blockId, byteOff, copy, "write_block", v -> {
       if (v instanceof SysResult.Ok) {
         world.emit(new LoopEvents.WriteBlockAcked(device, cache.id(), blockId, copy.clone()));
       }

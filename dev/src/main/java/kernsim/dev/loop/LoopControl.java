@@ -26,7 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * which LOOP_CTL_REMOVE and LOOP_CTL_GET_FREE hold while they look at devices, so it is a {@link Mutex}
  * taken with {@link Lock} and released with {@link Unlock}; {@link Add} and {@link Remove} are for its
  * holder. Devices are children named {@code loopN}. A removed device's actor is kept, marked deleting, so
- * an open of its {@code /dev} node fails with ENXIO; adding the index again revives that actor. The
+ * under starry an open of its {@code /dev} node fails with ENXIO (under linux the node itself goes:
+ * {@code cpu.DeviceFiles.LoopControlFile}); adding the index again revives that actor. The
  * hart-side code is {@link LoopControlCalls}.
  */
 public final class LoopControl extends AbstractBehavior<LoopControl.Command> {

@@ -37,6 +37,11 @@ public final class LoopControlCalls {
     this.delGendiskLocked = semantics.has(Regress.REMOVE_OPEN_ABBA);
   }
 
+  /** Whether this is Linux's loop-control (the linux profile). */
+  public boolean linux() {
+    return linux;
+  }
+
   /**
    * {@code ioctl(loop-control, command, arg)}; other numbers are ENOTTY in the starry profile and
    * ENOSYS under linux ({@code loop_control_ioctl}'s default, found by {@code kernsim conform}).

@@ -174,9 +174,16 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
    * @param exclusive an O_EXCL open holds the claim
    * @param diskRo {@code get_disk_ro}: LO_FLAGS_READ_ONLY as LOOP_CONFIGURE/SET_FD set it
    * @param bdRo {@code BD_READ_ONLY}, as BLKROSET set it
+   * @param offset {@code lo_offset}: where in the backing file the device starts
+   * @param sizelimit {@code lo_sizelimit} (0: none)
+   * @param blockSize the queue's {@code logical_block_size} (512 unless LOOP_SET_BLOCK_SIZE or
+   *     LOOP_CONFIGURE's block_size changed it; 512 again when the file is detached)
+   * @param capacity {@code bdev_nr_bytes}: as {@code get_size} computed it at the last bind, size change or
+   *     LOOP_SET_CAPACITY (0 unbound)
    */
   public record LinuxView(BoundFile file, CacheRef cache, int flags, boolean diskRo, boolean bdRo, boolean rundown,
-      boolean deleting, int openers, int mounts, boolean exclusive) {
+      boolean deleting, int openers, int mounts, boolean exclusive, long offset, long sizelimit, int blockSize,
+      long capacity) {
     public boolean bound() {
       return file != null && !rundown && !deleting;
     }
@@ -195,10 +202,25 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
       return diskRo || bdRo;
     }
 
-    /** {@code bdev_nr_bytes}: the page cache's length while a file is bound, else 0. */
+    /** {@code bdev_nr_bytes}: the capacity while a file is bound, else 0. */
     public long size() {
-      return file == null || cache == null ? 0 : cache.totalLen() / 512 * 512;
+      return file == null || cache == null ? 0 : capacity;
     }
+  }
+
+  /**
+   * {@code get_size}: the backing file's length less {@code offset} (0 if that is negative), capped by a
+   * non-zero {@code sizelimit}, in whole 512-byte sectors.
+   */
+  public static long capacity(long fileLength, long offset, long sizelimit) {
+    long n = fileLength - offset;
+    if (n < 0) {
+      n = 0;
+    }
+    if (sizelimit > 0 && sizelimit < n) {
+      n = sizelimit;
+    }
+    return n / 512 * 512;
   }
 
   /** {@code mutex_lock(&lo->lo_mutex)}: granted with a {@link LinuxView}. */
@@ -215,13 +237,18 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   /**
    * loop_configure's bind, by the lo_mutex holder: the file, {@code lo_flags}, the disk's read-only
-   * flag, and a fresh page cache over {@code chunks}. Replies the {@link CacheRef}.
+   * flag, {@code lo_offset}, {@code lo_sizelimit}, the block size, the capacity, and a fresh page cache of
+   * that length with nothing cached yet. Replies the {@link CacheRef}.
    */
-  public record LinuxBind(BoundFile file, int flags, List<byte[]> chunks, int totalLen, ActorRef<Reply<CacheRef>> replyTo) implements Linux {
-    public LinuxBind {
-      chunks = List.copyOf(chunks);
-    }
-  }
+  public record LinuxBind(BoundFile file, int flags, long offset, long sizelimit, int blockSize, long capacity,
+      ActorRef<Reply<CacheRef>> replyTo) implements Linux {}
+
+  /**
+   * By the lo_mutex holder: {@code lo_offset}, {@code lo_sizelimit} (loop_set_status_from_info), the
+   * queue's logical block size (loop_set_block_size) and the capacity ({@code loop_set_size}). Replies {@code Ok(0)}.
+   */
+  public record LinuxSetGeometry(long offset, long sizelimit, int blockSize, long capacity,
+      ActorRef<Reply<SysResult>> replyTo) implements Linux {}
 
   /** By the lo_mutex holder: {@code lo_flags = flags}, and {@code lo_state = Lo_rundown} if {@code rundown}. */
   public record LinuxSetFlags(int flags, boolean rundown, ActorRef<Reply<SysResult>> replyTo) implements Linux {}
@@ -383,9 +410,15 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   }
 
   /** LinuxBind, named for the call that binds ({@code loop_configure}, {@code loop_change_fd}). */
-  static Code linuxBind(ActorRef<Command> dev, BoundFile file, int flags, List<byte[]> chunks, int len, String what,
-      Function<CacheRef, Code> then) {
-    return Code.ask(dev, r -> new LinuxBind(file, flags, chunks, len, r), what, then);
+  static Code linuxBind(ActorRef<Command> dev, BoundFile file, int flags, long offset, long sizelimit, int blockSize,
+      long capacity, String what, Function<CacheRef, Code> then) {
+    return Code.ask(dev, r -> new LinuxBind(file, flags, offset, sizelimit, blockSize, capacity, r), what, then);
+  }
+
+  /** LinuxSetGeometry, named for the call that changes it. */
+  static Code linuxSetGeometry(ActorRef<Command> dev, long offset, long sizelimit, int blockSize, long capacity,
+      String what, Supplier<Code> then) {
+    return Code.call(dev, r -> new LinuxSetGeometry(offset, sizelimit, blockSize, capacity, r), what, v -> then.get());
   }
 
   /** LinuxSetFlags, named for the call that sets them. */
@@ -440,6 +473,11 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   private final Mutex<NameSlot> nameLock;
   private byte[] fileName = new byte[LoopAbi.LO_NAME_SIZE];
   private int flags;
+  // The linux profile's geometry (LinuxView): lo_offset, lo_sizelimit, the logical block size, the capacity.
+  private long loOffset;
+  private long loSizelimit;
+  private int blockSize = 512;
+  private long capacity;
   private boolean exclusive;
   private int openers;
   private boolean deleting;
@@ -459,13 +497,12 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
 
   /**
    * How a device is bound at boot: to {@code file}, as LOOP_SET_FD would leave it; under the linux
-   * profile with {@code pageCache}, the file's bytes, read into the device's page cache as
-   * loop_configure does (null under starry, whose cache is made at mount).
+   * profile with {@code pageCacheLength} the file's length (its capacity, and a page cache with nothing
+   * cached yet, as loop_configure leaves it), -1 under starry, whose cache is made at mount.
    */
-  public record AtBoot(BoundFile file, byte[] pageCache) {
+  public record AtBoot(BoundFile file, long pageCacheLength) {
     public AtBoot {
       java.util.Objects.requireNonNull(file, "file");
-      pageCache = pageCache == null ? null : pageCache.clone();
     }
   }
 
@@ -492,17 +529,14 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     BoundFile f = b.file();
     flags = f.readOnlyOpen() ? LoopAbi.LO_FLAGS_READ_ONLY : 0;
     ro = f.readOnlyOpen();
-    if (b.pageCache() != null) {
-      byte[] data = b.pageCache();
-      List<byte[]> chunks = new java.util.ArrayList<>();
-      for (int off = 0; off < data.length; off += CacheData.CACHE_BLK) {
-        chunks.add(java.util.Arrays.copyOfRange(data, off, off + CacheData.CACHE_BLK)); // zero-padded, as read
-      }
+    if (b.pageCacheLength() >= 0) {
+      capacity = capacity(b.pageCacheLength(), 0, 0);
+      int len = (int) capacity;
       String id = CacheRef.id(number, ++generation);
       ActorRef<CacheData.Command> ref = getContext().spawn(
-          CacheData.create(world, name, id, chunks, data.length), "cache-" + generation);
-      cache = new CacheRef(id, ref, data.length);
-      world.emit(new LoopEvents.CacheInstalled(name, id, data.length));
+          CacheData.createLazy(world, name, id, len), "cache-" + generation);
+      cache = new CacheRef(id, ref, len);
+      world.emit(new LoopEvents.CacheInstalled(name, id, len));
       world.emit(new LoopEvents.RoStored(name, ro || bdRo));
     }
     file = f;
@@ -588,6 +622,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
         })
         .onMessage(LinuxBind.class, this::onLinuxBind)
         .onMessage(LinuxSetFlags.class, this::onLinuxSetFlags)
+        .onMessage(LinuxSetGeometry.class, this::onLinuxSetGeometry)
         .onMessage(LinuxUnbind.class, this::onLinuxUnbind)
         .onMessage(QueueWork.class, this::onQueueWork)
         .onMessage(LinuxOpened.class, this::onLinuxOpened)
@@ -787,6 +822,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     exclusive = false;
     openers = 0;
     mounts = 0;
+    loOffset = 0;
+    loSizelimit = 0;
+    blockSize = 512;
+    capacity = 0;
     fileName = new byte[LoopAbi.LO_NAME_SIZE];
     if (cache != null) {
       world.emit(new LoopEvents.CacheCleared(name, cache.id()));
@@ -803,19 +842,25 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
   // ---- the linux profile ----
 
   private LinuxView view() {
-    return new LinuxView(file, cache, flags, ro, bdRo, rundown, deleting, openers, mounts, exclusive);
+    return new LinuxView(file, cache, flags, ro, bdRo, rundown, deleting, openers, mounts, exclusive,
+        loOffset, loSizelimit, blockSize, capacity);
   }
 
   private Behavior<Command> onLinuxBind(LinuxBind m) {
     requireHolder(loMutex, m.replyTo(), "LinuxBind");
     String id = CacheRef.id(number, ++generation);
+    int len = (int) m.capacity();
     ActorRef<CacheData.Command> ref = getContext().spawn(
-        CacheData.create(world, name, id, m.chunks(), m.totalLen()), "cache-" + generation);
+        CacheData.createLazy(world, name, id, len), "cache-" + generation);
     if (cache != null) {
       world.emit(new LoopEvents.CacheCleared(name, cache.id()));
     }
-    cache = new CacheRef(id, ref, m.totalLen());
-    world.emit(new LoopEvents.CacheInstalled(name, id, m.totalLen()));
+    cache = new CacheRef(id, ref, len);
+    world.emit(new LoopEvents.CacheInstalled(name, id, len));
+    loOffset = m.offset();
+    loSizelimit = m.sizelimit();
+    blockSize = m.blockSize();
+    capacity = m.capacity();
     flags = m.flags();
     ro = (flags & LoopAbi.LO_FLAGS_READ_ONLY) != 0;
     world.emit(new LoopEvents.RoStored(name, ro || bdRo));
@@ -829,6 +874,16 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     requireHolder(loMutex, m.replyTo(), "LinuxSetFlags");
     flags = m.flags();
     rundown |= m.rundown();
+    ack(m.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLinuxSetGeometry(LinuxSetGeometry m) {
+    requireHolder(loMutex, m.replyTo(), "LinuxSetGeometry");
+    loOffset = m.offset();
+    loSizelimit = m.sizelimit();
+    blockSize = m.blockSize();
+    capacity = m.capacity();
     ack(m.replyTo());
     return this;
   }
@@ -847,6 +902,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     fileName = new byte[LoopAbi.LO_NAME_SIZE];
     flags = 0;
     rundown = false;
+    loOffset = 0;
+    loSizelimit = 0;
+    blockSize = 512;
+    capacity = 0;
     ack(m.replyTo());
     return this;
   }

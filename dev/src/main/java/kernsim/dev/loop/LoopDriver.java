@@ -46,4 +46,18 @@ interface LoopDriver {
 
   /** What a filesystem's fsync adds after its own flush ({@link kernsim.dev.block.BlockDevice#persist}). */
   Code persistFromFs();
+
+  /**
+   * A block adapter's read of its cache ({@code read_block}): starry's cache holds every chunk; the linux
+   * page cache fills a page it does not hold from the backing file first. {@code Ok(length, byte[])} or EIO.
+   */
+  default Code cacheRead(CacheRef cd, long byteOffset, int length, String what) {
+    return CacheData.readBlock(cd, byteOffset, length, what);
+  }
+
+  /** A block adapter's write into its cache ({@code write_block}), as {@link #cacheRead}: {@code Ok(0)} or EIO. */
+  default Code cacheWrite(CacheRef cd, long blockId, long byteOffset, byte[] data, String what,
+      java.util.function.Function<kernsim.dev.SysResult, Code> then) {
+    return CacheData.writeBlock(cd, blockId, byteOffset, data, what, then);
+  }
 }

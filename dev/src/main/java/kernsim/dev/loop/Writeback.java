@@ -49,6 +49,27 @@ final class Writeback {
     });
   }
 
+  /**
+   * The linux page cache's write-back ({@code filemap_write_and_wait} through {@code lo_rw_aio}): each page
+   * of the write-back set ({@link CacheData#swapDirty} put the dirty pages there), copied in one region,
+   * written at {@code base} (the device's {@code lo_offset}) plus its offset; then a sync. Continues as
+   * {@link #writebackBuffer}.
+   */
+  Code writebackPages(BoundFile file, CacheRef cd, long base, Function<Boolean, Code> then) {
+    return writebackPage(file, cd, base, 0, then);
+  }
+
+  private Code writebackPage(BoundFile file, CacheRef cd, long base, int from, Function<Boolean, Code> then) {
+    return CacheData.copyNextPage(cd, from, page -> {
+      if (page.index() < 0) {
+        return sync(file, then);
+      }
+      long offset = base + (long) page.index() * CacheData.CACHE_BLK;
+      return writeAll(file, page.bytes(), 0, offset,
+          () -> writebackPage(file, cd, base, page.index() + 1, then), then);
+    });
+  }
+
   private Code writeAll(BoundFile file, byte[] buf, int written, long offset, Supplier<Code> next,
       Function<Boolean, Code> then) {
     if (written >= buf.length) {

@@ -90,6 +90,64 @@ class CacheDataTest {
     return (LoopBlockDevice) ((SysResult.Ok) result).data();
   }
 
+  /** The linux profile's page cache of {@code totalLen} bytes, nothing cached, driven by one hart. */
+  private static LoopWorld.Captured runLazy(int totalLen, Function<CacheRef, List<Runner.Step>> program) {
+    LoopWorld.Captured cap = new LoopWorld.Captured();
+    WorldSpec spec = WorldSpec.of("lazy-cache", LoopWorld.MODEL, "lazy-cache", w -> Behaviors.setup(ctx -> {
+      ActorRef<CacheData.Command> cd = ctx.spawn(CacheData.createLazy(w, "loop0", "loop0#1", totalLen), "cache");
+      ctx.spawn(Runner.create(w, program.apply(new CacheRef("loop0#1", cd, totalLen))), "hart-1");
+      return Behaviors.empty();
+    }), w -> {
+      cap.events.clear();
+      return List.of(Monitor.recorder(cap.events));
+    });
+    RunResult r = sim.run(spec, Strategies.random(1), RunOptions.DEFAULT, 1, 0);
+    assertFalse(r.failed(), r.outcome());
+    return cap;
+  }
+
+  @Test
+  void theLazyPageCacheAsksForMissingPagesWritesBackOnlyDirtyOnesAndInvalidatesCleanOnes() {
+    byte[] fill = new byte[CacheData.CACHE_BLK];
+    Arrays.fill(fill, (byte) 7);
+    byte[] page = new byte[CacheData.CACHE_BLK];
+    Arrays.fill(page, (byte) 0x11);
+    byte[] whole = new byte[CacheData.CACHE_BLK];
+    Arrays.fill(whole, (byte) 0x22);
+    LoopWorld.Captured cap = runLazy(16384, cd -> List.of(
+        step("read page 0", () -> CacheData.readPages(cd, 0, 8, "read", Code::done)),
+        step("write page 1 whole", () -> CacheData.writePages(cd, 8, 4096, whole, "write", Code::done)),
+        step("write page 2 in part", () -> CacheData.writePages(cd, 16, 8192, "ab".getBytes(), "write", Code::done)),
+        step("fill page 2", () -> CacheData.fillPage(cd, 2, fill, () -> Code.ok(0))),
+        step("write page 2 again", () -> CacheData.writePages(cd, 16, 8192, "ab".getBytes(), "write", Code::done)),
+        step("read across 1 and 2", () -> CacheData.readPages(cd, 8190, 6, "read", Code::done)),
+        step("swap dirty", () -> CacheData.swapDirty(cd, Code::done)),
+        step("next page from 0", () -> CacheData.copyNextPage(cd, 0, Code::done)),
+        step("next page from 2", () -> CacheData.copyNextPage(cd, 2, Code::done)),
+        step("next page from 3", () -> CacheData.copyNextPage(cd, 3, Code::done)),
+        step("write page 3 whole", () -> CacheData.writePages(cd, 24, 12288, page, "write", Code::done)),
+        step("invalidate", () -> CacheData.invalidate(cd, false, () -> Code.ok(0))),
+        step("read page 1", () -> CacheData.readPages(cd, 4096, 1, "read", Code::done)),
+        step("read page 3", () -> CacheData.readPages(cd, 12288, 1, "read", Code::done)),
+        step("kill", () -> CacheData.invalidate(cd, true, () -> Code.ok(0))),
+        step("read page 3 again", () -> CacheData.readPages(cd, 12288, 1, "read", Code::done))));
+    assertEquals(0, ((CacheData.Paged) cap.result("hart-1", 0)).missing());
+    assertEquals(SysResult.ok(0), ((CacheData.Paged) cap.result("hart-1", 1)).result(), "a whole page needs no read");
+    assertEquals(2, ((CacheData.Paged) cap.result("hart-1", 2)).missing(), "a page written in part is read first");
+    assertEquals(SysResult.ok(0), ((CacheData.Paged) cap.result("hart-1", 4)).result());
+    byte[] across = (byte[]) ((SysResult.Ok) ((CacheData.Paged) cap.result("hart-1", 5)).result()).data();
+    assertArrayEquals(new byte[] {0x22, 0x22, 'a', 'b', 7, 7}, across);
+    assertEquals(true, cap.result("hart-1", 6));
+    assertEquals(1, ((CacheData.Page) cap.result("hart-1", 7)).index());
+    assertArrayEquals(whole, ((CacheData.Page) cap.result("hart-1", 7)).bytes());
+    assertEquals(2, ((CacheData.Page) cap.result("hart-1", 8)).index());
+    assertEquals(-1, ((CacheData.Page) cap.result("hart-1", 9)).index(), "page 0 was never cached, 3 not dirty then");
+    assertEquals(SysResult.ok(0), ((CacheData.Paged) cap.result("hart-1", 10)).result());
+    assertEquals(1, ((CacheData.Paged) cap.result("hart-1", 12)).missing(), "clean pages are dropped");
+    assertEquals(-1, ((CacheData.Paged) cap.result("hart-1", 13)).missing(), "a dirty page is kept");
+    assertEquals(3, ((CacheData.Paged) cap.result("hart-1", 15)).missing(), "kill_bdev drops every page");
+  }
+
   @Test
   void writeBlockLandsInTheChunkSetsDirtyAndReadsBack() {
     LoopBlockDevice[] a = new LoopBlockDevice[1];

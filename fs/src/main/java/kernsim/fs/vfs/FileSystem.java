@@ -75,6 +75,14 @@ public interface FileSystem {
     return Code.err(Errno.EROFS);
   }
 
+  /**
+   * Removes {@code name} from directory {@code dir}: an empty directory ({@code directory}) or anything
+   * else; only pseudo filesystems can (devtmpfs and sysfs, when a disk goes away). Ends in {@code Ok(0)}.
+   */
+  default Code remove(long dir, String name, boolean directory) {
+    return Code.err(Errno.EPERM);
+  }
+
   /** Makes a device node naming {@code device}; only pseudo filesystems (devtmpfs) can. */
   default Code mknod(long dir, String name, DeviceNode device) {
     return Code.err(Errno.EPERM);

@@ -37,6 +37,11 @@ public record TmpFs(String type, ActorRef<MemFs.Command> fs) implements FileSyst
     return node(MemFs.mknod(fs, dir, name, device));
   }
 
+  @Override
+  public Code remove(long dir, String name, boolean directory) {
+    return directory ? MemFs.rmdir(fs, dir, name) : MemFs.unlink(fs, dir, name);
+  }
+
   /** MemFs's entry as the VFS's node. */
   private static Code node(Code memfsCall) {
     return MemFs.entry(memfsCall, e -> {

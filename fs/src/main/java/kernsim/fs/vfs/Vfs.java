@@ -504,6 +504,14 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
     return inParent(path, true, (dir, name) -> located(dir, dir.fs().mknod(dir.ino(), name, device)));
   }
 
+  /**
+   * The kernel's own removal of a node (devtmpfs and sysfs when a disk goes away): {@code path}'s entry,
+   * an empty directory if {@code directory}; no write access is needed. Ends in {@code Ok(0)}.
+   */
+  public Code remove(String path, boolean directory) {
+    return inParent(path, false, (dir, name) -> dir.fs().remove(dir.ino(), name, directory));
+  }
+
   private static Code located(Location dir, Code fsOp) {
     return Code.then(fsOp, ok -> FileSystem.node(Code.done(ok),
         n -> Code.done(SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), n, false)))));
