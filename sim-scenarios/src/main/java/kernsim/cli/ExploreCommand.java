@@ -85,6 +85,15 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead, and no progress bar (see docs/cli.md).")
   boolean json;
 
+  @Option(names = "--from", paramLabel = "TRACE", description = "Continue from a trace: every schedule starts with"
+      + " the first --prefix steps of TRACE (replayed), then the strategy chooses. The scenario and its settings are"
+      + " TRACE's (FILE, if given, must be its scenario); each trace written holds the prefix and replays alone.")
+  Path from;
+
+  @Option(names = "--prefix", paramLabel = "N", description = "With --from: how many of TRACE's steps each schedule"
+      + " replays before the strategy takes over, 0 to TRACE's steps.")
+  Integer prefixSteps;
+
   @Option(names = "--outcomes", description = "Run the whole budget instead of stopping at the first failure, and"
       + " print the table of distinct outcomes (each hart's results and the verdict) with their counts, graded"
       + " acceptable, interesting (a failure the scenario expects) or forbidden; each failing outcome's first"
@@ -101,16 +110,66 @@ final class ExploreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
     }
     cluster.validate(workers, schedule.strategy == kernsim.actors.StrategyKind.DFS, outcomes);
+    if (prefixSteps != null && from == null) {
+      throw new Main.UserError("--prefix needs --from TRACE: the trace whose first N steps each schedule replays");
+    }
+    Trace source = null;
     String name = file == null ? Catalog.DEFAULT : file;
-    Scenario scenario = main.resolve(name);
-    Settings settings = settingsOptions.of(scenario);
+    Scenario scenario;
+    Settings settings;
+    if (from != null) {
+      if (prefixSteps == null) {
+        throw new Main.UserError("--from needs --prefix N: how many of " + from + "'s steps each schedule replays");
+      }
+      if (prefixSteps < 0) {
+        throw new Main.UserError("--prefix must be at least 0, got " + prefixSteps);
+      }
+      if (schedule.strategy == kernsim.actors.StrategyKind.DFS) {
+        throw new Main.UserError("--from does not go with dfs (yet): explore from a prefix with random, pct, pos or"
+            + " delay-bounding");
+      }
+      if (cluster.on()) {
+        throw new Main.UserError("--from does not go with --cluster (yet): explore from a prefix on one machine");
+      }
+      source = ReplayCommand.read(from);
+      Trace.Header h = source.header();
+      if (file == null) {
+        name = h.scenario();
+        try {
+          scenario = main.source().parse(h.text(), h.scenario() + ".ksim (in " + from + ")");
+        } catch (kernsim.scenario.ScenarioException e) {
+          throw new Main.UserError("cannot explore from " + from + ": its scenario does not parse:\n" + e.getMessage(), e);
+        }
+      } else {
+        scenario = main.resolve(name);
+      }
+      settings = fromSettings(scenario, h);
+    } else {
+      scenario = main.resolve(name);
+      settings = settingsOptions.of(scenario);
+    }
     ScenarioWorld world = new ScenarioWorld(scenario, settings);
     ExploreOptions options = schedule.explore(iterations, world.runOptions(RunOptions.DEFAULT));
+    if (source != null) {
+      String mismatch = source.header().mismatch(world);
+      if (mismatch != null) {
+        throw new Main.UserError("cannot explore from " + from + ": " + mismatch);
+      }
+      Trace.Header h = source.header();
+      String origin = from.getFileName() + " (" + h.strategy() + " schedule "
+          + ExploreResult.schedule(h.iteration()) + " from seed " + h.seed() + ")";
+      try {
+        options = options.withPrefix(kernsim.actors.Prefix.of(source, prefixSteps, origin));
+      } catch (IllegalArgumentException e) {
+        throw new Main.UserError("--prefix " + prefixSteps + " is longer than " + from + ", which has "
+            + source.steps().size() + " steps", e);
+      }
+    }
     prepareOut();
     PrintWriter w = spec.commandLine().getOut();
     if (!json) {
       w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%s%n",
-          name, schedule.strategy.id(), schedule.parameters() == null ? "" : ", " + schedule.parameters(),
+          name, schedule.strategy.id(), parameters() == null ? "" : ", " + parameters(),
           schedule.seed, iterations, out, workers == 1 ? "" : ", " + workers + " workers"
               + (schedule.strategy == kernsim.actors.StrategyKind.DFS ? " (dfs runs on one)" : ""));
       w.flush();
@@ -170,8 +229,8 @@ final class ExploreCommand implements Callable<Integer> {
       }
 
       RunResult failing = result.failing().orElseThrow();
-      Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".trace");
-      Path reportFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".report.txt");
+      Path traceFile = out.resolve(stem(scenario) + ".trace");
+      Path reportFile = out.resolve(stem(scenario) + ".report.txt");
       Trace trace = failing.trace();
       try {
         TraceCodec.write(trace, traceFile);
@@ -190,7 +249,7 @@ final class ExploreCommand implements Callable<Integer> {
       Timeline timeline = recorder.timeline();
       String replayCommand = "kernsim replay " + traceFile;
 
-      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
+      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), parameters(),
           schedule.seed, failing.iteration());
       List<String> report = new ArrayList<>();
       report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", Report.number(failing.iteration()),
@@ -282,7 +341,7 @@ final class ExploreCommand implements Callable<Integer> {
           continue;
         }
         failed = true;
-        Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + "-outcome-" + (n + 1) + ".trace");
+        Path traceFile = out.resolve(stem(scenario) + "-outcome-" + (n + 1) + ".trace");
         try {
           TraceCodec.write(row.firstRun.trace(), traceFile);
           confirmed.add(sim.replay(world, TraceCodec.read(traceFile)).confirmed());
@@ -368,11 +427,56 @@ final class ExploreCommand implements Callable<Integer> {
     return failed ? Main.NOT_AS_EXPECTED : Main.OK;
   }
 
+  /**
+   * {@code --from}'s settings: the trace's when the command line gives none; else the command line's, which must
+   * be the trace's (the prefix replays only under the settings it was recorded with).
+   */
+  private Settings fromSettings(Scenario scenario, Trace.Header h) {
+    Settings recorded;
+    try {
+      recorded = Settings.fromOptions(h.options());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserError("cannot explore from " + from + ": its settings are not understood: " + e.getMessage(), e);
+    }
+    if (settingsOptions.args().isEmpty()) {
+      return recorded;
+    }
+    Settings given = settingsOptions.of(scenario);
+    if (!given.options().equals(recorded.options())) {
+      throw new Main.UserError("cannot explore from " + from + ": it was recorded with " + recorded.options()
+          + ", the command line asks for " + given.options() + " (leave --profile, --fix, --regress, --no-regress"
+          + " and --no-oracle out to explore with the trace's)");
+    }
+    return given;
+  }
+
+  /** The strategy's parameters as the report shows them, with the prefix explored from; null for none. */
+  private String parameters() {
+    String p = schedule.parameters();
+    if (from == null) {
+      return p;
+    }
+    String after = "after " + prefixSteps + " steps of " + from;
+    return p == null ? after : p + ", " + after;
+  }
+
+  /** The files' common name: {@code <scenario>-<seed>}, and {@code -prefix<N>} when exploring from a trace. */
+  private String stem(Scenario scenario) {
+    return fileName(scenario.name()) + "-" + schedule.seed + (from == null ? "" : "-prefix" + prefixSteps);
+  }
+
   /** The JSON document's fields every exploration has: the scenario, the schedule options, the counts. */
   private ObjectNode jsonHead(Scenario scenario, Settings settings, ExploreResult result, double seconds) {
     ObjectNode o = Json.document("explore");
     Json.scenario(o, scenario, settings);
     schedule.json(o);
+    if (from == null) {
+      o.putNull("from");
+    } else {
+      ObjectNode f = o.putObject("from");
+      f.put("trace", from.toString());
+      f.put("prefix", prefixSteps);
+    }
     o.put("seed", schedule.seed);
     o.put("maxIterations", iterations);
     o.put("iterations", result.iterations());
@@ -399,6 +503,9 @@ final class ExploreCommand implements Callable<Integer> {
   /** The options as they take effect, to repeat them in the report. */
   private List<String> args() {
     List<String> args = new ArrayList<>(schedule.args());
+    if (from != null) {
+      args.addAll(List.of("--from", from.toString(), "--prefix", Integer.toString(prefixSteps)));
+    }
     args.addAll(List.of("--seed", Long.toString(schedule.seed), "--iterations", Integer.toString(iterations)));
     args.addAll(settingsOptions.args());
     args.addAll(List.of("--out", out.toString()));

@@ -116,7 +116,10 @@ final class ReplayCommand implements Callable<Integer> {
       w.println("kernsim replay " + file);
       w.println("recorded: on model " + h.modelVersion() + ", " + recorded.steps() + " steps, ending "
           + recorded.outcome() + ", event-log hash " + recorded.eventLogHash());
-      Report.Context context = new Report.Context(scenario, settings, h.strategy(), null, h.seed(), h.iteration());
+      String prefix = h.strategyParameters().get(kernsim.actors.Prefix.STEPS);
+      String made = prefix == null ? null : "after " + prefix + " steps of "
+          + h.strategyParameters().get(kernsim.actors.Prefix.ORIGIN);
+      Report.Context context = new Report.Context(scenario, settings, h.strategy(), made, h.seed(), h.iteration());
       Report.run(context, r, timeline).forEach(w::println);
       w.println();
       confirmation(replay, divergence).forEach(w::println);
