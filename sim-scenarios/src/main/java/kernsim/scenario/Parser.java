@@ -80,9 +80,19 @@ final class Parser {
     this(src, false);
   }
 
+  /** Client options set from outside the text (the command line's, a trace header's): on and off. */
+  private final java.util.Set<String> clientOn;
+  private final java.util.Set<String> clientOff;
+
   Parser(Source src, boolean anyVariable) {
+    this(src, anyVariable, java.util.Set.of(), java.util.Set.of());
+  }
+
+  Parser(Source src, boolean anyVariable, java.util.Set<String> clientOn, java.util.Set<String> clientOff) {
     this.src = src;
     this.anyVariable = anyVariable;
+    this.clientOn = clientOn;
+    this.clientOff = clientOff;
   }
 
   Scenario parse(String text) throws ScenarioException {
@@ -146,7 +156,7 @@ final class Parser {
           + " toggle: the scenario needs `profile " + kernsim.dev.Regress.PROFILE + "` (it is " + profile + ")");
     }
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
-        hartNames, harts, prober, regressions);
+        hartNames, harts, prober, regressions, new java.util.TreeSet<>(clientOptions));
   }
 
   static String baseName(String file) {
@@ -331,6 +341,8 @@ final class Parser {
     block = new Block(src, blockTitle);
     block.anyVariable = anyVariable;
     block.clientOptions.addAll(clientOptions);
+    block.clientOptions.addAll(clientOn);
+    block.clientOptions.removeAll(clientOff);
     stmts = new ArrayList<>();
     blockHeader = header;
     blockIsSetup = isSetup;

@@ -34,13 +34,16 @@ import kernsim.dev.Semantics;
  * @param prober {@code prober on}: the udev-like prober ({@code cpu.Prober}) runs alongside the harts
  * @param regressions {@code regress NAME} lines: pre-patch Linux behaviour this scenario turns on (linux
  *     profile only; {@link Settings#of} adds them unless the caller turns them off)
+ * @param clientOptions {@code client-option NAME} lines, as the text has them ({@link Settings} may add or
+ *     take some away: {@link Settings#clientOptions(Scenario)})
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
-    boolean prober, List<kernsim.dev.Regress> regressions) {
+    boolean prober, List<kernsim.dev.Regress> regressions, java.util.SortedSet<String> clientOptions) {
   public Scenario {
     regressions = List.copyOf(regressions);
+    clientOptions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(clientOptions));
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -57,6 +60,15 @@ public record Scenario(String name, String title, String description, String fil
     if (hartNames.size() != harts.size()) {
       throw new IllegalArgumentException(harts.size() + " harts but " + hartNames.size() + " names");
     }
+  }
+
+  /** A scenario with no client option. */
+  public Scenario(String name, String title, String description, String file, String text,
+      String profile, List<Fix> fixes, List<String> expect, int loops,
+      Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+      boolean prober, List<kernsim.dev.Regress> regressions) {
+    this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
+        harts, prober, regressions, new java.util.TreeSet<>());
   }
 
   /** A scenario with no regress toggle. */
