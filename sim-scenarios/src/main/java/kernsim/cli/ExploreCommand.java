@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
 final class ExploreCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
+  /** What the exploration's schedules reached, or null on a cluster. */
+  private kernsim.fuzz.Reach reach;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
       description = "A scenario file, or a catalog scenario's name (default: " + Catalog.DEFAULT + ").")
@@ -93,6 +95,10 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--prefix", paramLabel = "N", description = "With --from: how many of TRACE's steps each schedule"
       + " replays before the strategy takes over, 0 to TRACE's steps.")
   Integer prefixSteps;
+
+  @Option(names = "--no-coverage", description = "Do not measure the coverage signal of every schedule (it costs"
+      + " about as much again as running the schedule); the report then has no coverage lines.")
+  boolean noCoverage;
 
   @Option(names = "--outcomes", description = "Run the whole budget instead of stopping at the first failure, and"
       + " print the table of distinct outcomes (each hart's results and the verdict) with their counts, graded"
@@ -175,6 +181,8 @@ final class ExploreCommand implements Callable<Integer> {
       w.flush();
     }
 
+    // The coverage signal of every schedule (not measured on a cluster: the logs stay on the workers).
+    reach = cluster.on() || noCoverage ? null : new kernsim.fuzz.Reach(scenario.hartKeys());
     if (outcomes) {
       return outcomes(name, scenario, settings, world, options);
     }
@@ -182,8 +190,12 @@ final class ExploreCommand implements Callable<Integer> {
       ExploreResult result;
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-        result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, progress)
-            : Simulator.explore(world, options, workers, progress);
+        Simulator.Progress counted = reach == null ? progress : (i, r) -> {
+          reach.add(r.log());
+          return progress.iterationDone(i, r);
+        };
+        result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, counted)
+            : Simulator.explore(world, options, workers, counted);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double rate = result.iterations() / Math.max(seconds, 1e-9);
@@ -222,6 +234,10 @@ final class ExploreCommand implements Callable<Integer> {
               result.iterations(), schedule.strategy.id(), schedule.seed);
           result.exhaustive().ifPresent(x -> w.println(exhaustive(x)));
           w.println();
+          coverage().forEach(w::println);
+          if (!coverage().isEmpty()) {
+            w.println();
+          }
           w.println(speed);
           w.flush();
         }
@@ -268,6 +284,10 @@ final class ExploreCommand implements Callable<Integer> {
       report.add("report:  " + reportFile);
       report.add("event-log hash: " + failing.eventLogHash());
       report.add("replay:  " + replayCommand);
+      if (!coverage().isEmpty()) {
+        report.add("");
+        report.addAll(coverage());
+      }
 
       List<String> file = new ArrayList<>();
       file.add("kernsim explore " + name + " " + String.join(" ", args()));
@@ -318,7 +338,11 @@ final class ExploreCommand implements Callable<Integer> {
     ExploreResult result;
     long start = System.nanoTime();
     try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-      Simulator.Progress p = table.counting(progress);
+      Simulator.Progress tabled = table.counting(progress);
+      Simulator.Progress p = reach == null ? tabled : (i, r) -> {
+        reach.add(r.log());
+        return tabled.iterationDone(i, r);
+      };
       if (workers == 1) {
         try (Simulator sim = Simulator.create()) {
           result = sim.sweep(counted, options, p);
@@ -421,6 +445,10 @@ final class ExploreCommand implements Callable<Integer> {
       }
     }
     w.println();
+    coverage().forEach(w::println);
+    if (!coverage().isEmpty()) {
+      w.println();
+    }
     w.printf(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%n", result.iterations(),
         result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));
     w.flush();
@@ -483,6 +511,7 @@ final class ExploreCommand implements Callable<Integer> {
     o.put("totalSteps", result.totalSteps());
     o.put("seconds", seconds);
     o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+    coverageJson(o);
     return o;
   }
 
@@ -510,6 +539,64 @@ final class ExploreCommand implements Callable<Integer> {
     args.addAll(settingsOptions.args());
     args.addAll(List.of("--out", out.toString()));
     return args;
+  }
+
+  /** The report's coverage lines: how much of the model the schedules reached (docs/fuzz.md). */
+  private List<String> coverage() {
+    List<String> out = new ArrayList<>();
+    if (reach == null) {
+      if (!noCoverage) {
+        out.add("coverage: not measured on a cluster (the schedules' event logs stay on the workers)");
+      }
+      return out;
+    }
+    kernsim.fuzz.Reach.Summary c = reach.summary();
+    out.add(String.format(Locale.ROOT, "coverage: %,d features of the coverage signal (docs/fuzz.md) in %,d schedules",
+        c.features(), c.schedules()));
+    out.add(String.format(Locale.ROOT, "  messages:          %,d distinct (actor, message type, outcome)", c.messages()));
+    out.add(String.format(Locale.ROOT, "  message types:     %,d of %,d%s delivered, of the protocols of %,d actor classes",
+        c.typesReached(), c.typesKnown(), percent(c.typesReached(), c.typesKnown()), c.actorClasses()));
+    String never = c.neverAdjacent().isEmpty() ? "every possible pair reached"
+        : "never adjacent: " + String.join("; ", c.neverAdjacent().subList(0, Math.min(3, c.neverAdjacent().size())))
+            + (c.neverAdjacent().size() > 3 ? String.format(Locale.ROOT, "; … (%,d in all; --json lists them)",
+                c.neverAdjacent().size()) : "");
+    Report.wrapped(out, "  lock-region pairs: ", String.format(Locale.ROOT, "%,d of %,d%s possible (a request of one"
+        + " hart then one of another at a shared actor); %s", c.pairsReached(), c.pairsPossible(),
+        percent(c.pairsReached(), c.pairsPossible()), never));
+    return out;
+  }
+
+  private static String percent(int part, int whole) {
+    return whole == 0 ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * part / whole);
+  }
+
+  /** The JSON's {@code coverage} object (null on a cluster). */
+  private void coverageJson(ObjectNode o) {
+    if (reach == null) {
+      o.putNull("coverage");
+      return;
+    }
+    kernsim.fuzz.Reach.Summary c = reach.summary();
+    ObjectNode j = o.putObject("coverage");
+    j.put("features", c.features());
+    j.put("messages", c.messages());
+    ObjectNode types = j.putObject("messageTypes");
+    types.put("reached", c.typesReached());
+    types.put("known", c.typesKnown());
+    types.put("actorClasses", c.actorClasses());
+    ObjectNode unreached = types.putObject("unreached");
+    c.unreached().forEach((cls, list) -> {
+      var a = unreached.putArray(cls);
+      list.forEach(a::add);
+    });
+    ObjectNode pairs = j.putObject("lockRegionPairs");
+    pairs.put("distinct", c.pairs());
+    pairs.put("reached", c.pairsReached());
+    pairs.put("possible", c.pairsPossible());
+    var adjacent = pairs.putArray("adjacent");
+    c.adjacent().forEach(adjacent::add);
+    var never = pairs.putArray("neverAdjacent");
+    c.neverAdjacent().forEach(never::add);
   }
 
   /** The dfs verdict line: what holds, how many classes and executions it took, what ended the search. */
