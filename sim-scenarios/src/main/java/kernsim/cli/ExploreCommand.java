@@ -59,6 +59,8 @@ final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   /** What the exploration's schedules reached, or null on a cluster. */
   private kernsim.fuzz.Reach reach;
+  /** The schedules the exploration counts (up to its lowest failure): the coverage is theirs. */
+  private int counted;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
       description = "A scenario file, or a catalog scenario's name (default: " + Catalog.DEFAULT + ").")
@@ -191,13 +193,14 @@ final class ExploreCommand implements Callable<Integer> {
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
         Simulator.Progress counted = reach == null ? progress : (i, r) -> {
-          reach.add(r.log());
+          reach.add(i, r.log());
           return progress.iterationDone(i, r);
         };
         result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, counted)
             : Simulator.explore(world, options, workers, counted);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      counted = result.iterations();
       double rate = result.iterations() / Math.max(seconds, 1e-9);
       String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
           result.iterations(), result.totalSteps(), seconds, rate,
@@ -340,7 +343,7 @@ final class ExploreCommand implements Callable<Integer> {
     try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
       Simulator.Progress tabled = table.counting(progress);
       Simulator.Progress p = reach == null ? tabled : (i, r) -> {
-        reach.add(r.log());
+        reach.add(i, r.log());
         return tabled.iterationDone(i, r);
       };
       if (workers == 1) {
@@ -352,6 +355,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    counted = result.iterations();
     List<Outcomes.Row> rows = table.rows();
     List<String> traces = new ArrayList<>();
     List<Boolean> confirmed = new ArrayList<>();
@@ -550,7 +554,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
       return out;
     }
-    kernsim.fuzz.Reach.Summary c = reach.summary();
+    kernsim.fuzz.Reach.Summary c = reach.summary(counted);
     out.add(String.format(Locale.ROOT, "coverage: %,d features of the coverage signal (docs/fuzz.md) in %,d schedules",
         c.features(), c.schedules()));
     out.add(String.format(Locale.ROOT, "  messages:          %,d distinct (actor, message type, outcome)", c.messages()));
@@ -576,7 +580,7 @@ final class ExploreCommand implements Callable<Integer> {
       o.putNull("coverage");
       return;
     }
-    kernsim.fuzz.Reach.Summary c = reach.summary();
+    kernsim.fuzz.Reach.Summary c = reach.summary(counted);
     ObjectNode j = o.putObject("coverage");
     j.put("features", c.features());
     j.put("messages", c.messages());

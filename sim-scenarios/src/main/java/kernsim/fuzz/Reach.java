@@ -24,27 +24,34 @@ import kernsim.actors.Summaries;
  *       never reached is two harts' lock-region steps that no schedule made adjacent.
  * </ul>
  *
- * <p>Feed it every schedule's event log ({@link #add}, one call at a time); read it with {@link #summary}.
+ * <p>Feed it every schedule's event log ({@link #add}, one call at a time, in any order); read it with
+ * {@link #summary(int)}, which counts the iterations below its bound alone.
  */
 public final class Reach {
   private final List<String> hartKeys;
-  private final Coverage features = new Coverage();
-  /** actor class → the message types of the protocols it was sent (the universe). */
-  private final TreeMap<String, TreeSet<String>> known = new TreeMap<>();
-  /** actor class → the message types it was delivered. */
-  private final TreeMap<String, TreeSet<String>> delivered = new TreeMap<>();
-  /** (actor class, hart, type) of every request a shared actor handled for a hart. */
-  private final Set<List<String>> requests = new HashSet<>();
-  private long schedules;
+  /**
+   * Each fact seen, with the lowest iteration that saw it, so a summary can count the iterations below a bound
+   * only (several workers run iterations past the lowest failure, which an exploration does not count): a feature
+   * ("F …"), a protocol's type known at an actor class ("K class type"), a type delivered ("D class type"), a
+   * request of a hart at a shared actor ("R class hart type"). String keys: no identity order anywhere.
+   */
+  private final java.util.HashMap<String, Integer> first = new java.util.HashMap<>();
+  private int iterations;
 
   public Reach(List<String> hartKeys) {
     this.hartKeys = List.copyOf(hartKeys);
   }
 
-  /** Adds one schedule's run. */
-  public synchronized void add(EventLog log) {
-    schedules++;
-    features.addAll(Coverage.of(log, hartKeys, requests));
+  /** Adds iteration {@code iteration}'s run (0-based, any order). */
+  public synchronized void add(int iteration, EventLog log) {
+    iterations = Math.max(iterations, iteration + 1);
+    Set<List<String>> requests = new HashSet<>();
+    for (String f : Coverage.of(log, hartKeys, requests)) {
+      first.merge("F " + f, iteration, Math::min);
+    }
+    for (List<String> r : requests) {
+      first.merge("R " + String.join(" ", r), iteration, Math::min);
+    }
     for (int i = 0; i < log.size(); i++) {
       Object m = log.message(i);
       if (m instanceof Summaries.SystemMessages s) {
@@ -54,20 +61,50 @@ public final class Reach {
         continue;
       }
       String cls = Coverage.actorClass(log.actor(i), hartKeys);
-      delivered.computeIfAbsent(cls, k -> new TreeSet<>()).add(Summaries.type(m));
-      List<String> universe = PROTOCOL.get(m.getClass());
-      if (!universe.isEmpty()) {
-        known.computeIfAbsent(cls, k -> new TreeSet<>()).addAll(universe);
+      first.merge("D " + cls + " " + Summaries.type(m), iteration, Math::min);
+      for (String t : PROTOCOL.get(m.getClass())) {
+        first.merge("K " + cls + " " + t, iteration, Math::min);
       }
     }
   }
 
-  /** What was reached, with the universes. */
+  /** What every iteration added reached, with the universes. */
   public synchronized Summary summary() {
+    return summary(iterations);
+  }
+
+  /**
+   * What the iterations below {@code limit} reached (an exploration's count: those up to its lowest failure).
+   * Actor classes and message types hold no spaces (keys, simple class names), so the facts split on them.
+   */
+  public synchronized Summary summary(int limit) {
+    TreeSet<String> featureSet = new TreeSet<>();
+    TreeMap<String, TreeSet<String>> known = new TreeMap<>();
+    TreeMap<String, TreeSet<String>> delivered = new TreeMap<>();
+    Set<List<String>> requests = new HashSet<>();
+    first.forEach((fact, at) -> {
+      if (at >= limit) {
+        return;
+      }
+      String rest = fact.substring(2);
+      switch (fact.charAt(0)) {
+        case 'F' -> featureSet.add(rest);
+        case 'K', 'D' -> {
+          int sp = rest.lastIndexOf(' ');
+          (fact.charAt(0) == 'K' ? known : delivered).computeIfAbsent(rest.substring(0, sp), k -> new TreeSet<>())
+              .add(rest.substring(sp + 1));
+        }
+        default -> {
+          int b = rest.lastIndexOf(' ');
+          int a = rest.lastIndexOf(' ', b - 1);
+          requests.add(List.of(rest.substring(0, a), rest.substring(a + 1, b), rest.substring(b + 1)));
+        }
+      }
+    });
     int messages = 0;
     int pairs = 0;
     TreeSet<String> pairFeatures = new TreeSet<>();
-    for (String f : features.features()) {
+    for (String f : featureSet) {
       if (f.startsWith("M ")) {
         messages++;
       } else if (f.startsWith("P ")) {
@@ -110,8 +147,8 @@ public final class Reach {
     })));
     List<String> neverAdjacent = possible.stream().filter(p -> !pairFeatures.contains(p)).toList();
     List<String> adjacent = possible.stream().filter(pairFeatures::contains).toList();
-    return new Summary(schedules, features.size(), messages, typesReached, typesKnown, known.size(), unreached, pairs,
-        adjacent.size(), possible.size(), adjacent, neverAdjacent);
+    return new Summary(Math.min(limit, iterations), featureSet.size(), messages, typesReached, typesKnown,
+        known.size(), unreached, pairs, adjacent.size(), possible.size(), adjacent, neverAdjacent);
   }
 
   /**

@@ -78,6 +78,15 @@ class ExploreCoverageTest {
   }
 
   @Test
+  void theCoverageOfAFailingExplorationDoesNotDependOnTheWorkers() {
+    // Several workers run schedules past the lowest failure; the coverage, like the counts, leaves them out.
+    Cli.Outcome one = Cli.run("explore", "--out", dir.toString(), "--json");
+    Cli.Outcome four = Cli.run("explore", "--out", dir.toString(), "--json", "--workers", "4");
+    assertEquals(1, four.exit(), four.both());
+    assertEquals(one.json().get("coverage"), four.json().get("coverage"));
+  }
+
+  @Test
   void theReportSaysItAndNoCoverageLeavesItOut() {
     Cli.Outcome o = Cli.run("explore", "--out", dir.toString());
     assertEquals(1, o.exit(), o.both());
