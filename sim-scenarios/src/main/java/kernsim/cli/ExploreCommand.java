@@ -60,7 +60,7 @@ final class ExploreCommand implements Callable<Integer> {
   /** What the exploration's schedules reached, or null on a cluster. */
   private kernsim.fuzz.Reach reach;
   /** The schedules the exploration counts (up to its lowest failure): the coverage is theirs. */
-  private int counted;
+  private int countedSchedules;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
       description = "A scenario file, or a catalog scenario's name (default: " + Catalog.DEFAULT + ").")
@@ -200,7 +200,7 @@ final class ExploreCommand implements Callable<Integer> {
             : Simulator.explore(world, options, workers, counted);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      counted = result.iterations();
+      countedSchedules = result.iterations();
       double rate = result.iterations() / Math.max(seconds, 1e-9);
       String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
           result.iterations(), result.totalSteps(), seconds, rate,
@@ -355,7 +355,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    counted = result.iterations();
+    countedSchedules = result.iterations();
     List<Outcomes.Row> rows = table.rows();
     List<String> traces = new ArrayList<>();
     List<Boolean> confirmed = new ArrayList<>();
@@ -554,7 +554,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
       return out;
     }
-    kernsim.fuzz.Reach.Summary c = reach.summary(counted);
+    kernsim.fuzz.Reach.Summary c = reach.summary(countedSchedules);
     out.add(String.format(Locale.ROOT, "coverage: %,d features of the coverage signal (docs/fuzz.md) in %,d schedules",
         c.features(), c.schedules()));
     out.add(String.format(Locale.ROOT, "  messages:          %,d distinct (actor, message type, outcome)", c.messages()));
@@ -580,7 +580,7 @@ final class ExploreCommand implements Callable<Integer> {
       o.putNull("coverage");
       return;
     }
-    kernsim.fuzz.Reach.Summary c = reach.summary(counted);
+    kernsim.fuzz.Reach.Summary c = reach.summary(countedSchedules);
     ObjectNode j = o.putObject("coverage");
     j.put("features", c.features());
     j.put("messages", c.messages());
