@@ -10,9 +10,10 @@ package kernsim.actors;
  * @param run how each world runs
  * @param delays delay-bounding's k, the delays per iteration
  * @param preemptionBound dfs's preemption bound, or a negative number for none
+ * @param prefix the steps every iteration starts with, replayed from a trace ({@link Prefix#NONE}: none)
  */
 public record ExploreOptions(StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps,
-    RunOptions run, int delays, int preemptionBound) {
+    RunOptions run, int delays, int preemptionBound, Prefix prefix) {
   /** Delay-bounding's default number of delays. */
   public static final int DEFAULT_DELAYS = 2;
   /**
@@ -24,6 +25,11 @@ public record ExploreOptions(StrategyKind strategy, long seed, int iterations, i
   public ExploreOptions(
       StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps, RunOptions run) {
     this(strategy, seed, iterations, pctDepth, pctSteps, run, DEFAULT_DELAYS, -1);
+  }
+
+  public ExploreOptions(StrategyKind strategy, long seed, int iterations, int pctDepth, int pctSteps,
+      RunOptions run, int delays, int preemptionBound) {
+    this(strategy, seed, iterations, pctDepth, pctSteps, run, delays, preemptionBound, Prefix.NONE);
   }
 
   public ExploreOptions {
@@ -39,16 +45,26 @@ public record ExploreOptions(StrategyKind strategy, long seed, int iterations, i
     if (pctDepth < 1 || pctDepth > MAX_DEPTH) {
       throw new IllegalArgumentException("pct depth must be 1 to " + MAX_DEPTH + ", got " + pctDepth);
     }
+    java.util.Objects.requireNonNull(prefix, "prefix");
+    if (prefix.present() && strategy == StrategyKind.DFS) {
+      throw new IllegalArgumentException("dfs does not explore from a prefix (yet): use random, pct, pos or"
+          + " delay-bounding");
+    }
+  }
+
+  /** The same exploration, every iteration starting with {@code p}. */
+  public ExploreOptions withPrefix(Prefix p) {
+    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, run, delays, preemptionBound, p);
   }
 
   /** The same exploration with other run options (e.g. a larger step bound). */
   public ExploreOptions withRun(RunOptions other) {
-    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, other, delays, preemptionBound);
+    return new ExploreOptions(strategy, seed, iterations, pctDepth, pctSteps, other, delays, preemptionBound, prefix);
   }
 
   /** The same exploration with another strategy. */
   public ExploreOptions withStrategy(StrategyKind other) {
-    return new ExploreOptions(other, seed, iterations, pctDepth, pctSteps, run, delays, preemptionBound);
+    return new ExploreOptions(other, seed, iterations, pctDepth, pctSteps, run, delays, preemptionBound, prefix);
   }
 
   /** An exhaustive search, at most {@code executions} long, bounded in preemptions (negative: unbounded). */

@@ -158,6 +158,7 @@ final class Run implements World, Strategy.Ready {
       divergence();
     }
     if (failure != null && !(failure instanceof Failure.ReplayDivergence) && strategy instanceof ReplayStrategy r) {
+      // (a prefix's replay is not checked here: the run goes on past it)
       // A recorded failing run's choices end where it failed: any left over were never part of it.
       r.checkExhausted(steps);
       divergence();
@@ -166,8 +167,14 @@ final class Run implements World, Strategy.Ready {
     return failure;
   }
 
+  /** The replay that answers this run's choices, or its prefix's; null for a run that replays nothing. */
+  private ReplayStrategy replaying() {
+    return strategy instanceof ReplayStrategy r ? r : strategy instanceof PrefixStrategy p ? p.replay() : null;
+  }
+
   private boolean divergence() {
-    if (strategy instanceof ReplayStrategy r && r.divergence() != null) {
+    ReplayStrategy r = replaying();
+    if (r != null && r.divergence() != null) {
       r.stepIs(steps);
       failure = r.divergence(); // a diverged replay says nothing else worth trusting
       return true;

@@ -250,9 +250,12 @@ public final class Simulator implements AutoCloseable {
         options.seed(), i);
   }
 
-  /** k for every iteration after the first: the larger of the given estimate and the first iteration's steps. */
+  /**
+   * k for every iteration after the first: the larger of the given estimate and the first iteration's steps
+   * (past its prefix, if it has one: the strategy chooses only after it).
+   */
   public static int stepsEstimate(ExploreOptions options, RunResult first) {
-    return Math.max(options.pctSteps(), first.steps());
+    return Math.max(options.pctSteps(), first.steps() - options.prefix().steps());
   }
 
   /**
@@ -394,7 +397,16 @@ public final class Simulator implements AutoCloseable {
         int depth = kind == StrategyKind.PCT ? Integer.parseInt(required(p, Trace.DEPTH, kind)) : 3;
         int delays = kind == StrategyKind.DELAY_BOUNDING
             ? Integer.parseInt(required(p, Trace.DELAYS, kind)) : ExploreOptions.DEFAULT_DELAYS;
-        ExploreOptions o = new ExploreOptions(kind, h.seed(), 1, depth, steps, options, delays, -1);
+        Prefix prefix = Prefix.NONE;
+        if (p.containsKey(Prefix.STEPS)) {
+          // The prefix is the trace's own first steps; the header says which steps of which trace they were.
+          prefix = Prefix.of(trace, Integer.parseInt(p.get(Prefix.STEPS)), p.getOrDefault(Prefix.ORIGIN, "?"));
+          if (!prefix.hash().equals(p.get(Prefix.HASH))) {
+            return "the trace's header claims its first " + prefix.steps() + " steps are those of " + prefix.origin()
+                + " (hash " + p.get(Prefix.HASH) + "), but its own hash to " + prefix.hash();
+          }
+        }
+        ExploreOptions o = new ExploreOptions(kind, h.seed(), 1, depth, steps, options, delays, -1, prefix);
         again = run(spec, Strategies.forIteration(o, iterationSeed(h.seed(), h.iteration()), steps), options,
             h.seed(), h.iteration());
       }

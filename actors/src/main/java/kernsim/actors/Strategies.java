@@ -14,6 +14,10 @@ public final class Strategies {
    * PCT's k for it.
    */
   public static Strategy forIteration(ExploreOptions options, long iterationSeed, int pctSteps) {
+    return options.prefix().before(inner(options, iterationSeed, pctSteps));
+  }
+
+  private static Strategy inner(ExploreOptions options, long iterationSeed, int pctSteps) {
     return switch (options.strategy()) {
       case RANDOM -> random(iterationSeed);
       case PCT -> pct(iterationSeed, options.pctDepth(), pctSteps);

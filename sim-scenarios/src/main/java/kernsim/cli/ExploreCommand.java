@@ -57,6 +57,10 @@ import picocli.CommandLine.Spec;
 final class ExploreCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
+  /** What the exploration's schedules reached, or null on a cluster. */
+  private kernsim.fuzz.Reach reach;
+  /** The schedules the exploration counts (up to its lowest failure): the coverage is theirs. */
+  private int countedSchedules;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
       description = "A scenario file, or a catalog scenario's name (default: " + Catalog.DEFAULT + ").")
@@ -86,6 +90,19 @@ final class ExploreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead, and no progress bar (see docs/cli.md).")
   boolean json;
 
+  @Option(names = "--from", paramLabel = "TRACE", description = "Continue from a trace: every schedule starts with"
+      + " the first --prefix steps of TRACE (replayed), then the strategy chooses. The scenario and its settings are"
+      + " TRACE's (FILE, if given, must be its scenario); each trace written holds the prefix and replays alone.")
+  Path from;
+
+  @Option(names = "--prefix", paramLabel = "N", description = "With --from: how many of TRACE's steps each schedule"
+      + " replays before the strategy takes over, 0 to TRACE's steps.")
+  Integer prefixSteps;
+
+  @Option(names = "--no-coverage", description = "Do not measure the coverage signal of every schedule (it costs"
+      + " about as much again as running the schedule); the report then has no coverage lines.")
+  boolean noCoverage;
+
   @Option(names = "--outcomes", description = "Run the whole budget instead of stopping at the first failure, and"
       + " print the table of distinct outcomes (each hart's results and the verdict) with their counts, graded"
       + " acceptable, interesting (a failure the scenario expects) or forbidden; each failing outcome's first"
@@ -107,21 +124,73 @@ final class ExploreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--steps, --interleaving regions and --html show one failing schedule; they do not go with --outcomes");
     }
+    if (prefixSteps != null && from == null) {
+      throw new Main.UserError("--prefix needs --from TRACE: the trace whose first N steps each schedule replays");
+    }
+    Trace source = null;
     String name = file == null ? Catalog.DEFAULT : file;
-    Scenario scenario = main.resolve(name);
-    Settings settings = settingsOptions.of(scenario);
+    Scenario scenario;
+    Settings settings;
+    if (from != null) {
+      if (prefixSteps == null) {
+        throw new Main.UserError("--from needs --prefix N: how many of " + from + "'s steps each schedule replays");
+      }
+      if (prefixSteps < 0) {
+        throw new Main.UserError("--prefix must be at least 0, got " + prefixSteps);
+      }
+      if (schedule.strategy == kernsim.actors.StrategyKind.DFS) {
+        throw new Main.UserError("--from does not go with dfs (yet): explore from a prefix with random, pct, pos or"
+            + " delay-bounding");
+      }
+      if (cluster.on()) {
+        throw new Main.UserError("--from does not go with --cluster (yet): explore from a prefix on one machine");
+      }
+      source = ReplayCommand.read(from);
+      Trace.Header h = source.header();
+      if (file == null) {
+        name = h.scenario();
+        try {
+          scenario = main.source().parse(h.text(), h.scenario() + ".ksim (in " + from + ")");
+        } catch (kernsim.scenario.ScenarioException e) {
+          throw new Main.UserError("cannot explore from " + from + ": its scenario does not parse:\n" + e.getMessage(), e);
+        }
+      } else {
+        scenario = main.resolve(name);
+      }
+      settings = fromSettings(scenario, h);
+    } else {
+      scenario = main.resolve(name);
+      settings = settingsOptions.of(scenario);
+    }
     ScenarioWorld world = new ScenarioWorld(scenario, settings);
     ExploreOptions options = schedule.explore(iterations, world.runOptions(RunOptions.DEFAULT));
+    if (source != null) {
+      String mismatch = source.header().mismatch(world);
+      if (mismatch != null) {
+        throw new Main.UserError("cannot explore from " + from + ": " + mismatch);
+      }
+      Trace.Header h = source.header();
+      String origin = from.getFileName() + " (" + h.strategy() + " schedule "
+          + ExploreResult.schedule(h.iteration()) + " from seed " + h.seed() + ")";
+      try {
+        options = options.withPrefix(kernsim.actors.Prefix.of(source, prefixSteps, origin));
+      } catch (IllegalArgumentException e) {
+        throw new Main.UserError("--prefix " + prefixSteps + " is longer than " + from + ", which has "
+            + source.steps().size() + " steps", e);
+      }
+    }
     prepareOut();
     PrintWriter w = spec.commandLine().getOut();
     if (!json) {
       w.printf(Locale.ROOT, "kernsim explore %s: strategy %s%s, seed %d, at most %,d schedules, output in %s%s%n",
-          name, schedule.strategy.id(), schedule.parameters() == null ? "" : ", " + schedule.parameters(),
+          name, schedule.strategy.id(), parameters() == null ? "" : ", " + parameters(),
           schedule.seed, iterations, out, workers == 1 ? "" : ", " + workers + " workers"
               + (schedule.strategy == kernsim.actors.StrategyKind.DFS ? " (dfs runs on one)" : ""));
       w.flush();
     }
 
+    // The coverage signal of every schedule (not measured on a cluster: the logs stay on the workers).
+    reach = cluster.on() || noCoverage ? null : new kernsim.fuzz.Reach(scenario.hartKeys());
     if (outcomes) {
       return outcomes(name, scenario, settings, world, options);
     }
@@ -129,10 +198,15 @@ final class ExploreCommand implements Callable<Integer> {
       ExploreResult result;
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-        result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, progress)
-            : Simulator.explore(world, options, workers, progress);
+        Simulator.Progress counted = reach == null ? progress : (i, r) -> {
+          reach.add(i, r.log());
+          return progress.iterationDone(i, r);
+        };
+        result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, counted)
+            : Simulator.explore(world, options, workers, counted);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      countedSchedules = result.iterations();
       double rate = result.iterations() / Math.max(seconds, 1e-9);
       String speed = String.format(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%s",
           result.iterations(), result.totalSteps(), seconds, rate,
@@ -172,6 +246,10 @@ final class ExploreCommand implements Callable<Integer> {
             w.println("html:    not written (no failing schedule to show)");
           }
           w.println();
+          coverage().forEach(w::println);
+          if (!coverage().isEmpty()) {
+            w.println();
+          }
           w.println(speed);
           w.flush();
         }
@@ -179,8 +257,8 @@ final class ExploreCommand implements Callable<Integer> {
       }
 
       RunResult failing = result.failing().orElseThrow();
-      Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".trace");
-      Path reportFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + ".report.txt");
+      Path traceFile = out.resolve(stem(scenario) + ".trace");
+      Path reportFile = out.resolve(stem(scenario) + ".report.txt");
       Trace trace = failing.trace();
       try {
         TraceCodec.write(trace, traceFile);
@@ -200,7 +278,7 @@ final class ExploreCommand implements Callable<Integer> {
       StepView steps = view.view(replay.run());
       String replayCommand = "kernsim replay " + traceFile;
 
-      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), schedule.parameters(),
+      Report.Context context = new Report.Context(scenario, settings, schedule.strategy.id(), parameters(),
           schedule.seed, failing.iteration());
       List<String> report = new ArrayList<>();
       report.add(String.format(Locale.ROOT, "found a failure in schedule %,d of at most %,d", Report.number(failing.iteration()),
@@ -223,6 +301,10 @@ final class ExploreCommand implements Callable<Integer> {
       if (view.html != null) {
         HtmlPage.write(view.html, "kernsim explore " + name, context, failing, timeline, steps, replayCommand);
         report.add("html:    " + view.html);
+      }
+      if (!coverage().isEmpty()) {
+        report.add("");
+        report.addAll(coverage());
       }
 
       List<String> file = new ArrayList<>();
@@ -275,7 +357,11 @@ final class ExploreCommand implements Callable<Integer> {
     ExploreResult result;
     long start = System.nanoTime();
     try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
-      Simulator.Progress p = table.counting(progress);
+      Simulator.Progress tabled = table.counting(progress);
+      Simulator.Progress p = reach == null ? tabled : (i, r) -> {
+        reach.add(i, r.log());
+        return tabled.iterationDone(i, r);
+      };
       if (workers == 1) {
         try (Simulator sim = Simulator.create()) {
           result = sim.sweep(counted, options, p);
@@ -285,6 +371,7 @@ final class ExploreCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    countedSchedules = result.iterations();
     List<Outcomes.Row> rows = table.rows();
     List<String> traces = new ArrayList<>();
     List<Boolean> confirmed = new ArrayList<>();
@@ -298,7 +385,7 @@ final class ExploreCommand implements Callable<Integer> {
           continue;
         }
         failed = true;
-        Path traceFile = out.resolve(fileName(scenario.name()) + "-" + schedule.seed + "-outcome-" + (n + 1) + ".trace");
+        Path traceFile = out.resolve(stem(scenario) + "-outcome-" + (n + 1) + ".trace");
         try {
           TraceCodec.write(row.firstRun.trace(), traceFile);
           confirmed.add(sim.replay(world, TraceCodec.read(traceFile)).confirmed());
@@ -378,10 +465,52 @@ final class ExploreCommand implements Callable<Integer> {
       }
     }
     w.println();
+    coverage().forEach(w::println);
+    if (!coverage().isEmpty()) {
+      w.println();
+    }
     w.printf(Locale.ROOT, "explored %,d schedules (%,d steps) in %.2f s: %,.0f schedules/s%n", result.iterations(),
         result.totalSteps(), seconds, result.iterations() / Math.max(seconds, 1e-9));
     w.flush();
     return failed ? Main.NOT_AS_EXPECTED : Main.OK;
+  }
+
+  /**
+   * {@code --from}'s settings: the trace's when the command line gives none; else the command line's, which must
+   * be the trace's (the prefix replays only under the settings it was recorded with).
+   */
+  private Settings fromSettings(Scenario scenario, Trace.Header h) {
+    Settings recorded;
+    try {
+      recorded = Settings.fromOptions(h.options());
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserError("cannot explore from " + from + ": its settings are not understood: " + e.getMessage(), e);
+    }
+    if (settingsOptions.args().isEmpty()) {
+      return recorded;
+    }
+    Settings given = settingsOptions.of(scenario);
+    if (!given.options().equals(recorded.options())) {
+      throw new Main.UserError("cannot explore from " + from + ": it was recorded with " + recorded.options()
+          + ", the command line asks for " + given.options() + " (leave --profile, --fix, --regress, --no-regress"
+          + " and --no-oracle out to explore with the trace's)");
+    }
+    return given;
+  }
+
+  /** The strategy's parameters as the report shows them, with the prefix explored from; null for none. */
+  private String parameters() {
+    String p = schedule.parameters();
+    if (from == null) {
+      return p;
+    }
+    String after = "after " + prefixSteps + " steps of " + from;
+    return p == null ? after : p + ", " + after;
+  }
+
+  /** The files' common name: {@code <scenario>-<seed>}, and {@code -prefix<N>} when exploring from a trace. */
+  private String stem(Scenario scenario) {
+    return fileName(scenario.name()) + "-" + schedule.seed + (from == null ? "" : "-prefix" + prefixSteps);
   }
 
   /** The JSON document's fields every exploration has: the scenario, the schedule options, the counts. */
@@ -389,12 +518,20 @@ final class ExploreCommand implements Callable<Integer> {
     ObjectNode o = Json.document("explore");
     Json.scenario(o, scenario, settings);
     schedule.json(o);
+    if (from == null) {
+      o.putNull("from");
+    } else {
+      ObjectNode f = o.putObject("from");
+      f.put("trace", from.toString());
+      f.put("prefix", prefixSteps);
+    }
     o.put("seed", schedule.seed);
     o.put("maxIterations", iterations);
     o.put("iterations", result.iterations());
     o.put("totalSteps", result.totalSteps());
     o.put("seconds", seconds);
     o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+    coverageJson(o);
     return o;
   }
 
@@ -415,10 +552,71 @@ final class ExploreCommand implements Callable<Integer> {
   /** The options as they take effect, to repeat them in the report. */
   private List<String> args() {
     List<String> args = new ArrayList<>(schedule.args());
+    if (from != null) {
+      args.addAll(List.of("--from", from.toString(), "--prefix", Integer.toString(prefixSteps)));
+    }
     args.addAll(List.of("--seed", Long.toString(schedule.seed), "--iterations", Integer.toString(iterations)));
     args.addAll(settingsOptions.args());
     args.addAll(List.of("--out", out.toString()));
     return args;
+  }
+
+  /** The report's coverage lines: how much of the model the schedules reached (docs/fuzz.md). */
+  private List<String> coverage() {
+    List<String> out = new ArrayList<>();
+    if (reach == null) {
+      if (!noCoverage) {
+        out.add("coverage: not measured on a cluster (the schedules' event logs stay on the workers)");
+      }
+      return out;
+    }
+    kernsim.fuzz.Reach.Summary c = reach.summary(countedSchedules);
+    out.add(String.format(Locale.ROOT, "coverage: %,d features of the coverage signal (docs/fuzz.md) in %,d schedules",
+        c.features(), c.schedules()));
+    out.add(String.format(Locale.ROOT, "  messages:          %,d distinct (actor, message type, outcome)", c.messages()));
+    out.add(String.format(Locale.ROOT, "  message types:     %,d of %,d%s delivered, of the protocols of %,d actor classes",
+        c.typesReached(), c.typesKnown(), percent(c.typesReached(), c.typesKnown()), c.actorClasses()));
+    String never = c.neverAdjacent().isEmpty() ? "every possible pair reached"
+        : "never adjacent: " + String.join("; ", c.neverAdjacent().subList(0, Math.min(3, c.neverAdjacent().size())))
+            + (c.neverAdjacent().size() > 3 ? String.format(Locale.ROOT, "; … (%,d in all; --json lists them)",
+                c.neverAdjacent().size()) : "");
+    Report.wrapped(out, "  lock-region pairs: ", String.format(Locale.ROOT, "%,d of %,d%s possible (a request of one"
+        + " hart then one of another at a shared actor); %s", c.pairsReached(), c.pairsPossible(),
+        percent(c.pairsReached(), c.pairsPossible()), never));
+    return out;
+  }
+
+  private static String percent(int part, int whole) {
+    return whole == 0 ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * part / whole);
+  }
+
+  /** The JSON's {@code coverage} object (null on a cluster). */
+  private void coverageJson(ObjectNode o) {
+    if (reach == null) {
+      o.putNull("coverage");
+      return;
+    }
+    kernsim.fuzz.Reach.Summary c = reach.summary(countedSchedules);
+    ObjectNode j = o.putObject("coverage");
+    j.put("features", c.features());
+    j.put("messages", c.messages());
+    ObjectNode types = j.putObject("messageTypes");
+    types.put("reached", c.typesReached());
+    types.put("known", c.typesKnown());
+    types.put("actorClasses", c.actorClasses());
+    ObjectNode unreached = types.putObject("unreached");
+    c.unreached().forEach((cls, list) -> {
+      var a = unreached.putArray(cls);
+      list.forEach(a::add);
+    });
+    ObjectNode pairs = j.putObject("lockRegionPairs");
+    pairs.put("distinct", c.pairs());
+    pairs.put("reached", c.pairsReached());
+    pairs.put("possible", c.pairsPossible());
+    var adjacent = pairs.putArray("adjacent");
+    c.adjacent().forEach(adjacent::add);
+    var never = pairs.putArray("neverAdjacent");
+    c.neverAdjacent().forEach(never::add);
   }
 
   /** The dfs verdict line: what holds, how many classes and executions it took, what ended the search. */

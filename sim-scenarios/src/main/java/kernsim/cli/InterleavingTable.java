@@ -244,12 +244,19 @@ final class InterleavingTable {
 
   private static List<String> describe(List<Timeline.Event> group) {
     List<String> out = new ArrayList<>();
+    // The calls that start and that return in the group (a search of the group per event was quadratic: one hart
+    // of 100,000 calls is one group). Identity sets: a call is the one object both its events hold.
+    java.util.Set<Timeline.Call> started = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Timeline.Call> returns = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Timeline.Event x : group) {
+      (x.start() ? started : returns).add(x.call());
+    }
     for (Timeline.Event e : group) {
       Timeline.Call c = e.call();
-      boolean endsHere = c.returned() && group.stream().anyMatch(x -> !x.start() && x.call() == c);
+      boolean endsHere = c.returned() && returns.contains(c);
       if (e.start()) {
         out.add(endsHere ? c.text() + " = " + Timeline.result(c.result()) : c.text() + " \u2026");
-      } else if (group.stream().noneMatch(x -> x.start() && x.call() == c)) {
+      } else if (!started.contains(c)) {
         out.add("\u2026 = " + Timeline.result(c.result()));
       }
     }

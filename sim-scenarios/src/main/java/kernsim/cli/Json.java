@@ -48,6 +48,7 @@ public final class Json {
     strings(o.putArray("fixes"), settings.semantics().fixes().stream().sorted().map(Fix::id).toList());
     strings(o.putArray("regress"), settings.semantics().regressions().stream().map(kernsim.dev.Regress::id).toList());
     strings(o.putArray("oraclesOff"), settings.oraclesOff());
+    strings(o.putArray("clientOptions"), java.util.List.copyOf(settings.clientOptions(s)));
   }
 
   /** {@code verdict}: {@code status} ok or failed, and for a failure its kind, oracle, message, step and actor. */

@@ -137,8 +137,12 @@ final class ReplayCommand implements Callable<Integer> {
     return replay.confirmed() ? Main.OK : Main.NOT_AS_EXPECTED;
   }
 
+  /** The report's context; a trace made from another's prefix says so where the parameters go. */
   private static Report.Context context(Scenario scenario, Settings settings, Trace.Header h) {
-    return new Report.Context(scenario, settings, h.strategy(), null, h.seed(), h.iteration());
+    String prefix = h.strategyParameters().get(kernsim.actors.Prefix.STEPS);
+    String made = prefix == null ? null : "after " + prefix + " steps of "
+        + h.strategyParameters().get(kernsim.actors.Prefix.ORIGIN);
+    return new Report.Context(scenario, settings, h.strategy(), made, h.seed(), h.iteration());
   }
 
   private static List<String> confirmation(ReplayResult replay, Failure.ReplayDivergence divergence) {

@@ -42,6 +42,7 @@ public final class Report {
         + "   fixes: " + orNone(settings.semantics().fixes().stream().sorted().map(Fix::id).toList())
         + (settings.semantics().regressions().isEmpty() ? "" : "   regress: " + settings.semantics().regressList())
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
+        + (settings.clientOptions(s).isEmpty() ? "" : "   client options: " + String.join(", ", settings.clientOptions(s)))
         + "   expected: " + expected(s));
     return out;
   }

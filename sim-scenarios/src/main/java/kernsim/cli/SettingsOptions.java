@@ -10,7 +10,10 @@ import kernsim.scenario.Scenario;
 import kernsim.scenario.Settings;
 import picocli.CommandLine.Option;
 
-/** How the world behaves and is judged: {@code --profile}, {@code --fix}, {@code --regress}, {@code --no-regress}, {@code --no-oracle} (run and explore). */
+/**
+ * How the world behaves and is judged: {@code --profile}, {@code --fix}, {@code --regress}, {@code --no-regress},
+ * {@code --no-oracle}, {@code --client-option}, {@code --no-client-option} (run, explore, stress).
+ */
 final class SettingsOptions {
   @Option(names = "--profile", paramLabel = "P", completionCandidates = Profiles.class,
       description = "Semantic profile: ${COMPLETION-CANDIDATES} (default: the scenario's, else starry).")
@@ -33,10 +36,23 @@ final class SettingsOptions {
       description = "Turn an oracle off (repeatable): ${COMPLETION-CANDIDATES}.")
   List<String> oraclesOff = new ArrayList<>();
 
-  /** The settings for {@code s}; an unknown profile, fix, regress toggle or oracle, or a regress toggle under starry, is the user's mistake. */
+  @Option(names = "--client-option", paramLabel = "NAME", completionCandidates = ClientOptionNames.class,
+      description = "Turn a userspace loop client's option on for every statement, as a `client-option NAME` header"
+          + " line does (repeatable): ${COMPLETION-CANDIDATES}.")
+  List<String> clientOptions = new ArrayList<>();
+
+  @Option(names = "--no-client-option", paramLabel = "NAME", completionCandidates = ClientOptionNames.class,
+      description = "Turn off a client option the scenario's own `client-option` line turns on (repeatable).")
+  List<String> noClientOptions = new ArrayList<>();
+
+  /**
+   * The settings for {@code s}; an unknown profile, fix, regress toggle, oracle or client option, or a regress
+   * toggle under starry, is the user's mistake.
+   */
   Settings of(Scenario s) {
     try {
-      return Settings.of(s, profile, fixes, regress, noRegress, oraclesOff);
+      return Settings.of(s, profile, fixes, regress, noRegress, oraclesOff)
+          .withClientOptions(clientOptions, noClientOptions);
     } catch (IllegalArgumentException e) {
       throw new Main.UserError(e.getMessage(), e);
     }
@@ -53,6 +69,8 @@ final class SettingsOptions {
     regress.forEach(r -> out.addAll(List.of("--regress", r)));
     noRegress.forEach(r -> out.addAll(List.of("--no-regress", r)));
     oraclesOff.forEach(o -> out.addAll(List.of("--no-oracle", o)));
+    clientOptions.forEach(o -> out.addAll(List.of("--client-option", o)));
+    noClientOptions.forEach(o -> out.addAll(List.of("--no-client-option", o)));
     return out;
   }
 
@@ -71,6 +89,12 @@ final class SettingsOptions {
   static final class Regressions extends ArrayList<String> {
     Regressions() {
       super(kernsim.dev.Regress.ids());
+    }
+  }
+
+  static final class ClientOptionNames extends ArrayList<String> {
+    ClientOptionNames() {
+      super(new java.util.TreeSet<>(kernsim.client.SystemdLoopUtil.OPTIONS));
     }
   }
 

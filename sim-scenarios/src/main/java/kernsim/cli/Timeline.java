@@ -305,11 +305,19 @@ public final class Timeline {
         }
         harts.add(new Hart(e.getKey(), e.getValue(), exited.getOrDefault(e.getKey(), -1)));
       }
+      // Each hart's calls by index, the first of an index kept (a linear search per event was quadratic: 100,000
+      // statements of one hart took hours).
+      Map<String, Map<Integer, Call>> byIndex = new java.util.HashMap<>();
+      calls.forEach((hart, list) -> {
+        Map<Integer, Call> m = new java.util.HashMap<>();
+        list.forEach(c -> m.putIfAbsent(c.index(), c));
+        byIndex.put(hart, m);
+      });
       List<Event> events = new ArrayList<>();
       for (Object[] ev : emitted) {
         String hart = (String) ev[0];
         int index = (Integer) ev[1];
-        Call call = calls.get(hart).stream().filter(c -> c.index() == index).findFirst().orElseThrow();
+        Call call = java.util.Objects.requireNonNull(byIndex.get(hart).get(index), "no call " + index + " of " + hart);
         events.add(new Event(hart, call, (Boolean) ev[2], (Integer) ev[3]));
       }
       return new Timeline(harts, events);

@@ -23,6 +23,8 @@ import kernsim.actors.EventLog;
 public final class Coverage {
   private static final Pattern REPLY_TO = Pattern.compile("replyTo=(world/[^,)\\s]+)");
   private static final Pattern VALUE = Pattern.compile("value=([A-Za-z]+)");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
+  private static final Pattern FILE = Pattern.compile("file:[^/]+");
   private static final Pattern ERRNO = Pattern.compile("\\b(E[A-Z]{2,})\\b");
 
   private final TreeSet<String> seen = new TreeSet<>();
@@ -50,17 +52,30 @@ public final class Coverage {
 
   /** The features of one run. */
   public static TreeSet<String> of(EventLog log, List<String> hartKeys) {
+    return of(log, hartKeys, null);
+  }
+
+  /**
+   * The features of one run, and into {@code requests} (unless null) each request a shared actor handled for a
+   * hart, as {@code actor-class}, {@code hart}, {@code message-type}: what the {@code P} features pair up.
+   */
+  public static TreeSet<String> of(EventLog log, List<String> hartKeys, java.util.Set<List<String>> requests) {
     TreeSet<String> out = new TreeSet<>();
     List<String> actors = new ArrayList<>();
     List<String> lastHart = new ArrayList<>();
     List<String> lastMsg = new ArrayList<>();
+    // Per run, each actor key's class and whether it is a hart (keys repeat on nearly every step).
+    java.util.HashMap<String, String> classes = new java.util.HashMap<>();
     for (int i = 0; i < log.size(); i++) {
       String actor = log.actor(i);
       String type = log.type(i);
-      String summary = log.summary(i);
-      String cls = actorClass(actor, hartKeys);
+      String cls = classes.computeIfAbsent(actor, a -> actorClass(a, hartKeys));
+      boolean reply = type.equals("Reply");
+      boolean hart = hartKeys.contains(actor);
+      // The summary is rendered only where a feature reads it: a reply's outcome, a shared actor's requester.
+      String summary = reply || !hart ? log.summary(i) : "";
       String outcome = "";
-      if (type.equals("Reply")) {
+      if (reply) {
         Matcher v = VALUE.matcher(summary);
         outcome = v.find() ? v.group(1) : "";
         Matcher e = ERRNO.matcher(summary);
@@ -69,9 +84,15 @@ public final class Coverage {
         }
       }
       out.add("M " + cls + " " + type + (outcome.isEmpty() ? "" : " " + outcome));
+      if (hart || !summary.contains("replyTo=")) {
+        continue;
+      }
       Matcher r = REPLY_TO.matcher(summary);
       String requester = r.find() ? hartOf(r.group(1), hartKeys) : null;
-      if (requester != null && !hartKeys.contains(actor)) {
+      if (requester != null) {
+        if (requests != null) {
+          requests.add(List.of(cls, requester, type));
+        }
         int k = actors.indexOf(actor);
         if (k < 0) {
           actors.add(actor);
@@ -136,6 +157,6 @@ public final class Coverage {
   static String actorClass(String actor, List<String> hartKeys) {
     String h = hartOf(actor, hartKeys);
     String a = h == null ? actor : "hart" + actor.substring(h.length());
-    return a.replaceAll("\\d+", "N").replaceAll("file:[^/]+", "file");
+    return FILE.matcher(DIGITS.matcher(a).replaceAll("N")).replaceAll("file");
   }
 }

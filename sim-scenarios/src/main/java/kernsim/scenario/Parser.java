@@ -98,9 +98,19 @@ final class Parser {
     this(src, false);
   }
 
+  /** Client options set from outside the text (the command line's, a trace header's): on and off. */
+  private final java.util.Set<String> clientOn;
+  private final java.util.Set<String> clientOff;
+
   Parser(Source src, boolean anyVariable) {
+    this(src, anyVariable, java.util.Set.of(), java.util.Set.of());
+  }
+
+  Parser(Source src, boolean anyVariable, java.util.Set<String> clientOn, java.util.Set<String> clientOff) {
     this.src = src;
     this.anyVariable = anyVariable;
+    this.clientOn = clientOn;
+    this.clientOff = clientOff;
   }
 
   Scenario parse(String text) throws ScenarioException {
@@ -176,7 +186,8 @@ final class Parser {
       procs.add(new kernsim.cpu.Kernel.Process(processes.get(i).name(), processStmts.get(i)));
     }
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
-        hartNames, harts, prober, regressions, procs, processOf, expectations, outcomes);
+        hartNames, harts, prober, regressions, procs, processOf, expectations, outcomes,
+        new java.util.TreeSet<>(clientOptions));
   }
 
   static String baseName(String file) {
@@ -451,6 +462,8 @@ final class Parser {
     block = new Block(src, blockTitle);
     block.anyVariable = anyVariable;
     block.clientOptions.addAll(clientOptions);
+    block.clientOptions.addAll(clientOn);
+    block.clientOptions.removeAll(clientOff);
     stmts = new ArrayList<>();
     blockHeader = header;
     blockIsSetup = isSetup;

@@ -42,12 +42,15 @@ import kernsim.dev.Semantics;
  *     oracle checks after every schedule
  * @param outcomes {@code outcome GRADE HART: "RESULTS" …} header lines, in order: how
  *     {@code explore --outcomes} grades an outcome whose harts' results they match
+ * @param clientOptions {@code client-option NAME} lines, as the text has them ({@link Settings} may add or
+ *     take some away: {@link Settings#clientOptions(Scenario)})
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
     boolean prober, List<kernsim.dev.Regress> regressions, List<Kernel.Process> processes, List<String> processOf,
-    List<kernsim.oracle.Expectations.Check> expectations, List<Outcome> outcomes) {
+    List<kernsim.oracle.Expectations.Check> expectations, List<Outcome> outcomes,
+    java.util.SortedSet<String> clientOptions) {
   /**
    * An {@code outcome} header line: the grade ({@code acceptable}, {@code interesting} or {@code forbidden})
    * of an outcome whose harts' results, as the outcomes table shows them ({@code 0, 2, "ab"}), are
@@ -65,6 +68,7 @@ public record Scenario(String name, String title, String description, String fil
     regressions = List.copyOf(regressions);
     processes = List.copyOf(processes);
     processOf = processOf.isEmpty() ? java.util.Collections.nCopies(harts.size(), "") : List.copyOf(processOf);
+    clientOptions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(clientOptions));
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -83,13 +87,13 @@ public record Scenario(String name, String title, String description, String fil
     }
   }
 
-  /** Each hart a process of its own. */
+  /** Each hart a process of its own, no client option. */
   public Scenario(String name, String title, String description, String file, String text,
       String profile, List<Fix> fixes, List<String> expect, int loops,
       Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
       boolean prober, List<kernsim.dev.Regress> regressions) {
     this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
-        harts, prober, regressions, List.of(), List.of(), List.of(), List.of());
+        harts, prober, regressions, List.of(), List.of(), List.of(), List.of(), new java.util.TreeSet<>());
   }
 
   /** A scenario with no regress toggle. */

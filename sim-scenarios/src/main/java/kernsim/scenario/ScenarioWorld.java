@@ -39,7 +39,7 @@ public final class ScenarioWorld implements WorldSpec {
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
     this.settings = settings;
-    this.spec = scenario.kernelSpec(settings.semantics());
+    this.spec = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
     this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
@@ -54,6 +54,19 @@ public final class ScenarioWorld implements WorldSpec {
 
   public Scenario scenario() {
     return scenario;
+  }
+
+  /** {@code s} as its harts run under {@code settings}: parsed again when the settings change its client options. */
+  private static Scenario withClientOptions(Scenario s, Settings settings) {
+    if (!settings.changesClientOptions()) {
+      return s;
+    }
+    try {
+      return Scenarios.parse(s.text(), s.file(), settings.clientOn(), settings.clientOff());
+    } catch (ScenarioException e) {
+      throw new IllegalArgumentException("client options need the scenario's text, which does not parse: "
+          + e.getMessage(), e);
+    }
   }
 
   public Settings settings() {

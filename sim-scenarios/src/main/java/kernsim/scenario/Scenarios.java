@@ -19,11 +19,20 @@ public final class Scenarios {
 
   /** Parses and compiles {@code text}, which came from {@code file} (used in messages and as the default name). */
   public static Scenario parse(String text, String file) throws ScenarioException {
+    return parse(text, file, java.util.Set.of(), java.util.Set.of());
+  }
+
+  /**
+   * The same, with client options turned on ({@code on}) and off ({@code off}) for every statement, on top of
+   * the text's {@code client-option} lines: the command line's {@code --client-option}, a trace header's.
+   */
+  public static Scenario parse(String text, String file, java.util.Set<String> on, java.util.Set<String> off)
+      throws ScenarioException {
     java.util.Objects.requireNonNull(text, "text");
     String f = file == null ? "<input>" : file;
     String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
     try {
-      return new Parser(new Source(f, t)).parse(text);
+      return new Parser(new Source(f, t), false, on, off).parse(text);
     } catch (RuntimeException | StackOverflowError e) {
       // A bug of ours, not the user's: still reported as a ScenarioException, and visibly so.
       throw new ScenarioException(f, "internal error while reading the scenario: " + e, e);

@@ -16,11 +16,17 @@ import kernsim.dev.Semantics;
 import kernsim.oracle.Oracles;
 
 /**
- * How a scenario is run: the semantics (profile + fixes: the scenario's own, plus any the user adds)
- * and the oracles turned off. Recorded in every trace header ({@link #options()}), so a replay rebuilds
+ * How a scenario is run: the semantics (profile + fixes: the scenario's own, plus any the user adds),
+ * the oracles turned off, and the userspace loop clients' options turned on and off on top of the scenario's
+ * {@code client-option} lines. Recorded in every trace header ({@link #options()}), so a replay rebuilds
  * the same world from the trace alone.
+ *
+ * @param clientOn client options ({@code SystemdLoopUtil.OPTIONS}) on for every statement, besides the
+ *     scenario's own ({@code --client-option})
+ * @param clientOff client options off, even where the scenario's own lines turn them on ({@code --no-client-option})
  */
-public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
+public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<String> clientOn,
+    TreeSet<String> clientOff) {
   public Settings {
     oraclesOff = new TreeSet<>(oraclesOff);
     for (String o : oraclesOff) {
@@ -28,6 +34,42 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
         throw new IllegalArgumentException("unknown oracle '" + o + "' (known: " + String.join(", ", Oracles.NAMES) + ")");
       }
     }
+    clientOn = new TreeSet<>(clientOn);
+    clientOff = new TreeSet<>(clientOff);
+    for (String c : java.util.stream.Stream.concat(clientOn.stream(), clientOff.stream()).toList()) {
+      if (!kernsim.client.SystemdLoopUtil.OPTIONS.contains(c)) {
+        throw new IllegalArgumentException("unknown client option '" + c + "' (known: "
+            + String.join(", ", new TreeSet<>(kernsim.client.SystemdLoopUtil.OPTIONS)) + ")");
+      }
+    }
+    for (String c : clientOn) {
+      if (clientOff.contains(c)) {
+        throw new IllegalArgumentException("client option '" + c + "' both turned on and off");
+      }
+    }
+  }
+
+  /** Settings that leave the scenario's client options as its text has them. */
+  public Settings(Semantics semantics, TreeSet<String> oraclesOff) {
+    this(semantics, oraclesOff, new TreeSet<>(), new TreeSet<>());
+  }
+
+  /** The same settings with client options turned on and off on top of the scenario's. */
+  public Settings withClientOptions(Collection<String> on, Collection<String> off) {
+    return new Settings(semantics, oraclesOff, new TreeSet<>(on), new TreeSet<>(off));
+  }
+
+  /** Whether these settings change the scenario's client options (then the world parses its text again with them). */
+  public boolean changesClientOptions() {
+    return !clientOn.isEmpty() || !clientOff.isEmpty();
+  }
+
+  /** The client options {@code s} runs with under these settings: its own lines', plus {@link #clientOn}, less {@link #clientOff}. */
+  public java.util.SortedSet<String> clientOptions(Scenario s) {
+    TreeSet<String> all = new TreeSet<>(s.clientOptions());
+    all.addAll(clientOn);
+    all.removeAll(clientOff);
+    return all;
   }
 
   /**
@@ -73,7 +115,8 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
 
   /**
    * The trace-header form: {@code profile}, {@code fixes}, {@code regress} (only when a toggle is on, so
-   * older traces read the same) and {@code oracles-off}, comma-separated.
+   * older traces read the same), {@code oracles-off}, and {@code client-options} and {@code no-client-options}
+   * (only when the command line set one), comma-separated.
    */
   public SortedMap<String, String> options() {
     TreeMap<String, String> m = new TreeMap<>();
@@ -83,8 +126,18 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
       m.put("regress", semantics.regressList());
     }
     m.put("oracles-off", String.join(",", oraclesOff));
+    if (!clientOn.isEmpty()) {
+      m.put(CLIENT_OPTIONS, String.join(",", clientOn));
+    }
+    if (!clientOff.isEmpty()) {
+      m.put(NO_CLIENT_OPTIONS, String.join(",", clientOff));
+    }
     return m;
   }
+
+  /** The header options of {@link #clientOn} and {@link #clientOff}. */
+  public static final String CLIENT_OPTIONS = "client-options";
+  public static final String NO_CLIENT_OPTIONS = "no-client-options";
 
   /** Reads {@link #options()} back. */
   public static Settings fromOptions(Map<String, String> m) {
@@ -97,7 +150,8 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
       back.add(Regress.byId(r).orElseThrow(() -> new IllegalArgumentException("unknown regress toggle '" + r + "'")));
     }
     return new Settings(Semantics.of(m.getOrDefault("profile", "starry"), fixes).withRegressions(back),
-        new TreeSet<>(split(m.getOrDefault("oracles-off", ""))));
+        new TreeSet<>(split(m.getOrDefault("oracles-off", ""))),
+        new TreeSet<>(split(m.getOrDefault(CLIENT_OPTIONS, ""))), new TreeSet<>(split(m.getOrDefault(NO_CLIENT_OPTIONS, ""))));
   }
 
   private static List<String> split(String s) {
