@@ -16,6 +16,7 @@ import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
+import kernsim.dev.file.FileBackend;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
 import kernsim.dev.loop.IoctlArg;
@@ -25,6 +26,7 @@ import kernsim.fs.ext4.Ext4FileSystem;
 import kernsim.fs.ext4.Ext4Lite;
 import kernsim.fs.file.Directory;
 import kernsim.fs.file.FileKind;
+import kernsim.fs.file.FileBackends;
 import kernsim.fs.file.FileOps;
 import kernsim.fs.file.FileSyscalls;
 import kernsim.fs.file.Flocks;
@@ -552,16 +554,22 @@ public final class Syscalls {
   }
 
 
-  /** LOOP_SET_FD's fd as the source's {@code get_file_like} + downcast to File would find it. */
+  /**
+   * LOOP_SET_FD's fd as the source's {@code get_file_like} + {@code downcast_ref::<File>()} would find it:
+   * EBADF not open; EINVAL for what is no {@code File} (a directory, a pipe, a memfd, an anon inode);
+   * otherwise its backend ({@link FileBackends#of}): a tmpfs file, a regular file on ext4, a device node.
+   */
   private static FdArg fdArg(Proc p, int n) {
     OpenFile f = n < 0 ? null : p.fds().get(n);
     if (f == null) {
       return FdArg.bad(Errno.EBADF);
     }
-    if (!(f.ops() instanceof RamFile.Ops r)) {
+    int loop = f.ops() instanceof DeviceFiles.Loop l ? l.loop().number() : -1;
+    FileBackend backend = FileBackends.of(f.ops(), loop);
+    if (backend == null) {
       return FdArg.bad(Errno.EINVAL);
     }
-    return FdArg.of(new BoundFile(r.ref(), p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
+    return FdArg.of(new BoundFile(backend, p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
   }
 
   /**

@@ -21,17 +21,15 @@ public final class BackingFile {
   private BackingFile() {}
 
   /**
-   * Observation: {@code file} (the actor's key) synced; its durable image is now {@code durable} (a
-   * copy; do not mutate it).
-   */
-  /**
    * Observation: {@code file}'s durable image is now {@code durable}, an immutable snapshot (see
-   * {@link BackingImage#durableSnapshot()}); oracles read it and never write it.
+   * {@link BackingImage#durableSnapshot()}); oracles read it and never write it. A {@link FileBackend}
+   * that is no file actor reports a null image: what was written to the file through backends
+   * ({@link FileBackend.Wrote}) is durable now.
    */
   public record Synced(String file, byte[] durable) {
     @Override
     public String toString() {
-      return "Synced(" + file + ", " + durable.length + " bytes)";
+      return "Synced(" + file + ", " + (durable == null ? "what was written" : durable.length + " bytes") + ")";
     }
   }
 

@@ -15,7 +15,7 @@ import kernsim.dev.Regress;
 import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
-import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FileBackend;
 import kernsim.dev.loop.LoopAbi.LoopInfo;
 import kernsim.dev.loop.LoopAbi.LoopInfo64;
 import kernsim.dev.loop.LoopDevice.LinuxView;
@@ -184,6 +184,10 @@ final class LinuxLoop implements LoopDriver {
       if (!v.unbound()) {
         return loUnlock(() -> Code.err(Errno.EBUSY));
       }
+      Errno invalid = validateFile(file);
+      if (invalid != null) {
+        return loUnlock(() -> Code.err(invalid));
+      }
       if (encryptType != 0) {
         return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info: no encryption since cryptoloop went
       }
@@ -199,6 +203,20 @@ final class LinuxLoop implements LoopDriver {
       return locked.get();
     }
     return peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : locked.get());
+  }
+
+  /**
+   * {@code loop_validate_file}, as far as the model follows it: a file that is neither a regular file nor
+   * a block device is EINVAL; this very device as its own backing file EBADF. Not modelled: the walk down
+   * a chain of loop devices (a lower device that is unbound, EINVAL; one whose chain reaches this device,
+   * EBADF).
+   */
+  private Errno validateFile(BoundFile file) {
+    if (file.ref().loopDevice() == number) {
+      return Errno.EBADF;
+    }
+    FileBackend.Kind kind = file.ref().kind();
+    return kind == FileBackend.Kind.REGULAR || kind == FileBackend.Kind.BLOCK_DEVICE ? null : Errno.EINVAL;
   }
 
   /**
@@ -225,7 +243,7 @@ final class LinuxLoop implements LoopDriver {
         return loUnlock(() -> Code.err(((FdArg.Bad) fd).errno()));
       }
       BoundFile file = resolved.file();
-      return BackingFile.length(v.file().ref(), oldLen -> BackingFile.length(file.ref(), newLen -> {
+      return v.file().ref().length(oldLen -> file.ref().length(newLen -> {
         if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b) || a.value() != b.value()) {
           return loUnlock(() -> Code.err(Errno.EINVAL));
         }
@@ -557,7 +575,7 @@ final class LinuxLoop implements LoopDriver {
   /** Emits when built, so call it only from a continuation (when the hart reaches the return). */
   private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack, Function<Boolean, Code> then) {
     if (call != null) {
-      world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), world.keyOf(file.ref()), wroteBack));
+      world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), file.key(), wroteBack));
     }
     return then.apply(true);
   }
