@@ -582,8 +582,9 @@ public final class Syscalls {
     if (f == null) {
       return FdArg.bad(Errno.EBADF);
     }
-    int loop = f.ops() instanceof DeviceFiles.Loop l ? l.loop().number() : -1;
-    FileBackend backend = FileBackends.of(f.ops(), loop);
+    DeviceFiles.Loop node = f.ops() instanceof DeviceFiles.Loop l ? l : null;
+    FileBackend backend = FileBackends.of(f.ops(), node == null ? -1 : node.loop().number(),
+        node == null ? null : node.loop().device());
     if (backend == null) {
       return FdArg.bad(Errno.EINVAL);
     }

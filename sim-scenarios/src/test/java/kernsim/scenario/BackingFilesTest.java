@@ -183,11 +183,17 @@ class BackingFilesTest {
           pwrite64(ld, "via loop1", 0)
           fsync(ld)
           pread64(d0, 9, 0)
+          l2 = open("/dev/loop2", O_RDWR)
+          l3 = open("/dev/loop3", O_RDWR)
+          ioctl(l2, LOOP_SET_FD, l3)
+          ioctl(l2, LOOP_SET_FD, ld)
         """);
     List<Object> r = o.results("world/user");
     assertEquals(SysResult.err(Errno.EINVAL), r.get(2), "loop-control: a character device");
     assertEquals(SysResult.err(Errno.EBADF), r.get(3), "the device as its own backing file");
     assertEquals(SysResult.ok(0), r.get(5), "another loop device");
     assertEquals("via loop1", Runs.text(r.get(8)), "loop1's write reached loop0");
+    assertEquals(SysResult.err(Errno.EINVAL), r.get(11), "an unbound loop device (loop_validate_file's walk)");
+    assertEquals(SysResult.ok(0), r.get(12), "loop1, bound to loop0, bound to /img: the walk ends at a file");
   }
 }

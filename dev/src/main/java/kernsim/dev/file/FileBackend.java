@@ -50,6 +50,11 @@ public interface FileBackend {
     return -1;
   }
 
+  /** The loop device this file is the node of (linux's {@code loop_validate_file} walks it), or null. */
+  default ActorRef<kernsim.dev.loop.LoopDevice.Command> loopDeviceRef() {
+    return null;
+  }
+
   /** Whether the file's owner emits its writes and durable images itself (a file actor does). */
   default boolean reportsItself() {
     return false;

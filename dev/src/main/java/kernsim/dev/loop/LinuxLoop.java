@@ -184,10 +184,7 @@ final class LinuxLoop implements LoopDriver {
       if (!v.unbound()) {
         return loUnlock(() -> Code.err(Errno.EBUSY));
       }
-      Errno invalid = validateFile(file);
-      if (invalid != null) {
-        return loUnlock(() -> Code.err(invalid));
-      }
+      return validateFile(file.ref(), file.ref(), invalid -> loUnlock(() -> Code.err(invalid)), () -> {
       if (encryptType != 0) {
         return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info: no encryption since cryptoloop went
       }
@@ -198,6 +195,7 @@ final class LinuxLoop implements LoopDriver {
                 c -> storeName(fileName, () -> rereadPartitions((flags & LO_FLAGS_PARTSCAN) != 0,
                     () -> Code.ok(0)))));
       });
+      });
     });
     if (exclusiveFd) {
       return locked.get();
@@ -206,17 +204,20 @@ final class LinuxLoop implements LoopDriver {
   }
 
   /**
-   * {@code loop_validate_file}, as far as the model follows it: a file that is neither a regular file nor
-   * a block device is EINVAL; this very device as its own backing file EBADF. Not modelled: the walk down
-   * a chain of loop devices (a lower device that is unbound, EINVAL; one whose chain reaches this device,
-   * EBADF).
+   * {@code loop_validate_file}: down the chain of loop devices from {@code f} (each one's state read in a
+   * region of its own), EBADF when it reaches this device, EINVAL at a device that is not Lo_bound; then
+   * the file ({@code original}) must be a regular file or a block device (EINVAL).
    */
-  private Errno validateFile(BoundFile file) {
-    if (file.ref().loopDevice() == number) {
-      return Errno.EBADF;
+  private Code validateFile(FileBackend f, FileBackend original, Function<Errno, Code> bad, Supplier<Code> ok) {
+    if (f.loopDevice() == number) {
+      return bad.apply(Errno.EBADF);
     }
-    FileBackend.Kind kind = file.ref().kind();
-    return kind == FileBackend.Kind.REGULAR || kind == FileBackend.Kind.BLOCK_DEVICE ? null : Errno.EINVAL;
+    if (f.loopDeviceRef() != null) {
+      return LoopDevice.peek(f.loopDeviceRef(), v -> !v.bound() ? bad.apply(Errno.EINVAL)
+          : validateFile(v.file().ref(), original, bad, ok));
+    }
+    FileBackend.Kind kind = original.kind();
+    return kind == FileBackend.Kind.REGULAR || kind == FileBackend.Kind.BLOCK_DEVICE ? ok.get() : bad.apply(Errno.EINVAL);
   }
 
   /**

@@ -21,6 +21,12 @@ public final class FileBackends {
    * {@code loopDevice} is the device number when {@code ops} is a loop device's open node, else -1.
    */
   public static FileBackend of(FileOps ops, int loopDevice) {
+    return of(ops, loopDevice, null);
+  }
+
+  /** {@link #of(FileOps, int)}, with the loop device's actor when {@code ops} is its open node. */
+  public static FileBackend of(FileOps ops, int loopDevice,
+      org.apache.pekko.actor.typed.ActorRef<kernsim.dev.loop.LoopDevice.Command> device) {
     if (ops instanceof RamFile.Ops r) {
       return FileBackend.of(r.ref());
     }
@@ -30,7 +36,7 @@ public final class FileBackends {
       case CHAR_DEVICE -> FileBackend.Kind.CHAR_DEVICE;
       case DIRECTORY, PIPE, MEMFD, ANON -> null;
     };
-    return kind == null ? null : new Ops(ops, kind, loopDevice);
+    return kind == null ? null : new Ops(ops, kind, loopDevice, device);
   }
 
   /**
@@ -41,11 +47,19 @@ public final class FileBackends {
     private final FileOps ops;
     private final Kind kind;
     private final int loopDevice;
+    private final org.apache.pekko.actor.typed.ActorRef<kernsim.dev.loop.LoopDevice.Command> device;
 
-    Ops(FileOps ops, Kind kind, int loopDevice) {
+    Ops(FileOps ops, Kind kind, int loopDevice,
+        org.apache.pekko.actor.typed.ActorRef<kernsim.dev.loop.LoopDevice.Command> device) {
       this.ops = Objects.requireNonNull(ops, "ops");
       this.kind = kind;
       this.loopDevice = loopDevice;
+      this.device = device;
+    }
+
+    @Override
+    public org.apache.pekko.actor.typed.ActorRef<kernsim.dev.loop.LoopDevice.Command> loopDeviceRef() {
+      return device;
     }
 
     @Override
