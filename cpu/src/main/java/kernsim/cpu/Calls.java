@@ -16,6 +16,13 @@ public final class Calls {
   /** {@code hart}'s call {@code index} returned {@code result} (a SysResult, or a value). */
   public record Returned(String hart, int index, String text, Call call, Object result, long nanos) {}
 
+  /**
+   * {@code hart}'s open made {@code fd} on the tmpfs file whose actor is {@code file} (the key its
+   * {@code RamFile.Written} and {@code Changed} observations carry), emitted as the open returns, so an
+   * oracle can tell which file a path named.
+   */
+  public record Opened(String hart, int fd, String file) {}
+
   /** {@code hart} ran its whole program. */
   public record Exited(String hart, int statements) {}
 }

@@ -16,6 +16,7 @@ import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.block.BlockDeviceNode;
 import kernsim.dev.code.Code;
+import kernsim.dev.file.FileBackend;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.FdArg;
 import kernsim.dev.loop.IoctlArg;
@@ -25,6 +26,7 @@ import kernsim.fs.ext4.Ext4FileSystem;
 import kernsim.fs.ext4.Ext4Lite;
 import kernsim.fs.file.Directory;
 import kernsim.fs.file.FileKind;
+import kernsim.fs.file.FileBackends;
 import kernsim.fs.file.FileOps;
 import kernsim.fs.file.FileSyscalls;
 import kernsim.fs.file.Flocks;
@@ -33,6 +35,7 @@ import kernsim.fs.file.RamFile;
 import kernsim.fs.file.UserOffset;
 import kernsim.fs.vfs.FileSystem;
 import kernsim.fs.vfs.Location;
+import kernsim.fs.vfs.Overlay;
 import kernsim.fs.vfs.Vfs;
 
 /**
@@ -530,23 +533,40 @@ public final class Syscalls {
       if (!loc.node().isDir() && (flags & O_DIRECTORY) != 0) {
         return Code.err(Errno.ENOTDIR);
       }
-      FileOps ops = fileOps(loc, path, flags);
-      if (ops == null) {
-        return Code.err(Errno.ENXIO);
+      if ((writes || (flags & O_TRUNC) != 0) && loc.fs() instanceof Overlay.Fs o && o.lowerFile(loc.node())) {
+        return Vfs.located(vfs.copyUp(path, loc.node()), up -> openAt(p, path, flags, up)); // an overlay's copy-up
       }
-      return Code.then(ops.open(), opened -> {
-        OpenFile f = OpenFile.open(p.ctx(), p.world(), p.nextName("file"), ops, flags);
-        int fd = p.fds().install(f);
-        if (fd < 0) {
-          return Code.bind(ops.release(), x -> Code.err(Errno.EMFILE));
-        }
-        p.opened(fd, loc.mountId(), path);
-        if ((flags & O_TRUNC) != 0 && writes && ops.kind() == FileKind.REGULAR) {
-          return Code.then(ops.truncate(0), t -> Code.ok(fd));
-        }
-        return Code.ok(fd);
-      });
+      return openAt(p, path, flags, loc);
     });
+  }
+
+  /** The rest of open once the path names {@code loc}: the open file, its fd, O_TRUNC. */
+  private static Code openAt(Proc p, String path, int flags, Location loc) {
+    boolean writes = (flags & O_ACCMODE) != O_RDONLY;
+    FileOps ops = fileOps(loc, path, flags);
+    if (ops == null) {
+      return Code.err(Errno.ENXIO);
+    }
+    return Code.then(ops.open(), opened -> {
+      OpenFile f = OpenFile.open(p.ctx(), p.world(), p.nextName("file"), ops, flags);
+      int fd = p.fds().install(f);
+      if (fd < 0) {
+        return Code.bind(ops.release(), x -> Code.err(Errno.EMFILE));
+      }
+      p.opened(fd, loc.mountId(), path);
+      if ((flags & O_TRUNC) != 0 && writes && ops.kind() == FileKind.REGULAR) {
+        return Code.then(ops.truncate(0), t -> opened(p, fd, ops));
+      }
+      return opened(p, fd, ops);
+    });
+  }
+
+  /** An open's success; a tmpfs file's open reports its file ({@link Calls.Opened}), in the step it returns. */
+  private static Code opened(Proc p, int fd, FileOps ops) {
+    if (ops instanceof RamFile.Ops r) {
+      p.world().emit(new Calls.Opened(p.name(), fd, kernsim.actors.Keys.of(r.ref())));
+    }
+    return Code.ok(fd);
   }
 
   /** The open-file object for what a path names; null when nothing can be opened there. */
@@ -573,19 +593,23 @@ public final class Syscalls {
   }
 
 
-  /** LOOP_SET_FD's fd as the source's {@code get_file_like} + downcast to File would find it. */
+  /**
+   * LOOP_SET_FD's fd as the source's {@code get_file_like} + {@code downcast_ref::<File>()} would find it:
+   * EBADF not open; EINVAL for what is no {@code File} (a directory, a pipe, a memfd, an anon inode);
+   * otherwise its backend ({@link FileBackends#of}): a tmpfs file, a regular file on ext4, a device node.
+   */
   private static FdArg fdArg(Proc p, int n) {
     OpenFile f = n < 0 ? null : p.fds().get(n);
     if (f == null) {
       return FdArg.bad(Errno.EBADF);
     }
-    if (f.ops() instanceof DeviceFiles.Loop l) {
-      return FdArg.loopDevice(l.loop().number());
-    }
-    if (!(f.ops() instanceof RamFile.Ops r)) {
+    DeviceFiles.Loop node = f.ops() instanceof DeviceFiles.Loop l ? l : null;
+    FileBackend backend = FileBackends.of(f.ops(), node == null ? -1 : node.loop().number(),
+        node == null ? null : node.loop().device());
+    if (backend == null) {
       return FdArg.bad(Errno.EINVAL);
     }
-    return FdArg.of(new BoundFile(r.ref(), p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
+    return FdArg.of(new BoundFile(backend, p.path(n), (f.flags() & O_ACCMODE) == O_RDONLY));
   }
 
   /**

@@ -43,6 +43,8 @@ public final class ClientDataMonitor implements Monitor {
       boundTo.put(b.device(), b.file());
     } else if (o instanceof RamFile.Written w) {
       files.written(w, seq);
+    } else if (o instanceof kernsim.dev.file.FileBackend.Wrote w) {
+      files.written(w, seq);
     } else if (o instanceof ClientEvents.Wrote w) {
       pending.add(new Write(w, boundTo.get("loop" + w.device()), seq));
     } else if (o instanceof ClientEvents.Released r) {

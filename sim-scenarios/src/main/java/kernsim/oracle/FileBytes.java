@@ -2,11 +2,13 @@ package kernsim.oracle;
 
 import java.util.Arrays;
 import java.util.TreeMap;
+import kernsim.dev.file.FileBackend;
 import kernsim.fs.file.RamFile;
 
 /**
  * Every file's bytes as the oracles saw them written ({@link RamFile.Written}, emitted by the file actors
- * in the regions that write them), each byte with the observation count of its last write (0: never
+ * in the regions that write them; for a backing file no actor owns, a file on ext4 or a device node, what
+ * loop devices wrote to it, {@link FileBackend.Wrote}), each byte with the observation count of its last write (0: never
  * written). The client-data and silent-loss oracles ask it whether a write reached its file.
  */
 final class FileBytes {
@@ -19,15 +21,24 @@ final class FileBytes {
 
   /** Follows {@code w}, the {@code seq}th observation. */
   void written(RamFile.Written w, long seq) {
-    Shadow s = files.computeIfAbsent(w.file(), k -> new Shadow());
-    int end = (int) (w.offset() + w.data().length);
+    written(w.file(), w.offset(), w.data(), seq);
+  }
+
+  /** Follows a write through a backend that is no file actor (a file on ext4, a device node). */
+  void written(FileBackend.Wrote w, long seq) {
+    written(w.file(), w.offset(), w.data(), seq);
+  }
+
+  private void written(String file, long offset, byte[] data, long seq) {
+    Shadow s = files.computeIfAbsent(file, k -> new Shadow());
+    int end = (int) (offset + data.length);
     if (end > s.bytes.length) {
       s.bytes = Arrays.copyOf(s.bytes, end);
       s.seqs = Arrays.copyOf(s.seqs, end);
     }
-    for (int i = 0; i < w.data().length; i++) {
-      s.bytes[(int) w.offset() + i] = w.data()[i];
-      s.seqs[(int) w.offset() + i] = seq;
+    for (int i = 0; i < data.length; i++) {
+      s.bytes[(int) offset + i] = data[i];
+      s.seqs[(int) offset + i] = seq;
     }
   }
 

@@ -26,6 +26,7 @@ import kernsim.cpu.Calls;
 import kernsim.cpu.Stmt;
 import kernsim.cpu.call.Syscall;
 import kernsim.dev.SysResult;
+import kernsim.fs.file.RamFile;
 import kernsim.fs.file.Uapi;
 
 /**
@@ -48,8 +49,12 @@ import kernsim.fs.file.Uapi;
  * (LOOP_SET_FD, LOOP_CONFIGURE), the destination of sendfile, copy_file_range or splice, a failed
  * write, truncate or fallocate (an ext4 error may leave part of it), or a file over {@link #MAX_LEN}
  * bytes; and stops altogether after a Monogon operation, MS_BIND, MS_MOVE, an overlay mount or
- * pivot_root (one file may then have two paths). Memfds and pipes are not followed. What a file holds
- * at the end of a run is checked as far as the run reads it: a monitor has no view of the model's files.
+ * pivot_root (one file may then have two paths). Memfds and pipes are not followed. What a tmpfs file
+ * holds at the end of a run is checked too: its actor reports each write and change of length
+ * ({@code RamFile.Written}, {@code Changed}) and each open the file it found ({@code Calls.Opened}), so at
+ * the end the bytes those show must be one of the contents some order of the file's calls leaves, even
+ * when no read looks. An ext4 file's end is checked only as far as the run reads it (ext4 reports no
+ * bytes).
  *
  * <p>Calls are settled whenever none is in flight, as the errno oracle's windows are; a file whose
  * window is over {@link #BUDGET} configurations, or ends in more than {@link #MAX_ENDS} contents, is
@@ -232,6 +237,9 @@ public final class FileContents implements Monitor {
     long currentStart;
     /** A mount change overlapped the current call (its path may lead to either side). */
     boolean layoutMoved;
+    /** The fd and tmpfs file the current open reported ({@link Calls.Opened}), or null. */
+    String openedFile;
+    int openedFd = -1;
 
     HartLog(String name, TreeMap<Integer, Desc> fds) {
       this.name = name;
@@ -239,7 +247,107 @@ public final class FileContents implements Monitor {
     }
   }
 
+  /**
+   * A tmpfs file's bytes as its actor's observations show them ({@link RamFile.Written}, {@link RamFile.Changed}):
+   * its length ({@code -1} until a change shows it) and each byte a write or a zero fill made known.
+   */
+  private static final class Actual {
+    int len = -1;
+    byte[] data = new byte[0];
+    byte[] known = new byte[0];
+    /** A write was just seen: the next Changed is its new length, not a truncate. */
+    boolean written;
+    /** Past {@link #MAX_LEN} at some point: not followed (as {@link Content} is not), so anything fits. */
+    boolean big;
+
+    void grow(int n) {
+      if (n > data.length) {
+        data = Arrays.copyOf(data, n);
+        known = Arrays.copyOf(known, n);
+      }
+    }
+
+    void write(long off, byte[] bytes) {
+      if (big || off + bytes.length > MAX_LEN) {
+        big = true;
+        return;
+      }
+      int o = (int) off;
+      grow(o + bytes.length);
+      if (len >= 0) {
+        for (int i = len; i < o; i++) {
+          known[i] = 1; // a hole reads as zeros
+          data[i] = 0;
+        }
+      }
+      System.arraycopy(bytes, 0, data, o, bytes.length);
+      Arrays.fill(known, o, o + bytes.length, (byte) 1);
+      written = true;
+    }
+
+    void changed(long length) {
+      if (big || length > MAX_LEN) {
+        big = true;
+        return;
+      }
+      int l = (int) length;
+      if (!written) { // a truncate: shrinks, or grows with zeros
+        grow(l);
+        if (len >= 0) {
+          for (int i = len; i < l; i++) {
+            known[i] = 1;
+            data[i] = 0;
+          }
+        }
+        for (int i = l; i < known.length; i++) {
+          known[i] = 0;
+        }
+      }
+      written = false;
+      len = l;
+    }
+
+    /** Whether {@code c} may be these bytes: the same length where both know it, no known byte differing. */
+    boolean fits(Content c) {
+      if (big) {
+        return true;
+      }
+      if (len >= 0 && c.len >= 0 && len != c.len) {
+        return false;
+      }
+      if (len >= 0 && c.len < 0 && len < c.minLen) {
+        return false;
+      }
+      int n = Math.min(len >= 0 ? len : known.length, c.known.length);
+      for (int i = 0; i < n; i++) {
+        if (i < known.length && known[i] != 0 && c.known[i] != 0 && data[i] != c.data[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    String describe() {
+      if (len < 0) {
+        return "bytes of unknown length";
+      }
+      StringBuilder b = new StringBuilder(len + " bytes");
+      if (len <= 40) {
+        b.append(" \"");
+        for (int i = 0; i < len; i++) {
+          b.append(i >= known.length || known[i] == 0 ? '?' : data[i] >= 0x20 && data[i] < 0x7f ? (char) data[i] : '.');
+        }
+        b.append('"');
+      }
+      return b.toString();
+    }
+  }
+
   private final HashMap<String, HartLog> harts = new HashMap<>();
+  /** A followed file (path and generations) → the actor of the tmpfs file its last open found. */
+  private final TreeMap<String, String> actorOf = new TreeMap<>();
+  /** A tmpfs file's actor → its bytes as observed. */
+  private final TreeMap<String, Actual> actual = new TreeMap<>();
   private final List<HartLog> hartOrder = new ArrayList<>();
   /** Mount point → how many times a mount or unmount there completed. */
   private final TreeMap<String, Integer> generations = new TreeMap<>();
@@ -305,6 +413,14 @@ public final class FileContents implements Monitor {
       started(s);
     } else if (observation instanceof Calls.Returned r) {
       returned(r, verdict);
+    } else if (observation instanceof Calls.Opened o) {
+      HartLog h = hart(o.hart());
+      h.openedFd = o.fd();
+      h.openedFile = o.file();
+    } else if (observation instanceof RamFile.Written w) {
+      actual.computeIfAbsent(w.file(), k -> new Actual()).write(w.offset(), w.data());
+    } else if (observation instanceof RamFile.Changed c) {
+      actual.computeIfAbsent(c.file(), k -> new Actual()).changed(c.length());
     }
   }
 
@@ -319,6 +435,40 @@ public final class FileContents implements Monitor {
       }
     }
     settle(verdict);
+    if (!failed) {
+      checkEnds(verdict);
+    }
+  }
+
+  /**
+   * What each followed tmpfs file holds at the end (as its actor's observations show it) is one of the
+   * contents some order of its calls leaves.
+   */
+  private void checkEnds(Verdict verdict) {
+    for (var e : frontier.entrySet()) {
+      String file = e.getKey();
+      Actual a = actorOf.containsKey(file) ? actual.get(actorOf.get(file)) : null;
+      if (a == null || wild.contains(file)) {
+        continue;
+      }
+      boolean fits = false;
+      List<String> may = new ArrayList<>();
+      for (Content c : e.getValue()) {
+        fits |= a.fits(c);
+        if (may.size() < 4 && !may.contains(c.describe())) {
+          may.add(c.describe());
+        }
+      }
+      if (!fits) {
+        failed = true;
+        String path = file.substring(0, file.indexOf('@'));
+        List<String> past = earlier.getOrDefault(file, List.of());
+        verdict.fail("at the end of the run " + path + " holds " + a.describe() + ", but no order of the calls leaves"
+            + " that: it may hold " + String.join(" or ", may)
+            + (past.isEmpty() ? "" : " (the last calls that change it: " + String.join("; ", past) + ")"));
+        return;
+      }
+    }
   }
 
   /** Threads' processes by hart key; see {@link #threads}. */
@@ -352,6 +502,7 @@ public final class FileContents implements Monitor {
   private void started(Calls.Started s) {
     HartLog h = hart(s.hart());
     h.current = s;
+    h.openedFile = null;
     h.currentStart = seq++;
     h.layoutMoved = mountsInFlight > 0;
     inFlight++;
@@ -442,6 +593,9 @@ public final class FileContents implements Monitor {
         String k = followed ? key(o.path()) : null;
         Desc d = new Desc(k == null || wild.contains(k) ? null : k, (o.flags() & O_APPEND) != 0);
         h.fds.put((int) value, d);
+        if (d.file != null && h.openedFile != null && h.openedFd == value) {
+          actorOf.put(d.file, h.openedFile);
+        }
         boolean writes = (o.flags() & O_ACCMODE) != O_RDONLY;
         if (d.file != null && ((o.flags() & O_TRUNC) != 0 && writes
             || (o.flags() & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))) {

@@ -5,7 +5,7 @@ final class Nodes {
   private Nodes() {}
 
   static final int DIR = -1;
-  /** A regular file of a tmpfs (a RamFile: what LOOP_SET_FD accepts). */
+  /** A regular file of a tmpfs (a RamFile: a backing file the specification follows). */
   static final int FILE = -2;
   static final int CONTROL = -3;
   static final int OTHER_DEVICE = -4;

@@ -47,6 +47,8 @@ public final class SilentLoss implements Monitor {
     seq++;
     if (o instanceof RamFile.Written w) {
       files.written(w, seq);
+    } else if (o instanceof kernsim.dev.file.FileBackend.Wrote w) {
+      files.written(w, seq);
     } else if (o instanceof LoopEvents.FileBound b) {
       boundTo.put(b.device(), b.file());
     } else if (o instanceof LoopEvents.DeviceWritten w) {

@@ -938,26 +938,30 @@ class StarrySpec implements SequentialSpec {
   }
 
   /**
-   * LOOP_SET_FD / LOOP_CONFIGURE: the fd argument first (EBADF not open, EINVAL not a tmpfs regular
-   * file), then the device (EBUSY bound). The device is read-only if the fd was opened O_RDONLY, or
-   * ({@code ro}) the call says so, or ({@code maybeRo}) it may.
+   * LOOP_SET_FD / LOOP_CONFIGURE: the fd argument first (EBADF not open, EINVAL for what does not
+   * downcast to a {@code File}: a directory, a pipe, a memfd), then the device (EBUSY bound). The device
+   * is read-only if the fd was opened O_RDONLY, or ({@code ro}) the call says so, or ({@code maybeRo}) it
+   * may. A {@code File} other than a tmpfs file (a file on ext4, a device node, a sysfs attribute) binds
+   * as well, but its I/O is that file's, which the specification does not follow: a success leaves the
+   * state unknown.
    */
   void bind(SpecState s, Call c, int n, int argFd, boolean ro, boolean maybeRo, Outcomes out) {
     SpecState.Fd a = argFd < 0 ? null : s.fd(c.proc, argFd);
     if (a == null) {
       badFd(s, argFd, out);
-    } else if (a.node() == SpecState.UNKNOWN_FD) {
-      out.allow(EINVAL, s);
-      device(s, n, Loops.bind(false, true), out, null);
-    } else if (a.node() != Nodes.FILE) {
-      out.allow(EINVAL, s, out.explaining() ? "fd " + argFd + " is not a regular file on a tmpfs" : null);
-    } else if (a.roOpen() || ro) {
-      device(s, n, Loops.bind(true), out, null);
-    } else if (maybeRo) {
-      device(s, n, Loops.bind(false, true), out, null);
-    } else {
-      device(s, n, Loops.bind(false), out, null);
+      return;
     }
+    if (a.node() == Nodes.DIR || a.node() == SpecState.ANON && a.mount() < 0) {
+      out.allow(EINVAL, s, out.explaining() ? "fd " + argFd + " is no File (a directory, a pipe or a memfd)" : null);
+      return;
+    }
+    boolean followed = a.node() == Nodes.FILE;
+    if (!followed && (a.node() == SpecState.UNKNOWN_FD || a.node() == Nodes.UNKNOWN)) {
+      out.allow(EINVAL, s, out.explaining() ? "fd " + argFd + " may be a directory" : null);
+    }
+    Loops.Op op = a.roOpen() || ro ? Loops.bind(true) : maybeRo || a.node() == SpecState.UNKNOWN_FD
+        ? Loops.bind(false, true) : Loops.bind(false);
+    device(s, n, op, out, followed ? null : SpecState::asWild);
   }
 
   // ==== mount, umount2, mkfs ====

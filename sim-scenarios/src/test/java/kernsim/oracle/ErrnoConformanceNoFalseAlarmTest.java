@@ -96,7 +96,8 @@ class ErrnoConformanceNoFalseAlarmTest {
         ioctlFd("ld", LOOP_SET_FD, "nofd"), // EBADF
         open("/mnt", O_RDONLY).as("d"),
         ioctlFd("ld", LOOP_SET_FD, "d"), // EINVAL: a directory
-        ioctlFd("ld", LOOP_SET_FD, "ld"), // EINVAL: a device
+        memfdCreate("m", 0).as("m"),
+        ioctlFd("ld", LOOP_SET_FD, "m"), // EINVAL: a memfd is no File (a device node would bind)
         open("/img", O_RDWR).as("img"),
         ioctlFd("ld", LOOP_SET_FD, "img"),
         ioctlFd("ld", LOOP_SET_FD, "img"), // EBUSY

@@ -13,6 +13,13 @@ class FileContentsTest extends OracleScenariosTest {
         "16 bytes \"0123456789abcdef\"", "world/allocator: fallocate(fd, 0, 0, 4) = 0");
   }
 
+  /** tmpfs: the same race with no read: what /data holds at the end of the run is what no order leaves. */
+  @Test
+  void aCutBackWriteIsFoundInTheFilesEndStateAndReplayed() throws Exception {
+    foundAndReplayed(world("contents-end-cut-back", null, List.of(), List.of()), 1, 3000, FileContents.NAME,
+        "at the end of the run /data holds 4 bytes \"0123\"", "it may hold 16 bytes \"0123456789abcdef\"");
+  }
+
   /** ext4: the same race, seen by the writer's lseek(SEEK_END). */
   @Test
   void theSameRaceOnExt4IsFoundAndReplayed() throws Exception {

@@ -21,19 +21,17 @@ public final class BackingFile {
   private BackingFile() {}
 
   /**
-   * Observation: {@code file} (the actor's key) synced; its durable image is now {@code durable} (a
-   * copy; do not mutate it).
-   */
-  /**
    * Observation: {@code file}'s durable image is now {@code durable}, an immutable snapshot (see
    * {@link BackingImage#durableSnapshot()}); oracles read it and never write it. Null for an image past
-   * {@link BackingImage#SNAPSHOT_LIMIT}, which the durability oracle then does not check.
+   * {@link BackingImage#SNAPSHOT_LIMIT}, which the durability oracle then does not check, and from a
+   * {@link FileBackend} that is no file actor: what was written to the file through backends
+   * ({@link FileBackend.Wrote}) is durable now.
    */
   public record Synced(String file, byte[] durable) {
     @Override
     public String toString() {
-      return "Synced(" + file + ", " + (durable == null ? "over " + BackingImage.SNAPSHOT_LIMIT : durable.length)
-          + " bytes)";
+      return "Synced(" + file + ", " + (durable == null ? "no image: over " + BackingImage.SNAPSHOT_LIMIT
+          + " bytes, or what was written through a backend" : durable.length + " bytes") + ")";
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import kernsim.actors.Monitor;
 import kernsim.dev.SysResult;
 import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FileBackend;
 
 /**
  * The {@code durability} oracle: once a call the profile promises persists a loop device's data has
@@ -20,7 +21,10 @@ import kernsim.dev.file.BackingFile;
  * attributed to a device when, during the call, its hart reports a {@link LoopEvents.PersistReturned}
  * for it, or (umount2) drops the device's block adapter — so an umount2 whose write-back never ran
  * still promised. A write's backing file is the one bound to its device when it was acknowledged (or
- * the last one bound before). Durable images come from {@link BackingFile.Synced}.
+ * the last one bound before). Durable images come from {@link BackingFile.Synced}; for a backing file no
+ * actor owns (a file on ext4, a device node: {@link FileBackend}), a sync's image is what the devices
+ * wrote to it ({@link FileBackend.Wrote}) until then: the oracle holds each layer to its own backing file's
+ * sync (a file on ext4 is durable once ext4's fsync returned, whatever ext4's device does with it).
  *
  * <p>The hart's calls are followed through the {@code Started}/{@code Returned} observations of its
  * program; this module cannot see their types, so a {@link Calls} adapter says how to read them.
@@ -50,6 +54,8 @@ public final class DurabilityMonitor implements Monitor {
   private final TreeMap<String, List<byte[]>> landings = new TreeMap<>();
   private final List<Ack> acks = new ArrayList<>();
   private final TreeMap<String, byte[]> durable = new TreeMap<>();
+  /** A file no actor owns (on ext4, a device node): what the devices wrote to it ({@link FileBackend.Wrote}). */
+  private final TreeMap<String, byte[]> written = new TreeMap<>();
   private final TreeMap<String, Current> running = new TreeMap<>();
 
   public DurabilityMonitor(Calls calls) {
@@ -74,8 +80,16 @@ public final class DurabilityMonitor implements Monitor {
       if (landing >= 0 && file != null) {
         acks.add(new Ack(a.device(), file, a.blockId(), landing, actor));
       }
+    } else if (o instanceof FileBackend.Wrote w) {
+      byte[] img = written.getOrDefault(w.file(), new byte[0]);
+      int end = (int) (w.offset() + w.data().length);
+      byte[] next = Arrays.copyOf(img, Math.max(img.length, end));
+      System.arraycopy(w.data(), 0, next, (int) w.offset(), w.data().length);
+      written.put(w.file(), next);
     } else if (o instanceof BackingFile.Synced s) {
-      durable.put(s.file(), s.durable());
+      // no image: a backend's sync (what was written through backends is durable), or a file actor's image
+      // too large to keep (not checked: null)
+      durable.put(s.file(), s.durable() != null ? s.durable() : written.get(s.file()));
     } else if (o instanceof LoopEvents.PersistReturned p) {
       attribute(actor, p.device());
     } else if (o instanceof LoopEvents.AdapterDropped d) {

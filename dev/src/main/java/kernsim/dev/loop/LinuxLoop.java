@@ -15,7 +15,7 @@ import kernsim.dev.Regress;
 import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
-import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FileBackend;
 import kernsim.dev.loop.LoopAbi.LoopInfo;
 import kernsim.dev.loop.LoopAbi.LoopInfo64;
 import kernsim.dev.loop.LoopDevice.LinuxView;
@@ -182,15 +182,6 @@ final class LinuxLoop implements LoopDriver {
    */
   private Code configure(FdArg fd, int infoFlags, int encryptType, byte[] fileName, long offset, long sizelimit,
       int blockSize, boolean exclusiveFd) {
-    if (fd instanceof FdArg.Bad b && b.loop() >= 0) {
-      // A loop device's fd passes loop_check_backing_file; loop_validate_file, after the state check
-      // under the lock, refuses it: EBADF for this very device, EINVAL for another (no chain of loop
-      // devices is modelled: the model's backing files are regular files).
-      Errno why = b.loop() == number ? Errno.EBADF : Errno.EINVAL;
-      Supplier<Code> refused = () -> loLock(v -> loUnlock(() -> Code.err(v.unbound() ? why : Errno.EBUSY)));
-      return exclusiveFd ? refused.get()
-          : peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : refused.get());
-    }
     if (!(fd instanceof FdArg.Resolved resolved)) {
       return Code.err(((FdArg.Bad) fd).errno());
     }
@@ -201,6 +192,7 @@ final class LinuxLoop implements LoopDriver {
       if (!v.unbound()) {
         return loUnlock(() -> Code.err(Errno.EBUSY));
       }
+      return validateFile(file.ref(), file.ref(), invalid -> loUnlock(() -> Code.err(invalid)), () -> {
       if (encryptType != 0) {
         return loUnlock(() -> Code.err(Errno.EINVAL)); // loop_set_status_from_info: no encryption since cryptoloop went
       }
@@ -211,11 +203,29 @@ final class LinuxLoop implements LoopDriver {
       return Writeback.lengthOrZero(file, len -> LoopDevice.linuxBind(dev, file, flags, offset, sizelimit,
           blockSize == 0 ? SECTOR : blockSize, LoopDevice.capacity(len, offset, sizelimit), "loop_configure",
           c -> storeName(fileName, () -> rereadPartitions((flags & LO_FLAGS_PARTSCAN) != 0, () -> Code.ok(0)))));
+      });
     });
     if (exclusiveFd) {
       return locked.get();
     }
     return peek(v -> v.exclusive() || v.mounts() > 0 ? Code.err(Errno.EBUSY) : locked.get());
+  }
+
+  /**
+   * {@code loop_validate_file}: down the chain of loop devices from {@code f} (each one's state read in a
+   * region of its own), EBADF when it reaches this device, EINVAL at a device that is not Lo_bound; then
+   * the file ({@code original}) must be a regular file or a block device (EINVAL).
+   */
+  private Code validateFile(FileBackend f, FileBackend original, Function<Errno, Code> bad, Supplier<Code> ok) {
+    if (f.loopDevice() == number) {
+      return bad.apply(Errno.EBADF);
+    }
+    if (f.loopDeviceRef() != null) {
+      return LoopDevice.peek(f.loopDeviceRef(), v -> !v.bound() ? bad.apply(Errno.EINVAL)
+          : validateFile(v.file().ref(), original, bad, ok));
+    }
+    FileBackend.Kind kind = original.kind();
+    return kind == FileBackend.Kind.REGULAR || kind == FileBackend.Kind.BLOCK_DEVICE ? ok.get() : bad.apply(Errno.EINVAL);
   }
 
   /**
@@ -242,7 +252,7 @@ final class LinuxLoop implements LoopDriver {
         return loUnlock(() -> Code.err(((FdArg.Bad) fd).errno()));
       }
       BoundFile file = resolved.file();
-      return BackingFile.length(v.file().ref(), oldLen -> BackingFile.length(file.ref(), newLen -> {
+      return v.file().ref().length(oldLen -> file.ref().length(newLen -> {
         if (!(oldLen instanceof SysResult.Ok a) || !(newLen instanceof SysResult.Ok b)
             || LoopDevice.capacity(a.value(), v.offset(), v.sizelimit())
                 != LoopDevice.capacity(b.value(), v.offset(), v.sizelimit())) {
@@ -572,7 +582,7 @@ final class LinuxLoop implements LoopDriver {
       if (len == 0) {
         return CacheData.fillPage(cd, page, new byte[0], () -> then.apply(true));
       }
-      return BackingFile.readAt(v.file().ref(), v.offset() + at, len, r -> {
+      return v.file().ref().readAt(v.offset() + at, len, r -> {
         if (!(r instanceof SysResult.Ok ok)) {
           return then.apply(false);
         }
@@ -726,7 +736,7 @@ final class LinuxLoop implements LoopDriver {
   /** Emits when built, so call it only from a continuation (when the hart reaches the return). */
   private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack, Function<Boolean, Code> then) {
     if (call != null) {
-      world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), world.keyOf(file.ref()), wroteBack));
+      world.emit(new LoopEvents.PersistReturned(name, call, cd.id(), file.key(), wroteBack));
     }
     return then.apply(true);
   }

@@ -540,7 +540,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
       world.emit(new LoopEvents.RoStored(name, ro || bdRo));
     }
     file = f;
-    world.emit(new LoopEvents.FileBound(name, world.keyOf(f.ref()), f.path(), f.readOnlyOpen()));
+    world.emit(new LoopEvents.FileBound(name, f.key(), f.path(), f.readOnlyOpen()));
   }
 
   /** {@code dev_id} of {@code /dev/loopN}: {@code makedev(7, N)}. */
@@ -662,10 +662,10 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     BoundFile old = file;
     file = m.file();
     if (old != null && (file == null || !old.equals(file))) {
-      world.emit(new LoopEvents.FileUnbound(name, world.keyOf(old.ref())));
+      world.emit(new LoopEvents.FileUnbound(name, old.key()));
     }
     if (file != null && !file.equals(old)) {
-      world.emit(new LoopEvents.FileBound(name, world.keyOf(file.ref()), file.path(), file.readOnlyOpen()));
+      world.emit(new LoopEvents.FileBound(name, file.key(), file.path(), file.readOnlyOpen()));
     }
     ack(m.replyTo());
     return this;
@@ -865,7 +865,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     ro = (flags & LoopAbi.LO_FLAGS_READ_ONLY) != 0;
     world.emit(new LoopEvents.RoStored(name, ro || bdRo));
     file = m.file();
-    world.emit(new LoopEvents.FileBound(name, world.keyOf(file.ref()), file.path(), file.readOnlyOpen()));
+    world.emit(new LoopEvents.FileBound(name, file.key(), file.path(), file.readOnlyOpen()));
     m.replyTo().tell(new Reply<>(cache));
     return this;
   }
@@ -896,7 +896,7 @@ public final class LoopDevice extends AbstractBehavior<LoopDevice.Command> {
     }
     cache = null;
     if (file != null) {
-      world.emit(new LoopEvents.FileUnbound(name, world.keyOf(file.ref())));
+      world.emit(new LoopEvents.FileUnbound(name, file.key()));
     }
     file = null;
     fileName = new byte[LoopAbi.LO_NAME_SIZE];

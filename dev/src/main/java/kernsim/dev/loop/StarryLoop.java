@@ -13,7 +13,6 @@ import kernsim.dev.Fix;
 import kernsim.dev.Semantics;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
-import kernsim.dev.file.BackingFile;
 import kernsim.dev.loop.LoopAbi.HdGeometry;
 import kernsim.dev.loop.LoopAbi.LoopConfig;
 import kernsim.dev.loop.LoopAbi.LoopInfo;
@@ -245,7 +244,7 @@ final class StarryLoop implements LoopDriver {
       if (f == null) {
         return Code.err(Errno.ENXIO);
       }
-      return BackingFile.length(f.ref(), len -> {
+      return f.ref().length(len -> {
         if (!(len instanceof SysResult.Ok ok)) {
           return Code.done(len);
         }
@@ -342,7 +341,7 @@ final class StarryLoop implements LoopDriver {
   public Code readAt(long offset, int length) {
     return cloneFile(f -> f == null
         ? Code.err(Errno.EPERM)
-        : BackingFile.readAt(f.ref(), offset, length, Code::done));
+        : f.ref().readAt(offset, length, Code::done));
   }
 
   /**
@@ -371,13 +370,13 @@ final class StarryLoop implements LoopDriver {
   @Override
   public Code format(LongFunction<byte[]> image) {
     return loadRo(ro -> ro ? Code.err(Errno.EROFS) : cloneFile(f -> f == null ? Code.err(Errno.EPERM)
-        : BackingFile.length(f.ref(), len -> {
+        : f.ref().length(len -> {
           byte[] img = len instanceof SysResult.Ok ok ? image.apply(ok.value()) : null;
           if (img == null) {
             return Code.err(Errno.ENOSPC);
           }
           return writeback.backingWrite(f, 0, img, "write_at", w -> w instanceof SysResult.Err ? Code.done(w)
-              : Writeback.sync(f, synced -> synced ? Code.ok(0) : Code.err(Errno.EIO)));
+              : writeback.sync(f, synced -> synced ? Code.ok(0) : Code.err(Errno.EIO)));
         })));
   }
 
@@ -588,7 +587,7 @@ final class StarryLoop implements LoopDriver {
    */
   private Code persisted(String call, CacheRef cd, BoundFile file, boolean wroteBack) {
     world.emit(new LoopEvents.PersistReturned(name, call, cd == null ? null : cd.id(),
-        file == null ? null : world.keyOf(file.ref()), wroteBack));
+        file == null ? null : file.key(), wroteBack));
     return Code.ok(0);
   }
 

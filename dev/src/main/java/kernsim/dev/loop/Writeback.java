@@ -9,6 +9,7 @@ import kernsim.actors.World;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FileBackend;
 
 /**
  * The code both loop drivers share between a page cache and its backing file: the source's
@@ -84,16 +85,29 @@ final class Writeback {
     });
   }
 
-  /** The backing file's {@code sync_all}; continues with whether it succeeded. */
-  static Code sync(BoundFile file, Function<Boolean, Code> then) {
-    return BackingFile.sync(file.ref(), v -> then.apply(v.isOk()));
+  /**
+   * The backing file's {@code sync_all}; continues with whether it succeeded. A backend that is no file
+   * actor has its success reported here ({@link BackingFile.Synced} with no image: what was written to it
+   * is durable now).
+   */
+  Code sync(BoundFile file, Function<Boolean, Code> then) {
+    return file.ref().sync(v -> {
+      if (v.isOk() && !file.ref().reportsItself()) {
+        world.emit(new BackingFile.Synced(file.key(), null));
+      }
+      return then.apply(v.isOk());
+    });
   }
 
   /** A write to the backing file; once it has reached the file, a {@link LoopEvents.BackingWrite}. */
   Code backingWrite(BoundFile f, long offset, byte[] data, String via, Function<SysResult, Code> then) {
-    return BackingFile.writeAt(f.ref(), offset, data, via, v -> {
-      if (v instanceof SysResult.Ok) {
-        world.emit(new LoopEvents.BackingWrite(name, world.keyOf(f.ref()), offset, data.length, f.readOnlyOpen(), via));
+    return f.ref().writeAt(offset, data, via, v -> {
+      if (v instanceof SysResult.Ok ok) {
+        world.emit(new LoopEvents.BackingWrite(name, f.key(), offset, data.length, f.readOnlyOpen(), via));
+        if (!f.ref().reportsItself() && ok.value() > 0) {
+          world.emit(new FileBackend.Wrote(f.key(), offset,
+              ok.value() >= data.length ? data : Arrays.copyOf(data, (int) ok.value())));
+        }
       }
       return then.apply(v);
     });
@@ -114,7 +128,7 @@ final class Writeback {
       return then.apply(chunks);
     }
     int toRead = Math.min(CacheData.CACHE_BLK, len - offset);
-    return BackingFile.readAt(file.ref(), offset, toRead, v -> {
+    return file.ref().readAt(offset, toRead, v -> {
       if (!(v instanceof SysResult.Ok ok) || ok.value() != toRead || !(ok.data() instanceof byte[] bytes)) {
         return failed.apply(v);
       }
@@ -126,6 +140,6 @@ final class Writeback {
 
   /** The backing file's length as {@code unwrap_or(0)} reads it. */
   static Code lengthOrZero(BoundFile file, Function<Long, Code> then) {
-    return BackingFile.length(file.ref(), v -> then.apply(v instanceof SysResult.Ok ok ? ok.value() : 0L));
+    return file.ref().length(v -> then.apply(v instanceof SysResult.Ok ok ? ok.value() : 0L));
   }
 }

@@ -49,12 +49,24 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
   public record Entry(long ino, Kind kind, ActorRef<BackingFile.Command> file, DeviceNode device) {}
 
   public sealed interface Command
-      permits Lookup, Create, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
+      permits Lookup, Create, CopyUp, Mkdir, Mknod, Unlink, Rmdir, Readdir, Stat {}
 
   public record Lookup(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
   /** Creates an empty regular file (O_CREAT|O_EXCL semantics: EEXIST if the name exists). */
   public record Create(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
+
+  /**
+   * An overlay's copy-up into this (upper) tmpfs: a regular file {@code name} holding {@code data}, made
+   * with its bytes in this one region (Linux copies up into the work dir and renames the copy into place,
+   * so nobody sees it half copied); EEXIST if the name is taken. Replies as {@link Create}.
+   */
+  public record CopyUp(long dir, String name, byte[] data, ActorRef<Reply<SysResult>> replyTo) implements Command {
+    @Override
+    public String toString() {
+      return "CopyUp(dir=" + dir + ", name=" + name + ", bytes=" + data.length + ")";
+    }
+  }
 
   public record Mkdir(long dir, String name, ActorRef<Reply<SysResult>> replyTo) implements Command {}
 
@@ -76,6 +88,11 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
 
   public static Code create(ActorRef<Command> fs, long dir, String name) {
     return Code.call(fs, r -> new Create(dir, name, r), "create", Code::done);
+  }
+
+  /** {@link CopyUp}: {@code Ok(ino, Entry)}. */
+  public static Code copyUp(ActorRef<Command> fs, long dir, String name, byte[] data) {
+    return Code.call(fs, r -> new CopyUp(dir, name, data, r), "copy_up", Code::done);
   }
 
   public static Code mkdir(ActorRef<Command> fs, long dir, String name) {
@@ -249,6 +266,7 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     return newReceiveBuilder()
         .onMessage(Lookup.class, this::onLookup)
         .onMessage(Create.class, this::onCreate)
+        .onMessage(CopyUp.class, this::onCopyUp)
         .onMessage(Mkdir.class, this::onMkdir)
         .onMessage(Mknod.class, this::onMknod)
         .onMessage(Unlink.class, this::onUnlink)
@@ -319,6 +337,19 @@ public final class MemFs extends AbstractBehavior<MemFs.Command> {
     }
     long ino = nextIno;
     Node n = newNode(Kind.FILE, getContext().spawn(RamFile.create(world, new byte[0]), "file-" + ino));
+    nodes.get(m.dir()).entries.put(m.name(), n.ino);
+    reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
+    return this;
+  }
+
+  private Behavior<Command> onCopyUp(CopyUp m) {
+    Errno e = checkNew(m.dir(), m.name());
+    if (e != null) {
+      reply(m.replyTo(), SysResult.err(e));
+      return this;
+    }
+    long ino = nextIno;
+    Node n = newNode(Kind.FILE, getContext().spawn(RamFile.create(world, m.data().clone()), "file-" + ino));
     nodes.get(m.dir()).entries.put(m.name(), n.ino);
     reply(m.replyTo(), SysResult.ok(n.ino, n.entry()));
     return this;

@@ -6,12 +6,11 @@ import java.util.TreeSet;
 import kernsim.dev.Errno;
 import kernsim.dev.SysResult;
 import kernsim.dev.code.Code;
+import kernsim.dev.file.BackingFile;
 
 /**
- * The overlay filesystem, as far as the mount code needs it: {@code parse_overlay_options} exactly as
- * the source, and a read-only merged view of the lower directories. The root lists the union of the
- * lower roots; a name found in an earlier lower dir hides later ones; below the root each node stays
- * in the layer it came from. Writes are refused (EROFS) even with an upper dir: copy-up is not modelled.
+ * The overlay filesystem: {@code parse_overlay_options} exactly as the source, and the merged view
+ * {@link Fs} of the upper dir (when given) over the lower dirs, with writes going to the upper dir.
  */
 public final class Overlay {
   private Overlay() {}
@@ -75,15 +74,34 @@ public final class Overlay {
   }
 
   /**
-   * {@code new_overlayfs}: the merged view of {@code lowers}. Inode numbers: 0 is the merged root;
-   * layer i's inode n is {@code (i + 1) << LAYER_SHIFT | n}.
+   * {@code new_overlayfs}: the merged view of {@code upper} (null: none, a read-only overlay) over
+   * {@code lowers}. Inode numbers: 0 is the merged root; layer i's inode n is
+   * {@code (i + 1) << LAYER_SHIFT | n}, the lower dirs being layers 0 … n-1 and the upper layer n.
+   *
+   * <p>The seeds hold only the mount side ({@code parse_overlay_options}, {@code new_overlayfs}'s
+   * options); {@code pseudofs::overlay} itself is not among them, so this follows Linux's overlayfs as far
+   * as the model goes: at the root a name is looked up in the upper dir first, then in each lower dir in
+   * order (the first hides the rest); below the root each node stays in the layer it came from (no merging
+   * of subdirectories, no whiteouts: nothing is unlinked through an overlay). With an upper dir, a file or
+   * directory made at the root, or in a directory of the upper layer, is made in the upper layer; and a
+   * regular file of a lower layer opened for writing is first copied up ({@link #copyUp}): its bytes read
+   * from the lower file, then, in one region at the upper tmpfs, a file holding them made in the upper dir
+   * (Linux copies into the work dir and renames, so the copy appears whole), and the open goes to the copy;
+   * the lower file is never written. Not modelled: copy-up of a file in a lower subdirectory (its parent
+   * would be copied up first: EROFS here), of a file that is not a tmpfs file, or into an upper dir that is
+   * not on a tmpfs (EROFS).
    */
-  public record Fs(List<Location> lowers) implements FileSystem {
+  public record Fs(List<Location> lowers, Location upper) implements FileSystem {
     static final int LAYER_SHIFT = 40;
     static final long INO_MASK = (1L << LAYER_SHIFT) - 1;
 
     public Fs {
       lowers = List.copyOf(lowers);
+    }
+
+    /** A read-only overlay of {@code lowers}. */
+    public Fs(List<Location> lowers) {
+      this(lowers, null);
     }
 
     @Override
@@ -96,8 +114,37 @@ public final class Overlay {
       return 0;
     }
 
+    private int upperLayer() {
+      return lowers.size();
+    }
+
+    private Location layer(int i) {
+      return i == upperLayer() ? upper : lowers.get(i);
+    }
+
+    /** The layers in lookup order: the upper one first, then the lower dirs. */
+    private List<Integer> order() {
+      List<Integer> out = new ArrayList<>();
+      if (upper != null) {
+        out.add(upperLayer());
+      }
+      for (int i = 0; i < lowers.size(); i++) {
+        out.add(i);
+      }
+      return out;
+    }
+
     private static long encode(int layer, long ino) {
       return ((long) (layer + 1) << LAYER_SHIFT) | ino;
+    }
+
+    private static int layerOf(long ino) {
+      return (int) (ino >>> LAYER_SHIFT) - 1;
+    }
+
+    /** Whether {@code node} is a regular file of a lower layer (one an open for writing copies up). */
+    public boolean lowerFile(FileSystem.Node node) {
+      return node.kind() == Kind.FILE && node.ino() != 0 && layerOf(node.ino()) != upperLayer();
     }
 
     private Code inLayer(int layer, Code call) {
@@ -110,42 +157,105 @@ public final class Overlay {
     @Override
     public Code lookup(long dir, String name) {
       if (dir == 0) {
-        return lookupRoot(0, name);
+        return lookupRoot(order(), 0, name);
       }
-      int layer = (int) (dir >>> LAYER_SHIFT) - 1;
-      Location l = lowers.get(layer);
+      int layer = layerOf(dir);
+      Location l = layer(layer);
       return inLayer(layer, l.fs().lookup(dir & INO_MASK, name));
     }
 
-    /** The first lower dir, in order, that has {@code name}. */
-    private Code lookupRoot(int layer, String name) {
-      if (layer == lowers.size()) {
+    /** The first layer, in lookup order, that has {@code name}. */
+    private Code lookupRoot(List<Integer> order, int i, String name) {
+      if (i == order.size()) {
         return Code.err(Errno.ENOENT);
       }
-      Location l = lowers.get(layer);
+      int layer = order.get(i);
+      Location l = layer(layer);
       return Code.bind(inLayer(layer, l.fs().lookup(l.ino(), name)),
-          v -> v instanceof SysResult.Err e && e.errno() == Errno.ENOENT ? lookupRoot(layer + 1, name) : Code.done(v));
+          v -> v instanceof SysResult.Err e && e.errno() == Errno.ENOENT ? lookupRoot(order, i + 1, name) : Code.done(v));
     }
 
     @Override
     public Code readdir(long dir) {
       if (dir == 0) {
-        return readRoot(0, new TreeSet<>());
+        return readRoot(order(), 0, new TreeSet<>());
       }
-      int layer = (int) (dir >>> LAYER_SHIFT) - 1;
-      return lowers.get(layer).fs().readdir(dir & INO_MASK);
+      int layer = layerOf(dir);
+      return layer(layer).fs().readdir(dir & INO_MASK);
     }
 
-    private Code readRoot(int layer, TreeSet<String> names) {
-      if (layer == lowers.size()) {
+    private Code readRoot(List<Integer> order, int i, TreeSet<String> names) {
+      if (i == order.size()) {
         List<String> out = List.copyOf(names);
         return Code.done(SysResult.ok(out.size(), out));
       }
-      Location l = lowers.get(layer);
+      Location l = layer(order.get(i));
       return FileSystem.names(l.fs().readdir(l.ino()), found -> {
         TreeSet<String> more = new TreeSet<>(names);
         more.addAll(found);
-        return readRoot(layer + 1, more);
+        return readRoot(order, i + 1, more);
+      });
+    }
+
+    /** The upper layer's inode for merged directory {@code dir}, or -1 when writes there are not modelled. */
+    private long upperDir(long dir) {
+      if (upper == null) {
+        return -1;
+      }
+      if (dir == 0) {
+        return upper.ino();
+      }
+      return layerOf(dir) == upperLayer() ? dir & INO_MASK : -1;
+    }
+
+    /** A name new in the merged view (EEXIST if any layer has it at the root), made by {@code make} in the upper dir. */
+    private Code makeInUpper(long dir, String name, java.util.function.LongFunction<Code> make) {
+      long at = upperDir(dir);
+      if (at < 0) {
+        return Code.err(Errno.EROFS);
+      }
+      if (dir != 0) {
+        return inLayer(upperLayer(), make.apply(at));
+      }
+      return Code.bind(lookup(0, name), v -> v instanceof SysResult.Err e && e.errno() == Errno.ENOENT
+          ? inLayer(upperLayer(), make.apply(at))
+          : v instanceof SysResult.Err ? Code.done(v) : Code.err(Errno.EEXIST));
+    }
+
+    @Override
+    public Code mkdir(long dir, String name) {
+      return makeInUpper(dir, name, at -> upper.fs().mkdir(at, name));
+    }
+
+    @Override
+    public Code create(long dir, String name) {
+      return makeInUpper(dir, name, at -> upper.fs().create(at, name));
+    }
+
+    /**
+     * Copy-up of {@code lower} (a regular file of a lower layer, named {@code name} in merged directory
+     * {@code dir}): its length and bytes read from the lower file (two regions), then the copy made in the
+     * upper dir in one region; ends in {@code Ok(ino, Node)} of the copy. If the name was copied up
+     * meanwhile (EEXIST), the copy that won is looked up and used.
+     */
+    public Code copyUp(long dir, String name, FileSystem.Node lower) {
+      long at = upperDir(dir);
+      if (at < 0 || lower.file() == null || !(upper.fs() instanceof TmpFs t)) {
+        return Code.err(Errno.EROFS);
+      }
+      return Code.call(lower.file(), BackingFile.Length::new, "copy_up len", len -> {
+        if (!(len instanceof SysResult.Ok n)) {
+          return Code.done(len);
+        }
+        return BackingFile.readAt(lower.file(), 0, (int) n.value(), read -> {
+          if (!(read instanceof SysResult.Ok r)) {
+            return Code.done(read);
+          }
+          byte[] data = r.data() instanceof byte[] b ? b : new byte[0];
+          return Code.bind(inLayer(upperLayer(), t.copyUp(at, name, data)),
+              v -> v instanceof SysResult.Err e && e.errno() == Errno.EEXIST
+                  ? inLayer(upperLayer(), upper.fs().lookup(at, name)) : Code.done(v));
+        });
       });
     }
   }

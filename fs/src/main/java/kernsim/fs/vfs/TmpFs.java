@@ -32,6 +32,11 @@ public record TmpFs(String type, ActorRef<MemFs.Command> fs) implements FileSyst
     return node(MemFs.create(fs, dir, name));
   }
 
+  /** An overlay's copy-up into this tmpfs: a file holding {@code data}, made in one region. */
+  public Code copyUp(long dir, String name, byte[] data) {
+    return node(MemFs.copyUp(fs, dir, name, data));
+  }
+
   @Override
   public Code mknod(long dir, String name, kernsim.fs.file.DeviceNode device) {
     return node(MemFs.mknod(fs, dir, name, device));

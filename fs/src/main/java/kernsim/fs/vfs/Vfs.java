@@ -285,7 +285,10 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
               return Code.err(Errno.ENOTDIR); // new_overlayfs wants directories
             }
           }
-          FileSystem fs = new Overlay.Fs(lowers);
+          if (o.upperDir() != null && !loc(u).node().isDir()) {
+            return Code.err(Errno.ENOTDIR);
+          }
+          FileSystem fs = new Overlay.Fs(lowers, o.upperDir() == null ? null : loc(u));
           return Code.then(resolveIn(ctx, target, true),
               t -> Code.then(mountCall(r -> new MountTable.Mount(loc(t), fs, r), "mount"),
                   mp -> readonly || (flags & MS_RDONLY) != 0
@@ -515,6 +518,16 @@ public record Vfs(ActorRef<MountTable.Command> table, BlockFsDriver ext4, Tasks 
   private static Code located(Location dir, Code fsOp) {
     return Code.then(fsOp, ok -> FileSystem.node(Code.done(ok),
         n -> Code.done(SysResult.ok(ok.value(), new Location(dir.mountId(), dir.fs(), n, false)))));
+  }
+
+  /**
+   * An overlay's copy-up of the lower regular file {@code lower} that {@code path} names (an open for
+   * writing): the parent resolved with the context held and {@code mnt_want_write}, then
+   * {@link Overlay.Fs#copyUp}; ends in {@code Ok(ino, Location)} of the copy in the upper dir.
+   */
+  public Code copyUp(String path, FileSystem.Node lower) {
+    return inParent(path, true, (dir, name) -> dir.fs() instanceof Overlay.Fs o
+        ? located(dir, o.copyUp(dir.ino(), name, lower)) : Code.err(Errno.EROFS));
   }
 
   /** open of an existing path: ends in {@code Ok(0, Location)} (registering the fd is the caller's). */
