@@ -133,39 +133,7 @@ final class InterleavingTable {
       }
     }
 
-    int stepWidth = "steps".length();
-    for (String l : labels) {
-      stepWidth = Math.max(stepWidth, l.length());
-    }
-    int[] natural = new int[n];
-    for (int c = 0; c < n; c++) {
-      natural[c] = Math.max(headers[c].length(), 1);
-    }
-    for (int r = 0; r < labels.size(); r++) {
-      for (String item : items.get(r)) {
-        natural[columns.get(r)] = Math.max(natural[columns.get(r)], item.length());
-      }
-    }
-    int[] widths = fit(natural, width - stepWidth - n * SEP.length());
-
-    List<String> out = new ArrayList<>();
-    emit(out, "steps", null, stepWidth, 0, headers, widths);
-    StringBuilder rule = new StringBuilder("-".repeat(stepWidth));
-    for (int w : widths) {
-      rule.append("-+-").append("-".repeat(w));
-    }
-    out.add(rule.toString());
-    for (int r = 0; r < labels.size(); r++) {
-      List<List<String>> row = new ArrayList<>();
-      for (int c = 0; c < n; c++) {
-        row.add(c == columns.get(r) ? items.get(r) : List.of());
-      }
-      emitItems(out, labels.get(r), null, stepWidth, 0, row, widths);
-    }
-    if (total > labels.size()) {
-      out.add("... " + (total - labels.size()) + " more rows not shown (" + total + " in all)");
-    }
-    return out;
+    return layout(headers, labels, columns, items, total, width);
   }
 
   /**
@@ -208,6 +176,17 @@ final class InterleavingTable {
         group.add(r);
       }
     }
+    return layout(headers, labels, columns, items, total, width);
+  }
+
+  /**
+   * The table itself: a header row of {@code headers}, a rule, and one row per label, its items in the column
+   * {@code columns} names, each column as wide as it needs within {@code width}; a last line when {@code total}
+   * rows were more than the labels shown.
+   */
+  private static List<String> layout(String[] headers, List<String> labels, List<Integer> columns,
+      List<List<String>> items, int total, int width) {
+    int n = headers.length;
     int stepWidth = "steps".length();
     for (String l : labels) {
       stepWidth = Math.max(stepWidth, l.length());
