@@ -12,12 +12,15 @@ import kernsim.fs.file.RamFile;
  * written). The client-data and silent-loss oracles ask it whether a write reached its file.
  */
 final class FileBytes {
-  private static final class Shadow {
-    byte[] bytes = new byte[0];
-    long[] seqs = new long[0];
+  /** Files are followed in pages of this many bytes, only those written (a write at 1 TiB costs one page). */
+  private static final int PAGE = 4096;
+
+  private static final class Page {
+    final byte[] bytes = new byte[PAGE];
+    final long[] seqs = new long[PAGE];
   }
 
-  private final TreeMap<String, Shadow> files = new TreeMap<>();
+  private final TreeMap<String, TreeMap<Long, Page>> files = new TreeMap<>();
 
   /** Follows {@code w}, the {@code seq}th observation. */
   void written(RamFile.Written w, long seq) {
@@ -30,15 +33,16 @@ final class FileBytes {
   }
 
   private void written(String file, long offset, byte[] data, long seq) {
-    Shadow s = files.computeIfAbsent(file, k -> new Shadow());
-    int end = (int) (offset + data.length);
-    if (end > s.bytes.length) {
-      s.bytes = Arrays.copyOf(s.bytes, end);
-      s.seqs = Arrays.copyOf(s.seqs, end);
-    }
-    for (int i = 0; i < data.length; i++) {
-      s.bytes[(int) offset + i] = data[i];
-      s.seqs[(int) offset + i] = seq;
+    TreeMap<Long, Page> pages = files.computeIfAbsent(file, k -> new TreeMap<>());
+    int done = 0;
+    while (done < data.length) {
+      long at = offset + done;
+      int in = (int) (at % PAGE);
+      int n = Math.min(PAGE - in, data.length - done);
+      Page p = pages.computeIfAbsent(at / PAGE, k -> new Page());
+      System.arraycopy(data, done, p.bytes, in, n);
+      Arrays.fill(p.seqs, in, in + n, seq);
+      done += n;
     }
   }
 
@@ -48,14 +52,16 @@ final class FileBytes {
    * by a write to the file after that one returned (a later write wins).
    */
   String missing(String file, long offset, byte[] data, long seq) {
-    Shadow s = file == null ? null : files.get(file);
+    TreeMap<Long, Page> pages = file == null ? null : files.get(file);
     for (int i = 0; i < data.length; i++) {
-      int at = (int) (offset + i);
-      if (s == null || at >= s.bytes.length || s.seqs[at] == 0) {
+      long at = offset + i;
+      Page p = pages == null ? null : pages.get(at / PAGE);
+      int in = (int) (at % PAGE);
+      if (p == null || p.seqs[in] == 0) {
         return "byte " + at + " was never written to it";
       }
-      if (s.bytes[at] != data[i] && s.seqs[at] < seq) {
-        return "byte " + at + " holds " + (s.bytes[at] & 0xff) + ", not " + (data[i] & 0xff);
+      if (p.bytes[in] != data[i] && p.seqs[in] < seq) {
+        return "byte " + at + " holds " + (p.bytes[in] & 0xff) + ", not " + (data[i] & 0xff);
       }
     }
     return null;

@@ -116,4 +116,22 @@ class HostileValuesTest {
       assertTrue(o.out().contains("]  " + call + "\n"), call + " in\n" + o.out());
     }
   }
+
+  /**
+   * A Monogon write through the device past 2^31 (issue 17's hostile values): starry's write_at writes the
+   * backing file at that offset, and the oracles that follow a file's bytes (client-data, silent-loss,
+   * durability) follow it sparsely instead of throwing an array index of -1294967296 in the file's actor.
+   */
+  @Test
+  void aMonogonWritePast2To31IsAnsweredAndNoOracleThrows(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("mw.ksim"), "scenario mw\n\nsetup:\n  image /img 16K\n\nhart a:\n"
+        + "  img = open(\"/img\", O_RDWR)\n"
+        + "  d = monogon_create(img, 512)\n"
+        + "  monogon_write(d, 3000000000, \"x\")\n"
+        + "  monogon_write(d, 100, \"y\")\n");
+    Cli.Outcome o = Cli.java("run", f.toString());
+    assertFalse(o.both().contains("Exception"), o.both());
+    assertEquals(0, o.exit(), o.both());
+    assertTrue(o.out().contains("]  monogon_write(d, 3000000000, \"x\") = 1\n"), o.out());
+  }
 }

@@ -56,6 +56,8 @@ public final class DurabilityMonitor implements Monitor {
   private final TreeMap<String, byte[]> durable = new TreeMap<>();
   /** A file no actor owns (on ext4, a device node): what the devices wrote to it ({@link FileBackend.Wrote}). */
   private final TreeMap<String, byte[]> written = new TreeMap<>();
+  /** Backend-written files past {@link kernsim.dev.file.BackingImage#SNAPSHOT_LIMIT}: not followed. */
+  private final java.util.TreeSet<String> tooLarge = new java.util.TreeSet<>();
   private final TreeMap<String, Current> running = new TreeMap<>();
 
   public DurabilityMonitor(Calls calls) {
@@ -81,6 +83,11 @@ public final class DurabilityMonitor implements Monitor {
         acks.add(new Ack(a.device(), file, a.blockId(), landing, actor));
       }
     } else if (o instanceof FileBackend.Wrote w) {
+      if (w.offset() + w.data().length > kernsim.dev.file.BackingImage.SNAPSHOT_LIMIT || tooLarge.contains(w.file())) {
+        tooLarge.add(w.file()); // as a file actor's image past the limit: not checked
+        written.remove(w.file());
+        return;
+      }
       byte[] img = written.getOrDefault(w.file(), new byte[0]);
       int end = (int) (w.offset() + w.data().length);
       byte[] next = Arrays.copyOf(img, Math.max(img.length, end));
