@@ -182,7 +182,9 @@ public final class Simulator implements AutoCloseable {
 
   /**
    * Called after each iteration of an exploration, on the thread that ran it (a worker's, with several
-   * workers), one call at a time; return false to stop early.
+   * workers), one call at a time; return false to stop early. {@code iteration} counts the iterations done
+   * (0, 1, 2, … in the order they finish), which with several workers is not the iteration's own index:
+   * that is {@code result.iteration()}.
    */
   public interface Progress {
     boolean iterationDone(int iteration, RunResult result);

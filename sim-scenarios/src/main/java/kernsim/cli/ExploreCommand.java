@@ -199,7 +199,7 @@ final class ExploreCommand implements Callable<Integer> {
       long start = System.nanoTime();
       try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
         Simulator.Progress counted = reach == null ? progress : (i, r) -> {
-          reach.add(i, r.log());
+          reach.add(r.iteration(), r.log()); // the schedule's own index: a worker's callback counts completions
           return progress.iterationDone(i, r);
         };
         result = cluster.on() ? onCluster(world, options, progress) : workers == 1 ? sim.explore(world, options, counted)
@@ -359,7 +359,7 @@ final class ExploreCommand implements Callable<Integer> {
     try (ExploreProgress progress = new ExploreProgress(json, iterations, scenario.name())) {
       Simulator.Progress tabled = table.counting(progress);
       Simulator.Progress p = reach == null ? tabled : (i, r) -> {
-        reach.add(i, r.log());
+        reach.add(r.iteration(), r.log()); // the schedule's own index: a worker's callback counts completions
         return tabled.iterationDone(i, r);
       };
       if (workers == 1) {
