@@ -3,6 +3,8 @@ package kernsim.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import kernsim.actors.EventLog;
@@ -103,37 +105,10 @@ final class InterleavingTable {
    * and {@code … = result} for the return of one started in an earlier row.
    */
   static List<String> calls(Timeline timeline, int width, int maxRows) {
-    List<Timeline.Hart> harts = timeline.racing();
-    int n = harts.size();
-    List<String> keys = harts.stream().map(Timeline.Hart::key).toList();
-    String[] headers = harts.stream().map(Timeline.Hart::name).toArray(String[]::new);
-
-    // Group consecutive events of one hart.
-    List<String> labels = new ArrayList<>();
-    List<Integer> columns = new ArrayList<>();
-    List<List<String>> items = new ArrayList<>();
-    int total = 0;
-    List<Timeline.Event> group = new ArrayList<>();
+    List<String> keys = timeline.racing().stream().map(Timeline.Hart::key).toList();
     List<Timeline.Event> events = timeline.events().stream().filter(e -> keys.contains(e.hart())).toList();
-    for (int i = 0; i <= events.size(); i++) {
-      Timeline.Event e = i < events.size() ? events.get(i) : null;
-      if (!group.isEmpty() && (e == null || !e.hart().equals(group.get(0).hart()))) {
-        total++;
-        if (labels.size() < maxRows) {
-          int from = group.get(0).step();
-          int to = group.get(group.size() - 1).step();
-          labels.add(from == to ? Integer.toString(from) : from + "-" + to);
-          columns.add(keys.indexOf(group.get(0).hart()));
-          items.add(describe(group));
-        }
-        group.clear();
-      }
-      if (e != null) {
-        group.add(e);
-      }
-    }
-
-    return layout(headers, labels, columns, items, total, width);
+    return grouped(timeline, events, Timeline.Event::hart, Timeline.Event::step, InterleavingTable::describe,
+        width, maxRows);
   }
 
   /**
@@ -142,38 +117,49 @@ final class InterleavingTable {
    * its requests' at their owners ({@link StepView.Row#hart}), labelled with the steps they took.
    */
   static List<String> regions(StepView view, Timeline timeline, int width, int maxRows) {
+    List<String> keys = timeline.racing().stream().map(Timeline.Hart::key).toList();
+    List<StepView.Row> rows = view.rows().stream()
+        .filter(r -> r.hart() != null && r.regionName() != null && keys.contains(r.hart())).toList();
+    return grouped(timeline, rows, StepView.Row::hart, StepView.Row::step, group -> {
+      List<String> names = new ArrayList<>();
+      for (StepView.Row g : group) {
+        if (names.isEmpty() || !names.get(names.size() - 1).equals(g.regionName())) {
+          names.add(g.regionName());
+        }
+      }
+      return names;
+    }, width, maxRows);
+  }
+
+  /**
+   * One column per racing hart, one row per run of consecutive {@code things} of one hart (at most
+   * {@code maxRows} shown), labelled with the steps they span and holding what {@code describe} makes of them.
+   */
+  private static <T> List<String> grouped(Timeline timeline, List<T> things, Function<T, String> hartOf,
+      ToIntFunction<T> stepOf, Function<List<T>, List<String>> describe, int width, int maxRows) {
     List<Timeline.Hart> harts = timeline.racing();
-    int n = harts.size();
     List<String> keys = harts.stream().map(Timeline.Hart::key).toList();
     String[] headers = harts.stream().map(Timeline.Hart::name).toArray(String[]::new);
     List<String> labels = new ArrayList<>();
     List<Integer> columns = new ArrayList<>();
     List<List<String>> items = new ArrayList<>();
     int total = 0;
-    List<StepView.Row> rows = view.rows().stream()
-        .filter(r -> r.hart() != null && r.regionName() != null && keys.contains(r.hart())).toList();
-    List<StepView.Row> group = new ArrayList<>();
-    for (int i = 0; i <= rows.size(); i++) {
-      StepView.Row r = i < rows.size() ? rows.get(i) : null;
-      if (!group.isEmpty() && (r == null || !r.hart().equals(group.get(0).hart()))) {
+    List<T> group = new ArrayList<>();
+    for (int i = 0; i <= things.size(); i++) {
+      T t = i < things.size() ? things.get(i) : null;
+      if (!group.isEmpty() && (t == null || !hartOf.apply(t).equals(hartOf.apply(group.get(0))))) {
         total++;
         if (labels.size() < maxRows) {
-          int from = group.get(0).step();
-          int to = group.get(group.size() - 1).step();
+          int from = stepOf.applyAsInt(group.get(0));
+          int to = stepOf.applyAsInt(group.get(group.size() - 1));
           labels.add(from == to ? Integer.toString(from) : from + "-" + to);
-          columns.add(keys.indexOf(group.get(0).hart()));
-          List<String> names = new ArrayList<>();
-          for (StepView.Row g : group) {
-            if (names.isEmpty() || !names.get(names.size() - 1).equals(g.regionName())) {
-              names.add(g.regionName());
-            }
-          }
-          items.add(names);
+          columns.add(keys.indexOf(hartOf.apply(group.get(0))));
+          items.add(describe.apply(List.copyOf(group)));
         }
         group.clear();
       }
-      if (r != null) {
-        group.add(r);
+      if (t != null) {
+        group.add(t);
       }
     }
     return layout(headers, labels, columns, items, total, width);

@@ -77,26 +77,35 @@ public final class Sequential implements Strategy {
    * sequential program stuck there would stop. The setup's calls ran before any hart's.
    */
   static boolean oneAtATime(Timeline timeline) {
-    List<Timeline.Call> returned = new ArrayList<>();
-    List<String> hartOf = new ArrayList<>();
+    record Interval(int start, int end, String hart) {}
+    List<Interval> returned = new ArrayList<>();
     for (Timeline.Hart h : timeline.harts()) {
-      if (h.isSetup()) {
-        continue;
-      }
-      for (Timeline.Call c : h.calls()) {
-        if (c.returned()) {
-          returned.add(c);
-          hartOf.add(h.key());
+      if (!h.isSetup()) {
+        for (Timeline.Call c : h.calls()) {
+          if (c.returned()) {
+            returned.add(new Interval(c.startStep(), c.endStep(), h.key()));
+          }
         }
       }
     }
-    for (int i = 0; i < returned.size(); i++) {
-      for (int j = i + 1; j < returned.size(); j++) {
-        Timeline.Call a = returned.get(i);
-        Timeline.Call b = returned.get(j);
-        if (!hartOf.get(i).equals(hartOf.get(j)) && a.startStep() < b.endStep() && b.startStep() < a.endStep()) {
-          return false;
+    returned.sort(java.util.Comparator.comparingInt(Interval::start));
+    // By start: a call overlaps an earlier one of another hart iff it starts before the latest end among the
+    // other harts' calls so far, so keep the latest end and its hart, and the latest end of any other hart.
+    int top = Integer.MIN_VALUE;
+    String topHart = null;
+    int second = Integer.MIN_VALUE;
+    for (Interval c : returned) {
+      if (c.start() < (c.hart().equals(topHart) ? second : top)) {
+        return false;
+      }
+      if (c.end() > top) {
+        if (!c.hart().equals(topHart)) {
+          second = top;
+          topHart = c.hart();
         }
+        top = c.end();
+      } else if (!c.hart().equals(topHart) && c.end() > second) {
+        second = c.end();
       }
     }
     return true;

@@ -260,24 +260,29 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
   }
 
   private Behavior<Command> onReadBlock(ReadBlock r) {
-    byte[] buf = new byte[r.length()];
+    byte[] buf = copyOut(r.byteOffset(), r.length());
+    // a chunk missing: blocks.get(idx) is None
+    r.replyTo().tell(new Reply<>(buf == null ? SysResult.err(Errno.EIO) : SysResult.ok(buf.length, buf)));
+    return this;
+  }
+
+  /** The cached bytes from {@code byteOffset}, {@code length} of them; null when a chunk they fall in is missing. */
+  private byte[] copyOut(long byteOffset, int length) {
+    byte[] buf = new byte[length];
     int pos = 0;
-    long cur = r.byteOffset();
+    long cur = byteOffset;
     while (pos < buf.length) {
-      int idx = (int) (cur / CACHE_BLK);
       int off = (int) (cur % CACHE_BLK);
-      byte[] chunk = blocks.get(idx);
-      if (chunk == null) { // blocks.get(idx) is None
-        r.replyTo().tell(new Reply<>(SysResult.err(Errno.EIO)));
-        return this;
+      byte[] chunk = blocks.get((int) (cur / CACHE_BLK));
+      if (chunk == null) {
+        return null;
       }
       int n = Math.min(buf.length - pos, CACHE_BLK - off);
       System.arraycopy(chunk, off, buf, pos, n);
       pos += n;
       cur += n;
     }
-    r.replyTo().tell(new Reply<>(SysResult.ok(buf.length, buf)));
-    return this;
+    return buf;
   }
 
   private Behavior<Command> onWriteBlock(WriteBlock w) {
@@ -383,17 +388,7 @@ public final class CacheData extends AbstractBehavior<CacheData.Command> {
       r.replyTo().tell(new Reply<>(new Paged(null, missing)));
       return this;
     }
-    byte[] buf = new byte[r.length()];
-    int pos = 0;
-    long cur = r.byteOffset();
-    while (pos < buf.length) {
-      int idx = (int) (cur / CACHE_BLK);
-      int off = (int) (cur % CACHE_BLK);
-      int n = Math.min(buf.length - pos, CACHE_BLK - off);
-      System.arraycopy(blocks.get(idx), off, buf, pos, n);
-      pos += n;
-      cur += n;
-    }
+    byte[] buf = copyOut(r.byteOffset(), r.length()); // every page is there (firstMissing)
     r.replyTo().tell(new Reply<>(new Paged(SysResult.ok(buf.length, buf), -1)));
     return this;
   }
