@@ -2,9 +2,11 @@ package kernsim.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -88,6 +89,8 @@ final class Coordinator {
   private final TreeMap<Long, Worker.Task> pending;
   private final Map<ActorRef<Worker.Msg>, Held> workers = new LinkedHashMap<>();
   private final TreeSet<Long> done = new TreeSet<>();
+  /** The addresses of the members lost so far: a hello from one of them comes too late. */
+  private final Set<Address> gone = new HashSet<>();
   private boolean started;
   private long waitingSince = System.nanoTime();
 
@@ -156,8 +159,8 @@ final class Coordinator {
 
   private Behavior<Msg> hello(Hello h) {
     String who = name(h.worker());
-    if (!alive(h.worker().path().address())) {
-      return Behaviors.same(); // a late hello of a member already lost (or leaving)
+    if (gone.contains(h.worker().path().address())) {
+      return Behaviors.same(); // a late hello of a member already lost
     }
     if (!h.version().equals(Versions.kernsim()) || !h.model().equals(Versions.model())) {
       settings.log().accept("refused worker " + who + ": it runs kernsim " + h.version() + " (" + h.model()
@@ -172,17 +175,6 @@ final class Coordinator {
           + "), " + workers.size() + " in all");
     }
     return handOut();
-  }
-
-  /** Whether the member at {@code a} is up (or weakly up) and reachable, as this node sees the cluster. */
-  private boolean alive(Address a) {
-    for (Member m : cluster.state().getMembers()) {
-      if (m.address().equals(a)) {
-        return (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-            && !cluster.state().getUnreachable().contains(m);
-      }
-    }
-    return false;
   }
 
   private Behavior<Msg> result(Result r) {
@@ -241,6 +233,7 @@ final class Coordinator {
   }
 
   private void lost(Member m, String how) {
+    gone.add(m.address());
     for (Map.Entry<ActorRef<Worker.Msg>, Held> w : new ArrayList<>(workers.entrySet())) {
       if (!w.getKey().path().address().equals(m.address())) {
         continue;
