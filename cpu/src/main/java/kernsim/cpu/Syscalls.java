@@ -56,8 +56,9 @@ public final class Syscalls {
   private record Kernel(Proc p) implements Syscall.Visitor<Code> {
     // ==== paths and mounts ====
 
+    /** mkdir(2) returns 0 on success (the directory's inode stays the filesystem's). */
     public Code mkdir(Syscall.Mkdir c) {
-      return p.kernel().vfs().mkdir(c.path());
+      return Code.then(p.kernel().vfs().mkdir(c.path()), made -> Code.ok(0));
     }
 
     /** Userspace makes no device nodes in the model (the kernel makes its own at boot and on LOOP_CTL_ADD). */
