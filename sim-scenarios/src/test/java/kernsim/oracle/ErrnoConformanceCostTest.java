@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the check costs: 10,000 checks of a typical 3-hart history (setup, then a mounter, a flusher and
- * a prober), each from the observations alone (parsing, settling, the end-of-run search). The figure is
- * printed; the bound only catches a gross regression on a shared machine.
+ * a prober), each from the observations alone (parsing, settling, the end-of-run search). The time per check
+ * is printed, not asserted (a shared machine's timings are no test); what is asserted is the work, counted in
+ * specification steps, which is the same on every machine: at most 4 per call (84 for its 23 calls when this
+ * was written), where a search that tried every order of the overlapping calls would take hundreds.
  */
 class ErrnoConformanceCostTest {
   static final int CHECKS = 10_000;
@@ -47,23 +49,18 @@ class ErrnoConformanceCostTest {
       ErrnoConformanceMutationTest.stop();
     }
     long calls = seen.stream().filter(o -> o instanceof Calls.Started).count();
+    int[] steps = {0};
+    assertTrue(ErrnoConformance.check(new ErrnoConformance(counting(steps)), seen).isEmpty());
     long perCheck = steady(CHECKS, () -> assertTrue(ErrnoConformance.check(Semantics.STARRY, seen).isEmpty()));
-    System.out.printf("errno oracle: %d checks of a %d-call, 3-hart history: %.1f us per check%n",
-        CHECKS, calls, perCheck / 1000.0);
-    assertTrue(perCheck < 2_000_000, perCheck + " ns per check");
+    System.out.printf("errno oracle: %d checks of a %d-call, 3-hart history: %d specification steps, %.1f us per"
+        + " check%n", CHECKS, calls, steps[0], perCheck / 1000.0);
+    assertTrue(steps[0] <= 4 * calls, steps[0] + " specification steps for " + calls + " calls");
   }
 
-  /** A sequential history costs one specification step per call: 200 statements of one hart. */
-  @Test
-  void aLongSequentialHistoryIsLinear() {
-    Histories h = new Histories().boot(1).call("world/hart-1", "ld = open(\"/dev/loop0\", O_RDWR)", Histories.ok(0));
-    for (int i = 0; i < 200; i++) {
-      h.call("world/hart-1", "ioctl(ld, LOOP_GET_STATUS64)", Histories.err(kernsim.dev.Errno.ENXIO));
-    }
-    List<Object> seen = h.observations();
-    int[] steps = {0};
+  /** The starry specification, counting its steps in {@code steps[0]}. */
+  private static SequentialSpec counting(int[] steps) {
     SequentialSpec starry = SequentialSpec.forProfile("starry");
-    SequentialSpec counting = new SequentialSpec() {
+    return new SequentialSpec() {
       @Override
       public String profile() {
         return starry.profile();
@@ -75,12 +72,28 @@ class ErrnoConformanceCostTest {
       }
 
       @Override
+      public boolean claimsFirst(kernsim.cpu.call.Call call) {
+        return starry.claimsFirst(call);
+      }
+
+      @Override
       public void step(SpecState state, Call call, Outcomes out) {
         steps[0]++;
         starry.step(state, call, out);
       }
     };
-    assertTrue(ErrnoConformance.check(new ErrnoConformance(counting), seen).isEmpty());
+  }
+
+  /** A sequential history costs one specification step per call: 200 statements of one hart. */
+  @Test
+  void aLongSequentialHistoryIsLinear() {
+    Histories h = new Histories().boot(1).call("world/hart-1", "ld = open(\"/dev/loop0\", O_RDWR)", Histories.ok(0));
+    for (int i = 0; i < 200; i++) {
+      h.call("world/hart-1", "ioctl(ld, LOOP_GET_STATUS64)", Histories.err(kernsim.dev.Errno.ENXIO));
+    }
+    List<Object> seen = h.observations();
+    int[] steps = {0};
+    assertTrue(ErrnoConformance.check(new ErrnoConformance(counting(steps)), seen).isEmpty());
     assertEquals(205, steps[0]);
     long perCheck = steady(1_000, () -> assertTrue(ErrnoConformance.check(Semantics.STARRY, seen).isEmpty()));
     System.out.printf("errno oracle: a 205-call sequential history: %.1f us per check%n", perCheck / 1000.0);
