@@ -13,7 +13,6 @@ class StressSystemTest {
   @Test
   void aWorldsTimerFiresAfterItsScaledDelay() throws Exception {
     CountDownLatch fired = new CountDownLatch(1);
-    long start = System.nanoTime();
     try (StressSystem system = new StressSystem(0.001)) {
       // 20 s of model time at scale 0.001: 20 ms of real time.
       system.start("r0.0", Behaviors.<String>setup(ctx -> {
@@ -23,9 +22,8 @@ class StressSystemTest {
           return Behaviors.same();
         });
       }));
-      assertTrue(fired.await(10, TimeUnit.SECONDS), "the timer did not fire");
+      // Unscaled it would take 20 s: firing within 10 s is the scale at work, however loaded the machine.
+      assertTrue(fired.await(10, TimeUnit.SECONDS), "the timer did not fire within 10 s");
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    assertTrue(seconds < 15, "took " + seconds + " s");
   }
 }
