@@ -445,6 +445,25 @@ class DfsTest {
     assertEquals(ref.traces()[1], x.classes(), x.toString());
   }
 
+  /**
+   * The search is the same run to run: in a second Simulator the same counts, and for a bug the same failing
+   * execution with the same event log. (The message-passing view keys messages by identity while they are
+   * queued; nothing of that order may leak into the search.)
+   */
+  @Test
+  void theSearchIsTheSameRunToRun() {
+    try (Simulator other = Simulator.create()) {
+      for (WorldSpec spec : List.of(RandomModels.spec(2), Models.byName("lock-consistent"), Interleaved.spec(false))) {
+        for (int bound : new int[] {-1, 1}) {
+          ExploreResult a = dfs(spec, bound);
+          ExploreResult b = other.explore(spec, ExploreOptions.dfs(1_000_000, bound));
+          assertEquals(a.exhaustive(), b.exhaustive(), spec.name() + " bound " + bound);
+          assertEquals(a.failing().map(RunResult::eventLogHash), b.failing().map(RunResult::eventLogHash));
+        }
+      }
+    }
+  }
+
   @Test
   void aBudgetEndsTheSearchAndSaysSo() {
     Exhaustive x = sim.explore(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1), ExploreOptions.dfs(3, -1))
