@@ -85,7 +85,10 @@ final class DfsExplorer {
     /** Sleep set on entry; explored siblings are added as {@code done} with their footprints. */
     List<Sleeper> sleep;
     final List<Sleeper> doneSleepers = new ArrayList<>();
-    /** What the chosen step touched, in the message-passing view (set after it ran): its dependence. */
+    /**
+     * What the chosen step touched (set after it ran), in the view the search's dependence uses: unbounded
+     * the message-passing one, bounded the coarse one.
+     */
     long[] touched;
     /** What it touched in the message-passing view: its class's canonical form. */
     long[] fine;
