@@ -59,6 +59,7 @@ public final class ControlledDispatcher extends Dispatcher {
       SlotQueue queue = new SlotQueue();
       Mailbox mailbox = super.createMailbox(actor, (owner, system) -> queue);
       queue.slot = controller.slotFor(mailbox, key);
+      queue.controller = controller;
       return mailbox;
     }
     Mailbox mailbox = super.createMailbox(actor, mailboxType);
@@ -68,7 +69,7 @@ public final class ControlledDispatcher extends Dispatcher {
 
   @Override
   public void dispatch(ActorCell receiver, Envelope invocation) {
-    controller.touched(receiver.mailbox());
+    controller.sent(receiver.mailbox(), invocation);
     super.dispatch(receiver, invocation);
   }
 

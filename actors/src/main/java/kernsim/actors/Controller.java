@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.Mailbox;
 
 /**
@@ -30,6 +31,8 @@ final class Controller {
     final Mailbox mailbox;
     final String key;
     final long serial;
+    /** {@link Footprint#inbox} of the key, made once. */
+    final String inbox;
     /** The choice log that last numbered this key, and its number there: saves a lookup per step. */
     ChoiceLog log;
     int logId;
@@ -38,6 +41,7 @@ final class Controller {
       this.mailbox = mailbox;
       this.key = key;
       this.serial = serial;
+      this.inbox = Footprint.inbox(key);
     }
   }
 
@@ -120,7 +124,14 @@ final class Controller {
     this.footprint = f;
   }
 
-  /** A message or system message was put in {@code m} during a step: the step touches its actor. */
+  /**
+   * The sending step of each ordinary message put in a mailbox while footprints are recorded, until it
+   * is taken out: by identity (an {@link Envelope} has value equality), looked up and removed only,
+   * never iterated. Cleared when a run starts.
+   */
+  private final IdentityHashMap<Envelope, Integer> senders = new IdentityHashMap<>();
+
+  /** A system message was put in {@code m} during a step: the step touches its actor. */
   void touched(Mailbox m) {
     Footprint f = footprint;
     if (f != null && Thread.currentThread() == owner) {
@@ -129,6 +140,51 @@ final class Controller {
         f.touch(s.key);
       }
     }
+  }
+
+  /**
+   * An ordinary message was put in {@code m} during a step: the step touches its actor ({@code pos}'s
+   * view) and its inbox ({@code dfs}'s), and the message remembers the step that sent it.
+   */
+  void sent(Mailbox m, Envelope e) {
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner) {
+      Slot s = slot(m);
+      if (s != null) {
+        f.sent(s.key, s.inbox);
+        senders.put(e, f.step());
+      }
+    }
+  }
+
+  /**
+   * An ordinary message was taken out of {@code q}'s queue to be processed: a happens-before edge from
+   * its sender. (With throughput 1 a step processes at most one; a second makes the step touch the inbox.)
+   */
+  void dequeued(SlotQueue q, Envelope e) {
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner) {
+      Integer from = senders.remove(e);
+      if (f.receivedAny() || q.slot == null) {
+        if (q.slot != null) {
+          f.touchFine(q.slot.inbox);
+        }
+      } else {
+        f.received(from == null || from == f.step() ? -1 : from); // (sent by this very step: no edge)
+      }
+    }
+  }
+
+  /** {@code q}'s messages go to dead letters as its actor stops: the step touches the inbox (conservatively). */
+  void drained(SlotQueue q) {
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner && q.slot != null) {
+      f.touchFine(q.slot.inbox);
+    }
+  }
+
+  void forgetSenders() {
+    senders.clear();
   }
 
   /** A step registered or cancelled a timer on the virtual clock. */

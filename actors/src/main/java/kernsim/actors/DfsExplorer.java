@@ -38,8 +38,17 @@ import java.util.TreeSet;
  * and equivalent executions may repeat: the search counts executions and distinct classes apart.
  *
  * <p>Dependence is {@link Footprint}'s: two steps are dependent when either is global (a clock advance,
- * a drawn value) or they touched a common actor, the monitors or the timers. Steps of one actor are
- * always ordered (its mailbox is FIFO). A drawn value branches the tree on every value in its bound.
+ * a drawn value) or they touched a common name. Unbounded, the names are the message-passing view's
+ * ({@link Footprint#fine()}): an ordinary message put in an actor's mailbox touches its inbox, not the
+ * actor, so a send commutes with the receiver's steps that process messages already queued; sends into
+ * one inbox stay ordered; a step that processed no ordinary message touches its own inbox; and a receive
+ * is a happens-before edge from its send, a race only when the receiver could run where the send ran
+ * ({@link #receiveRace}). Bounded, the coarse view ({@link Footprint#touched()}, a send touches its
+ * receiver): a send into a busy mailbox decides whether the receiver still has a message after its step,
+ * so whether switching away from it is a preemption, and the bound's cost is not the same across the finer
+ * classes (DfsTest's drawn worlds lose traces at bound 0 with the finer view). Classes are counted in the
+ * message-passing view either way. Steps of one actor are always ordered. A drawn value branches the tree
+ * on every value in its bound.
  */
 final class DfsExplorer {
   /** The clock's pseudo-key in the tree. */
@@ -76,8 +85,15 @@ final class DfsExplorer {
     /** Sleep set on entry; explored siblings are added as {@code done} with their footprints. */
     List<Sleeper> sleep;
     final List<Sleeper> doneSleepers = new ArrayList<>();
-    /** What the chosen step touched (set after it ran). */
+    /**
+     * What the chosen step touched (set after it ran), in the view the search's dependence uses: unbounded
+     * the message-passing one, bounded the coarse one.
+     */
     long[] touched;
+    /** What it touched in the message-passing view: its class's canonical form. */
+    long[] fine;
+    /** The event (index among the scheduling nodes) that sent the ordinary message this step processed, or -1. */
+    int from = -1;
     boolean global;
     /** Whether the bound cut a branch below the current choice (then, bounded, it does not go to sleep). */
     boolean childPruned;
@@ -165,7 +181,11 @@ final class DfsExplorer {
     public void stepDone(Footprint step) {
       Node n = path.get(lastSched);
       n.global = step.global();
-      n.touched = bits(step);
+      // Unbounded, the message-passing dependence; bounded, the coarse one (see the class comment). The
+      // classes are counted in the message-passing view either way.
+      n.fine = bits(step, true);
+      n.touched = sleepSets ? n.fine : bits(step, false);
+      n.from = step.receivedFrom();
     }
 
     @Override
@@ -268,10 +288,11 @@ final class DfsExplorer {
     return node.done.contains(actor);
   }
 
-  private long[] bits(Footprint step) {
-    long[] b = new long[Math.max(1, (names.size() + step.size() + 63) / 64)];
-    for (int i = 0; i < step.size(); i++) {
-      int id = names.computeIfAbsent(step.name(i), k -> names.size());
+  private long[] bits(Footprint step, boolean fine) {
+    int size = fine ? step.fineSize() : step.size();
+    long[] b = new long[Math.max(1, (names.size() + size + 63) / 64)];
+    for (int i = 0; i < size; i++) {
+      int id = names.computeIfAbsent(fine ? step.fineName(i) : step.name(i), k -> names.size());
       if (id / 64 >= b.length) {
         b = Arrays.copyOf(b, id / 64 + 1);
       }
@@ -363,6 +384,9 @@ final class DfsExplorer {
             }
           }
         }
+        if (sleepSets && e.from > lastGlobal) {
+          direct.add(e.from); // the receive: happens after its send, a dependence no schedule reverses
+        }
         for (int i : direct) {
           before.set(i);
           before.or(hb[i]);
@@ -372,7 +396,7 @@ final class DfsExplorer {
       hb[j] = before;
       everything.or(before);
       for (int i : new TreeSet<>(direct)) {
-        if (!covered.get(i) && !ev[i].chosen.equals(e.chosen) && dependent(ev[i], e)) {
+        if (!covered.get(i) && !ev[i].chosen.equals(e.chosen) && (dependent(ev[i], e) || receiveRace(ev, i, j))) {
           reverse(ev, hb, events, i, j);
         }
       }
@@ -389,6 +413,25 @@ final class DfsExplorer {
         }
       }
     }
+  }
+
+  /**
+   * Whether j's receive of i's message is a race: j's actor could run where i ran (it had only system
+   * messages then: its step there would have processed those alone), and j is its first step since. Its
+   * step before i is another event than j, so i's send decided what j is. Where the actor could not run
+   * there, the receive is a happens-before edge no schedule reverses.
+   */
+  private boolean receiveRace(Node[] ev, int i, int j) {
+    Node e = ev[j];
+    if (!sleepSets || e.from != i || !ev[i].enabled.contains(e.chosen)) {
+      return false;
+    }
+    for (int k = i + 1; k < j; k++) {
+      if (ev[k].chosen.equals(e.chosen)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The race between events i and j (i first): make sure the schedule that runs j's side first is tried. */
@@ -462,6 +505,8 @@ final class DfsExplorer {
       n.childPruned = false;
       n.chosenEnabledAfter = false;
       n.touched = null;
+      n.fine = null;
+      n.from = -1;
       n.global = false;
       String next = null;
       for (String q : n.backtrack) {
@@ -503,6 +548,7 @@ final class DfsExplorer {
     List<Long> globals = new ArrayList<>();
     Map<String, Integer> occurrences = new HashMap<>();
     List<Long> openGlobal = null;
+    List<Long> eventIds = new ArrayList<>(); // per event (scheduling node) in order: its identity
     for (int i = 0; i < end; i++) {
       Node n = path.get(i);
       if (n.data) {
@@ -512,7 +558,10 @@ final class DfsExplorer {
         continue;
       }
       int occ = occurrences.merge(n.chosen, 1, Integer::sum);
-      long event = mix(n.chosen.hashCode() * 0x1_0000_0001L + occ);
+      long self = mix(n.chosen.hashCode() * 0x1_0000_0001L + occ);
+      eventIds.add(self);
+      // the event with the send it received: the receive edge is part of the trace
+      long event = n.from >= 0 ? mix(self ^ eventIds.get(n.from) * 0xD6E8FEB86659FD93L) : self;
       if (n.global) {
         for (List<Long> seq : perName.values()) {
           seq.add(event);
@@ -521,8 +570,8 @@ final class DfsExplorer {
         openGlobal = globals;
       } else {
         openGlobal = null;
-        for (int w = 0; w < n.touched.length; w++) {
-          long word = n.touched[w];
+        for (int w = 0; w < n.fine.length; w++) {
+          long word = n.fine[w];
           while (word != 0) {
             int id = w * 64 + Long.numberOfTrailingZeros(word);
             word &= word - 1;

@@ -51,6 +51,9 @@ final class Run implements World, Strategy.Ready {
     this.strategy = strategy;
     this.options = options;
     this.footprint = strategy.wantsFootprints() ? new Footprint() : null;
+    if (footprint != null) {
+      controller.forgetSenders();
+    }
   }
 
   /** Whether the strategy gave the iteration up before its end ({@link Strategy#ABANDON}). */
@@ -136,13 +139,16 @@ final class Run implements World, Strategy.Ready {
         message = peek(s.mailbox);
         log.append(time, s.key, message);
         if (footprint != null) {
-          footprint.reset(s.key, false);
+          footprint.reset(s.key, false, steps);
           controller.recordFootprints(footprint);
         }
         s.mailbox.run();
         controller.runTasks();
         if (footprint != null) {
           controller.recordFootprints(null);
+          if (!footprint.receivedAny()) {
+            footprint.touchFine(s.inbox); // a message sent before this step would have changed it
+          }
         }
       }
       if (verdicts.length > 0) {

@@ -15,6 +15,8 @@ import org.apache.pekko.dispatch.UnboundedMessageQueueSemantics;
 final class SlotQueue extends AbstractNodeQueue<Envelope> implements MessageQueue, UnboundedMessageQueueSemantics {
   /** Set once, right after the mailbox around this queue is made, on the thread that makes it. */
   Controller.Slot slot;
+  /** The controller told of each message taken out (for {@code dfs}'s receive edges); set with {@link #slot}. */
+  Controller controller;
 
   @Override
   public void enqueue(ActorRef receiver, Envelope handle) {
@@ -23,7 +25,11 @@ final class SlotQueue extends AbstractNodeQueue<Envelope> implements MessageQueu
 
   @Override
   public Envelope dequeue() {
-    return poll();
+    Envelope e = poll();
+    if (e != null && controller != null) {
+      controller.dequeued(this, e);
+    }
+    return e;
   }
 
   @Override
@@ -39,7 +45,10 @@ final class SlotQueue extends AbstractNodeQueue<Envelope> implements MessageQueu
   @Override
   public void cleanUp(ActorRef owner, MessageQueue deadLetters) {
     Envelope e;
-    while ((e = dequeue()) != null) {
+    if (controller != null && hasMessages()) {
+      controller.drained(this);
+    }
+    while ((e = poll()) != null) {
       deadLetters.enqueue(owner, e);
     }
   }

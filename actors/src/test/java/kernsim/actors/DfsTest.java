@@ -44,6 +44,10 @@ class DfsTest {
     final List<String> actors = new ArrayList<>();
     final List<List<String>> touched = new ArrayList<>();
     final List<Boolean> global = new ArrayList<>();
+    /** Per step, the step that sent the ordinary message it processed, or -1 (the receive edge). */
+    final List<Integer> from = new ArrayList<>();
+    /** Per step, the coarse names (Footprint#touched: a send touches the receiver), the dependence before. */
+    final List<List<String>> coarse = new ArrayList<>();
     /** Preemptions of the schedule just run: steps that ran another actor while the last one could still run. */
     int preemptions;
 
@@ -80,17 +84,44 @@ class DfsTest {
 
     @Override
     public void stepDone(Footprint step) {
-      touched.add(step.touched());
+      touched.add(step.fine());
       global.add(step.global());
+      from.add(step.receivedFrom());
+      coarse.add(step.touched());
     }
 
-    /** The trace of the schedule just run. */
-    String trace() {
+    /** The trace of the schedule just run in the coarse dependence: per name, the order of the steps on it. */
+    String coarseTrace() {
       TreeMap<String, List<String>> perName = new TreeMap<>();
       Map<String, Integer> occurrence = new HashMap<>();
       List<String> globals = new ArrayList<>();
       for (int i = 0; i < actors.size(); i++) {
         String event = actors.get(i) + "#" + occurrence.merge(actors.get(i), 1, Integer::sum);
+        if (global.get(i)) {
+          perName.values().forEach(l -> l.add(event));
+          globals.add(event);
+        } else {
+          for (String name : coarse.get(i)) {
+            perName.computeIfAbsent(name, k -> new ArrayList<>(globals)).add(event);
+          }
+        }
+      }
+      return perName + " " + globals;
+    }
+
+    /**
+     * The trace of the schedule just run, in the message-passing dependence (Footprint#fine): per name, the
+     * order of the steps on it, each step with the send it received.
+     */
+    String trace() {
+      TreeMap<String, List<String>> perName = new TreeMap<>();
+      Map<String, Integer> occurrence = new HashMap<>();
+      List<String> globals = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < actors.size(); i++) {
+        String id = actors.get(i) + "#" + occurrence.merge(actors.get(i), 1, Integer::sum);
+        ids.add(id);
+        String event = from.get(i) >= 0 ? id + "<" + ids.get(from.get(i)) : id;
         if (global.get(i)) {
           perName.values().forEach(l -> l.add(event));
           globals.add(event);
@@ -108,6 +139,8 @@ class DfsTest {
       actors.clear();
       touched.clear();
       global.clear();
+      from.clear();
+      coarse.clear();
       preemptions = 0;
       pos = 0;
       while (!path.isEmpty()) {
@@ -134,6 +167,20 @@ class DfsTest {
   record Reference(int schedules, int traces, boolean anyFailure) {}
 
   /**
+   * The dependence's soundness, schedule by schedule: every schedule of one trace ends with the same verdict
+   * (the failure's kind and, for a safety violation, its oracle and message) and the same final state of the
+   * clock. A step that commuted with one it did not would show here as two verdicts for one trace.
+   */
+  static void sameVerdictPerTrace(Map<String, String> verdicts, String trace, RunResult r) {
+    String verdict = r.failure().map(f -> f instanceof Failure.SafetyViolation v ? v.oracle() + ": " + v.message() : f.kind())
+        .orElse("ok") + " @" + r.endNanos();
+    String before = verdicts.putIfAbsent(trace, verdict);
+    if (before != null) {
+      assertEquals(before, verdict, "two schedules of one trace end differently: " + trace);
+    }
+  }
+
+  /**
    * Every schedule, once: per bound b in [0, maxBound], the traces with a schedule of at most b preemptions;
    * the fewest preemptions of a failing schedule (or -1); null when the model has more than {@code cap} schedules.
    */
@@ -142,6 +189,7 @@ class DfsTest {
   static ByBound referenceByBound(WorldSpec spec, int maxBound, int cap) {
     Everything e = new Everything();
     Map<String, Integer> fewest = new HashMap<>();
+    Map<String, String> verdicts = new HashMap<>();
     int schedules = 0;
     int fail = -1;
     do {
@@ -149,6 +197,7 @@ class DfsTest {
       if (schedules > cap) {
         return null;
       }
+      sameVerdictPerTrace(verdicts, e.trace(), r);
       if (r.failed() && (fail < 0 || e.preemptions < fail)) {
         fail = e.preemptions;
       }
@@ -171,11 +220,13 @@ class DfsTest {
   static Reference reference(WorldSpec spec, int bound) {
     Everything e = new Everything();
     Set<String> traces = new HashSet<>();
+    Map<String, String> verdicts = new HashMap<>();
     int schedules = 0;
     boolean failed = false;
     do {
       RunResult r = sim.run(spec, e, RunOptions.DEFAULT, 0, schedules++);
       failed |= r.failed();
+      sameVerdictPerTrace(verdicts, e.trace(), r);
       if (e.preemptions <= bound) {
         traces.add(e.trace());
       }
@@ -199,6 +250,48 @@ class DfsTest {
     assertEquals(ref.traces(), x.classes(), "one class per Mazurkiewicz trace, against " + ref);
     assertEquals(x.classes(), x.completeExecutions(), "no class is run twice: " + x);
     assertTrue(x.executions() < ref.schedules(), x + " vs " + ref);
+  }
+
+  /**
+   * The message-passing dependence merges what the coarse one (a send dependent with every step of its
+   * receiver) kept apart: over the drawn worlds and the example models, the unbounded search runs one execution
+   * per trace of the finer dependence, fewer than the coarse traces (each of which the search used to run).
+   */
+  @Test
+  void theMessagePassingDependenceRunsFewerExecutions() {
+    int fine = 0;
+    int coarse = 0;
+    long executions = 0;
+    List<WorldSpec> specs = new ArrayList<>(List.of(Counters.spec(Counters.Update.ONE_MESSAGE, 3, 1),
+        Models.byName("lock-consistent"), PingPong.spec(3)));
+    for (long seed = 1; seed <= 12; seed++) {
+      specs.add(RandomModels.spec(seed));
+    }
+    for (WorldSpec spec : specs) {
+      Everything e = new Everything();
+      Set<String> f = new HashSet<>();
+      Set<String> c = new HashSet<>();
+      int n = 0;
+      do {
+        sim.run(spec, e, RunOptions.DEFAULT, 0, n++);
+        f.add(e.trace());
+        c.add(e.coarseTrace());
+        if (n > 20_000) {
+          break;
+        }
+      } while (e.advance());
+      if (n > 20_000) {
+        continue;
+      }
+      assertTrue(f.size() <= c.size(), spec.text() + ": " + f.size() + " fine traces, " + c.size() + " coarse");
+      Exhaustive x = dfs(spec, -1).exhaustive().orElseThrow();
+      assertEquals(f.size(), x.classes(), spec.text());
+      fine += f.size();
+      coarse += c.size();
+      executions += x.executions();
+    }
+    assertTrue(fine < coarse, fine + " fine traces against " + coarse + " coarse");
+    assertTrue(executions < coarse, executions + " executions against " + coarse + " coarse traces");
   }
 
   @Test
@@ -350,6 +443,25 @@ class DfsTest {
     assertEquals("no violation up to preemption bound 1", x.verdict());
     assertEquals("bound", x.endedBy());
     assertEquals(ref.traces()[1], x.classes(), x.toString());
+  }
+
+  /**
+   * The search is the same run to run: in a second Simulator the same counts, and for a bug the same failing
+   * execution with the same event log. (The message-passing view keys messages by identity while they are
+   * queued; nothing of that order may leak into the search.)
+   */
+  @Test
+  void theSearchIsTheSameRunToRun() {
+    try (Simulator other = Simulator.create()) {
+      for (WorldSpec spec : List.of(RandomModels.spec(2), Models.byName("lock-consistent"), Interleaved.spec(false))) {
+        for (int bound : new int[] {-1, 1}) {
+          ExploreResult a = dfs(spec, bound);
+          ExploreResult b = other.explore(spec, ExploreOptions.dfs(1_000_000, bound));
+          assertEquals(a.exhaustive(), b.exhaustive(), spec.name() + " bound " + bound);
+          assertEquals(a.failing().map(RunResult::eventLogHash), b.failing().map(RunResult::eventLogHash));
+        }
+      }
+    }
   }
 
   @Test

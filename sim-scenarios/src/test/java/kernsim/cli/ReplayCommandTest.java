@@ -181,7 +181,7 @@ class ReplayCommandTest {
 
   @Test
   void everyExploringStrategysTraceNamesItsScheduleTruly(@TempDir Path out) {
-    // dfs finds configure-ro's race in its 2,362nd execution (docs/experiments.md); replay searches up to it again.
+    // dfs finds configure-ro's race in its 270th execution (docs/performance.md); replay searches up to it again.
     for (String[] s : new String[][] {{"triad-java", "--strategy", "random"}, {"triad-java", "--strategy", "pos"},
         {"triad-java", "--strategy", "delay-bounding", "--delays", "3"}, {"configure-ro", "--strategy", "dfs"}}) {
       java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("explore", s[0], "--out",
