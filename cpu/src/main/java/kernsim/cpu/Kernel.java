@@ -7,6 +7,7 @@ import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FaultPlan;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
@@ -68,9 +69,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
    * racing.
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics, boolean prober, boolean sequential) {
+      Semantics semantics, boolean prober, boolean sequential, FaultPlan faults) {
     public Spec {
       java.util.Objects.requireNonNull(boot, "boot");
+      java.util.Objects.requireNonNull(faults, "faults");
       setup = List.copyOf(setup);
       harts = harts.stream().map(List::copyOf).toList();
       names = List.copyOf(names);
@@ -89,6 +91,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
           throw new IllegalArgumentException("loop" + b.loop() + " is bound at boot but there are " + loops + " loop devices");
         }
       }
+    }
+
+    /** No faults. */
+    public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
+        Semantics semantics, boolean prober, boolean sequential) {
+      this(loops, boot, setup, harts, names, semantics, prober, sequential, FaultPlan.NONE);
     }
 
     /** Racing harts. */
@@ -110,12 +118,17 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
     /** The same kernel with the prober switched on or off. */
     public Spec withProber(boolean on) {
-      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential);
+      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential, faults);
     }
 
     /** The same kernel with its harts run one after another, in order (none racing another). */
     public Spec oneAfterAnother() {
-      return new Spec(loops, boot, setup, harts, names, semantics, prober, true);
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, true, faults);
+    }
+
+    /** The same kernel with its boot files under {@code plan} (FaultPlan: docs/faults.md). */
+    public Spec withFaults(FaultPlan plan) {
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, sequential, plan);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -206,7 +219,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     this.anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
     // Boot files first: the loop devices bound at boot need their owners.
     for (Boot.File f : spec.boot().files()) {
-      files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
+      FaultPlan.Injector faults = spec.faults().isEmpty() ? FaultPlan.Injector.NONE
+          : spec.faults().injector(f.path(), world.seed());
+      files.put(f.path(), ctx.spawn(RamFile.create(world, new kernsim.dev.file.BackingImage(f.data(),
+          kernsim.dev.file.BackingImage.Faults.NONE), faults), fileActorName(f.path())));
     }
     java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
     for (Boot.Binding b : spec.boot().bindings()) {

@@ -43,6 +43,10 @@ public final class Report {
         + (settings.semantics().regressions().isEmpty() ? "" : "   regress: " + settings.semantics().regressList())
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
         + "   expected: " + expected(s));
+    kernsim.dev.file.FaultPlan faults = s.faults().plus(settings.faults());
+    if (!faults.isEmpty()) {
+      out.add("faults:   " + faults + " (docs/faults.md)");
+    }
     return out;
   }
 

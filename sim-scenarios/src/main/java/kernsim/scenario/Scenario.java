@@ -34,13 +34,16 @@ import kernsim.dev.Semantics;
  * @param prober {@code prober on}: the udev-like prober ({@code cpu.Prober}) runs alongside the harts
  * @param regressions {@code regress NAME} lines: pre-patch Linux behaviour this scenario turns on (linux
  *     profile only; {@link Settings#of} adds them unless the caller turns them off)
+ * @param faults {@code faults SPEC} lines, joined: faults injected into the boot files
+ *     ({@link kernsim.dev.file.FaultPlan}, docs/faults.md); {@code FaultPlan.NONE} without any
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
-    boolean prober, List<kernsim.dev.Regress> regressions) {
+    boolean prober, List<kernsim.dev.Regress> regressions, kernsim.dev.file.FaultPlan faults) {
   public Scenario {
     regressions = List.copyOf(regressions);
+    Objects.requireNonNull(faults, "faults");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -57,6 +60,15 @@ public record Scenario(String name, String title, String description, String fil
     if (hartNames.size() != harts.size()) {
       throw new IllegalArgumentException(harts.size() + " harts but " + hartNames.size() + " names");
     }
+  }
+
+  /** A scenario with no faults. */
+  public Scenario(String name, String title, String description, String file, String text,
+      String profile, List<Fix> fixes, List<String> expect, int loops,
+      Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
+      boolean prober, List<kernsim.dev.Regress> regressions) {
+    this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
+        harts, prober, regressions, kernsim.dev.file.FaultPlan.NONE);
   }
 
   /** A scenario with no regress toggle. */
@@ -79,10 +91,11 @@ public record Scenario(String name, String title, String description, String fil
   /**
    * The kernel to boot: this scenario's programs under {@code semantics} (profile + fixes the caller
    * chose), with the scenario's own {@code fix} lines turned on as well. Its {@code regress} lines are not
-   * added here: {@code semantics} has those the caller left on ({@link Settings#of}).
+   * added here: {@code semantics} has those the caller left on ({@link Settings#of}). Its {@code faults}
+   * lines are the kernel's fault plan (a caller adds its own with {@code Kernel.Spec.withFaults}).
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
-    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober);
+    return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober).withFaults(faults);
   }
 
   /** The kernel to boot under the scenario's own profile and fixes. */

@@ -13,21 +13,34 @@ import java.util.stream.Collectors;
 import kernsim.dev.Fix;
 import kernsim.dev.Regress;
 import kernsim.dev.Semantics;
+import kernsim.dev.file.FaultPlan;
 import kernsim.oracle.Oracles;
 
 /**
- * How a scenario is run: the semantics (profile + fixes: the scenario's own, plus any the user adds)
- * and the oracles turned off. Recorded in every trace header ({@link #options()}), so a replay rebuilds
- * the same world from the trace alone.
+ * How a scenario is run: the semantics (profile + fixes: the scenario's own, plus any the user adds),
+ * the oracles turned off, and the faults the user adds ({@code --faults}) to the scenario's own
+ * {@code faults} lines. Recorded in every trace header ({@link #options()}), so a replay rebuilds the
+ * same world from the trace alone.
  */
-public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
+public record Settings(Semantics semantics, TreeSet<String> oraclesOff, FaultPlan faults) {
   public Settings {
+    java.util.Objects.requireNonNull(faults, "faults");
     oraclesOff = new TreeSet<>(oraclesOff);
     for (String o : oraclesOff) {
       if (!Oracles.NAMES.contains(o)) {
         throw new IllegalArgumentException("unknown oracle '" + o + "' (known: " + String.join(", ", Oracles.NAMES) + ")");
       }
     }
+  }
+
+  /** No faults beyond the scenario's own. */
+  public Settings(Semantics semantics, TreeSet<String> oraclesOff) {
+    this(semantics, oraclesOff, FaultPlan.NONE);
+  }
+
+  /** These settings with {@code more} faults after their own. */
+  public Settings withFaults(FaultPlan more) {
+    return new Settings(semantics, oraclesOff, faults.plus(more));
   }
 
   /**
@@ -73,7 +86,8 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
 
   /**
    * The trace-header form: {@code profile}, {@code fixes}, {@code regress} (only when a toggle is on, so
-   * older traces read the same) and {@code oracles-off}, comma-separated.
+   * older traces read the same), {@code faults} (only when given: {@link FaultPlan#toString}) and
+   * {@code oracles-off}, comma-separated.
    */
   public SortedMap<String, String> options() {
     TreeMap<String, String> m = new TreeMap<>();
@@ -81,6 +95,9 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
     m.put("fixes", semantics.fixList());
     if (!semantics.regressions().isEmpty()) {
       m.put("regress", semantics.regressList());
+    }
+    if (!faults.isEmpty()) {
+      m.put("faults", faults.toString());
     }
     m.put("oracles-off", String.join(",", oraclesOff));
     return m;
@@ -96,8 +113,14 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff) {
     for (String r : split(m.getOrDefault("regress", ""))) {
       back.add(Regress.byId(r).orElseThrow(() -> new IllegalArgumentException("unknown regress toggle '" + r + "'")));
     }
+    FaultPlan faults;
+    try {
+      faults = FaultPlan.parse(m.getOrDefault("faults", ""));
+    } catch (FaultPlan.SpecException e) {
+      throw new IllegalArgumentException("bad faults '" + m.get("faults") + "': " + e.getMessage());
+    }
     return new Settings(Semantics.of(m.getOrDefault("profile", "starry"), fixes).withRegressions(back),
-        new TreeSet<>(split(m.getOrDefault("oracles-off", ""))));
+        new TreeSet<>(split(m.getOrDefault("oracles-off", ""))), faults);
   }
 
   private static List<String> split(String s) {

@@ -65,7 +65,15 @@ public final class StressWorld implements World {
   private boolean failed;
   private volatile boolean ended;
 
+  private final long seed;
+
   public StressWorld(String name, double scale, Chaos chaos, Sink sink) {
+    this(name, 0L, scale, chaos, sink);
+  }
+
+  /** A world whose {@link #seed()} is {@code seed} (its faults' draws: one world per replica and round). */
+  public StressWorld(String name, long seed, double scale, Chaos chaos, Sink sink) {
+    this.seed = seed;
     this.name = name;
     this.scale = scale;
     this.chaos = chaos;
@@ -90,6 +98,11 @@ public final class StressWorld implements World {
   /** Runs the monitors' end-of-run checks after every observation already emitted. */
   public void end() {
     deliver(END);
+  }
+
+  @Override
+  public long seed() {
+    return seed;
   }
 
   @Override
