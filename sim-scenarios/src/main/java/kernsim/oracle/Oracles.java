@@ -28,7 +28,7 @@ public final class Oracles {
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
       ClientTerminationMonitor.NAME,
-      ClientDataMonitor.NAME, SilentLoss.NAME, DEADLOCK, LIVELOCK);
+      ClientDataMonitor.NAME, SilentLoss.NAME, ErrSeq.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -101,6 +101,9 @@ public final class Oracles {
     // After client-data: a client's lost write is reported by the oracle that names the client.
     if (!off.contains(SilentLoss.NAME) && semantics.linux()) {
       out.add(new SilentLoss());
+    }
+    if (!off.contains(ErrSeq.NAME)) {
+      out.add(new ErrSeq());
     }
     return out;
   }

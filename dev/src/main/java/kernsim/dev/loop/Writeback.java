@@ -37,11 +37,11 @@ final class Writeback {
   private Code writebackChunk(BoundFile file, CacheRef cd, int i, int nchunks, long offset,
       Function<Boolean, Code> then) {
     if (i >= nchunks) {
-      return sync(file, then);
+      return closingSync(file, then);
     }
     return CacheData.copyChunk(cd, i, offset, chunk -> {
       if (!chunk.present() || chunk.bytes().length == 0) {
-        return sync(file, then); // break: no such chunk, or nothing left to write
+        return closingSync(file, then); // break: no such chunk, or nothing left to write
       }
       byte[] buf = chunk.bytes();
       return writeAll(file, buf, 0, offset,
@@ -59,7 +59,20 @@ final class Writeback {
       if (v instanceof SysResult.Ok ok && ok.value() > 0) {
         return writeAll(file, buf, written + (int) ok.value(), offset, next, then);
       }
+      if (v instanceof SysResult.Err) {
+        world.emit(new LoopEvents.WritebackFailed(name, world.keyOf(file.ref()), "write"));
+      }
       return then.apply(false); // Ok(0): stalled; Err: failed
+    });
+  }
+
+  /** writeback_buffer's closing {@code sync_all}; a failure is a {@link LoopEvents.WritebackFailed}. */
+  private Code closingSync(BoundFile file, Function<Boolean, Code> then) {
+    return sync(file, ok -> {
+      if (!ok) {
+        world.emit(new LoopEvents.WritebackFailed(name, world.keyOf(file.ref()), "sync"));
+      }
+      return then.apply(ok);
     });
   }
 
