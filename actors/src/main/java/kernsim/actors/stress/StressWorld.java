@@ -50,6 +50,9 @@ public final class StressWorld implements World {
     }
   };
 
+  /** What monitors are told as the emitting actor: a stress world does not know it. */
+  public static final String NO_ACTOR = "(stress)";
+
   private final String name;
   private final long startNanos;
   private final double scale;
@@ -157,7 +160,7 @@ public final class StressWorld implements World {
     sink.observed(this, o); // first, so that a violation's report includes the observation that caused it
     if (!failed) {
       for (Monitor m : monitors) {
-        m.onObservation(o, "(stress)", msg -> fail(m, msg));
+        m.onObservation(o, NO_ACTOR, msg -> fail(m, msg));
         if (failed) {
           break;
         }
