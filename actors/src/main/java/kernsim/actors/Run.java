@@ -46,7 +46,10 @@ final class Run implements World, Strategy.Ready {
   private boolean abandoned;
   private String currentActor = "";
 
-  Run(Controller controller, Strategy strategy, RunOptions options) {
+  private final long worldSeed;
+
+  Run(Controller controller, Strategy strategy, RunOptions options, long worldSeed) {
+    this.worldSeed = worldSeed;
     this.controller = controller;
     this.strategy = strategy;
     this.options = options;
@@ -346,6 +349,11 @@ final class Run implements World, Strategy.Ready {
       footprint.makeGlobal();
     }
     return v;
+  }
+
+  @Override
+  public long seed() {
+    return worldSeed;
   }
 
   @Override

@@ -128,10 +128,24 @@ public final class Simulator implements AutoCloseable {
 
   /** Runs one iteration with {@code strategy}. */
   public RunResult run(WorldSpec spec, Strategy strategy, RunOptions options, long seed, int iteration) {
+    return run(spec, strategy, options, seed, iteration, worldSeed(seed, iteration, strategy.kind()));
+  }
+
+  /**
+   * {@link World#seed()} of iteration {@code iteration} of an exploration from {@code seed} with strategy
+   * {@code kind}: {@link #iterationSeed}, except under DFS, whose executions all get the seed's own (they
+   * must see the same world for the search to be exhaustive).
+   */
+  public static long worldSeed(long seed, int iteration, StrategyKind kind) {
+    return iterationSeed(seed, kind == StrategyKind.DFS ? -1 : iteration);
+  }
+
+  private RunResult run(WorldSpec spec, Strategy strategy, RunOptions options, long seed, int iteration,
+      long worldSeed) {
     if (closed) {
       throw new IllegalStateException("this Simulator is closed");
     }
-    Run run = new Run(controller, strategy, options);
+    Run run = new Run(controller, strategy, options, worldSeed);
     controller.clearForeign();
     controller.bind(Thread.currentThread(), run);
     try {
@@ -339,8 +353,15 @@ public final class Simulator implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new TraceMismatchException("the trace's options are not understood: " + e.getMessage());
     }
+    StrategyKind recorded;
+    try {
+      recorded = StrategyKind.byId(trace.header().strategy());
+    } catch (IllegalArgumentException e) {
+      recorded = StrategyKind.REPLAY;
+    }
     RunResult r = run(spec, new ReplayStrategy(trace.choiceLog()), options,
-        trace.header().seed(), trace.header().iteration());
+        trace.header().seed(), trace.header().iteration(),
+        worldSeed(trace.header().seed(), trace.header().iteration(), recorded));
     return new ReplayResult(r, trace.footer());
   }
 

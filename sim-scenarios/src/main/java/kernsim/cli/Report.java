@@ -44,6 +44,10 @@ public final class Report {
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
         + (settings.clientOptions(s).isEmpty() ? "" : "   client options: " + String.join(", ", settings.clientOptions(s)))
         + "   expected: " + expected(s));
+    kernsim.dev.file.FaultPlan faults = s.faults().plus(settings.faults());
+    if (!faults.isEmpty()) {
+      out.add("faults:   " + faults + " (docs/faults.md)");
+    }
     return out;
   }
 

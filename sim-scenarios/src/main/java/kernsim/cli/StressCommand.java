@@ -131,6 +131,7 @@ final class StressCommand implements Callable<Integer> {
       Scenario s = main.resolve(name);
       Settings settings = files.isEmpty()
           ? Settings.of(s, settingsOptions.profile, withDefaultFixes(), settingsOptions.oraclesOff)
+              .withFaults(SettingsOptions.faultPlan(settingsOptions.faults))
           : settingsOptions.of(s);
       try {
         workloads.add(new Workload(s, settings, devices, harts));

@@ -28,7 +28,7 @@ public final class Oracles {
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
       ClientTerminationMonitor.NAME,
-      ClientDataMonitor.NAME, SilentLoss.NAME, Expectations.NAME, DEADLOCK, LIVELOCK);
+      ClientDataMonitor.NAME, SilentLoss.NAME, Expectations.NAME, ErrSeq.NAME, DEADLOCK, LIVELOCK);
 
   private Oracles() {}
 
@@ -124,6 +124,9 @@ public final class Oracles {
     }
     if (!off.contains(Expectations.NAME) && !checks.isEmpty()) {
       out.add(new Expectations(checks));
+    }
+    if (!off.contains(ErrSeq.NAME)) {
+      out.add(new ErrSeq());
     }
     return out;
   }

@@ -39,7 +39,8 @@ public final class ScenarioWorld implements WorldSpec {
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
     this.settings = settings;
-    this.spec = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
+    Kernel.Spec k = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
+    this.spec = settings.faults().isEmpty() ? k : k.withFaults(k.faults().plus(settings.faults()));
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
     this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
