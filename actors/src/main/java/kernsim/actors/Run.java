@@ -47,6 +47,9 @@ final class Run implements World, Strategy.Ready {
   private String currentActor = "";
 
   private final long worldSeed;
+  /** When the world loses power ({@link WorldSpec#powerCut}); null: never. */
+  private WorldSpec.PowerCut powerCut;
+  private boolean powerLost;
 
   Run(Controller controller, Strategy strategy, RunOptions options, long worldSeed) {
     this.worldSeed = worldSeed;
@@ -70,6 +73,15 @@ final class Run implements World, Strategy.Ready {
       String name = ms.get(i).name();
       verdicts[i] = message -> fail(new Failure.SafetyViolation(name, message, steps, currentActor));
     }
+  }
+
+  void powerCut(WorldSpec.PowerCut cut) {
+    this.powerCut = cut;
+  }
+
+  /** Whether the run ended in a power loss. */
+  boolean powerLost() {
+    return powerLost;
   }
 
   ChoiceLog choices() {
@@ -158,7 +170,13 @@ final class Run implements World, Strategy.Ready {
       if (footprint != null) {
         strategy.stepDone(footprint);
       }
-      divergence();
+      if (divergence()) {
+        break;
+      }
+      if (powerCut != null && failure == null && powerCut.after(steps, worldSeed)) {
+        powerLoss(time);
+        break;
+      }
     }
     if (failure != null && !(failure instanceof Failure.ReplayDivergence) && strategy instanceof ReplayStrategy r) {
       // (a prefix's replay is not checked here: the run goes on past it)
@@ -183,6 +201,16 @@ final class Run implements World, Strategy.Ready {
       return true;
     }
     return false;
+  }
+
+  /** The power fails after the step just run: logged, then the monitors' power-loss checks. */
+  private void powerLoss(long time) {
+    powerLost = true;
+    currentActor = ""; // the checks belong to no single actor
+    log.append(time, RUNTIME, new Summaries.PowerLost(steps));
+    for (int i = 0; i < verdicts.length && failure == null; i++) {
+      monitors.get(i).onPowerLoss(verdicts[i]);
+    }
   }
 
   private void end() {

@@ -151,6 +151,7 @@ public final class Simulator implements AutoCloseable {
     try {
       Behavior<?> root = spec.root(run);
       run.monitors(spec.monitors(run));
+      run.powerCut(spec.powerCut());
       system.tell(new Start(root));
       // Bootstrap: the guardian's own step spawns the root, outside the trace.
       while (controller.readyCount() > 0 && controller.readyKey(0).equals(Keys.GUARDIAN)) {
@@ -160,7 +161,7 @@ public final class Simulator implements AutoCloseable {
       Failure failure = run.loop();
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(),
+      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(), run.powerLost(),
           () -> trace(spec, options, strategy, seed, iteration, run, failure));
     } finally {
       controller.unbind();

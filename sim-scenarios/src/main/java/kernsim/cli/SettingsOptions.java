@@ -48,7 +48,8 @@ final class SettingsOptions {
   @Option(names = "--faults", paramLabel = "SPEC",
       description = "Inject faults into the boot files, on top of the scenario's own `faults` lines (repeatable;"
           + " docs/faults.md): read-eio, write-eio or sync-eio with @N (the Nth call) or %%P (each call with P"
-          + " percent, drawn from the world's seed), latency=DURATION; e.g. --faults write-eio@2,latency=1ms.")
+          + " percent, drawn from the world's seed), latency=DURATION, power-loss@N (after the run's Nth step) or"
+          + " power-loss%%P (after each step with P percent); e.g. --faults write-eio@2,latency=1ms.")
   List<String> faults = new ArrayList<>();
 
   /**

@@ -122,7 +122,20 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart, filesStart,
-        threads, scenario.expectations());
+    List<Monitor> ms = Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart,
+        filesStart, threads, scenario.expectations());
+    if (spec.faults().powerLoss() == null) {
+      return ms;
+    }
+    List<Monitor> all = new java.util.ArrayList<>(ms);
+    Oracles.powerLoss(settings.oraclesOff(), world.seed()).ifPresent(all::add);
+    return all;
+  }
+
+  /** The fault plan's power loss ({@code power-loss@N}, {@code power-loss%P}); null without one. */
+  @Override
+  public PowerCut powerCut() {
+    kernsim.dev.file.FaultPlan.PowerLoss p = spec.faults().powerLoss();
+    return p == null ? null : p::after;
   }
 }

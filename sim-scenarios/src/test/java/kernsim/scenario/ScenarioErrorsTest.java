@@ -241,7 +241,7 @@ class ScenarioErrorsTest {
         + "one of: " + String.join(", ", java.util.Arrays.stream(kernsim.dev.Fix.values()).map(kernsim.dev.Fix::id).toList()));
     assertError("fix mount-resolve-once\nfix mount-resolve-once\n" + body, 2, 5, "fix `mount-resolve-once` given twice");
     assertError("expect stale_cache\n" + body, 1, 8, "unknown oracle `stale_cache`; did you mean stale-cache? expected one "
-        + "of: stale-cache, single-mount, read-only, sleep-in-atomic, durability, detach, errno, file-contents, client-ownership, client-termination, client-data, silent-loss, expectation, errseq, deadlock, livelock, none");
+        + "of: stale-cache, single-mount, read-only, sleep-in-atomic, durability, detach, errno, file-contents, client-ownership, client-termination, client-data, silent-loss, expectation, errseq, power-loss, deadlock, livelock, none");
     assertError("expect none\nexpect deadlock\n" + body, 2, 8, "`expect none` cannot be combined with other `expect` lines");
     assertError("title \"a\"\ntitle \"b\"\n" + body, 2, 1, "duplicate `title` (first at line 1)");
     assertError("title a\n" + body, 1, 7, "expected a quoted title, found `a`");

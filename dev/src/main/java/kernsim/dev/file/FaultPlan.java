@@ -10,21 +10,85 @@ import kernsim.dev.SysResult;
  * Faults injected into backing files, in the manner of FoundationDB's and TigerBeetle's simulators: a
  * read, write or sync failing with EIO at a file's Nth such call or with a probability drawn from the
  * world's seed ({@code World.seed()}, never a recorded choice, so a trace with faults replays), and a
- * latency on the virtual clock added to every backing-file I/O. The text form (docs/faults.md) is what a
+ * latency on the virtual clock added to every backing-file I/O, and a power loss after a chosen step or
+ * after each step with a probability ({@link PowerLoss}). The text form (docs/faults.md) is what a
  * scenario's {@code faults} header line and {@code --faults} hold, and what a trace header records.
  *
  * <pre>
  * spec    = item { ( "," | " " ) item } ;
  * item    = [ path ":" ] op "-eio" ( "@" N | "%" P )   (the Nth call, 1-based; each call with P percent)
- *         | "latency=" N ( "ns" | "us" | "ms" | "s" ) ;  (added to each backing-file I/O's reply)
+ *         | "latency=" N ( "ns" | "us" | "ms" | "s" )   (added to each backing-file I/O's reply)
+ *         | "power-loss" ( "@" N | "%" P ) ;            (after the run's Nth step; after each step with P percent)
  * op      = "read" | "write" | "sync" ;
  * </pre>
  *
  * A rule without a path applies to every file the plan is given to (the kernel's boot files: the
  * setup's {@code image} and {@code file}s), each counting its own calls.
  */
-public record FaultPlan(List<Rule> rules, long latencyNanos) {
-  public static final FaultPlan NONE = new FaultPlan(List.of(), 0);
+public record FaultPlan(List<Rule> rules, long latencyNanos, PowerLoss powerLoss) {
+  public static final FaultPlan NONE = new FaultPlan(List.of(), 0, null);
+
+  /** A plan with no power loss. */
+  public FaultPlan(List<Rule> rules, long latencyNanos) {
+    this(rules, latencyNanos, null);
+  }
+
+  /**
+   * The world loses power once its step {@code step} has run ({@code power-loss@N}), or after each step
+   * with {@code percent} probability ({@code power-loss%P}, a draw of the world's seed and the step's
+   * number: no state, no recorded choice). What the backing files had not made durable is then dropped or
+   * torn ({@link #keptBytes}); docs/faults.md.
+   */
+  public record PowerLoss(long step, double percent) {
+    @Override
+    public String toString() {
+      return "power-loss" + (step > 0 ? "@" + step : "%" + formatPercent(percent));
+    }
+
+    /** Whether the power fails once step {@code step} (1-based: the run's first step is 1) has run. */
+    public boolean after(int step, long worldSeed) {
+      if (this.step > 0) {
+        return step == this.step;
+      }
+      return unit(mix(worldSeed ^ 0x706f7765722d6c6fL, step)) * 100.0 < percent;
+    }
+  }
+
+  /** The unit in which a write not yet durable is torn: a sector (docs/faults.md). */
+  public static final int SECTOR = 512;
+
+  /**
+   * How much of a write not yet durable survives a power loss: the write of {@code length} bytes at
+   * {@code offset}, the {@code index}th (0-based) to {@code file} since its last successful sync, keeps a
+   * prefix ending at a {@code sector}-byte boundary of the file (or its end): nothing (dropped), all of
+   * it, or torn in between; the number of pieces kept is drawn uniformly from the world's seed, the file
+   * and the index. Each write is drawn on its own, so a later one may survive an earlier one that does not.
+   */
+  public static int keptBytes(long worldSeed, String file, int index, long offset, int length, int sector) {
+    if (length <= 0) {
+      return 0;
+    }
+    long first = offset / sector;
+    long last = (offset + length - 1) / sector;
+    int pieces = (int) (last - first + 1);
+    int k = (int) (unit(mix(worldSeed ^ fnv(file), index)) * (pieces + 1));
+    if (k >= pieces) {
+      return length;
+    }
+    return k == 0 ? 0 : (int) ((first + k) * sector - offset);
+  }
+
+  private static long mix(long seed, long i) {
+    long z = seed + 0x9E3779B97F4A7C15L * (i + 1);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** 53 bits of {@code z} as a uniform double in [0, 1). */
+  private static double unit(long z) {
+    return (z >>> 11) * 0x1.0p-53;
+  }
 
   /** The I/O a rule fails. */
   public enum Op {
@@ -69,10 +133,10 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
   }
 
   public boolean isEmpty() {
-    return rules.isEmpty() && latencyNanos == 0;
+    return rules.isEmpty() && latencyNanos == 0 && powerLoss == null;
   }
 
-  /** This plan with {@code other}'s rules after its own; the larger latency. */
+  /** This plan with {@code other}'s rules after its own; the larger latency; {@code other}'s power loss if it has one. */
   public FaultPlan plus(FaultPlan other) {
     if (other.isEmpty()) {
       return this;
@@ -82,7 +146,8 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
     }
     List<Rule> all = new ArrayList<>(rules);
     all.addAll(other.rules);
-    return new FaultPlan(all, Math.max(latencyNanos, other.latencyNanos));
+    return new FaultPlan(all, Math.max(latencyNanos, other.latencyNanos),
+        other.powerLoss != null ? other.powerLoss : powerLoss);
   }
 
   /** The text form, which {@link #parse} reads back to an equal plan. */
@@ -93,6 +158,9 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
     if (latencyNanos > 0) {
       items.add("latency=" + formatNanos(latencyNanos));
     }
+    if (powerLoss != null) {
+      items.add(powerLoss.toString());
+    }
     return String.join(",", items);
   }
 
@@ -100,6 +168,7 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
   public static FaultPlan parse(String text) throws SpecException {
     List<Rule> rules = new ArrayList<>();
     long latency = 0;
+    PowerLoss power = null;
     int i = 0;
     int n = text.length();
     while (true) {
@@ -121,9 +190,55 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
         latency = parseNanos(item.substring(8), start + 8);
         continue;
       }
+      if (item.startsWith("power-loss")) {
+        if (power != null) {
+          throw new SpecException(start, "power-loss given twice (the world loses power once)");
+        }
+        power = parsePowerLoss(item, start);
+        continue;
+      }
       rules.add(parseRule(item, start));
     }
-    return rules.isEmpty() && latency == 0 ? NONE : new FaultPlan(rules, latency);
+    return rules.isEmpty() && latency == 0 && power == null ? NONE : new FaultPlan(rules, latency, power);
+  }
+
+  private static PowerLoss parsePowerLoss(String item, int at) throws SpecException {
+    String rest = item.substring("power-loss".length());
+    if (rest.isEmpty() || (rest.charAt(0) != '@' && rest.charAt(0) != '%')) {
+      throw new SpecException(at + 10, "`power-loss` needs a trigger: `@N` (after the run's Nth step) or `%P`"
+          + " (after each step with P percent probability)");
+    }
+    String num = rest.substring(1);
+    int numAt = at + 11;
+    if (rest.charAt(0) == '@') {
+      long n;
+      try {
+        n = Long.parseLong(num);
+      } catch (NumberFormatException e) {
+        throw new SpecException(numAt, "expected a step number (1, 2, ...) after `@`, found `" + num + "`");
+      }
+      if (n < 1) {
+        throw new SpecException(numAt, "steps are counted from 1, found " + n);
+      }
+      return new PowerLoss(n, 0);
+    }
+    return new PowerLoss(0, percent(num, numAt));
+  }
+
+  private static double percent(String num, int numAt) throws SpecException {
+    double p;
+    try {
+      if (!num.matches("[0-9]+(\\.[0-9]+)?")) {
+        throw new NumberFormatException();
+      }
+      p = Double.parseDouble(num);
+    } catch (NumberFormatException e) {
+      throw new SpecException(numAt, "expected a percentage (e.g. 10 or 0.5) after `%`, found `" + num + "`");
+    }
+    if (p <= 0 || p > 100) {
+      throw new SpecException(numAt, "a probability is more than 0 and at most 100 percent, found " + num);
+    }
+    return p;
   }
 
   private static Rule parseRule(String item, int at) throws SpecException {
@@ -148,7 +263,7 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
     }
     if (op == null) {
       throw new SpecException(at + base, "unknown fault `" + head + "`; expected read-eio, write-eio, sync-eio"
-          + " (each with @N or %P) or latency=DURATION");
+          + " (each with @N or %P), latency=DURATION or power-loss (@N or %P)");
     }
     if (trig < 0) {
       throw new SpecException(at + base + rest.length(), "`" + head + "` needs a trigger: `@N` (the Nth call) or"
@@ -168,19 +283,7 @@ public record FaultPlan(List<Rule> rules, long latencyNanos) {
       }
       return new Rule(path, op, nth, 0);
     }
-    double p;
-    try {
-      if (!num.matches("[0-9]+(\\.[0-9]+)?")) {
-        throw new NumberFormatException();
-      }
-      p = Double.parseDouble(num);
-    } catch (NumberFormatException e) {
-      throw new SpecException(numAt, "expected a percentage (e.g. 10 or 0.5) after `%`, found `" + num + "`");
-    }
-    if (p <= 0 || p > 100) {
-      throw new SpecException(numAt, "a probability is more than 0 and at most 100 percent, found " + num);
-    }
-    return new Rule(path, op, 0, p);
+    return new Rule(path, op, 0, percent(num, numAt));
   }
 
   private static long parseNanos(String s, int at) throws SpecException {

@@ -66,4 +66,48 @@ class FaultPlanTest {
     }
     return out;
   }
+
+  @Test
+  void powerLossReadsBackAndIsOnePerPlan() throws Exception {
+    FaultPlan p = FaultPlan.parse("write-eio@2 power-loss@40");
+    assertEquals("write-eio@2,power-loss@40", p.toString());
+    assertEquals(p, FaultPlan.parse(p.toString()));
+    assertEquals(new FaultPlan.PowerLoss(40, 0), p.powerLoss());
+    assertTrue(p.powerLoss().after(40, 1) && !p.powerLoss().after(39, 1) && !p.powerLoss().after(41, 1));
+    assertEquals("power-loss%0.5", FaultPlan.parse("power-loss%0.5").toString());
+    assertEquals(new FaultPlan.PowerLoss(7, 0), p.plus(FaultPlan.parse("power-loss@7")).powerLoss(), "the later one wins");
+    assertEquals(13, offset("power-loss@3 power-loss@4"));
+    assertEquals(10, offset("power-loss"));
+    assertEquals(11, offset("power-loss@0"));
+    assertEquals(11, offset("power-loss%200"));
+  }
+
+  @Test
+  void aPowerLossByChanceIsAFunctionOfTheSeedAndTheStep() throws Exception {
+    FaultPlan.PowerLoss p = FaultPlan.parse("power-loss%10").powerLoss();
+    int cuts = 0;
+    for (int step = 1; step <= 1000; step++) {
+      boolean cut = p.after(step, 42);
+      assertEquals(cut, p.after(step, 42));
+      cuts += cut ? 1 : 0;
+    }
+    assertTrue(cuts > 60 && cuts < 140, cuts + " of 1000 steps cut at 10%");
+  }
+
+  @Test
+  void aWriteNotYetDurableIsKeptDroppedOrTornAtASectorBoundary() {
+    java.util.TreeSet<Integer> seen = new java.util.TreeSet<>();
+    for (int i = 0; i < 500; i++) {
+      int kept = FaultPlan.keptBytes(9, "/img", i, 4096, 4096, FaultPlan.SECTOR);
+      assertEquals(kept, FaultPlan.keptBytes(9, "/img", i, 4096, 4096, FaultPlan.SECTOR));
+      assertEquals(0, kept % 512, kept + " is not at a sector boundary");
+      seen.add(kept);
+    }
+    assertEquals(9, seen.size(), "dropped, kept, and each of the 7 tears: " + seen);
+    // an unaligned write is torn at the file's sector boundaries, not its own
+    for (int i = 0; i < 200; i++) {
+      int kept = FaultPlan.keptBytes(9, "/img", i, 100, 1000, FaultPlan.SECTOR);
+      assertTrue(kept == 0 || kept == 1000 || kept == 412 || kept == 924, "kept " + kept);
+    }
+  }
 }
