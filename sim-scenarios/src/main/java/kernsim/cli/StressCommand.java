@@ -134,8 +134,8 @@ final class StressCommand implements Callable<Integer> {
               .withFaults(SettingsOptions.faultPlan(settingsOptions.faults))
           : settingsOptions.of(s);
       if (s.faults().plus(settings.faults()).powerLoss() != null) {
-        throw new ParameterException(spec.commandLine(), name + ": stress takes no power-loss fault (a power loss"
-            + " cuts a run after a step, and real threads have no steps; explore and run take it: docs/faults.md)");
+        throw new Main.UserError(name + ": stress takes no power-loss fault (a power loss cuts a run after a step,"
+            + " and real threads have no steps; explore and run take it: docs/faults.md)");
       }
       try {
         workloads.add(new Workload(s, settings, devices, harts));

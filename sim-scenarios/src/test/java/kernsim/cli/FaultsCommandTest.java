@@ -67,4 +67,27 @@ class FaultsCommandTest {
     assertTrue(o.err().startsWith("--faults:2:10: error: a probability is more than 0 and at most 100 percent,"
         + " found 0\nsync-eio%0\n         ^"), o.err());
   }
+
+  @Test
+  void aPowerLossEndsTheRunAtItsStep() {
+    Cli.Outcome o = Cli.run("run", "triad", "--fix", "mount-recheck-file", "--fix", "mark-mounted-at-install",
+        "--faults", "power-loss@60");
+    assertEquals(Main.OK, o.exit(), o.both());
+    assertTrue(o.out().contains("power:    lost after step 60 "), o.out());
+    assertTrue(o.out().contains("no oracle objected in 60 steps"), o.out());
+    JsonNode j = Cli.run("run", "triad", "--fix", "mount-recheck-file", "--fix", "mark-mounted-at-install",
+        "--faults", "power-loss@60", "--json").json();
+    assertTrue(j.get("powerLost").asBoolean(), j.toString());
+    assertEquals(60, j.get("steps").asInt());
+    assertEquals("power-loss@60", j.get("faults").asText());
+    assertTrue(!Cli.run("run", "triad", "--json").json().get("powerLost").asBoolean());
+  }
+
+  @Test
+  void stressRefusesAPowerLossInOneLine() {
+    Cli.Outcome o = Cli.run("stress", "umount-eio", "--faults", "power-loss@5", "--rounds", "1");
+    assertEquals(Main.BAD_INPUT, o.exit(), o.both());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains("stress takes no power-loss fault"), o.err());
+  }
 }
