@@ -211,6 +211,10 @@ final class Run implements World, Strategy.Ready {
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onPowerLoss(verdicts[i]);
     }
+    if (failure == null && strategy instanceof ReplayStrategy r) {
+      r.checkExhausted(steps); // as at the end: a recorded run cut here has no choices left over
+      divergence();
+    }
   }
 
   private void end() {
