@@ -24,6 +24,13 @@ public interface Monitor {
   /** The world reached its end without another failure (nothing runnable, no timer pending). */
   default void onEnd(Verdict verdict) {}
 
+  /**
+   * The world lost power after its last step ({@link WorldSpec#powerCut}) without another failure: calls
+   * still in progress never return and {@link #onEnd} is not called; a monitor checks here what must
+   * survive the loss.
+   */
+  default void onPowerLoss(Verdict verdict) {}
+
   /** A monitor that only records every observation into {@code into}, for tools and tests to read. */
   static Monitor recorder(java.util.List<Object> into) {
     java.util.Objects.requireNonNull(into, "into");

@@ -46,7 +46,13 @@ final class Run implements World, Strategy.Ready {
   private boolean abandoned;
   private String currentActor = "";
 
-  Run(Controller controller, Strategy strategy, RunOptions options) {
+  private final long worldSeed;
+  /** When the world loses power ({@link WorldSpec#powerCut}); null: never. */
+  private WorldSpec.PowerCut powerCut;
+  private boolean powerLost;
+
+  Run(Controller controller, Strategy strategy, RunOptions options, long worldSeed) {
+    this.worldSeed = worldSeed;
     this.controller = controller;
     this.strategy = strategy;
     this.options = options;
@@ -70,6 +76,15 @@ final class Run implements World, Strategy.Ready {
       String name = ms.get(i).name();
       verdicts[i] = message -> fail(new Failure.SafetyViolation(name, message, steps, currentActor));
     }
+  }
+
+  void powerCut(WorldSpec.PowerCut cut) {
+    this.powerCut = cut;
+  }
+
+  /** Whether the run ended in a power loss. */
+  boolean powerLost() {
+    return powerLost;
   }
 
   ChoiceLog choices() {
@@ -161,7 +176,13 @@ final class Run implements World, Strategy.Ready {
       if (footprint != null) {
         strategy.stepDone(footprint);
       }
-      divergence();
+      if (divergence()) {
+        break;
+      }
+      if (powerCut != null && failure == null && powerCut.after(steps, worldSeed)) {
+        powerLoss(time);
+        break;
+      }
     }
     if (failure != null && !(failure instanceof Failure.ReplayDivergence) && strategy instanceof ReplayStrategy r) {
       // (a prefix's replay is not checked here: the run goes on past it)
@@ -186,6 +207,20 @@ final class Run implements World, Strategy.Ready {
       return true;
     }
     return false;
+  }
+
+  /** The power fails after the step just run: logged, then the monitors' power-loss checks. */
+  private void powerLoss(long time) {
+    powerLost = true;
+    currentActor = ""; // the checks belong to no single actor
+    log.append(time, RUNTIME, new Summaries.PowerLost(steps));
+    for (int i = 0; i < verdicts.length && failure == null; i++) {
+      monitors.get(i).onPowerLoss(verdicts[i]);
+    }
+    if (failure == null && strategy instanceof ReplayStrategy r) {
+      r.checkExhausted(steps); // as at the end: a recorded run cut here has no choices left over
+      divergence();
+    }
   }
 
   private void end() {
@@ -352,6 +387,11 @@ final class Run implements World, Strategy.Ready {
       footprint.makeGlobal();
     }
     return v;
+  }
+
+  @Override
+  public long seed() {
+    return worldSeed;
   }
 
   @Override

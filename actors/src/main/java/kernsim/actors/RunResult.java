@@ -12,11 +12,13 @@ public final class RunResult {
   private final EventLog log;
   private final Supplier<Trace> traceSupplier;
   private final boolean abandoned;
+  private final boolean powerLost;
   private Trace trace;
 
   RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, boolean abandoned,
-      Supplier<Trace> trace) {
+      boolean powerLost, Supplier<Trace> trace) {
     this.abandoned = abandoned;
+    this.powerLost = powerLost;
     this.iteration = iteration;
     this.failure = failure;
     this.steps = steps;
@@ -45,6 +47,14 @@ public final class RunResult {
    */
   public boolean abandoned() {
     return abandoned;
+  }
+
+  /**
+   * Whether the world lost power after its last step ({@link WorldSpec#powerCut}): the calls then in
+   * progress never returned, and the monitors' power-loss checks ran instead of their end checks.
+   */
+  public boolean powerLost() {
+    return powerLost;
   }
 
   /** Steps taken. */

@@ -128,15 +128,30 @@ public final class Simulator implements AutoCloseable {
 
   /** Runs one iteration with {@code strategy}. */
   public RunResult run(WorldSpec spec, Strategy strategy, RunOptions options, long seed, int iteration) {
+    return run(spec, strategy, options, seed, iteration, worldSeed(seed, iteration, strategy.kind()));
+  }
+
+  /**
+   * {@link World#seed()} of iteration {@code iteration} of an exploration from {@code seed} with strategy
+   * {@code kind}: {@link #iterationSeed}, except under DFS, whose executions all get the seed's own (they
+   * must see the same world for the search to be exhaustive).
+   */
+  public static long worldSeed(long seed, int iteration, StrategyKind kind) {
+    return iterationSeed(seed, kind == StrategyKind.DFS ? -1 : iteration);
+  }
+
+  private RunResult run(WorldSpec spec, Strategy strategy, RunOptions options, long seed, int iteration,
+      long worldSeed) {
     if (closed) {
       throw new IllegalStateException("this Simulator is closed");
     }
-    Run run = new Run(controller, strategy, options);
+    Run run = new Run(controller, strategy, options, worldSeed);
     controller.clearForeign();
     controller.bind(Thread.currentThread(), run);
     try {
       Behavior<?> root = spec.root(run);
       run.monitors(spec.monitors(run));
+      run.powerCut(spec.powerCut());
       system.tell(new Start(root));
       // Bootstrap: the guardian's own step spawns the root, outside the trace.
       while (controller.readyCount() > 0 && controller.readyKey(0).equals(Keys.GUARDIAN)) {
@@ -146,7 +161,7 @@ public final class Simulator implements AutoCloseable {
       Failure failure = run.loop();
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(),
+      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(), run.powerLost(),
           () -> trace(spec, options, strategy, seed, iteration, run, failure));
     } finally {
       controller.unbind();
@@ -339,8 +354,15 @@ public final class Simulator implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new TraceMismatchException("the trace's options are not understood: " + e.getMessage());
     }
+    StrategyKind recorded;
+    try {
+      recorded = StrategyKind.byId(trace.header().strategy());
+    } catch (IllegalArgumentException e) {
+      recorded = StrategyKind.REPLAY;
+    }
     RunResult r = run(spec, new ReplayStrategy(trace.choiceLog()), options,
-        trace.header().seed(), trace.header().iteration());
+        trace.header().seed(), trace.header().iteration(),
+        worldSeed(trace.header().seed(), trace.header().iteration(), recorded));
     return new ReplayResult(r, trace.footer());
   }
 

@@ -38,6 +38,9 @@ public final class Summaries {
   /** The virtual clock advanced to a timer's due time. */
   public record ClockAdvance(long toNanos) {}
 
+  /** The world lost power once its step {@code afterStep} had run ({@link WorldSpec#powerCut}): it ends there. */
+  public record PowerLost(int afterStep) {}
+
   /** The message type column of the event log. */
   public static String type(Object m) {
     if (m instanceof SystemMessages s) {

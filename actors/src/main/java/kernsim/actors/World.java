@@ -14,6 +14,16 @@ public interface World {
   /** A recorded choice in {@code [0, bound)}. */
   int nextInt(int bound);
 
+  /**
+   * The world's seed, for model randomness that is no scheduling choice (injected faults, as in
+   * FoundationDB's simulator): a pure function of the exploration's seed and the iteration (of the seed
+   * alone under exhaustive search, whose executions must see the same world), so a replay gets it back
+   * from the trace header. Nothing drawn from it is recorded as a choice.
+   */
+  default long seed() {
+    return 0L;
+  }
+
   /** Virtual time since the world began, in nanoseconds. */
   long nanoTime();
 

@@ -34,6 +34,22 @@ public interface WorldSpec {
     return List.of();
   }
 
+  /**
+   * When the world loses power: after the step {@link PowerCut#after} names, the run ends there (the
+   * event log's last entry is a {@link Summaries.PowerLost}), no actor runs again, and the monitors hear
+   * {@link Monitor#onPowerLoss} instead of {@link Monitor#onEnd}. A pure function of the step and
+   * {@link World#seed()}, so a replay cuts at the same step. Null (the default): never.
+   */
+  default PowerCut powerCut() {
+    return null;
+  }
+
+  /** See {@link #powerCut}. */
+  interface PowerCut {
+    /** Whether the power fails once step {@code step} (1-based) of a world whose seed is {@code worldSeed} has run. */
+    boolean after(int step, long worldSeed);
+  }
+
   static WorldSpec of(
       String name,
       String modelVersion,
@@ -98,6 +114,11 @@ public interface WorldSpec {
       @Override
       public Behavior<?> root(World w) {
         return world.root(w);
+      }
+
+      @Override
+      public PowerCut powerCut() {
+        return world.powerCut();
       }
 
       @Override

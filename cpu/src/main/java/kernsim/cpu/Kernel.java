@@ -7,6 +7,7 @@ import kernsim.cpu.call.Syscall;
 import kernsim.dev.Semantics;
 import kernsim.dev.code.Code;
 import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FaultPlan;
 import kernsim.dev.loop.BoundFile;
 import kernsim.dev.loop.LoopControl;
 import kernsim.dev.loop.LoopControlCalls;
@@ -82,7 +83,8 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
    * process of its own).
    */
   public record Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
-      Semantics semantics, boolean prober, boolean sequential, List<Process> processes, List<String> processOf) {
+      Semantics semantics, boolean prober, boolean sequential, List<Process> processes, List<String> processOf,
+      FaultPlan faults) {
     public Spec {
       processes = List.copyOf(processes);
       processOf = processOf.isEmpty() ? java.util.Collections.nCopies(harts.size(), "") : List.copyOf(processOf);
@@ -96,6 +98,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
         }
       }
       java.util.Objects.requireNonNull(boot, "boot");
+      java.util.Objects.requireNonNull(faults, "faults");
       setup = List.copyOf(setup);
       harts = harts.stream().map(List::copyOf).toList();
       names = List.copyOf(names);
@@ -117,10 +120,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       }
     }
 
-    /** Each hart a process of its own. */
+    /** Each hart a process of its own, no faults. */
     public Spec(int loops, Boot boot, List<Stmt> setup, List<List<Stmt>> harts, List<String> names,
         Semantics semantics, boolean prober, boolean sequential) {
-      this(loops, boot, setup, harts, names, semantics, prober, sequential, List.of(), List.of());
+      this(loops, boot, setup, harts, names, semantics, prober, sequential, List.of(), List.of(), FaultPlan.NONE);
     }
 
     /** Racing harts. */
@@ -142,12 +145,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
 
     /** The same kernel with the prober switched on or off. */
     public Spec withProber(boolean on) {
-      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential, processes, processOf);
+      return new Spec(loops, boot, setup, harts, names, semantics, on, sequential, processes, processOf, faults);
     }
 
     /** The same kernel with its harts run one after another, in order (none racing another). */
     public Spec oneAfterAnother() {
-      return new Spec(loops, boot, setup, harts, names, semantics, prober, true, processes, processOf);
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, true, processes, processOf, faults);
     }
 
     /**
@@ -155,7 +158,12 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
      * {@code i}'s process, or is "" for a process of its own.
      */
     public Spec withProcesses(List<Process> processes, List<String> processOf) {
-      return new Spec(loops, boot, setup, harts, names, semantics, prober, sequential, processes, processOf);
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, sequential, processes, processOf, faults);
+    }
+
+    /** The same kernel with its boot files under {@code plan} (FaultPlan: docs/faults.md). */
+    public Spec withFaults(FaultPlan plan) {
+      return new Spec(loops, boot, setup, harts, names, semantics, prober, sequential, processes, processOf, plan);
     }
 
     /** Harts named {@code hart-1} … {@code hart-N}, in the starry profile with no fixes. */
@@ -250,7 +258,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     this.anon = ctx.spawn(AnonFs.create(world, 65536), "anon");
     // Boot files first: the loop devices bound at boot need their owners.
     for (Boot.File f : spec.boot().files()) {
-      files.put(f.path(), ctx.spawn(RamFile.create(world, f.data()), fileActorName(f.path())));
+      FaultPlan.Injector faults = spec.faults().isEmpty() ? FaultPlan.Injector.NONE
+          : spec.faults().injector(f.path(), world.seed());
+      files.put(f.path(), ctx.spawn(RamFile.create(world, new kernsim.dev.file.BackingImage(f.data(),
+          kernsim.dev.file.BackingImage.Faults.NONE), faults), fileActorName(f.path())));
     }
     java.util.TreeMap<Integer, LoopDevice.AtBoot> bound = new java.util.TreeMap<>();
     for (Boot.Binding b : spec.boot().bindings()) {

@@ -37,7 +37,7 @@ public final class Json {
     return o;
   }
 
-  /** {@code scenario} (name, title, file, expect) and the settings: {@code profile}, {@code fixes}, {@code regress}, {@code oraclesOff}. */
+  /** {@code scenario} (name, title, file, expect) and the settings: {@code profile}, {@code fixes}, {@code regress}, {@code oraclesOff}, {@code clientOptions}, {@code faults} (the scenario's own and the added, as one plan). */
   public static void scenario(ObjectNode o, Scenario s, Settings settings) {
     ObjectNode sc = o.putObject("scenario");
     sc.put("name", s.name());
@@ -49,6 +49,7 @@ public final class Json {
     strings(o.putArray("regress"), settings.semantics().regressions().stream().map(kernsim.dev.Regress::id).toList());
     strings(o.putArray("oraclesOff"), settings.oraclesOff());
     strings(o.putArray("clientOptions"), java.util.List.copyOf(settings.clientOptions(s)));
+    o.put("faults", s.faults().plus(settings.faults()).toString());
   }
 
   /** {@code verdict}: {@code status} ok or failed, and for a failure its kind, oracle, message, step and actor. */
@@ -69,12 +70,13 @@ public final class Json {
     return v;
   }
 
-  /** One run: {@code schedule} (counted from 1), {@code steps}, {@code verdict}, {@code eventLogHash} and, if known, {@code harts}. */
+  /** One run: {@code schedule} (counted from 1), {@code steps}, {@code verdict}, {@code eventLogHash}, {@code powerLost} and, if known, {@code harts}. */
   public static void run(ObjectNode o, RunResult r, Timeline t) {
     o.put("schedule", Report.number(r.iteration()));
     o.put("steps", r.steps());
     o.set("verdict", verdict(r.failure()));
     o.put("eventLogHash", r.eventLogHash());
+    o.put("powerLost", r.powerLost());
     if (t != null) {
       o.set("harts", harts(t));
     }

@@ -42,6 +42,7 @@ final class ListCommand implements Callable<Integer> {
     List<Scenario> all = Catalog.all();
     List<Scenario> clients = Clients.all();
     List<Scenario> linux = LinuxRaces.all();
+    List<Scenario> faults = kernsim.scenario.FaultScenarios.all();
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = Json.document("list");
@@ -68,6 +69,14 @@ final class ListCommand implements Callable<Integer> {
         so.put("regress", LinuxRaces.regressFor(s.name()).map(kernsim.dev.Regress::id).orElse(""));
         Json.strings(so.putArray("expect"), s.expect());
       }
+      ArrayNode f = o.putArray("faults");
+      for (Scenario s : faults) {
+        ObjectNode so = f.addObject();
+        so.put("name", s.name());
+        so.put("title", s.title());
+        so.put("faults", s.faults().toString());
+        Json.strings(so.putArray("expect"), s.expect());
+      }
       Json.print(w, o);
       return Main.OK;
     }
@@ -91,6 +100,14 @@ final class ListCommand implements Callable<Integer> {
     for (Scenario s : linux) {
       w.printf("%-" + linuxWidth + "s  %-" + linuxTitle + "s  regress %s, expects %s%n", s.name(), s.title(),
           LinuxRaces.regressFor(s.name()).map(kernsim.dev.Regress::id).orElse("-"), Report.expected(s));
+    }
+    w.println();
+    w.println("fault scenarios (faults injected into the backing file; docs/faults.md):");
+    int faultWidth = faults.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+    int faultTitle = faults.stream().mapToInt(s -> s.title().length()).max().orElse(5);
+    for (Scenario s : faults) {
+      w.printf("%-" + faultWidth + "s  %-" + faultTitle + "s  faults %s, expects %s%n", s.name(), s.title(),
+          s.faults(), Report.expected(s));
     }
     w.flush();
     return Main.OK;

@@ -44,6 +44,10 @@ public final class Report {
         + "   oracles off: " + orNone(List.copyOf(settings.oraclesOff()))
         + (settings.clientOptions(s).isEmpty() ? "" : "   client options: " + String.join(", ", settings.clientOptions(s)))
         + "   expected: " + expected(s));
+    kernsim.dev.file.FaultPlan faults = s.faults().plus(settings.faults());
+    if (!faults.isEmpty()) {
+      out.add("faults:   " + faults + " (docs/faults.md)");
+    }
     return out;
   }
 
@@ -66,6 +70,10 @@ public final class Report {
   public static List<String> verdict(RunResult r, Settings settings) {
     List<String> out = new ArrayList<>();
     Optional<Failure> f = r.failure();
+    if (r.powerLost()) {
+      out.add("power:    lost after step " + r.steps() + " (power-loss: the calls then in progress never returned;"
+          + " docs/faults.md)");
+    }
     if (f.isEmpty()) {
       List<String> on = Oracles.NAMES.stream().filter(o -> !settings.oraclesOff().contains(o)).toList();
       out.add("verdict:  ok \u2014 no oracle objected in " + r.steps() + " steps (oracles on: " + orNone(on) + ")");

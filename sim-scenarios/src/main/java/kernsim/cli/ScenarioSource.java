@@ -39,7 +39,8 @@ interface ScenarioSource {
       boolean catalog = Catalog.names().contains(fileOrName);
       boolean client = !catalog && Clients.names().contains(fileOrName);
       boolean linux = !catalog && !client && kernsim.scenario.LinuxRaces.names().contains(fileOrName);
-      if (path != null && Files.exists(path) && !((catalog || client || linux) && Files.isDirectory(path))) {
+      boolean faults = !catalog && !client && !linux && kernsim.scenario.FaultScenarios.names().contains(fileOrName);
+      if (path != null && Files.exists(path) && !((catalog || client || linux || faults) && Files.isDirectory(path))) {
         if (Files.isDirectory(path)) {
           throw new Main.UserError(ScenarioException.format(fileOrName, 0, 0,
               "is a directory, not a scenario file", null), null, true);
@@ -58,10 +59,14 @@ interface ScenarioSource {
       if (linux) {
         return kernsim.scenario.LinuxRaces.find(fileOrName).orElseThrow();
       }
+      if (faults) {
+        return kernsim.scenario.FaultScenarios.find(fileOrName).orElseThrow();
+      }
       throw new Main.UserError("no such file or catalog scenario: " + fileOrName
           + " (the catalog has: " + String.join(", ", Catalog.names())
           + "; the client scenarios: " + String.join(", ", Clients.names())
-          + "; Linux's races: " + String.join(", ", kernsim.scenario.LinuxRaces.names()) + "; see 'kernsim list')");
+          + "; Linux's races: " + String.join(", ", kernsim.scenario.LinuxRaces.names())
+          + "; the fault scenarios: " + String.join(", ", kernsim.scenario.FaultScenarios.names()) + "; see 'kernsim list')");
     }
 
     @Override

@@ -131,7 +131,12 @@ final class StressCommand implements Callable<Integer> {
       Scenario s = main.resolve(name);
       Settings settings = files.isEmpty()
           ? Settings.of(s, settingsOptions.profile, withDefaultFixes(), settingsOptions.oraclesOff)
+              .withFaults(SettingsOptions.faultPlan(settingsOptions.faults))
           : settingsOptions.of(s);
+      if (s.faults().plus(settings.faults()).powerLoss() != null) {
+        throw new Main.UserError(name + ": stress takes no power-loss fault (a power loss cuts a run after a step,"
+            + " and real threads have no steps; explore and run take it: docs/faults.md)");
+      }
       try {
         workloads.add(new Workload(s, settings, devices, harts));
       } catch (IllegalArgumentException e) {

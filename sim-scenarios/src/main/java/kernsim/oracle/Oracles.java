@@ -28,7 +28,8 @@ public final class Oracles {
       StaleCacheMonitor.NAME, SingleMountMonitor.NAME, ReadOnlyDevices.NAME, SleepInAtomicMonitor.NAME,
       DurabilityMonitor.NAME, DetachMonitor.NAME, ErrnoConformance.NAME, FileContents.NAME, ClientOwnershipMonitor.NAME,
       ClientTerminationMonitor.NAME,
-      ClientDataMonitor.NAME, SilentLoss.NAME, Expectations.NAME, DEADLOCK, LIVELOCK);
+      ClientDataMonitor.NAME, SilentLoss.NAME, Expectations.NAME, ErrSeq.NAME, DurabilityMonitor.POWER_LOSS, DEADLOCK,
+      LIVELOCK);
 
   private Oracles() {}
 
@@ -125,7 +126,24 @@ public final class Oracles {
     if (!off.contains(Expectations.NAME) && !checks.isEmpty()) {
       out.add(new Expectations(checks));
     }
+    if (!off.contains(ErrSeq.NAME)) {
+      out.add(new ErrSeq());
+    }
     return out;
+  }
+
+  /**
+   * The {@code power-loss} oracle for one world whose seed is {@code worldSeed}, unless {@code off} has it:
+   * only in a world that can lose power (a fault plan's {@code power-loss}), the only one where it can fail.
+   */
+  public static java.util.Optional<Monitor> powerLoss(Set<String> off, long worldSeed) {
+    return off.contains(DurabilityMonitor.POWER_LOSS) ? java.util.Optional.empty()
+        : java.util.Optional.of(DurabilityMonitor.atPowerLoss(CALLS, worldSeed, kernsim.dev.file.FaultPlan.SECTOR));
+  }
+
+  /** How the durability oracles read the cpu's and fs's observations (tests build mutated oracles with it). */
+  public static DurabilityMonitor.Calls durabilityCalls() {
+    return CALLS;
   }
 
   /** {@code base} with the runtime's two oracles switched as {@code off} says. */
@@ -153,6 +171,11 @@ public final class Oracles {
     @Override
     public Object[] returned(Object o) {
       return o instanceof Calls.Returned r ? new Object[] {r.hart(), r.text(), r.result()} : null;
+    }
+
+    @Override
+    public Object[] fileWritten(Object o) {
+      return o instanceof kernsim.fs.file.RamFile.Written w ? new Object[] {w.file(), w.offset(), w.data()} : null;
     }
   };
 }

@@ -22,7 +22,7 @@ import kernsim.scenario.Lexer.Token;
  */
 final class Parser {
   static final List<String> HEADERS = List.of("scenario", "title", "profile", "fix", "regress", "expect", "loops",
-      "prober", "client-option", "outcome");
+      "prober", "client-option", "outcome", "faults");
   /** The grades an {@code outcome} header line may give (jcstress's {@code Expect}). */
   static final List<String> GRADES = List.of("acceptable", "interesting", "forbidden");
   static final List<String> SETUP_COMMANDS = List.of("image", "losetup", "mkfs.ext4", "file", "mkdir");
@@ -54,6 +54,8 @@ final class Parser {
   private boolean prober;
   /** {@code client-option NAME} lines: mutations of the userspace loop clients' code. */
   private final java.util.Set<String> clientOptions = new java.util.TreeSet<>();
+  /** {@code faults SPEC} lines, joined in order. */
+  private kernsim.dev.file.FaultPlan faults = kernsim.dev.file.FaultPlan.NONE;
 
   /** The setup block's statements from its first syscall statement on: a hart runs them. */
   private List<Stmt> setup = List.of();
@@ -137,6 +139,10 @@ final class Parser {
       if (tab >= 0) {
         throw src.error(ln, tab + 1, "expected spaces in indentation, found a tab");
       }
+      if (indent == 0 && (trimmed.equals("faults") || trimmed.startsWith("faults ") || trimmed.startsWith("faults#"))) {
+        faultsHeader(raw, ln);
+        continue;
+      }
       List<Token> toks;
       try {
         toks = Lexer.tokens(raw, ln, indent);
@@ -187,7 +193,31 @@ final class Parser {
     }
     return new Scenario(n, t, desc, src.file, text, profile, fixes, expect, loops, built, bootStmts, setup,
         hartNames, harts, prober, regressions, procs, processOf, expectations, outcomes,
-        new java.util.TreeSet<>(clientOptions));
+        new java.util.TreeSet<>(clientOptions), faults);
+  }
+
+  /**
+   * {@code faults SPEC}: read by {@link kernsim.dev.file.FaultPlan#parse} from the raw line (its items are no
+   * tokens of the statement language), up to a {@code #}; an error points at the column the spec goes wrong.
+   */
+  private void faultsHeader(String raw, int ln) throws ScenarioException {
+    if (block != null || !harts.isEmpty() || setupLine > 0) {
+      int at = setupLine > 0 ? setupLine : hartLines.values().iterator().next();
+      throw src.error(ln, 1, "header `faults` must come before the first block (line " + at + ")");
+    }
+    headerLines.putIfAbsent("faults", ln);
+    int hash = raw.indexOf('#');
+    String spec = raw.substring("faults".length(), hash < 0 ? raw.length() : hash);
+    int base = "faults".length();
+    if (spec.isBlank()) {
+      throw src.error(ln, base + 1, "expected a fault spec after `faults` (e.g. `faults write-eio@2`, "
+          + "`faults sync-eio%10 latency=1ms`: docs/faults.md)");
+    }
+    try {
+      faults = faults.plus(kernsim.dev.file.FaultPlan.parse(spec));
+    } catch (kernsim.dev.file.FaultPlan.SpecException e) {
+      throw src.error(ln, base + e.offset() + 1, e.getMessage());
+    }
   }
 
   static String baseName(String file) {

@@ -44,13 +44,15 @@ import kernsim.dev.Semantics;
  *     {@code explore --outcomes} grades an outcome whose harts' results they match
  * @param clientOptions {@code client-option NAME} lines, as the text has them ({@link Settings} may add or
  *     take some away: {@link Settings#clientOptions(Scenario)})
+ * @param faults {@code faults SPEC} lines, joined: faults injected into the boot files
+ *     ({@link kernsim.dev.file.FaultPlan}, docs/faults.md); {@code FaultPlan.NONE} without any
  */
 public record Scenario(String name, String title, String description, String file, String text,
     String profile, List<Fix> fixes, List<String> expect, int loops,
     Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
     boolean prober, List<kernsim.dev.Regress> regressions, List<Kernel.Process> processes, List<String> processOf,
     List<kernsim.oracle.Expectations.Check> expectations, List<Outcome> outcomes,
-    java.util.SortedSet<String> clientOptions) {
+    java.util.SortedSet<String> clientOptions, kernsim.dev.file.FaultPlan faults) {
   /**
    * An {@code outcome} header line: the grade ({@code acceptable}, {@code interesting} or {@code forbidden})
    * of an outcome whose harts' results, as the outcomes table shows them ({@code 0, 2, "ab"}), are
@@ -69,6 +71,7 @@ public record Scenario(String name, String title, String description, String fil
     processes = List.copyOf(processes);
     processOf = processOf.isEmpty() ? java.util.Collections.nCopies(harts.size(), "") : List.copyOf(processOf);
     clientOptions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(clientOptions));
+    Objects.requireNonNull(faults, "faults");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(description, "description");
@@ -87,13 +90,14 @@ public record Scenario(String name, String title, String description, String fil
     }
   }
 
-  /** Each hart a process of its own, no client option. */
+  /** Each hart a process of its own, no client option, no faults. */
   public Scenario(String name, String title, String description, String file, String text,
       String profile, List<Fix> fixes, List<String> expect, int loops,
       Boot boot, List<Stmt> setupCalls, List<Stmt> setup, List<String> hartNames, List<List<Stmt>> harts,
       boolean prober, List<kernsim.dev.Regress> regressions) {
     this(name, title, description, file, text, profile, fixes, expect, loops, boot, setupCalls, setup, hartNames,
-        harts, prober, regressions, List.of(), List.of(), List.of(), List.of(), new java.util.TreeSet<>());
+        harts, prober, regressions, List.of(), List.of(), List.of(), List.of(), new java.util.TreeSet<>(),
+        kernsim.dev.file.FaultPlan.NONE);
   }
 
   /** A scenario with no regress toggle. */
@@ -116,11 +120,12 @@ public record Scenario(String name, String title, String description, String fil
   /**
    * The kernel to boot: this scenario's programs under {@code semantics} (profile + fixes the caller
    * chose), with the scenario's own {@code fix} lines turned on as well. Its {@code regress} lines are not
-   * added here: {@code semantics} has those the caller left on ({@link Settings#of}).
+   * added here: {@code semantics} has those the caller left on ({@link Settings#of}). Its {@code faults}
+   * lines are the kernel's fault plan (a caller adds its own with {@code Kernel.Spec.withFaults}).
    */
   public Kernel.Spec kernelSpec(Semantics semantics) {
     return new Kernel.Spec(loops, boot, setup, harts, hartNames, semantics.with(fixes), prober)
-        .withProcesses(processes, processOf);
+        .withProcesses(processes, processOf).withFaults(faults);
   }
 
   /** The kernel to boot under the scenario's own profile and fixes. */

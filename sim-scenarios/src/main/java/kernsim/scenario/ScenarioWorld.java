@@ -39,7 +39,8 @@ public final class ScenarioWorld implements WorldSpec {
   public ScenarioWorld(Scenario scenario, Settings settings) {
     this.scenario = scenario;
     this.settings = settings;
-    this.spec = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
+    Kernel.Spec k = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
+    this.spec = settings.faults().isEmpty() ? k : k.withFaults(k.faults().plus(settings.faults()));
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
         : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
     this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
@@ -121,7 +122,20 @@ public final class ScenarioWorld implements WorldSpec {
 
   @Override
   public List<Monitor> monitors(World world) {
-    return Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart, filesStart,
-        threads, scenario.expectations());
+    List<Monitor> ms = Oracles.monitors(settings.semantics(), settings.oraclesOff(), errnoStart, clients, readOnlyStart,
+        filesStart, threads, scenario.expectations());
+    if (spec.faults().powerLoss() == null) {
+      return ms;
+    }
+    List<Monitor> all = new java.util.ArrayList<>(ms);
+    Oracles.powerLoss(settings.oraclesOff(), world.seed()).ifPresent(all::add);
+    return all;
+  }
+
+  /** The fault plan's power loss ({@code power-loss@N}, {@code power-loss%P}); null without one. */
+  @Override
+  public PowerCut powerCut() {
+    kernsim.dev.file.FaultPlan.PowerLoss p = spec.faults().powerLoss();
+    return p == null ? null : p::after;
   }
 }

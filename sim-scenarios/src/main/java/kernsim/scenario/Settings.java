@@ -13,21 +13,25 @@ import java.util.stream.Collectors;
 import kernsim.dev.Fix;
 import kernsim.dev.Regress;
 import kernsim.dev.Semantics;
+import kernsim.dev.file.FaultPlan;
 import kernsim.oracle.Oracles;
 
 /**
  * How a scenario is run: the semantics (profile + fixes: the scenario's own, plus any the user adds),
- * the oracles turned off, and the userspace loop clients' options turned on and off on top of the scenario's
- * {@code client-option} lines. Recorded in every trace header ({@link #options()}), so a replay rebuilds
+ * the oracles turned off, the userspace loop clients' options turned on and off on top of the scenario's
+ * {@code client-option} lines, and the faults the user adds ({@code --faults}) to the scenario's own
+ * {@code faults} lines. Recorded in every trace header ({@link #options()}), so a replay rebuilds
  * the same world from the trace alone.
  *
  * @param clientOn client options ({@code SystemdLoopUtil.OPTIONS}) on for every statement, besides the
  *     scenario's own ({@code --client-option})
  * @param clientOff client options off, even where the scenario's own lines turn them on ({@code --no-client-option})
+ * @param faults faults added to the scenario's own ({@code --faults}; {@link FaultPlan#NONE} without any)
  */
 public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<String> clientOn,
-    TreeSet<String> clientOff) {
+    TreeSet<String> clientOff, FaultPlan faults) {
   public Settings {
+    java.util.Objects.requireNonNull(faults, "faults");
     oraclesOff = new TreeSet<>(oraclesOff);
     for (String o : oraclesOff) {
       if (!Oracles.NAMES.contains(o)) {
@@ -49,14 +53,14 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<
     }
   }
 
-  /** Settings that leave the scenario's client options as its text has them. */
+  /** Settings that leave the scenario's client options as its text has them, with no faults beyond its own. */
   public Settings(Semantics semantics, TreeSet<String> oraclesOff) {
-    this(semantics, oraclesOff, new TreeSet<>(), new TreeSet<>());
+    this(semantics, oraclesOff, new TreeSet<>(), new TreeSet<>(), FaultPlan.NONE);
   }
 
   /** The same settings with client options turned on and off on top of the scenario's. */
   public Settings withClientOptions(Collection<String> on, Collection<String> off) {
-    return new Settings(semantics, oraclesOff, new TreeSet<>(on), new TreeSet<>(off));
+    return new Settings(semantics, oraclesOff, new TreeSet<>(on), new TreeSet<>(off), faults);
   }
 
   /** Whether these settings change the scenario's client options (then the world parses its text again with them). */
@@ -70,6 +74,11 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<
     all.addAll(clientOn);
     all.removeAll(clientOff);
     return all;
+  }
+
+  /** These settings with {@code more} faults after their own. */
+  public Settings withFaults(FaultPlan more) {
+    return new Settings(semantics, oraclesOff, clientOn, clientOff, faults.plus(more));
   }
 
   /**
@@ -115,8 +124,9 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<
 
   /**
    * The trace-header form: {@code profile}, {@code fixes}, {@code regress} (only when a toggle is on, so
-   * older traces read the same), {@code oracles-off}, and {@code client-options} and {@code no-client-options}
-   * (only when the command line set one), comma-separated.
+   * older traces read the same), {@code faults} (only when given: {@link FaultPlan#toString}),
+   * {@code oracles-off}, and {@code client-options} and {@code no-client-options} (only when the command
+   * line set one), comma-separated.
    */
   public SortedMap<String, String> options() {
     TreeMap<String, String> m = new TreeMap<>();
@@ -124,6 +134,9 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<
     m.put("fixes", semantics.fixList());
     if (!semantics.regressions().isEmpty()) {
       m.put("regress", semantics.regressList());
+    }
+    if (!faults.isEmpty()) {
+      m.put("faults", faults.toString());
     }
     m.put("oracles-off", String.join(",", oraclesOff));
     if (!clientOn.isEmpty()) {
@@ -149,9 +162,16 @@ public record Settings(Semantics semantics, TreeSet<String> oraclesOff, TreeSet<
     for (String r : split(m.getOrDefault("regress", ""))) {
       back.add(Regress.byId(r).orElseThrow(() -> new IllegalArgumentException("unknown regress toggle '" + r + "'")));
     }
+    FaultPlan faults;
+    try {
+      faults = FaultPlan.parse(m.getOrDefault("faults", ""));
+    } catch (FaultPlan.SpecException e) {
+      throw new IllegalArgumentException("bad faults '" + m.get("faults") + "': " + e.getMessage());
+    }
     return new Settings(Semantics.of(m.getOrDefault("profile", "starry"), fixes).withRegressions(back),
         new TreeSet<>(split(m.getOrDefault("oracles-off", ""))),
-        new TreeSet<>(split(m.getOrDefault(CLIENT_OPTIONS, ""))), new TreeSet<>(split(m.getOrDefault(NO_CLIENT_OPTIONS, ""))));
+        new TreeSet<>(split(m.getOrDefault(CLIENT_OPTIONS, ""))), new TreeSet<>(split(m.getOrDefault(NO_CLIENT_OPTIONS, ""))),
+        faults);
   }
 
   private static List<String> split(String s) {

@@ -198,7 +198,7 @@ class ScenarioErrorsTest {
     assertError("  fd = open(\"/a\", 0)\n", 1, 3, "statement outside a block: expected `setup:` or `hart NAME:` before it");
     assertError(hart("fd = open(\"/a\", 0)") + "close(fd)\n", 3, 1, "statement outside a block: indent it under `hart 1:`");
     assertError("titel \"t\"\n" + hart("mkdir(\"/d\")"), 1, 1, "expected a header (scenario, title, profile, fix, regress, "
-        + "expect, loops, prober, client-option, outcome) or a block (`setup:`, `process NAME:`, `hart NAME:`), found "
+        + "expect, loops, prober, client-option, outcome, faults) or a block (`setup:`, `process NAME:`, `hart NAME:`), found "
         + "`titel`; did you mean title?");
     assertError(hart("mkdir(\"/d\")") + "fix mount-resolve-once\n", 3, 1,
         "header `fix` must come before the first block (line 1)");
@@ -241,7 +241,7 @@ class ScenarioErrorsTest {
         + "one of: " + String.join(", ", java.util.Arrays.stream(kernsim.dev.Fix.values()).map(kernsim.dev.Fix::id).toList()));
     assertError("fix mount-resolve-once\nfix mount-resolve-once\n" + body, 2, 5, "fix `mount-resolve-once` given twice");
     assertError("expect stale_cache\n" + body, 1, 8, "unknown oracle `stale_cache`; did you mean stale-cache? expected one "
-        + "of: stale-cache, single-mount, read-only, sleep-in-atomic, durability, detach, errno, file-contents, client-ownership, client-termination, client-data, silent-loss, expectation, deadlock, livelock, none");
+        + "of: stale-cache, single-mount, read-only, sleep-in-atomic, durability, detach, errno, file-contents, client-ownership, client-termination, client-data, silent-loss, expectation, errseq, power-loss, deadlock, livelock, none");
     assertError("expect none\nexpect deadlock\n" + body, 2, 8, "`expect none` cannot be combined with other `expect` lines");
     assertError("title \"a\"\ntitle \"b\"\n" + body, 2, 1, "duplicate `title` (first at line 1)");
     assertError("title a\n" + body, 1, 7, "expected a quoted title, found `a`");

@@ -179,7 +179,9 @@ public final class StressRunner {
       round++;
       ending = false;
       tracker = replica.round().get();
-      StressWorld w = new StressWorld("r" + replica.index() + "." + round, options.timeScale(), chaos, this);
+      StressWorld w = new StressWorld("r" + replica.index() + "." + round,
+          kernsim.actors.Simulator.iterationSeed(kernsim.actors.Simulator.iterationSeed(options.seed(), replica.index()),
+              round), options.timeScale(), chaos, this);
       w.monitors(replica.spec().monitors(w));
       stalledAtStart = stalls.stalledNanos();
       roundStart = System.nanoTime();

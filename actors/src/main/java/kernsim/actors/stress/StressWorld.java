@@ -50,6 +50,9 @@ public final class StressWorld implements World {
     }
   };
 
+  /** What monitors are told as the emitting actor: a stress world does not know it. */
+  public static final String NO_ACTOR = "(stress)";
+
   private final String name;
   private final long startNanos;
   private final double scale;
@@ -65,7 +68,15 @@ public final class StressWorld implements World {
   private boolean failed;
   private volatile boolean ended;
 
+  private final long seed;
+
   public StressWorld(String name, double scale, Chaos chaos, Sink sink) {
+    this(name, 0L, scale, chaos, sink);
+  }
+
+  /** A world whose {@link #seed()} is {@code seed} (its faults' draws: one world per replica and round). */
+  public StressWorld(String name, long seed, double scale, Chaos chaos, Sink sink) {
+    this.seed = seed;
     this.name = name;
     this.scale = scale;
     this.chaos = chaos;
@@ -90,6 +101,11 @@ public final class StressWorld implements World {
   /** Runs the monitors' end-of-run checks after every observation already emitted. */
   public void end() {
     deliver(END);
+  }
+
+  @Override
+  public long seed() {
+    return seed;
   }
 
   @Override
@@ -144,7 +160,7 @@ public final class StressWorld implements World {
     sink.observed(this, o); // first, so that a violation's report includes the observation that caused it
     if (!failed) {
       for (Monitor m : monitors) {
-        m.onObservation(o, "(stress)", msg -> fail(m, msg));
+        m.onObservation(o, NO_ACTOR, msg -> fail(m, msg));
         if (failed) {
           break;
         }

@@ -36,6 +36,12 @@ public final class BackingFile {
   }
 
   /**
+   * Observation: an injected fault ({@link FaultPlan}) failed {@code op} ({@code read}, {@code write},
+   * {@code sync}) at {@code file} (the actor's key) with EIO, in the region of that call.
+   */
+  public record Faulted(String file, String op) {}
+
+  /**
    * Requests a backing file understands: these four, and a file actor's own protocol, which extends
    * {@link Extension} (fs's {@code RamFile.Command}): sealed but for that one opening.
    */

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import kernsim.actors.Monitor;
 import kernsim.dev.SysResult;
 import kernsim.dev.file.BackingFile;
+import kernsim.dev.file.FaultPlan;
 import kernsim.dev.file.FileBackend;
 
 /**
@@ -28,9 +29,18 @@ import kernsim.dev.file.FileBackend;
  *
  * <p>The hart's calls are followed through the {@code Started}/{@code Returned} observations of its
  * program; this module cannot see their types, so a {@link Calls} adapter says how to read them.
+ *
+ * <p>{@link #atPowerLoss} makes the {@code power-loss} oracle of the same promises: it checks nothing when a
+ * call returns, but keeps every promise; when the world loses power ({@link Monitor#onPowerLoss}) each
+ * file's image after the loss is its durable image with every write since its last successful sync
+ * dropped, kept, or torn at a {@link FaultPlan#SECTOR} boundary ({@link FaultPlan#keptBytes}, drawn from
+ * the world's seed), and every promised block must be in that image: what a kernel rebooted over the
+ * backing files would read (docs/faults.md).
  */
 public final class DurabilityMonitor implements Monitor {
   public static final String NAME = "durability";
+  /** The oracle of the same promises after a power loss ({@link #atPowerLoss}). */
+  public static final String POWER_LOSS = "power-loss";
 
   /** How to read a hart's call observations (they belong to a module above this one). */
   public interface Calls {
@@ -39,6 +49,14 @@ public final class DurabilityMonitor implements Monitor {
 
     /** The hart, statement text and result if {@code o} says a call returned, else null. */
     Object[] returned(Object o);
+
+    /**
+     * The file (its key), offset and bytes if {@code o} says a file actor's write landed (a file actor
+     * belongs to a module above this one), else null; only the power-loss oracle asks.
+     */
+    default Object[] fileWritten(Object o) {
+      return null;
+    }
   }
 
   /** A call that started: its hart, its statement's text, and whether it is an umount2. */
@@ -60,13 +78,51 @@ public final class DurabilityMonitor implements Monitor {
   private final java.util.TreeSet<String> tooLarge = new java.util.TreeSet<>();
   private final TreeMap<String, Current> running = new TreeMap<>();
 
+  /** A promise kept so far (power-loss mode): the call, its hart, its device, and the acks before it started. */
+  private record Promise(String hart, String text, String device, int mark) {}
+
+  /** A write to a file since its last successful sync (power-loss mode). */
+  private record Unsynced(long offset, byte[] data) {}
+
+  /** Power-loss mode: the world's seed, which draws the tears; null: the durability oracle. */
+  private final Long worldSeed;
+  private final int sector;
+  private final List<Promise> promises = new ArrayList<>();
+  private final TreeMap<String, List<Unsynced>> unsynced = new TreeMap<>();
+  private int lastStep;
+
   public DurabilityMonitor(Calls calls) {
     this.calls = calls;
+    this.worldSeed = null;
+    this.sector = FaultPlan.SECTOR;
+  }
+
+  private DurabilityMonitor(Calls calls, long worldSeed, int sector) {
+    this.calls = calls;
+    this.worldSeed = worldSeed;
+    this.sector = sector;
+  }
+
+  /**
+   * The {@code power-loss} oracle: the same promises, checked when the world loses power against each
+   * file's image after the loss, its writes not yet durable torn in {@code sector}-byte units
+   * ({@link FaultPlan#SECTOR}; another unit only to show what a disk that tears inside a block would lose).
+   */
+  public static DurabilityMonitor atPowerLoss(Calls calls, long worldSeed, int sector) {
+    if (sector < 1) {
+      throw new IllegalArgumentException("sector " + sector);
+    }
+    return new DurabilityMonitor(calls, worldSeed, sector);
   }
 
   @Override
   public String name() {
-    return NAME;
+    return worldSeed == null ? NAME : POWER_LOSS;
+  }
+
+  @Override
+  public void onStep(Step step, Verdict verdict) {
+    lastStep = step.index() + 1;
   }
 
   @Override
@@ -88,6 +144,9 @@ public final class DurabilityMonitor implements Monitor {
         written.remove(w.file());
         return;
       }
+      if (worldSeed != null) {
+        unsynced.computeIfAbsent(w.file(), k -> new ArrayList<>()).add(new Unsynced(w.offset(), w.data()));
+      }
       byte[] img = written.getOrDefault(w.file(), new byte[0]);
       int end = (int) (w.offset() + w.data().length);
       byte[] next = Arrays.copyOf(img, Math.max(img.length, end));
@@ -97,6 +156,7 @@ public final class DurabilityMonitor implements Monitor {
       // no image: a backend's sync (what was written through backends is durable), or a file actor's image
       // too large to keep (not checked: null)
       durable.put(s.file(), s.durable() != null ? s.durable() : written.get(s.file()));
+      unsynced.remove(s.file());
     } else if (o instanceof LoopEvents.PersistReturned p) {
       attribute(actor, p.device());
     } else if (o instanceof LoopEvents.AdapterDropped d) {
@@ -105,6 +165,13 @@ public final class DurabilityMonitor implements Monitor {
         c.devices().add(d.device());
       }
     } else {
+      if (worldSeed != null) {
+        Object[] fw = calls.fileWritten(o);
+        if (fw != null) {
+          unsynced.computeIfAbsent((String) fw[0], k -> new ArrayList<>()).add(new Unsynced((Long) fw[1], (byte[]) fw[2]));
+          return;
+        }
+      }
       Started s = calls.started(o);
       if (s != null) {
         running.put(s.hart(), new Current(s.text(), s.umount(), acks.size(), new TreeSet<>()));
@@ -115,7 +182,11 @@ public final class DurabilityMonitor implements Monitor {
         Current c = running.remove((String) r[0]);
         if (c != null && r[2] instanceof SysResult.Ok) {
           for (String device : c.devices()) {
-            check((String) r[0], c, device, verdict);
+            if (worldSeed != null) {
+              promises.add(new Promise((String) r[0], c.text(), device, c.mark()));
+            } else {
+              check((String) r[0], c, device, verdict);
+            }
           }
         }
       }
@@ -146,6 +217,70 @@ public final class DurabilityMonitor implements Monitor {
         return;
       }
     }
+  }
+
+  @Override
+  public void onPowerLoss(Verdict verdict) {
+    if (worldSeed == null) {
+      return;
+    }
+    TreeMap<String, byte[]> after = new TreeMap<>();
+    for (Promise p : promises) {
+      for (int i = 0; i < p.mark(); i++) {
+        Ack a = acks.get(i);
+        if (!a.device().equals(p.device())) {
+          continue;
+        }
+        if (durable.containsKey(a.file()) && durable.get(a.file()) == null) {
+          continue; // too large an image to keep (BackingImage.SNAPSHOT_LIMIT): not checked
+        }
+        byte[] img = after.computeIfAbsent(a.file(), this::afterLoss);
+        List<byte[]> l = landings.get(key(a.device(), a.block()));
+        if (!persisted(img, a.block(), l.subList(a.landing(), l.size()))) {
+          verdict.fail("power lost after step " + lastStep + ": block " + a.block() + " of " + a.device()
+              + ", written by " + a.hart() + " before " + p.hart() + "'s " + p.text() + " promised it durable,"
+              + " is not in " + a.file() + " after the reboot (" + fate(a.file(), a.block()) + ")");
+          return;
+        }
+      }
+    }
+  }
+
+  /** {@code file} as a kernel rebooted after the loss finds it: durable, then each unsynced write's surviving part. */
+  private byte[] afterLoss(String file) {
+    byte[] base = durable.get(file);
+    byte[] img = base == null ? new byte[0] : base.clone();
+    List<Unsynced> ws = unsynced.getOrDefault(file, List.of());
+    for (int j = 0; j < ws.size(); j++) {
+      Unsynced w = ws.get(j);
+      int kept = FaultPlan.keptBytes(worldSeed, file, j, w.offset(), w.data().length, sector);
+      if (kept == 0 || w.offset() + kept > kernsim.dev.file.BackingImage.SNAPSHOT_LIMIT) {
+        continue;
+      }
+      int end = (int) (w.offset() + kept);
+      if (end > img.length) {
+        img = Arrays.copyOf(img, end);
+      }
+      System.arraycopy(w.data(), 0, img, (int) w.offset(), kept);
+    }
+    return img;
+  }
+
+  /** What became of the writes since the last sync that cover {@code block} of {@code file}, for the message. */
+  private String fate(String file, long block) {
+    List<String> out = new ArrayList<>();
+    List<Unsynced> ws = unsynced.getOrDefault(file, List.of());
+    long from = block * 512;
+    for (int j = 0; j < ws.size(); j++) {
+      Unsynced w = ws.get(j);
+      if (w.offset() < from + 512 && w.offset() + w.data().length > from) {
+        int kept = FaultPlan.keptBytes(worldSeed, file, j, w.offset(), w.data().length, sector);
+        out.add("the write of " + w.data().length + " bytes at " + w.offset() + " "
+            + (kept == 0 ? "dropped" : kept == w.data().length ? "kept" : "torn after " + kept + " bytes"));
+      }
+    }
+    return (durable.containsKey(file) ? "its durable image" : "no sync of it") + (out.isEmpty()
+        ? " and no write since the last sync covers it" : ", then since the last sync: " + String.join("; ", out));
   }
 
   private static boolean persisted(byte[] img, long block, List<byte[]> allowed) {

@@ -41,10 +41,18 @@ public final class LoopEvents {
   }
 
   /**
-   * Hart (linux): {@code call} returned to its caller the error the page cache's write-back met on
-   * {@code device} (fsync's and fdatasync's EIO; BLKFLSBUF and the last close swallow it).
+   * Hart: {@code call} returned to its caller the error the cache's write-back met on {@code device}
+   * (linux: fsync's and fdatasync's EIO; BLKFLSBUF and the last close swallow it; starry: BLKFLSBUF's,
+   * LOOP_CLR_FD's, mount's and umount2's EIO).
    */
   public record WritebackErrorReported(String device, String call) {}
+
+  /**
+   * The device's write-back ({@code writeback_buffer}) met an I/O error at its backing file {@code file}:
+   * a write or the closing sync failed ({@code op}: {@code write}, {@code sync}). The errseq oracle
+   * follows it to a {@link WritebackErrorReported} (docs/faults.md).
+   */
+  public record WritebackFailed(String device, String file, String op) {}
 
   /** Hart: {@code write_block} returned success to its caller, for {@code cache} of {@code device}. */
   public record WriteBlockAcked(String device, String cache, long blockId, byte[] data) {

@@ -133,7 +133,7 @@ final class StarryLoop implements LoopDriver {
               }
               return writeback.writebackBuffer(file, cd, ok -> {
                 if (!ok) {
-                  return unlockCache(() -> unlockFile(() -> Code.err(Errno.EIO)));
+                  return unlockCache(() -> unlockFile(() -> reportedEio(LoopIoctls.CALL_CLR_FD)));
                 }
                 return CacheData.storeDirty(cd, false, () -> clrFdFinish(file, cd, true));
               });
@@ -297,10 +297,19 @@ final class StarryLoop implements LoopDriver {
           }
           return writeback.writebackBuffer(file, cd, ok -> ok
               ? unlockCache(() -> persisted(LoopIoctls.CALL_BLKFLSBUF, cd, file, true))
-              : CacheData.storeDirty(cd, true, () -> unlockCache(() -> Code.err(Errno.EIO))));
+              : CacheData.storeDirty(cd, true, () -> unlockCache(() -> reportedEio(LoopIoctls.CALL_BLKFLSBUF))));
         });
       });
     }));
+  }
+
+  /**
+   * The write-back's EIO returned to the caller of {@code call}, observed as a
+   * {@link LoopEvents.WritebackErrorReported}. Emits when built: call it only from a continuation.
+   */
+  private Code reportedEio(String call) {
+    world.emit(new LoopEvents.WritebackErrorReported(name, call));
+    return Code.err(Errno.EIO);
   }
 
   /**
@@ -425,7 +434,7 @@ final class StarryLoop implements LoopDriver {
                 }
                 return writeback.writebackBuffer(file, cd, ok -> ok
                     ? clear.get()
-                    : CacheData.storeDirty(cd, true, () -> unlockCache(() -> Code.err(Errno.EIO))));
+                    : CacheData.storeDirty(cd, true, () -> unlockCache(() -> reportedEio("mount"))));
               });
             });
           });
@@ -494,7 +503,7 @@ final class StarryLoop implements LoopDriver {
 
   private Code umountFinish(CacheRef cd, BoundFile file, boolean failed, boolean wroteBack) {
     Supplier<Code> finish = () -> unlockCache(
-        () -> failed ? Code.err(Errno.EIO) : persisted(LoopIoctls.CALL_UMOUNT, cd, file, wroteBack));
+        () -> failed ? reportedEio(LoopIoctls.CALL_UMOUNT) : persisted(LoopIoctls.CALL_UMOUNT, cd, file, wroteBack));
     if (semantics.has(Fix.FLUSH_OWN_CACHE)) {
       return finish.get(); // the unmounted adapter's drop already cleared mounted on its own cache
     }

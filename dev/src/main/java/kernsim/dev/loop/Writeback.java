@@ -38,11 +38,11 @@ final class Writeback {
   private Code writebackChunk(BoundFile file, CacheRef cd, int i, int nchunks, long offset,
       Function<Boolean, Code> then) {
     if (i >= nchunks) {
-      return sync(file, then);
+      return closingSync(file, then);
     }
     return CacheData.copyChunk(cd, i, offset, chunk -> {
       if (!chunk.present() || chunk.bytes().length == 0) {
-        return sync(file, then); // break: no such chunk, or nothing left to write
+        return closingSync(file, then); // break: no such chunk, or nothing left to write
       }
       byte[] buf = chunk.bytes();
       return writeAll(file, buf, 0, offset,
@@ -63,7 +63,7 @@ final class Writeback {
   private Code writebackPage(BoundFile file, CacheRef cd, long base, int from, Function<Boolean, Code> then) {
     return CacheData.copyNextPage(cd, from, page -> {
       if (page.index() < 0) {
-        return sync(file, then);
+        return closingSync(file, then);
       }
       long offset = base + (long) page.index() * CacheData.CACHE_BLK;
       return writeAll(file, page.bytes(), 0, offset,
@@ -81,7 +81,20 @@ final class Writeback {
       if (v instanceof SysResult.Ok ok && ok.value() > 0) {
         return writeAll(file, buf, written + (int) ok.value(), offset, next, then);
       }
+      if (v instanceof SysResult.Err) {
+        world.emit(new LoopEvents.WritebackFailed(name, file.key(), "write"));
+      }
       return then.apply(false); // Ok(0): stalled; Err: failed
+    });
+  }
+
+  /** writeback_buffer's (and the page write-back's) closing {@code sync_all}; a failure is a {@link LoopEvents.WritebackFailed}. */
+  private Code closingSync(BoundFile file, Function<Boolean, Code> then) {
+    return sync(file, ok -> {
+      if (!ok) {
+        world.emit(new LoopEvents.WritebackFailed(name, file.key(), "sync"));
+      }
+      return then.apply(ok);
     });
   }
 

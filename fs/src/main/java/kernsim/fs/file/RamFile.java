@@ -8,6 +8,7 @@ import kernsim.dev.code.Code;
 import kernsim.dev.code.Reply;
 import kernsim.dev.file.BackingFile;
 import kernsim.dev.file.BackingImage;
+import kernsim.dev.file.FaultPlan;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -21,7 +22,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * files, and tests spawn them directly. It speaks dev's {@link BackingFile} protocol (a loop device can
  * use it as its backing file) plus what the file syscalls need. {@code Sync} makes the written bytes the
  * durable image and emits dev's {@link BackingFile.Synced}, so the durability oracle can follow it;
- * every change emits {@link Changed}. {@link SetFaults} injects the image's write and sync failures.
+ * every change emits {@link Changed}. {@link SetFaults} injects the image's write and sync failures;
+ * a {@link FaultPlan.Injector} (the kernel's boot files under a fault plan) fails reads, writes and syncs
+ * at the Nth call or by a seeded draw, emitting {@link BackingFile.Faulted}, and delays every reply by
+ * the plan's latency on the world's clock.
  *
  * <p>The actor's reference is an {@code ActorRef<BackingFile.Command>}; {@code ref.narrow()} gives an
  * {@code ActorRef<RamFile.Command>} for the requests only a RamFile understands.
@@ -65,16 +69,24 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   private final World world;
   private final BackingImage image;
   private final String key;
+  /** Injected faults and latency ({@link FaultPlan}): none unless the kernel was given a plan. */
+  private final FaultPlan.Injector faults;
 
-  private RamFile(ActorContext<BackingFile.Command> ctx, World world, BackingImage image) {
+  private RamFile(ActorContext<BackingFile.Command> ctx, World world, BackingImage image, FaultPlan.Injector faults) {
     super(ctx);
     this.world = world;
     this.image = image;
     this.key = world.keyOf(ctx.getSelf());
+    this.faults = faults;
   }
 
   public static Behavior<BackingFile.Command> create(World world, BackingImage image) {
-    return Behaviors.setup(ctx -> new RamFile(ctx, world, image));
+    return create(world, image, FaultPlan.Injector.NONE);
+  }
+
+  /** A file whose reads, writes and syncs go through {@code faults} (a boot file under a fault plan). */
+  public static Behavior<BackingFile.Command> create(World world, BackingImage image, FaultPlan.Injector faults) {
+    return Behaviors.setup(ctx -> new RamFile(ctx, world, image, faults));
   }
 
   /** A file holding {@code initial}, written and durable, with no faults. */
@@ -106,28 +118,57 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   }
 
   private Behavior<BackingFile.Command> onReadAt(BackingFile.ReadAt r) {
-    r.replyTo().tell(new Reply<>(image.readAt(r.offset(), r.length())));
+    SysResult fault = fault(FaultPlan.Op.READ);
+    reply(r.replyTo(), fault != null ? fault : image.readAt(r.offset(), r.length()));
     return this;
   }
 
   private Behavior<BackingFile.Command> onWriteAt(BackingFile.WriteAt w) {
+    SysResult fault = fault(FaultPlan.Op.WRITE);
+    if (fault != null) {
+      reply(w.replyTo(), fault);
+      return this;
+    }
     // dev's WriteAt does not copy its array; copy before keeping anything of it.
     byte[] data = Arrays.copyOf(w.data(), w.data().length);
     SysResult res = image.writeAt(w.offset(), data);
     written(res, w.offset(), data);
     changed(res);
-    w.replyTo().tell(new Reply<>(res));
+    reply(w.replyTo(), res);
     return this;
   }
 
   private Behavior<BackingFile.Command> onAppend(Append a) {
+    SysResult fault = fault(FaultPlan.Op.WRITE);
+    if (fault != null) {
+      reply(a.replyTo(), fault);
+      return this;
+    }
     long end = image.length();
     SysResult res = image.writeAt(end, a.data());
     written(res, end, a.data());
     changed(res);
-    a.replyTo().tell(new Reply<>(res instanceof SysResult.Ok ok
-        ? SysResult.ok(ok.value(), end + ok.value()) : res));
+    reply(a.replyTo(), res instanceof SysResult.Ok ok
+        ? SysResult.ok(ok.value(), end + ok.value()) : res);
     return this;
+  }
+
+  /** The injected fault for this call (emitting {@link BackingFile.Faulted}), or null: it goes through. */
+  private SysResult fault(FaultPlan.Op op) {
+    SysResult f = faults.fail(op);
+    if (f != null) {
+      world.emit(new BackingFile.Faulted(key, op.id()));
+    }
+    return f;
+  }
+
+  /** The reply, now or after the plan's latency on the world's clock (the I/O itself took effect now). */
+  private void reply(ActorRef<Reply<SysResult>> to, SysResult res) {
+    if (faults.latencyNanos() > 0) {
+      getContext().scheduleOnce(java.time.Duration.ofNanos(faults.latencyNanos()), to, new Reply<>(res));
+    } else {
+      to.tell(new Reply<>(res));
+    }
   }
 
   private Behavior<BackingFile.Command> onTruncate(Truncate t) {
@@ -145,11 +186,12 @@ public final class RamFile extends AbstractBehavior<BackingFile.Command> {
   }
 
   private Behavior<BackingFile.Command> onSync(BackingFile.Sync s) {
-    SysResult res = image.sync();
+    SysResult fault = fault(FaultPlan.Op.SYNC);
+    SysResult res = fault != null ? fault : image.sync();
     if (res.isOk()) {
       world.emit(new BackingFile.Synced(key, image.durableSnapshot()));
     }
-    s.replyTo().tell(new Reply<>(res));
+    reply(s.replyTo(), res);
     return this;
   }
 
