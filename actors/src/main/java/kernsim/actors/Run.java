@@ -312,6 +312,14 @@ final class Run implements World, Strategy.Ready {
     }
   }
 
+  /** Class.getSimpleName once per class (the JDK's goes through its reflection data on every call; it showed per step). */
+  private static final ClassValue<String> SIMPLE_NAMES = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return type.getSimpleName();
+    }
+  };
+
   /** What the next run of {@code m} will deliver: its system messages, then one ordinary message. */
   private static Object peek(Mailbox m) {
     Object next = null;
@@ -327,7 +335,7 @@ final class Run implements World, Strategy.Ready {
     if (m.hasSystemMessages()) {
       List<String> kinds = new ArrayList<>(2);
       for (SystemMessage s = m.systemQueueGet(); s != null; s = s.next()) {
-        kinds.add(0, s.getClass().getSimpleName()); // the queue is latest-first
+        kinds.add(0, SIMPLE_NAMES.get(s.getClass())); // the queue is latest-first
       }
       return new Summaries.SystemMessages(kinds, next);
     }

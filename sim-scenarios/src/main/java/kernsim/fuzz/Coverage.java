@@ -1,11 +1,22 @@
 package kernsim.fuzz;
 
-import java.util.ArrayList;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import kernsim.actors.EventLog;
+import kernsim.actors.Keys;
+import kernsim.actors.Summaries;
+import kernsim.dev.Errno;
+import kernsim.dev.code.Reply;
+import org.apache.pekko.actor.typed.internal.TimerSchedulerImpl;
 
 /**
  * The campaign's coverage signal, read from a run's event log (docs/fuzz.md):
@@ -19,13 +30,15 @@ import kernsim.actors.EventLog;
  *       the same shared actor (a loop device, the block cache, the mount table), by message type: the
  *       adjacent lock-region steps of different harts a race is made of.
  * </ul>
+ *
+ * <p>The signal is read from the logged messages as values ({@link Reader}): their classes, record components,
+ * errnos and actor references, never their rendered text. A value that has no component names (a list, a
+ * map, one of Pekko's case classes) is searched in the order the event log renders it, so the outcome and
+ * the requester are those its line shows first.
  */
 public final class Coverage {
-  private static final Pattern REPLY_TO = Pattern.compile("replyTo=(world/[^,)\\s]+)");
-  private static final Pattern VALUE = Pattern.compile("value=([A-Za-z]+)");
   private static final Pattern DIGITS = Pattern.compile("\\d+");
   private static final Pattern FILE = Pattern.compile("file:[^/]+");
-  private static final Pattern ERRNO = Pattern.compile("\\b(E[A-Z]{2,})\\b");
 
   private final TreeSet<String> seen = new TreeSet<>();
 
@@ -59,55 +72,169 @@ public final class Coverage {
    * The features of one run, and into {@code requests} (unless null) each request a shared actor handled for a
    * hart, as {@code actor-class}, {@code hart}, {@code message-type}: what the {@code P} features pair up.
    */
-  public static TreeSet<String> of(EventLog log, List<String> hartKeys, java.util.Set<List<String>> requests) {
+  public static TreeSet<String> of(EventLog log, List<String> hartKeys, Set<List<String>> requests) {
+    Signal s = new Reader(hartKeys).read(log);
     TreeSet<String> out = new TreeSet<>();
-    List<String> actors = new ArrayList<>();
-    List<String> lastHart = new ArrayList<>();
-    List<String> lastMsg = new ArrayList<>();
-    // Per run, each actor key's class and whether it is a hart (keys repeat on nearly every step).
-    java.util.HashMap<String, String> classes = new java.util.HashMap<>();
-    for (int i = 0; i < log.size(); i++) {
-      String actor = log.actor(i);
-      String type = log.type(i);
-      String cls = classes.computeIfAbsent(actor, a -> actorClass(a, hartKeys));
-      boolean reply = type.equals("Reply");
-      boolean hart = hartKeys.contains(actor);
-      // The summary is rendered only where a feature reads it: a reply's outcome, a shared actor's requester.
-      String summary = reply || !hart ? log.summary(i) : "";
-      String outcome = "";
-      if (reply) {
-        Matcher v = VALUE.matcher(summary);
-        outcome = v.find() ? v.group(1) : "";
-        Matcher e = ERRNO.matcher(summary);
-        if (e.find()) {
-          outcome += "/" + e.group(1);
-        }
-      }
-      out.add("M " + cls + " " + type + (outcome.isEmpty() ? "" : " " + outcome));
-      if (hart || !summary.contains("replyTo=")) {
-        continue;
-      }
-      Matcher r = REPLY_TO.matcher(summary);
-      String requester = r.find() ? hartOf(r.group(1), hartKeys) : null;
-      if (requester != null) {
-        if (requests != null) {
-          requests.add(List.of(cls, requester, type));
-        }
-        int k = actors.indexOf(actor);
-        if (k < 0) {
-          actors.add(actor);
-          lastHart.add(requester);
-          lastMsg.add(type);
-        } else {
-          if (!lastHart.get(k).equals(requester)) {
-            out.add("P " + cls + " " + lastMsg.get(k) + " " + type);
-          }
-          lastHart.set(k, requester);
-          lastMsg.set(k, type);
-        }
-      }
+    s.messages().forEach(m -> out.add(m.feature()));
+    s.pairs().forEach(p -> out.add(p.feature()));
+    if (requests != null) {
+      s.requests().forEach(r -> requests.add(List.of(r.actorClass(), r.hart(), r.type())));
     }
     return out;
+  }
+
+  /** An {@code M} feature: an actor class handled a message type, with the reply's outcome (else empty). */
+  public record Message(String actorClass, String type, String outcome, String errno) {
+    /** As in the corpus's coverage.txt. */
+    public String feature() {
+      String o = errno.isEmpty() ? outcome : outcome + "/" + errno;
+      return "M " + actorClass + " " + type + (o.isEmpty() ? "" : " " + o);
+    }
+  }
+
+  /** A {@code P} feature: requests of types {@code a} then {@code b} of two harts, adjacent at an actor class. */
+  public record Pair(String actorClass, String a, String b) {
+    public String feature() {
+      return "P " + actorClass + " " + a + " " + b;
+    }
+  }
+
+  /** A request of a hart ({@code replyTo}) that an actor class other than a hart handled. */
+  public record Request(String actorClass, String hart, String type) {}
+
+  /**
+   * A message class delivered to an actor class: its type column and its protocol, every record its
+   * outermost sealed interface permits.
+   */
+  public record Delivery(String actorClass, String type, List<String> protocol) {}
+
+  /** One run's signal, each fact once, in the order first seen. */
+  public record Signal(Set<Message> messages, Set<Pair> pairs, Set<Request> requests, Set<Delivery> deliveries) {}
+
+  /**
+   * Reads runs' signals. It keeps, across runs, what it learnt of each actor key (its class, its hart); not
+   * thread-safe. Per step it does no string work: it looks the step's actor up by key, the message's class
+   * up in a {@code ClassValue}, and for a reply or a request to an actor other than a hart walks the message's
+   * record components for the reply's constructor and errno or the request's {@code replyTo}.
+   */
+  public static final class Reader {
+    private final List<String> hartKeys;
+    private final HashMap<String, Actor> actors = new HashMap<>();
+    private int run;
+
+    public Reader(List<String> hartKeys) {
+      this.hartKeys = List.copyOf(hartKeys);
+    }
+
+    /** What the reader knows of an actor key, and its state in the current run. */
+    private final class Actor {
+      final String cls;
+      final String hart; // the hart the key is or is below, else null
+      final boolean isHart; // the key is a hart's own
+      final Seen handled = new Seen(); // message classes handled in a run (M features of no outcome)
+      final Seen delivered = new Seen(); // message classes delivered in a run (after system messages)
+      int lastRun = -1; // the run lastHart and lastType belong to
+      String lastHart;
+      String lastType;
+
+      Actor(String key) {
+        cls = actorClass(key, hartKeys);
+        hart = hartOf(key, hartKeys);
+        isHart = hartKeys.contains(key);
+      }
+    }
+
+    /** A per-run set of message classes by id: the run that last saw each. */
+    private static final class Seen {
+      private int[] in = new int[32];
+
+      /** Whether type {@code t} is new in run {@code r} (and marks it seen). */
+      boolean firstIn(int r, int t) {
+        if (t >= in.length) {
+          in = java.util.Arrays.copyOf(in, Math.max(t + 1, in.length * 2));
+        }
+        if (in[t] == r) {
+          return false;
+        }
+        in[t] = r;
+        return true;
+      }
+    }
+
+    private Actor actor(String key) {
+      Actor a = actors.get(key);
+      if (a == null) {
+        a = new Actor(key);
+        actors.put(key, a);
+      }
+      return a;
+    }
+
+    /** One run's signal. */
+    public Signal read(EventLog log) {
+      int r = ++run;
+      Set<Message> messages = new LinkedHashSet<>();
+      Set<Pair> pairs = new LinkedHashSet<>();
+      Set<Request> requests = new LinkedHashSet<>();
+      Set<Delivery> deliveries = new LinkedHashSet<>();
+      // Each reference's key, once per run (a reference is a run's own: its actors are).
+      HashMap<Object, String> refKeys = new HashMap<>();
+      for (int i = 0; i < log.size(); i++) {
+        Actor a = actor(log.actor(i));
+        Object m = log.message(i);
+        Type t = TYPES.get(m == null ? Void.class : m.getClass());
+        if (t.reply) {
+          String[] found = {null, null};
+          outcome(((Reply<?>) m).value(), found);
+          messages.add(new Message(a.cls, t.name, found[0] == null ? "" : found[0], found[1] == null ? "" : found[1]));
+        } else if (a.handled.firstIn(r, t.id)) {
+          messages.add(new Message(a.cls, t.name, "", ""));
+        }
+        // What was delivered: the message, or the one after the system messages, never a clock advance.
+        Object delivered = m instanceof Summaries.SystemMessages s ? s.next() : m;
+        if (delivered != null && !(delivered instanceof Summaries.ClockAdvance)) {
+          Type d = delivered == m ? t : TYPES.get(delivered.getClass());
+          if (a.delivered.firstIn(r, d.id)) {
+            deliveries.add(new Delivery(a.cls, d.name, d.protocol));
+          }
+        }
+        if (a.isHart || !t.mayRequest) {
+          continue;
+        }
+        String to = replyTo(m, refKeys);
+        String requester = to == null ? null : hartOf(to, hartKeys);
+        if (requester != null) {
+          requests.add(new Request(a.cls, requester, t.name));
+          if (a.lastRun == r && !a.lastHart.equals(requester)) {
+            pairs.add(new Pair(a.cls, a.lastType, t.name));
+          }
+          a.lastRun = r;
+          a.lastHart = requester;
+          a.lastType = t.name;
+        }
+      }
+      return new Signal(messages, pairs, requests, deliveries);
+    }
+
+    /**
+     * For each step of a run, the hart it works for: the hart's own step (or one of an actor below it), or
+     * a request whose {@code replyTo} is a hart; {@code null} for a step that works for none.
+     */
+    public String[] workedFor(EventLog log) {
+      String[] out = new String[log.size()];
+      HashMap<Object, String> refKeys = new HashMap<>();
+      for (int i = 0; i < log.size(); i++) {
+        String h = actor(log.actor(i)).hart;
+        if (h == null) {
+          Object m = log.message(i);
+          Type t = TYPES.get(m == null ? Void.class : m.getClass());
+          String to = t.mayRequest ? replyTo(m, refKeys) : null;
+          h = to == null ? null : hartOf(to, hartKeys);
+        }
+        out[i] = h;
+      }
+      return out;
+    }
   }
 
   /**
@@ -133,21 +260,12 @@ public final class Coverage {
    * a request whose {@code replyTo} is a hart; {@code null} for a step that works for none.
    */
   public static String[] workedFor(EventLog log, List<String> hartKeys) {
-    String[] out = new String[log.size()];
-    for (int i = 0; i < log.size(); i++) {
-      String h = hartOf(log.actor(i), hartKeys);
-      if (h == null) {
-        Matcher r = REPLY_TO.matcher(log.summary(i));
-        h = r.find() ? hartOf(r.group(1), hartKeys) : null;
-      }
-      out[i] = h;
-    }
-    return out;
+    return new Reader(hartKeys).workedFor(log);
   }
 
   private static String hartOf(String key, List<String> hartKeys) {
     for (String h : hartKeys) {
-      if (key.equals(h) || key.startsWith(h + "/")) {
+      if (key.startsWith(h) && (key.length() == h.length() || key.charAt(h.length()) == '/')) {
         return h;
       }
     }
@@ -158,5 +276,266 @@ public final class Coverage {
     String h = hartOf(actor, hartKeys);
     String a = h == null ? actor : "hart" + actor.substring(h.length());
     return FILE.matcher(DIGITS.matcher(a).replaceAll("N")).replaceAll("file");
+  }
+
+  // ---- values
+
+  private static final AtomicInteger TYPE_IDS = new AtomicInteger();
+
+  /**
+   * What the signal needs of a message class, computed once per class: its type column, whether it is a
+   * {@code Reply}, whether it can carry a {@code replyTo} (a component named so, at any depth, or a value
+   * whose class the record does not fix), its protocol, and an id for per-run sets (ids are never shown).
+   */
+  private record Type(int id, String name, boolean reply, boolean mayRequest, List<String> protocol,
+      Method[] accessors, int[] marks, String letters) {}
+
+  private static final ClassValue<Type> TYPES = new ClassValue<>() {
+    @Override
+    protected Type computeValue(Class<?> c) {
+      String name = c == Void.class ? "-" : c == Summaries.SystemMessages.class ? "system"
+          : c == Summaries.ClockAdvance.class ? "clock"
+          : TimerSchedulerImpl.TimerMsg.class.isAssignableFrom(c) ? "timer" : c.getSimpleName();
+      boolean reply = c == Reply.class;
+      RecordComponent[] cs = c.isRecord() ? c.getRecordComponents() : new RecordComponent[0];
+      Method[] ms = new Method[cs.length];
+      int[] marks = new int[cs.length]; // 1: the name ends in replyTo, 2: in value (what the patterns matched)
+      for (int i = 0; i < cs.length; i++) {
+        ms[i] = cs[i].getAccessor();
+        ms[i].setAccessible(true);
+        marks[i] = cs[i].getName().endsWith("replyTo") ? 1 : cs[i].getName().endsWith("value") ? 2 : 0;
+      }
+      return new Type(TYPE_IDS.getAndIncrement(), name, reply,
+          c != Void.class && c != Summaries.ClockAdvance.class && mayHoldReplyTo(c, new java.util.HashSet<>()),
+          c == Void.class ? List.of() : PROTOCOL.get(c), ms, marks, lead(c.getSimpleName()));
+    }
+  };
+
+  /** Whether a value of class {@code c} can hold a {@code replyTo} component (conservative). */
+  private static boolean mayHoldReplyTo(Class<?> c, Set<Class<?>> seen) {
+    if (!seen.add(c)) {
+      return false;
+    }
+    if (c.isPrimitive() || c.isEnum() || c == String.class || c == byte[].class || Number.class.isAssignableFrom(c)
+        || c == Boolean.class || c == Character.class || c == Errno.class) {
+      return false;
+    }
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        if (rc.getName().endsWith("replyTo") || mayHoldReplyTo(rc.getType(), seen)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return !org.apache.pekko.actor.typed.ActorRef.class.isAssignableFrom(c)
+        && !org.apache.pekko.actor.ActorRef.class.isAssignableFrom(c); // an interface, Object, a collection: may
+  }
+
+  private static Object component(Object record, Method accessor) {
+    try {
+      return accessor.invoke(record);
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The key of the first {@code replyTo} component, in the event log's order, that is a world actor's
+   * reference, or null.
+   */
+  private static String replyTo(Object m, Map<Object, String> refKeys) {
+    if (m instanceof Summaries.SystemMessages s) {
+      return s.next() == null ? null : replyTo(s.next(), refKeys);
+    }
+    if (m instanceof TimerSchedulerImpl.TimerMsg t) {
+      return replyTo(t.key(), refKeys);
+    }
+    return findReplyTo(m, refKeys);
+  }
+
+  private static String findReplyTo(Object v, Map<Object, String> refKeys) {
+    if (v instanceof Record) {
+      Type t = TYPES.get(v.getClass());
+      Method[] ms = t.accessors;
+      int[] names = t.marks;
+      for (int i = 0; i < ms.length; i++) {
+        Object c = component(v, ms[i]);
+        if (names[i] == 1) {
+          String k = keyOf(c, refKeys);
+          if (k != null && k.startsWith("world/")) {
+            return k;
+          }
+        }
+        String k = findReplyTo(c, refKeys);
+        if (k != null) {
+          return k;
+        }
+      }
+      return null;
+    }
+    if (v instanceof Collection<?> c) {
+      for (Object o : c) {
+        String k = findReplyTo(o, refKeys);
+        if (k != null) {
+          return k;
+        }
+      }
+      return null;
+    }
+    if (v instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String k = findReplyTo(e.getKey(), refKeys);
+        if (k == null) {
+          k = findReplyTo(e.getValue(), refKeys);
+        }
+        if (k != null) {
+          return k;
+        }
+      }
+      return null;
+    }
+    if (v instanceof scala.Product p && !(v instanceof org.apache.pekko.actor.ActorRef)) {
+      scala.collection.Iterator<Object> it = p.productIterator();
+      while (it.hasNext()) {
+        String k = findReplyTo(it.next(), refKeys);
+        if (k != null) {
+          return k;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** An actor reference's key (once per reference and run), or null for any other value. */
+  private static String keyOf(Object v, Map<Object, String> refKeys) {
+    if (v instanceof org.apache.pekko.actor.typed.ActorRef<?> ref) {
+      return refKeys.computeIfAbsent(ref, x -> Keys.of(ref));
+    }
+    if (v instanceof org.apache.pekko.actor.ActorRef ref) {
+      return refKeys.computeIfAbsent(ref, x -> Keys.of(ref.path()));
+    }
+    return null;
+  }
+
+  /**
+   * A reply value's outcome into {@code found}: [0] the leading letters of the first component named
+   * {@code value} (the reply's own first) whose value shows some (a record's constructor, {@code true}, an
+   * enum constant), [1] the name of the first errno anywhere in it.
+   */
+  private static void outcome(Object v, String[] found) {
+    String lead = letters(v);
+    if (!lead.isEmpty()) {
+      found[0] = lead;
+    }
+    walk(v, found);
+  }
+
+  private static void walk(Object v, String[] found) {
+    if (found[0] != null && found[1] != null) {
+      return;
+    }
+    if (v instanceof Errno e) {
+      if (found[1] == null) {
+        found[1] = e.name();
+      }
+    } else if (v instanceof Record) {
+      Type t = TYPES.get(v.getClass());
+      Method[] ms = t.accessors;
+      int[] names = t.marks;
+      for (int i = 0; i < ms.length; i++) {
+        Object c = component(v, ms[i]);
+        if (names[i] == 2 && found[0] == null) {
+          String lead = letters(c);
+          if (!lead.isEmpty()) {
+            found[0] = lead;
+          }
+        }
+        walk(c, found);
+      }
+    } else if (v instanceof Collection<?> c) {
+      for (Object o : c) {
+        walk(o, found);
+      }
+    } else if (v instanceof Map<?, ?> map) {
+      map.forEach((k, x) -> {
+        walk(k, found);
+        walk(x, found);
+      });
+    } else if (v instanceof scala.Product p && !(v instanceof org.apache.pekko.actor.ActorRef)) {
+      scala.collection.Iterator<Object> it = p.productIterator();
+      while (it.hasNext()) {
+        walk(it.next(), found);
+      }
+    }
+  }
+
+  /** The letters (A–Z, a–z) a value's rendering in the event log starts with ({@link Summaries#value}). */
+  private static String letters(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof Boolean b) {
+      return b ? "true" : "false";
+    }
+    if (v instanceof Number || v instanceof Collection<?> || v instanceof Map<?, ?>) {
+      return ""; // digits, a sign, "[" or "{"
+    }
+    if (v instanceof Record) {
+      return TYPES.get(v.getClass()).letters;
+    }
+    if (v instanceof Enum<?> e) {
+      return lead(e.name());
+    }
+    return lead(Summaries.value(v)); // a reference, a string, a byte array, anything else: rare in a reply
+  }
+
+  private static String lead(String s) {
+    int n = 0;
+    while (n < s.length() && ((s.charAt(n) >= 'a' && s.charAt(n) <= 'z') || (s.charAt(n) >= 'A' && s.charAt(n) <= 'Z'))) {
+      n++;
+    }
+    return s.substring(0, n);
+  }
+
+  /** A message class's protocol: every record its outermost sealed interface permits (none if it has none). */
+  private static final ClassValue<List<String>> PROTOCOL = new ClassValue<>() {
+    @Override
+    protected List<String> computeValue(Class<?> type) {
+      Class<?> root = null;
+      for (Class<?> i : type.getInterfaces()) {
+        if (i.isSealed()) {
+          root = i;
+          break;
+        }
+      }
+      if (root == null) {
+        return List.of();
+      }
+      boolean up = true;
+      while (up) {
+        up = false;
+        for (Class<?> i : root.getInterfaces()) {
+          if (i.isSealed()) {
+            root = i;
+            up = true;
+            break;
+          }
+        }
+      }
+      TreeSet<String> leaves = new TreeSet<>();
+      leaves(root, leaves);
+      return List.copyOf(leaves);
+    }
+  };
+
+  private static void leaves(Class<?> c, Set<String> out) {
+    if (c.isSealed()) {
+      for (Class<?> p : c.getPermittedSubclasses()) {
+        leaves(p, out);
+      }
+    } else if (!c.isInterface()) {
+      out.add(c.getSimpleName());
+    }
   }
 }

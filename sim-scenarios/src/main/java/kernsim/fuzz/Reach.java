@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import kernsim.actors.EventLog;
-import kernsim.actors.Summaries;
 
 /**
  * How much of the model an exploration reached, in the fuzz campaign's coverage signal ({@link Coverage}), and
@@ -28,42 +27,47 @@ import kernsim.actors.Summaries;
  * {@link #summary(int)}, which counts the iterations below its bound alone.
  */
 public final class Reach {
-  private final List<String> hartKeys;
+  private final Coverage.Reader reader;
   /**
    * Each fact seen, with the lowest iteration that saw it, so a summary can count the iterations below a bound
-   * only (several workers run iterations past the lowest failure, which an exploration does not count): a feature
-   * ("F …"), a protocol's type known at an actor class ("K class type"), a type delivered ("D class type"), a
-   * request of a hart at a shared actor ("R class hart type"). String keys: no identity order anywhere.
+   * only (several workers run iterations past the lowest failure, which an exploration does not count): a
+   * feature ({@link Coverage.Message}, {@link Coverage.Pair}), a protocol's type known at an actor class
+   * ({@link Known}), a type delivered ({@link Delivered}), a request of a hart at a shared actor
+   * ({@link Coverage.Request}). Records of strings: no identity hash or order anywhere.
    */
-  private final java.util.HashMap<String, Integer> first = new java.util.HashMap<>();
+  private final java.util.HashMap<Record, Integer> first = new java.util.HashMap<>();
   private int iterations;
 
+  private record Known(String actorClass, String type) {}
+
+  private record Delivered(String actorClass, String type) {}
+
   public Reach(List<String> hartKeys) {
-    this.hartKeys = List.copyOf(hartKeys);
+    this.reader = new Coverage.Reader(hartKeys);
   }
 
   /** Adds iteration {@code iteration}'s run (0-based, any order). */
   public synchronized void add(int iteration, EventLog log) {
     iterations = Math.max(iterations, iteration + 1);
-    Set<List<String>> requests = new HashSet<>();
-    for (String f : Coverage.of(log, hartKeys, requests)) {
-      first.merge("F " + f, iteration, Math::min);
+    Coverage.Signal s = reader.read(log);
+    for (Coverage.Message m : s.messages()) {
+      first.merge(m, iteration, Math::min);
     }
-    for (List<String> r : requests) {
-      first.merge("R " + String.join(" ", r), iteration, Math::min);
+    for (Coverage.Pair p : s.pairs()) {
+      first.merge(p, iteration, Math::min);
     }
-    for (int i = 0; i < log.size(); i++) {
-      Object m = log.message(i);
-      if (m instanceof Summaries.SystemMessages s) {
-        m = s.next();
+    for (Coverage.Request r : s.requests()) {
+      first.merge(r, iteration, Math::min);
+    }
+    for (Coverage.Delivery d : s.deliveries()) {
+      Delivered k = new Delivered(d.actorClass(), d.type());
+      Integer at = first.get(k);
+      if (at != null && at <= iteration) {
+        continue; // its protocol's types were known at that iteration already
       }
-      if (m == null || m instanceof Summaries.ClockAdvance) {
-        continue;
-      }
-      String cls = Coverage.actorClass(log.actor(i), hartKeys);
-      first.merge("D " + cls + " " + Summaries.type(m), iteration, Math::min);
-      for (String t : PROTOCOL.get(m.getClass())) {
-        first.merge("K " + cls + " " + t, iteration, Math::min);
+      first.put(k, iteration);
+      for (String t : d.protocol()) {
+        first.merge(new Known(d.actorClass(), t), iteration, Math::min);
       }
     }
   }
@@ -73,10 +77,7 @@ public final class Reach {
     return summary(iterations);
   }
 
-  /**
-   * What the iterations below {@code limit} reached (an exploration's count: those up to its lowest failure).
-   * Actor classes and message types hold no spaces (keys, simple class names), so the facts split on them.
-   */
+  /** What the iterations below {@code limit} reached (an exploration's count: those up to its lowest failure). */
   public synchronized Summary summary(int limit) {
     TreeSet<String> featureSet = new TreeSet<>();
     TreeMap<String, TreeSet<String>> known = new TreeMap<>();
@@ -86,19 +87,16 @@ public final class Reach {
       if (at >= limit) {
         return;
       }
-      String rest = fact.substring(2);
-      switch (fact.charAt(0)) {
-        case 'F' -> featureSet.add(rest);
-        case 'K', 'D' -> {
-          int sp = rest.lastIndexOf(' ');
-          (fact.charAt(0) == 'K' ? known : delivered).computeIfAbsent(rest.substring(0, sp), k -> new TreeSet<>())
-              .add(rest.substring(sp + 1));
-        }
-        default -> {
-          int b = rest.lastIndexOf(' ');
-          int a = rest.lastIndexOf(' ', b - 1);
-          requests.add(List.of(rest.substring(0, a), rest.substring(a + 1, b), rest.substring(b + 1)));
-        }
+      if (fact instanceof Coverage.Message m) {
+        featureSet.add(m.feature());
+      } else if (fact instanceof Coverage.Pair p) {
+        featureSet.add(p.feature());
+      } else if (fact instanceof Known k) {
+        known.computeIfAbsent(k.actorClass(), x -> new TreeSet<>()).add(k.type());
+      } else if (fact instanceof Delivered d) {
+        delivered.computeIfAbsent(d.actorClass(), x -> new TreeSet<>()).add(d.type());
+      } else if (fact instanceof Coverage.Request r) {
+        requests.add(List.of(r.actorClass(), r.hart(), r.type()));
       }
     });
     int messages = 0;
@@ -169,45 +167,4 @@ public final class Reach {
   public record Summary(long schedules, int features, int messages, int typesReached, int typesKnown,
       int actorClasses, Map<String, List<String>> unreached, int pairs, int pairsReached, int pairsPossible,
       List<String> adjacent, List<String> neverAdjacent) {}
-
-  /** A message class's protocol: every record its outermost sealed interface permits (none if it has none). */
-  private static final ClassValue<List<String>> PROTOCOL = new ClassValue<>() {
-    @Override
-    protected List<String> computeValue(Class<?> type) {
-      Class<?> root = null;
-      for (Class<?> i : type.getInterfaces()) {
-        if (i.isSealed()) {
-          root = i;
-          break;
-        }
-      }
-      if (root == null) {
-        return List.of();
-      }
-      boolean up = true;
-      while (up) {
-        up = false;
-        for (Class<?> i : root.getInterfaces()) {
-          if (i.isSealed()) {
-            root = i;
-            up = true;
-            break;
-          }
-        }
-      }
-      TreeSet<String> leaves = new TreeSet<>();
-      leaves(root, leaves);
-      return List.copyOf(leaves);
-    }
-  };
-
-  private static void leaves(Class<?> c, Set<String> out) {
-    if (c.isSealed()) {
-      for (Class<?> p : c.getPermittedSubclasses()) {
-        leaves(p, out);
-      }
-    } else if (!c.isInterface()) {
-      out.add(c.getSimpleName());
-    }
-  }
 }

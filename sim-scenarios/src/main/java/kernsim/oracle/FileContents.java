@@ -552,25 +552,20 @@ public final class FileContents implements Monitor {
 
   /** {@code path} as the file it names now: the path and the generation of each mount point above it. */
   private String key(String path) {
-    String p = normalise(path);
-    StringBuilder b = new StringBuilder(p).append('@');
-    String prefix = "";
+    String[] prefixes = Walk.prefixes(path);
+    StringBuilder b = new StringBuilder(prefixes.length == 0 ? "/" : prefixes[prefixes.length - 1]).append('@');
     b.append(generations.getOrDefault("/", 0));
-    for (String part : p.substring(1).split("/")) {
-      prefix = prefix + "/" + part;
+    if (prefixes.length == 0) {
+      b.append('.').append(generations.getOrDefault("/", 0)); // the root's key has always named it twice
+    }
+    for (String prefix : prefixes) {
       b.append('.').append(generations.getOrDefault(prefix, 0));
     }
     return b.toString();
   }
 
   private static String normalise(String path) {
-    StringBuilder b = new StringBuilder();
-    for (String part : path.split("/")) {
-      if (!part.isEmpty() && !part.equals(".")) {
-        b.append('/').append(part);
-      }
-    }
-    return b.length() == 0 ? "/" : b.toString();
+    return Walk.normalised(path);
   }
 
   private Desc desc(HartLog h, int fd) {

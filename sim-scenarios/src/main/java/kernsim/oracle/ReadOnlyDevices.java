@@ -505,16 +505,7 @@ public final class ReadOnlyDevices implements Monitor {
 
   /** {@code //dev/./loop0} → {@code /dev/loop0}; a path with ".." (EINVAL in the model) is left as it is. */
   private static String normalise(String path) {
-    if (path.contains("..")) {
-      return path;
-    }
-    StringBuilder b = new StringBuilder();
-    for (String part : path.split("/")) {
-      if (!part.isEmpty() && !part.equals(".")) {
-        b.append('/').append(part);
-      }
-    }
-    return b.length() == 0 ? "/" : b.toString();
+    return path.contains("..") ? path : Walk.normalised(path);
   }
 
   // ==== the search ====

@@ -89,6 +89,20 @@ record Walk(int outcome, int mount, String abs, String rel, int node, boolean ro
     return parsed;
   }
 
+  /**
+   * {@code path}'s components as the absolute paths after each ({@code /dev}, {@code /dev/loop0}; ".." kept as a
+   * component), parsed once per path; the caller must not change the array.
+   */
+  static String[] prefixes(String path) {
+    return parse(path).abs();
+  }
+
+  /** {@code //dev/./loop0} → {@code /dev/loop0} (".." kept as a component), parsed once per path. */
+  static String normalised(String path) {
+    String[] abs = parse(path).abs();
+    return abs.length == 0 ? "/" : abs[abs.length - 1];
+  }
+
   static Walk of(SpecState s, String path) {
     if (path.isEmpty()) {
       return new Walk(ENOENT, SpecState.ROOT, "", "", Nodes.DIR, false);
