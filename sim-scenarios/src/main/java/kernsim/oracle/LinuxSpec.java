@@ -60,6 +60,8 @@ final class LinuxSpec extends StarrySpec {
   static final int UNSURE = 1 << (SHIFT + 8);
   /** LOOP_CTL_REMOVE took the device away (until LOOP_CTL_ADD makes it again). */
   static final int REMOVED = 1 << (SHIFT + 9);
+  /** LOOP_CTL_REMOVE's first part marked it Lo_deleting; its nodes are still there until the second. */
+  static final int DELETING = 1 << (SHIFT + 10);
   /** What {@code __loop_clr_fd} clears ({@code lo_flags = 0}, the offset). */
   private static final int CLEARED = STATE | AUTOCLEAR | PARTSCAN | FLAG_RO | BIG_OFFSET;
 
@@ -171,7 +173,37 @@ final class LinuxSpec extends StarrySpec {
   @Override
   public boolean claimsFirst(kernsim.cpu.call.Call call) {
     return super.claimsFirst(call) || call instanceof Syscall.Open o && Nodes.isLoop(Nodes.of(o.path()))
-        && (o.flags() & kernsim.fs.file.Uapi.O_PATH) == 0;
+        && (o.flags() & kernsim.fs.file.Uapi.O_PATH) == 0
+        || call instanceof Ioctl i && i.cmd() == LoopControl.LOOP_CTL_REMOVE
+        || call instanceof Syscall.Close;
+  }
+
+  /** The pseudo-fd a close of a loop device's last fd of a description keeps between its two parts. */
+  static final int CLOSING_FD = Integer.MAX_VALUE - 3;
+
+  /**
+   * close(2) in two parts, as Linux's {@code __fput} runs it: the fd goes and the description's flock is
+   * released ({@code locks_remove_file}), then the device lets the opener go ({@code bdev_release}); in
+   * between, another process may take the lock and find the device still held. Any other fd's close is
+   * whole in its first part.
+   */
+  @Override
+  void close(SpecState s, Call c, int fd, Outcomes out) {
+    if (c.claim) {
+      super.close(s, c, fd, out);
+      return;
+    }
+    SpecState.Fd p = s.fd(c.proc, CLOSING_FD);
+    if (p == null) {
+      out.allow(ANY, s, "the close's first part decided its result");
+    } else {
+      out.allow(OK, released(s.withoutFd(c.proc, CLOSING_FD), p.node()));
+    }
+  }
+
+  /** Whether lo_open refuses the device: in rundown, or being deleted. */
+  private static boolean refusesOpen(int w) {
+    return state(w) == RUNDOWN || (w & DELETING) != 0;
   }
 
   /** An open's second part (after {@link #claimsFirst}'s first): the opener counted and the fd installed. */
@@ -188,7 +220,7 @@ final class LinuxSpec extends StarrySpec {
     }
     int n = pendingNode(0) - p.node();
     SpecState x = s.withoutFd(c.proc, PENDING_FD);
-    if ((x.dev(n) & REMOVED) != 0) {
+    if ((x.dev(n) & (REMOVED | DELETING)) != 0) {
       // LOOP_CTL_REMOVE ran in between: after the walk and before lo_open (ENXIO, the device is deleting),
       // or after lo_open and before the count (the open succeeds, on a device that is gone)
       out.allow(ENXIO, x, why(out, n, "was removed after the walk found its node"));
@@ -218,8 +250,8 @@ final class LinuxSpec extends StarrySpec {
     }
     if (fd.excl() && claimed(after, node)) {
       out.allow(EBUSY, after, why(out, node, "is held by an O_EXCL open or a mount"));
-    } else if (state(w) == RUNDOWN) {
-      out.allow(ENXIO, after, why(out, node, "is in rundown (lo_open)"));
+    } else if (refusesOpen(w)) {
+      out.allow(ENXIO, after, why(out, node, (w & DELETING) != 0 ? "is being removed (lo_open)" : "is in rundown (lo_open)"));
     } else {
       opened(after, c, node, fd, out);
     }
@@ -249,6 +281,8 @@ final class LinuxSpec extends StarrySpec {
       out.allow(OK, x, "another fd shares the description");
     } else if (s.hasUnknownFd(c.proc)) {
       out.allow(OK, x.withDev(n, x.dev(n) | UNSURE), "an F_DUPFD copy may share the description");
+    } else if (c.claim) {
+      out.allow(OK, x.withFd(c.proc, CLOSING_FD, new SpecState.Fd(n, -1, f.excl(), f.roOpen(), f.desc(), f.access())));
     } else {
       out.allow(OK, released(x, n));
     }
@@ -597,6 +631,16 @@ final class LinuxSpec extends StarrySpec {
       return;
     }
     boolean add = name.equals("LOOP_CTL_ADD");
+    if (!add && !c.claim) {
+      // LOOP_CTL_REMOVE's second part (loop_remove: del_gendisk takes the nodes away)
+      SpecState.Fd marked = s.fd(c.proc, REMOVING_FD);
+      if (marked == null) {
+        out.allow(ANY, s, "its first part decided its result");
+      } else {
+        out.allow(OK, removed(s.withoutFd(c.proc, REMOVING_FD), (int) marked.desc()));
+      }
+      return;
+    }
     if (add && arg > LoopControl.MAX_INDEX) {
       out.allow(EINVAL, s, "the index is above 2^20-1");
       return;
@@ -626,17 +670,28 @@ final class LinuxSpec extends StarrySpec {
       return;
     }
     int w = s.dev(index);
-    if (!exists) {
+    SpecState marked = s.withDev(index, w | DELETING)
+        .withFd(c.proc, REMOVING_FD, new SpecState.Fd(REMOVING_NODE, -1, false, false, index));
+    if (!exists || (w & DELETING) != 0) {
       out.allow(ENODEV, s, out.explaining() ? "loop" + index + " does not exist" : null);
     } else if (unsure(w)) {
       out.allow(ANY_ERR, s, why(out, index, "has holders the oracle does not follow"));
-      out.allow(OK, removed(s, index));
+      out.allow(ANY, marked);
     } else if (state(w) != UNBOUND || openers(s, index) > 0) {
       out.allow(EBUSY, s, why(out, index, state(w) != UNBOUND ? stateName(w) : "is open or mounted"));
     } else {
-      out.allow(OK, removed(s, index));
+      out.allow(ANY, marked);
     }
   }
+
+  /**
+   * The pseudo-fd LOOP_CTL_REMOVE keeps between its two parts, its description the device's number.
+   * loop_control_remove checks the device and marks it Lo_deleting (an open then is ENXIO though its node
+   * is still there), and only then does loop_remove's del_gendisk take the nodes away: a walk in between
+   * finds the node and the open fails in lo_open.
+   */
+  static final int REMOVING_FD = Integer.MAX_VALUE - 2;
+  private static final int REMOVING_NODE = -900;
 
   /** Device {@code n} as loop_add makes it, with its nodes where they are missing (a new device: as at boot). */
   private static SpecState added(SpecState s, int n) {
@@ -696,8 +751,8 @@ final class LinuxSpec extends StarrySpec {
       out.allow(ANY, claimedState.withDev(n, w), null);
     } else if (claimed(s, n)) {
       out.allow(EBUSY, s, why(out, n, "is held by an O_EXCL open or a mount"));
-    } else if (state(w) == RUNDOWN) {
-      out.allow(ENXIO, s, why(out, n, "is in rundown (lo_open)"));
+    } else if (refusesOpen(w)) {
+      out.allow(ENXIO, s, why(out, n, "is in rundown or being removed (lo_open)"));
     } else {
       out.allow(ANY, claimedState);
     }
