@@ -31,6 +31,11 @@ import kernsim.dev.loop.LoopIoctl;
  * claim. A removed device's nodes leave the tree (LOOP_CTL_REMOVE), so an open is the walk's ENOENT, and
  * LOOP_CTL_ADD makes them again with the device as new.
  *
+ * <p>Four calls are taken in two parts ({@link #claimsFirst}), because Linux makes part of their effect
+ * visible before the rest: an ext4 mount (its claim), an open of {@code /dev/loopN} (the checks, then the
+ * opener counted), LOOP_CTL_REMOVE (the device marked deleting, then its nodes gone) and close (the
+ * description's flock released, then the opener).
+ *
  * <p>Not decided, so allowed either way (each is a row of {@code docs/profiles.md}): the device's size
  * (a write may be ENOSPC), whether a page is cached in rundown (I/O there may be EIO), whether
  * LOOP_CHANGE_FD's file has the same size (EINVAL), whether an image is too small for mkfs (ENOSPC) or

@@ -147,4 +147,52 @@ class LinuxSpecTest {
         .call(H1, "ioctl(ld, LOOP_CLR_FD)", ok(0))
         .call(H2, "pread64(ld, 512, 0)", err(Errno.EIO)), "can only be success");
   }
+
+  /**
+   * LOOP_CTL_REMOVE marks the device deleting before del_gendisk takes its node away: an open whose walk
+   * falls in between is ENXIO. After the removal returned, an open is ENOENT.
+   */
+  @Test
+  void anOpenInsideLoopCtlRemoveIsEnxioAndAfterItEnoent() {
+    passes(new Histories().boot(1)
+        .call(H1, "c = open(\"/dev/loop-control\", O_RDWR)", ok(3))
+        .start(H1, "ioctl(c, LOOP_CTL_REMOVE, 0)")
+        .call(H2, "a = open(\"/dev/loop0\", O_RDONLY)", err(Errno.ENXIO))
+        .call(H2, "b = open(\"/dev/loop0\", O_RDONLY)", err(Errno.ENXIO))
+        .ret(H1, ok(0))
+        .call(H2, "x = open(\"/dev/loop0\", O_RDONLY)", err(Errno.ENOENT)));
+    fails(new Histories().boot(1)
+        .call(H1, "c = open(\"/dev/loop-control\", O_RDWR)", ok(3))
+        .call(H1, "ioctl(c, LOOP_CTL_REMOVE, 0)", ok(0))
+        .call(H2, "a = open(\"/dev/loop0\", O_RDONLY)", err(Errno.ENXIO)), "ENOENT");
+  }
+
+  /**
+   * close drops the description's flock before bdev_release lets the opener go: a LOCK_EX taken in between
+   * still finds the device held, so LOOP_CLR_FD only sets autoclear and LOOP_CTL_REMOVE is EBUSY.
+   */
+  @Test
+  void aLockTakenWhileACloseReleasesTheDeviceStillFindsItHeld() {
+    passes(bound()
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDONLY)", ok(3))
+        .call(H1, "flock(ld, LOCK_SH)", ok(0))
+        .start(H1, "close(ld)")
+        .call(H2, "d = open(\"/dev/loop0\", O_RDWR)", ok(3))
+        .call(H2, "flock(d, LOCK_EX)", ok(0))
+        .call(H2, "ioctl(d, LOOP_CLR_FD)", ok(0))
+        .call(H2, "close(d)", ok(0))
+        .call(H2, "c = open(\"/dev/loop-control\", O_RDWR)", ok(3))
+        .call(H2, "ioctl(c, LOOP_CTL_REMOVE, 0)", err(Errno.EBUSY))
+        .ret(H1, ok(0)));
+    fails(bound()
+        .call(H1, "ld = open(\"/dev/loop0\", O_RDONLY)", ok(3))
+        .call(H1, "flock(ld, LOCK_SH)", ok(0))
+        .call(H1, "close(ld)", ok(0))
+        .call(H2, "d = open(\"/dev/loop0\", O_RDWR)", ok(3))
+        .call(H2, "flock(d, LOCK_EX)", ok(0))
+        .call(H2, "ioctl(d, LOOP_CLR_FD)", ok(0))
+        .call(H2, "close(d)", ok(0))
+        .call(H2, "c = open(\"/dev/loop-control\", O_RDWR)", ok(3))
+        .call(H2, "ioctl(c, LOOP_CTL_REMOVE, 0)", err(Errno.EBUSY)), "success");
+  }
 }
