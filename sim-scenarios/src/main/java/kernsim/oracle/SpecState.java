@@ -34,6 +34,14 @@ final class SpecState {
       return new Mount(id, parent, point, type, dev, readonly, maybeBusy, complete, f);
     }
 
+    /** Without {@code rel} and everything below it. */
+    Mount withoutFile(String rel) {
+      TreeMap<String, Integer> f = new TreeMap<>(files);
+      f.remove(rel);
+      f.subMap(rel + "/", rel + "0").clear(); // '0' follows '/'
+      return new Mount(id, parent, point, type, dev, readonly, maybeBusy, complete, f);
+    }
+
     Mount withReadonly(boolean ro) {
       return new Mount(id, parent, point, type, dev, ro, maybeBusy, complete, files);
     }
@@ -298,6 +306,65 @@ final class SpecState {
       }
     }
     return false;
+  }
+
+  /**
+   * Who holds loop device {@code node} open, as Linux counts its openers: the number of open file
+   * descriptions on it (dups share one; an fd without a description, O_PATH, counts as one of its own),
+   * plus {@link #EXCL_HELD} when one was opened O_EXCL.
+   */
+  int loopUse(int node) {
+    int descs = 0;
+    boolean excl = false;
+    long[] seen = null;
+    int nSeen = 0;
+    for (Fd f : fds.values()) {
+      if (f.node() != node) {
+        continue;
+      }
+      excl |= f.excl();
+      boolean dup = false;
+      for (int i = 0; i < nSeen && f.desc() >= 0; i++) {
+        dup |= seen[i] == f.desc();
+      }
+      if (!dup) {
+        descs++;
+        if (f.desc() >= 0) {
+          if (seen == null) {
+            seen = new long[4];
+          } else if (nSeen == seen.length) {
+            seen = Arrays.copyOf(seen, 2 * nSeen);
+          }
+          seen[nSeen++] = f.desc();
+        }
+      }
+    }
+    return descs | (excl ? EXCL_HELD : 0);
+  }
+
+  /** {@link #loopUse}'s flag: an O_EXCL open holds the device. */
+  static final int EXCL_HELD = 1 << 30;
+
+  /** How many ext4 mounts' claims (their pseudo-fds, an {@link #ANON} node whose description is the device) are on device {@code n}. */
+  int claimsOn(int n) {
+    int k = 0;
+    for (Fd f : fds.values()) {
+      if (f.node() == ANON && f.desc() == n) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  /** How many mounts in the table are on loop device {@code n}. */
+  int mountsOn(int n) {
+    int k = 0;
+    for (Mount m : mounts) {
+      if (m.dev() == n) {
+        k++;
+      }
+    }
+    return k;
   }
 
   /** Whether any followed fd (one with a description) of any hart is on {@code node}. */

@@ -280,11 +280,13 @@ class StarrySpec implements SequentialSpec {
     }
 
     public Void fsync(Syscall.Fsync x) {
-      return noEffect(s, out);
+      StarrySpec.this.fsync(s, c, x.fd().value(), out);
+      return null;
     }
 
     public Void fdatasync(Syscall.Fdatasync x) {
-      return noEffect(s, out);
+      StarrySpec.this.fsync(s, c, x.fd().value(), out);
+      return null;
     }
 
     public Void ftruncate(Syscall.Ftruncate x) {
@@ -659,8 +661,18 @@ class StarrySpec implements SequentialSpec {
     } else if (offset != null && empty) {
       out.allow(OK, s, "nothing to write");
     } else {
-      loopWrite(s, f.node(), out);
+      loopWrite(s, f.node(), empty, out);
     }
+  }
+
+  /** fsync(2) and fdatasync(2): they change nothing the oracle tracks, any outcome (starry's device has no fsync). */
+  void fsync(SpecState s, Call c, int fd, Outcomes out) {
+    noEffect(s, out);
+  }
+
+  /** The device's write of {@code empty} data or not: {@link #loopWrite(SpecState, int, Outcomes)}. */
+  void loopWrite(SpecState s, int n, boolean empty, Outcomes out) {
+    loopWrite(s, n, out);
   }
 
   /**
@@ -855,7 +867,7 @@ class StarrySpec implements SequentialSpec {
    * {@code s} with device {@code n}'s nodes where they are missing: {@code /dev/loop<n>} (devtmpfs) and
    * {@code /sys/block/loop<n>/loop/backing_file} with its directories (sysfs), as cpu.Kernel makes them.
    */
-  private static SpecState withDevNode(SpecState s, int n) {
+  static SpecState withDevNode(SpecState s, int n) {
     if (n < 0) {
       return s;
     }
@@ -1255,22 +1267,30 @@ class StarrySpec implements SequentialSpec {
    * (the lazy detach), which this specification does not follow: its device may be mounted or not from
    * then on.
    */
-  private static SpecState detach(SpecState s, SpecState.Mount top) {
+  private SpecState detach(SpecState s, SpecState.Mount top) {
     List<Integer> gone = new ArrayList<>(List.of(top.id()));
     for (SpecState.Mount m : s.mounts()) {
       if (gone.contains(m.parent()) && !gone.contains(m.id())) {
         gone.add(m.id());
       }
     }
-    SpecState after = s;
+    SpecState after = s.withoutMounts(gone);
     for (SpecState.Mount m : s.mounts()) {
       if (gone.contains(m.id()) && m.dev() >= 0) {
-        int w = after.dev(m.dev());
-        after = after.withDev(m.dev(), Loops.normalize(s.fdOn(m.id()) != null
-            ? Loops.unknown(w, Loops.MOUNTED) : Loops.set(w, Loops.MOUNTED, false)));
+        after = detached(after, m.dev(), s.fdOn(m.id()) != null);
       }
     }
-    return after.withoutMounts(gone);
+    return after;
+  }
+
+  /**
+   * Device {@code dev} after MNT_DETACH took its ext4 mount away ({@code s} no longer has the mount):
+   * unmounted, or, when {@code inUse} (an fd is on the mount, which lives on until it is closed), mounted
+   * or not from then on.
+   */
+  SpecState detached(SpecState s, int dev, boolean inUse) {
+    int w = s.dev(dev);
+    return s.withDev(dev, Loops.normalize(inUse ? Loops.unknown(w, Loops.MOUNTED) : Loops.set(w, Loops.MOUNTED, false)));
   }
 
   /** mkfs.ext4: the path must name a loop device (ENOTBLK), then {@link Loops#MKFS}. */

@@ -62,19 +62,18 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class LinuxLoop implements LoopDriver {
   static final String CALL_FSYNC = "fsync";
 
-  /** {@code LOOP_SET_STATUS_SETTABLE_FLAGS} and {@code _CLEARABLE_FLAGS} (include/uapi/linux/loop.h). */
-  static final int SETTABLE = LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN;
-  static final int CLEARABLE = LO_FLAGS_AUTOCLEAR;
+  /** {@code LOOP_SET_STATUS_SETTABLE_FLAGS} and {@code _CLEARABLE_FLAGS} ({@link LoopAbi}). */
+  static final int SETTABLE = LoopAbi.LOOP_SET_STATUS_SETTABLE_FLAGS;
+  static final int CLEARABLE = LoopAbi.LOOP_SET_STATUS_CLEARABLE_FLAGS;
 
-  /** {@code LOOP_CONFIGURE_SETTABLE_FLAGS}: any other flag in a loop_config is EINVAL. */
-  static final int CONFIGURE_SETTABLE = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN
-      | LoopAbi.LO_FLAGS_DIRECT_IO;
+  /** {@code LOOP_CONFIGURE_SETTABLE_FLAGS} ({@link LoopAbi}). */
+  static final int CONFIGURE_SETTABLE = LoopAbi.LOOP_CONFIGURE_SETTABLE_FLAGS;
 
   private static final int SECTOR = 512;
 
-  /** {@code blk_validate_block_size}: a power of two from 512 to {@code BLK_MAX_BLOCK_SIZE} (64K since 6.15). */
+  /** {@code blk_validate_block_size} ({@link LoopAbi#validBlockSize}). */
   static boolean validBlockSize(int bs) {
-    return bs >= SECTOR && bs <= 65536 && Integer.bitCount(bs) == 1;
+    return LoopAbi.validBlockSize(bs);
   }
 
   private final World world;

@@ -17,6 +17,19 @@ public final class LoopAbi {
   public static final int LO_FLAGS_PARTSCAN = 8;
   public static final int LO_FLAGS_DIRECT_IO = 16;
 
+  /** {@code LOOP_SET_STATUS_SETTABLE_FLAGS} and {@code _CLEARABLE_FLAGS} ({@code include/uapi/linux/loop.h}). */
+  public static final int LOOP_SET_STATUS_SETTABLE_FLAGS = LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN;
+  public static final int LOOP_SET_STATUS_CLEARABLE_FLAGS = LO_FLAGS_AUTOCLEAR;
+
+  /** {@code LOOP_CONFIGURE_SETTABLE_FLAGS}: any other flag in a loop_config is EINVAL. */
+  public static final int LOOP_CONFIGURE_SETTABLE_FLAGS = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_PARTSCAN
+      | LO_FLAGS_DIRECT_IO;
+
+  /** {@code blk_validate_block_size}: a power of two from 512 to {@code BLK_MAX_BLOCK_SIZE} (64K since 6.15). */
+  public static boolean validBlockSize(long bs) {
+    return bs >= 512 && bs <= 65536 && Long.bitCount(bs) == 1;
+  }
+
   /** A 64-byte, NUL-padded name from a string (truncated to 64 bytes, as a C array would be). */
   public static byte[] name(String s) {
     return Arrays.copyOf(s.getBytes(StandardCharsets.UTF_8), LO_NAME_SIZE);
