@@ -96,8 +96,8 @@ record Recovery(List<Stmt> program, Map<String, List<DurabilityMonitor.PromisedB
     if (lines.isEmpty()) {
       return null; // nothing promised: nothing to read back
     }
-    StringBuilder text = new StringBuilder("scenario " + scenario.name() + "-reboot\n\nhart "
-        + ScenarioWorld.REBOOT_HART + ":\n");
+    // parsed as a hart of another name: the parser keeps REBOOT_HART for the kernel's own use
+    StringBuilder text = new StringBuilder("scenario " + scenario.name() + "-reboot\n\nhart recovery:\n");
     lines.forEach(l -> text.append("  ").append(l).append('\n'));
     try {
       Scenario parsed = Scenarios.parse(text.toString(), scenario.name() + "-reboot.ksim");
