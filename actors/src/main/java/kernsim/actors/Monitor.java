@@ -31,6 +31,15 @@ public interface Monitor {
    */
   default void onPowerLoss(Verdict verdict) {}
 
+  /**
+   * Whether this monitor goes on hearing the world after a power loss, when a fresh kernel boots over the
+   * surviving images ({@link WorldSpec#reboot}): a recorder of the timeline does; an oracle of the first
+   * boot does not (it has had its {@link #onPowerLoss}; the reboot brings its own oracles). False by default.
+   */
+  default boolean hearsReboot() {
+    return false;
+  }
+
   /** A monitor that only records every observation into {@code into}, for tools and tests to read. */
   static Monitor recorder(java.util.List<Object> into) {
     java.util.Objects.requireNonNull(into, "into");

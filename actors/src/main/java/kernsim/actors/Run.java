@@ -49,7 +49,9 @@ final class Run implements World, Strategy.Ready {
   private final long worldSeed;
   /** When the world loses power ({@link WorldSpec#powerCut}); null: never. */
   private WorldSpec.PowerCut powerCut;
-  private boolean powerLost;
+  /** The step after which the power failed; 0: it did not. */
+  private int powerLostAfter;
+  private boolean rebooted;
 
   Run(Controller controller, Strategy strategy, RunOptions options, long worldSeed) {
     this.worldSeed = worldSeed;
@@ -82,9 +84,48 @@ final class Run implements World, Strategy.Ready {
     this.powerCut = cut;
   }
 
-  /** Whether the run ended in a power loss. */
-  boolean powerLost() {
-    return powerLost;
+  /** The step after which the world lost power, or 0. */
+  int powerLostAfter() {
+    return powerLostAfter;
+  }
+
+  /** Whether a fresh kernel booted after the power loss ({@link #reboot}). */
+  boolean rebooted() {
+    return rebooted;
+  }
+
+  /** The monitors of the world that lost power. */
+  List<Monitor> monitorsList() {
+    return monitors;
+  }
+
+  /**
+   * After a power loss, once the old world is stopped: the run goes on with a fresh world, heard by the
+   * monitors that hear a reboot ({@link Monitor#hearsReboot}) and {@code reboot}'s own; no second cut.
+   */
+  void reboot(List<Monitor> reboot) {
+    rebooted = true;
+    powerCut = null;
+    waits.clear();
+    open = true;
+    currentActor = "";
+    log.append(controller.nowNanos(), RUNTIME, new Summaries.Rebooted(steps));
+    List<Monitor> ms = new ArrayList<>();
+    for (Monitor m : monitors) {
+      if (m.hearsReboot()) {
+        ms.add(m);
+      }
+    }
+    ms.addAll(reboot);
+    monitors(ms);
+  }
+
+  /** A run that ends at its power loss (no reboot): as at an end, a recorded run has no choices left over. */
+  void endAtPowerLoss() {
+    if (failure == null && strategy instanceof ReplayStrategy r) {
+      r.checkExhausted(steps);
+      divergence();
+    }
   }
 
   ChoiceLog choices() {
@@ -211,15 +252,11 @@ final class Run implements World, Strategy.Ready {
 
   /** The power fails after the step just run: logged, then the monitors' power-loss checks. */
   private void powerLoss(long time) {
-    powerLost = true;
+    powerLostAfter = steps;
     currentActor = ""; // the checks belong to no single actor
     log.append(time, RUNTIME, new Summaries.PowerLost(steps));
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onPowerLoss(verdicts[i]);
-    }
-    if (failure == null && strategy instanceof ReplayStrategy r) {
-      r.checkExhausted(steps); // as at the end: a recorded run cut here has no choices left over
-      divergence();
     }
   }
 

@@ -12,13 +12,15 @@ public final class RunResult {
   private final EventLog log;
   private final Supplier<Trace> traceSupplier;
   private final boolean abandoned;
-  private final boolean powerLost;
+  private final int powerLostAfter;
+  private final boolean rebooted;
   private Trace trace;
 
   RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, boolean abandoned,
-      boolean powerLost, Supplier<Trace> trace) {
+      int powerLostAfter, boolean rebooted, Supplier<Trace> trace) {
     this.abandoned = abandoned;
-    this.powerLost = powerLost;
+    this.powerLostAfter = powerLostAfter;
+    this.rebooted = rebooted;
     this.iteration = iteration;
     this.failure = failure;
     this.steps = steps;
@@ -54,7 +56,20 @@ public final class RunResult {
    * progress never returned, and the monitors' power-loss checks ran instead of their end checks.
    */
   public boolean powerLost() {
-    return powerLost;
+    return powerLostAfter > 0;
+  }
+
+  /** The step after which the world lost power ({@link #powerLost}), or 0. */
+  public int powerLostAfter() {
+    return powerLostAfter;
+  }
+
+  /**
+   * Whether a fresh kernel booted over the surviving images after the power loss and ran
+   * ({@link WorldSpec#reboot}): the steps after {@link #powerLostAfter} are its.
+   */
+  public boolean rebooted() {
+    return rebooted;
   }
 
   /** Steps taken. */

@@ -158,14 +158,39 @@ public final class Simulator implements AutoCloseable {
         controller.take(0).mailbox.run();
       }
       controller.runTasks();
-      Failure failure = run.loop();
+      Failure first = run.loop();
+      if (first == null && run.powerLostAfter() > 0) {
+        WorldSpec.Reboot reboot = spec.reboot(run, run.monitorsList());
+        if (reboot == null) {
+          run.endAtPowerLoss();
+        } else {
+          first = reboot(run, reboot);
+        }
+      }
+      Failure failure = first == null ? run.failure() : first;
       long end = controller.nowNanos();
       teardown();
-      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(), run.powerLost(),
-          () -> trace(spec, options, strategy, seed, iteration, run, failure));
+      return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(), run.powerLostAfter(),
+          run.rebooted(), () -> trace(spec, options, strategy, seed, iteration, run, failure));
     } finally {
       controller.unbind();
     }
+  }
+
+  /**
+   * After {@code run}'s power loss: the old world stopped (nothing recorded), a fresh one booted from
+   * {@code reboot} on the same run, which goes on with the same strategy until that world ends.
+   */
+  private Failure reboot(Run run, WorldSpec.Reboot reboot) {
+    teardown();
+    controller.bind(Thread.currentThread(), run);
+    run.reboot(reboot.monitors());
+    system.tell(new Start(reboot.root()));
+    while (controller.readyCount() > 0 && controller.readyKey(0).equals(Keys.GUARDIAN)) {
+      controller.take(0).mailbox.run();
+    }
+    controller.runTasks();
+    return run.loop();
   }
 
   private void teardown() {

@@ -41,6 +41,9 @@ public final class Summaries {
   /** The world lost power once its step {@code afterStep} had run ({@link WorldSpec#powerCut}): it ends there. */
   public record PowerLost(int afterStep) {}
 
+  /** After a power loss, a fresh kernel boots over the surviving images ({@link WorldSpec#reboot}); the run goes on with it. */
+  public record Rebooted(int afterStep) {}
+
   /** The message type column of the event log. */
   public static String type(Object m) {
     if (m instanceof SystemMessages s) {

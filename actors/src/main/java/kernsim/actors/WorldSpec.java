@@ -44,6 +44,25 @@ public interface WorldSpec {
     return null;
   }
 
+  /**
+   * What boots after a power loss: a fresh kernel over the surviving images, and the monitors that check
+   * it ({@code firstBoot}: the monitors of the world that lost power, after their {@link Monitor#onPowerLoss},
+   * for what they kept). The run goes on with it: the same strategy, the same recorded choices and event
+   * log (a {@link Summaries.Rebooted} entry between the two), so a replay reboots the same way. Null (the
+   * default): the run ends at the loss.
+   */
+  default Reboot reboot(World world, List<Monitor> firstBoot) {
+    return null;
+  }
+
+  /** The world a power loss reboots into ({@link #reboot}): its root and its oracles. */
+  record Reboot(Behavior<?> root, List<Monitor> monitors) {
+    public Reboot {
+      java.util.Objects.requireNonNull(root, "root");
+      monitors = List.copyOf(monitors);
+    }
+  }
+
   /** See {@link #powerCut}. */
   interface PowerCut {
     /** Whether the power fails once step {@code step} (1-based) of a world whose seed is {@code worldSeed} has run. */
@@ -119,6 +138,11 @@ public interface WorldSpec {
       @Override
       public PowerCut powerCut() {
         return world.powerCut();
+      }
+
+      @Override
+      public Reboot reboot(World w, List<Monitor> firstBoot) {
+        return world.reboot(w, firstBoot);
       }
 
       @Override

@@ -218,7 +218,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
   }
 
   /** The actor name of a boot file ({@code /img} → {@code file:img}, {@code /a/b} → {@code file:a:b}). */
-  static String fileActorName(String path) {
+  public static String fileActorName(String path) {
     return "file:" + path.substring(1).replace('/', ':');
   }
 

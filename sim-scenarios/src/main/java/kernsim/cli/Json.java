@@ -70,13 +70,17 @@ public final class Json {
     return v;
   }
 
-  /** One run: {@code schedule} (counted from 1), {@code steps}, {@code verdict}, {@code eventLogHash}, {@code powerLost} and, if known, {@code harts}. */
+  /** One run: {@code schedule} (counted from 1), {@code steps}, {@code verdict}, {@code eventLogHash}, {@code powerLost} (after a loss also {@code powerLostAfter}, its step, and {@code rebooted}: whether a fresh kernel then read back what was promised, as hart {@code reboot} of {@code harts}) and, if known, {@code harts}. */
   public static void run(ObjectNode o, RunResult r, Timeline t) {
     o.put("schedule", Report.number(r.iteration()));
     o.put("steps", r.steps());
     o.set("verdict", verdict(r.failure()));
     o.put("eventLogHash", r.eventLogHash());
     o.put("powerLost", r.powerLost());
+    if (r.powerLost()) {
+      o.put("powerLostAfter", r.powerLostAfter());
+      o.put("rebooted", r.rebooted());
+    }
     if (t != null) {
       o.set("harts", harts(t));
     }

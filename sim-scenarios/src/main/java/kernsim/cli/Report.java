@@ -71,8 +71,12 @@ public final class Report {
     List<String> out = new ArrayList<>();
     Optional<Failure> f = r.failure();
     if (r.powerLost()) {
-      out.add("power:    lost after step " + r.steps() + " (power-loss: the calls then in progress never returned;"
+      out.add("power:    lost after step " + r.powerLostAfter() + " (power-loss: the calls then in progress never returned;"
           + " docs/faults.md)");
+      if (r.rebooted()) {
+        out.add("reboot:   steps " + (r.powerLostAfter() + 1) + "-" + r.steps() + ": a fresh kernel over the images the loss"
+            + " left, hart " + kernsim.scenario.ScenarioWorld.REBOOT_HART + " reading back what was promised durable");
+      }
     }
     if (f.isEmpty()) {
       List<String> on = Oracles.NAMES.stream().filter(o -> !settings.oraclesOff().contains(o)).toList();

@@ -323,6 +323,12 @@ public final class Timeline {
       return new Timeline(harts, events);
     }
 
+    /** The timeline goes on through a reboot after a power loss: the recovery hart's calls are in it. */
+    @Override
+    public boolean hearsReboot() {
+      return true;
+    }
+
     /**
      * {@code world} with this recorder as its first monitor (reset at the start of every iteration).
      * Monitors only observe, so the world runs, logs and hashes exactly as without it.

@@ -36,7 +36,8 @@ final class Parser {
   /** The kernel's own actors below {@code world/}: a hart cannot take their names (cpu.Kernel spawns them). */
   static final Map<String, String> RESERVED = Map.of(
       "setup", "the setup block's", "mounts", "the mount table's", "anon", "the anonymous files'",
-      "loop-control", "loop-control's", "flocks", "the flock table's", "prober", "the prober's");
+      "loop-control", "loop-control's", "flocks", "the flock table's", "prober", "the prober's",
+      ScenarioWorld.REBOOT_HART, "the rebooted kernel's recovery");
 
   private final Source src;
 

@@ -132,6 +132,51 @@ public final class ScenarioWorld implements WorldSpec {
     return all;
   }
 
+  /** The hart that runs the recovery program on the kernel rebooted after a power loss. */
+  public static final String REBOOT_HART = "reboot";
+
+  /**
+   * After a power loss: a fresh kernel of the same scenario (its loop devices, its boot files and their
+   * bindings, as the setup declared them) whose boot files hold the images the loss left
+   * ({@link kernsim.dev.loop.DurabilityMonitor#imageAfterLoss}), no setup, no faults, and one hart,
+   * {@value #REBOOT_HART}, running the recovery program ({@link Recovery}); the power-loss oracle's
+   * {@link kernsim.dev.loop.RebootCheck} checks what it reads. No reboot without the power-loss oracle
+   * (nothing would check it), when nothing was promised durable (nothing to read back), or when a boot
+   * file's image was too large to keep.
+   */
+  @Override
+  public Reboot reboot(World world, List<Monitor> firstBoot) {
+    kernsim.dev.loop.DurabilityMonitor lost = null;
+    for (Monitor m : firstBoot) {
+      if (m instanceof kernsim.dev.loop.DurabilityMonitor d && d.name().equals(kernsim.dev.loop.DurabilityMonitor.POWER_LOSS)) {
+        lost = d;
+      }
+    }
+    if (lost == null) {
+      return null;
+    }
+    List<kernsim.cpu.Boot.Entry> entries = new java.util.ArrayList<>();
+    for (kernsim.cpu.Boot.Entry e : spec.boot().entries()) {
+      if (e instanceof kernsim.cpu.Boot.File f) {
+        byte[] img = lost.imageAfterLoss("world/" + Kernel.fileActorName(f.path()), f.data());
+        if (img == null) {
+          return null;
+        }
+        entries.add(new kernsim.cpu.Boot.File(f.path(), img));
+      } else {
+        entries.add(e);
+      }
+    }
+    Recovery recovery = Recovery.of(scenario, spec.boot(), lost);
+    if (recovery == null) {
+      return null;
+    }
+    Kernel.Spec rebooted = new Kernel.Spec(spec.loops(), new kernsim.cpu.Boot(entries, spec.boot().bindings()), List.of(),
+        List.of(recovery.program()), List.of(REBOOT_HART), spec.semantics());
+    return new Reboot(Kernel.create(world, rebooted), List.of(new kernsim.dev.loop.RebootCheck(
+        Oracles.durabilityCalls(), lost.lostAfterStep(), recovery.blockReads(), recovery.needed())));
+  }
+
   /** The fault plan's power loss ({@code power-loss@N}, {@code power-loss%P}); null without one. */
   @Override
   public PowerCut powerCut() {

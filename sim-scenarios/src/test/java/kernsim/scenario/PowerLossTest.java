@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Power loss ({@code power-loss@N}, {@code power-loss%P}; docs/faults.md). The catalog's
  * {@code power-loss-mid-flush} under starry: PCT from seed 1 finds no broken promise in its budget, while
- * the power fails in the middle of the second write-back in many of its schedules (counted, so the clean
- * result is not for want of a cut there); with the disk mutated to tear inside ext4-lite's 512-byte blocks
- * (256-byte units) the same exploration finds the power-loss oracle's violation, and its trace replays to
- * the same failure. Also: a cut at a chosen step ends the run there, replays, and leaves a run without
+ * the power fails in the middle of the second write-back in many of its schedules and the kernel rebooted
+ * after each loss reads the promised blocks and file back (counted, so the clean result is not for want of
+ * a cut there or of reads); with the disk mutated to tear inside ext4-lite's 512-byte blocks (256-byte
+ * units) the same exploration finds the power-loss oracle's violation through the rebooted kernel's reads,
+ * and its trace replays to the same failure. Also: a cut at a chosen step ends the run there, replays, and leaves a run without
  * power loss as it was.
  */
 class PowerLossTest {
@@ -98,6 +99,41 @@ class PowerLossTest {
     }
   }
 
+  /**
+   * Counts what the kernel rebooted after a power loss read back: its block reads and file reads that
+   * returned data (it hears the reboot, as a timeline does).
+   */
+  static final class RebootReads implements Monitor {
+    /** Block reads through the loop device, file reads through the remounted filesystem. */
+    final int[] count;
+
+    RebootReads(int[] count) {
+      this.count = count;
+    }
+
+    @Override
+    public String name() {
+      return "reboot-reads";
+    }
+
+    @Override
+    public boolean hearsReboot() {
+      return true;
+    }
+
+    @Override
+    public void onObservation(Object o, Verdict verdict) {
+      if (o instanceof Calls.Returned r && r.hart().equals("world/" + ScenarioWorld.REBOOT_HART)
+          && r.result() instanceof kernsim.dev.SysResult.Ok ok && ok.value() > 0) {
+        if (r.text().startsWith("pread64(")) {
+          count[0]++;
+        } else if (r.text().startsWith("read(")) {
+          count[1]++;
+        }
+      }
+    }
+  }
+
   @Test
   void starryKeepsBlkflsbufsPromiseThroughAPowerLossMidFlush() throws Exception {
     Scenario s = scenario();
@@ -105,18 +141,31 @@ class PowerLossTest {
     ScenarioWorld w = new ScenarioWorld(s, Settings.of(s, null, List.of(), List.of()));
     int[] midFlush = {0};
     int[] lost = {0};
-    ExploreResult r = explore(w.withMonitorsFirst(x -> List.of(new MidFlush(midFlush))), w, (i, run) -> {
-      if (run.powerLost()) {
-        lost[0]++;
-      }
-      return true;
-    });
+    int[] rebooted = {0};
+    int[] reads = {0, 0};
+    ExploreResult r = explore(w.withMonitorsFirst(x -> List.of(new MidFlush(midFlush), new RebootReads(reads))), w,
+        (i, run) -> {
+          if (run.powerLost()) {
+            lost[0]++;
+          }
+          if (run.rebooted()) {
+            rebooted[0]++;
+          }
+          return true;
+        });
     assertFalse(r.found(), () -> r.failing().orElseThrow().outcome());
     assertEquals(BUDGET, r.iterations());
     // Seen on this scenario, PCT seed 1 (power-loss%0.4): most schedules lose power, about 5% of them in the
     // middle of a write-back after the first promise.
     assertTrue(lost[0] > BUDGET / 4, lost[0] + " of " + BUDGET + " schedules lost power");
     assertTrue(midFlush[0] >= 20, "only " + midFlush[0] + " schedules lost power in the middle of a write-back");
+    // every schedule that lost power after the first promise rebooted, and the rebooted kernel read the
+    // promised blocks back through loop0 (each reboot at least one) and /mnt/a through the remounted ext4
+    assertTrue(rebooted[0] >= midFlush[0], rebooted[0] + " reboots, " + midFlush[0] + " cuts mid-flush");
+    assertTrue(reads[0] >= rebooted[0], reads[0] + " block reads in " + rebooted[0] + " reboots");
+    assertTrue(reads[1] >= rebooted[0] / 2, reads[1] + " file reads in " + rebooted[0] + " reboots");
+    System.out.println("power-loss-mid-flush: " + lost[0] + " lost power, " + midFlush[0] + " mid-flush, "
+        + rebooted[0] + " rebooted, " + reads[0] + " block reads and " + reads[1] + " file reads back");
   }
 
   /** The same world with the disk mutated: writes not yet durable tear in 256-byte units, inside a block. */
@@ -133,9 +182,12 @@ class PowerLossTest {
     assertTrue(r.found(), "the mutated disk broke no promise in " + BUDGET + " schedules");
     RunResult failing = r.failing().orElseThrow();
     assertTrue(failing.powerLost());
+    assertTrue(failing.rebooted(), "found at the loss, not through the rebooted kernel's reads");
     Failure.SafetyViolation v = assertInstanceOf(Failure.SafetyViolation.class, failing.failure().orElseThrow());
     assertEquals(DurabilityMonitor.POWER_LOSS, v.oracle());
     assertTrue(v.message().contains("torn after"), v.message());
+    assertTrue(v.message().contains("the rebooted kernel's pread64("), v.message());
+    System.out.println("mutated: schedule " + ExploreResult.schedule(failing.iteration()) + ": " + v.message());
     assertEquals(144, ExploreResult.schedule(failing.iteration()), "docs/faults.md gives schedule 144: " + v.message());
 
     Trace trace = TraceCodec.decode(TraceCodec.encode(failing.trace()), s.name());
@@ -166,6 +218,7 @@ class PowerLossTest {
     ReplayResult replay = sim.replay(new ScenarioWorld(s, Settings.fromOptions(trace.header().options())), trace);
     assertTrue(replay.confirmed(), replay.toString());
     assertTrue(replay.run().powerLost());
+    assertFalse(replay.run().rebooted(), "nothing was promised before step 40");
     assertEquals(r.eventLogHash(), replay.run().eventLogHash());
     // the same world without the cut runs as it did: the same first 40 steps, then on to its end
     List<String> a = new ArrayList<>(full.log().lines());

@@ -221,6 +221,8 @@ class ScenarioErrorsTest {
         "expected a hart name other than `loop-control`, which is loop-control's actor");
     assertError("hart prober:\n  mkdir(\"/a\")\n", 1, 6,
         "expected a hart name other than `prober`, which is the prober's actor");
+    assertError("hart reboot:\n  mkdir(\"/a\")\n", 1, 6,
+        "expected a hart name other than `reboot`, which is the rebooted kernel's recovery actor");
     assertError("hart a:\nhart b:\n  mkdir(\"/b\")\n", 1, 6, "expected indented statements in `hart a:`, found none");
     assertError("hart a:\n  mkdir(\"/b\")\n\nhart b:\n# nothing\n", 4, 6, "expected indented statements in `hart b:`, found none");
     assertError("setup:\n  mkdir(\"/a\")\nsetup:\n" + hart("mkdir(\"/b\")"), 3, 1, "duplicate `setup:` block (first at line 1)");

@@ -64,7 +64,7 @@ public final class DurabilityMonitor implements Monitor {
 
   private record Ack(String device, String file, long block, int landing, String hart) {}
 
-  private record Current(String text, boolean umount, int mark, TreeSet<String> devices) {}
+  private record Current(String text, boolean umount, int mark, int done, TreeSet<String> devices) {}
 
   private final Calls calls;
   private final TreeMap<String, String> lastFile = new TreeMap<>();
@@ -79,7 +79,7 @@ public final class DurabilityMonitor implements Monitor {
   private final TreeMap<String, Current> running = new TreeMap<>();
 
   /** A promise kept so far (power-loss mode): the call, its hart, its device, and the acks before it started. */
-  private record Promise(String hart, String text, String device, int mark) {}
+  private record Promise(String hart, String text, String device, int mark, int done) {}
 
   /** A write to a file since its last successful sync (power-loss mode). */
   private record Unsynced(long offset, byte[] data) {}
@@ -90,6 +90,10 @@ public final class DurabilityMonitor implements Monitor {
   private final List<Promise> promises = new ArrayList<>();
   private final TreeMap<String, List<Unsynced>> unsynced = new TreeMap<>();
   private int lastStep;
+  /** Power-loss mode: the text of every call that returned success, in order (a promise counts those before it). */
+  private final List<String> okCalls = new ArrayList<>();
+  /** Power-loss mode: whether the power failed (then the images after the loss can be read). */
+  private boolean lost;
 
   public DurabilityMonitor(Calls calls) {
     this.calls = calls;
@@ -174,16 +178,19 @@ public final class DurabilityMonitor implements Monitor {
       }
       Started s = calls.started(o);
       if (s != null) {
-        running.put(s.hart(), new Current(s.text(), s.umount(), acks.size(), new TreeSet<>()));
+        running.put(s.hart(), new Current(s.text(), s.umount(), acks.size(), okCalls.size(), new TreeSet<>()));
         return;
       }
       Object[] r = calls.returned(o);
       if (r != null) {
         Current c = running.remove((String) r[0]);
+        if (worldSeed != null && r[2] instanceof SysResult.Ok) {
+          okCalls.add((String) r[1]);
+        }
         if (c != null && r[2] instanceof SysResult.Ok) {
           for (String device : c.devices()) {
             if (worldSeed != null) {
-              promises.add(new Promise((String) r[0], c.text(), device, c.mark()));
+              promises.add(new Promise((String) r[0], c.text(), device, c.mark(), c.done()));
             } else {
               check((String) r[0], c, device, verdict);
             }
@@ -219,12 +226,40 @@ public final class DurabilityMonitor implements Monitor {
     }
   }
 
+  /**
+   * Power-loss mode: the power failed. Nothing is checked here: the promises are checked through what a
+   * kernel rebooted over the images after the loss reads ({@link #blocksPromised}, {@link RebootCheck}).
+   */
   @Override
   public void onPowerLoss(Verdict verdict) {
-    if (worldSeed == null) {
-      return;
+    lost = worldSeed != null;
+  }
+
+  /** The step after which the power failed (power-loss mode, after {@link #onPowerLoss}). */
+  public int lostAfterStep() {
+    return lastStep;
+  }
+
+  /**
+   * A block that a promise made before the power loss says is durable: block {@code block} of
+   * {@code device} (512 bytes at {@code block * 512}) must read as one of {@code allowed} (the data
+   * {@code writer} wrote before {@code promiser}'s {@code promise}, or a later write of the block);
+   * {@code fate} says what became of the writes since the last sync of {@code file} that cover it.
+   */
+  public record PromisedBlock(String device, String file, long block, List<byte[]> allowed, String writer,
+      String promiser, String promise, String fate) {
+    public PromisedBlock {
+      allowed = List.copyOf(allowed);
     }
-    TreeMap<String, byte[]> after = new TreeMap<>();
+  }
+
+  /**
+   * Every block promised durable before the power loss, in promise order (power-loss mode, after
+   * {@link #onPowerLoss}); a block whose file's image was too large to keep is left out (not checked).
+   */
+  public List<PromisedBlock> blocksPromised() {
+    requireLost();
+    List<PromisedBlock> out = new ArrayList<>();
     for (Promise p : promises) {
       for (int i = 0; i < p.mark(); i++) {
         Ack a = acks.get(i);
@@ -234,21 +269,39 @@ public final class DurabilityMonitor implements Monitor {
         if (durable.containsKey(a.file()) && durable.get(a.file()) == null) {
           continue; // too large an image to keep (BackingImage.SNAPSHOT_LIMIT): not checked
         }
-        byte[] img = after.computeIfAbsent(a.file(), this::afterLoss);
         List<byte[]> l = landings.get(key(a.device(), a.block()));
-        if (!persisted(img, a.block(), l.subList(a.landing(), l.size()))) {
-          verdict.fail("power lost after step " + lastStep + ": block " + a.block() + " of " + a.device()
-              + ", written by " + a.hart() + " before " + p.hart() + "'s " + p.text() + " promised it durable,"
-              + " is not in " + a.file() + " after the reboot (" + fate(a.file(), a.block()) + ")");
-          return;
-        }
+        out.add(new PromisedBlock(a.device(), a.file(), a.block(), l.subList(a.landing(), l.size()), a.hart(),
+            p.hart(), p.text(), fate(a.file(), a.block())));
       }
     }
+    return out;
   }
 
-  /** {@code file} as a kernel rebooted after the loss finds it: durable, then each unsynced write's surviving part. */
-  private byte[] afterLoss(String file) {
-    byte[] base = durable.get(file);
+  /**
+   * Whether a call of text {@code text} returned success before a call that promised {@code device}
+   * durable started (power-loss mode, after {@link #onPowerLoss}): what it did there is promised.
+   */
+  public boolean promisedOn(String text, String device) {
+    requireLost();
+    for (Promise p : promises) {
+      if (p.device().equals(device) && okCalls.subList(0, p.done()).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code file} as a kernel rebooted after the loss finds it: its durable image ({@code boot} when no
+   * sync of it was seen: a boot file is durable as it boots), then each write since the last sync's
+   * surviving part; null if its image was too large to keep (power-loss mode, after {@link #onPowerLoss}).
+   */
+  public byte[] imageAfterLoss(String file, byte[] boot) {
+    requireLost();
+    if (durable.containsKey(file) && durable.get(file) == null) {
+      return null;
+    }
+    byte[] base = durable.getOrDefault(file, boot);
     byte[] img = base == null ? new byte[0] : base.clone();
     List<Unsynced> ws = unsynced.getOrDefault(file, List.of());
     for (int j = 0; j < ws.size(); j++) {
@@ -264,6 +317,12 @@ public final class DurabilityMonitor implements Monitor {
       System.arraycopy(w.data(), 0, img, (int) w.offset(), kept);
     }
     return img;
+  }
+
+  private void requireLost() {
+    if (!lost) {
+      throw new IllegalStateException("the power has not failed (or this is not the power-loss oracle)");
+    }
   }
 
   /** What became of the writes since the last sync that cover {@code block} of {@code file}, for the message. */
