@@ -118,7 +118,16 @@ public final class ErrnoConformance implements Monitor {
    * @throws IllegalArgumentException if the profile's specification does not allow them all to succeed
    */
   public static Start start(Semantics semantics, List<Stmt> calls) {
-    SequentialSpec spec = SequentialSpec.of(semantics);
+    return start(semantics, calls, false);
+  }
+
+  /**
+   * The same; with {@code injectedEio}, in a world whose fault plan injects I/O errors, where any call may
+   * also fail with EIO ({@link SequentialSpec#withInjectedEio}).
+   */
+  public static Start start(Semantics semantics, List<Stmt> calls, boolean injectedEio) {
+    SequentialSpec spec = injectedEio ? SequentialSpec.withInjectedEio(SequentialSpec.of(semantics))
+        : SequentialSpec.of(semantics);
     ErrnoConformance o = new ErrnoConformance(spec);
     String[] failure = {null};
     Verdict verdict = m -> failure[0] = failure[0] == null ? m : failure[0];

@@ -37,6 +37,38 @@ interface SequentialSpec {
     return forProfile(semantics.profile());
   }
 
+  /**
+   * {@code inner}, where every call may also fail with EIO and change nothing the specification follows: the
+   * specification of a world whose fault plan injects I/O errors into its backing files (docs/faults.md).
+   * Which calls meet an injected error depends on the plan's counts and draws, which the specification does
+   * not follow; a failed call leaves the device and fd state as it was (loop state is not changed by an I/O
+   * error; the data it loses is the durability and errseq oracles' concern).
+   */
+  static SequentialSpec withInjectedEio(SequentialSpec inner) {
+    return new SequentialSpec() {
+      @Override
+      public String profile() {
+        return inner.profile();
+      }
+
+      @Override
+      public SpecState initial() {
+        return inner.initial();
+      }
+
+      @Override
+      public boolean claimsFirst(kernsim.cpu.call.Call call) {
+        return inner.claimsFirst(call);
+      }
+
+      @Override
+      public void step(SpecState state, Call call, Outcomes out) {
+        inner.step(state, call, out);
+        out.allow(Outcomes.err(kernsim.dev.Errno.EIO), state, out.explaining() ? "an injected I/O error" : null);
+      }
+    };
+  }
+
   /** The specification of {@code profile}, without fixes. */
   static SequentialSpec forProfile(String profile) {
     if (profile.equals("starry")) {

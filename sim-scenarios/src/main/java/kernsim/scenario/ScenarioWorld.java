@@ -42,7 +42,7 @@ public final class ScenarioWorld implements WorldSpec {
     Kernel.Spec k = withClientOptions(scenario, settings).kernelSpec(settings.semantics());
     this.spec = settings.faults().isEmpty() ? k : k.withFaults(k.faults().plus(settings.faults()));
     this.errnoStart = settings.oraclesOff().contains(ErrnoConformance.NAME) ? null
-        : ErrnoConformance.start(settings.semantics(), scenario.bootCalls());
+        : ErrnoConformance.start(settings.semantics(), scenario.bootCalls(), spec.faults().injectsErrors());
     this.readOnlyStart = settings.oraclesOff().contains(ReadOnlyDevices.NAME) ? null
         : ReadOnlyDevices.start(settings.semantics(), scenario.bootCalls());
     this.filesStart = settings.oraclesOff().contains(FileContents.NAME) ? null : FileContents.start(scenario.bootCalls());

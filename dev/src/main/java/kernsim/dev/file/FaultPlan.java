@@ -136,6 +136,11 @@ public record FaultPlan(List<Rule> rules, long latencyNanos, PowerLoss powerLoss
     return rules.isEmpty() && latencyNanos == 0 && powerLoss == null;
   }
 
+  /** Whether the plan can make a backing file's read, write or sync fail with EIO (it has a rule). */
+  public boolean injectsErrors() {
+    return !rules.isEmpty();
+  }
+
   /** This plan with {@code other}'s rules after its own; the larger latency; {@code other}'s power loss if it has one. */
   public FaultPlan plus(FaultPlan other) {
     if (other.isEmpty()) {
