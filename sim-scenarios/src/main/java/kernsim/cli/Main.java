@@ -65,6 +65,14 @@ public final class Main implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "missing a command (run, explore, replay, list, bench, experiment or conform)");
   }
 
+  static {
+    // SLF4J binds its provider on first use. Done here, on one thread, before any ActorSystem starts: when
+    // Pekko's threads are first, SLF4J 2.0 hands them substitute loggers and replays their events, and that
+    // replay can fail with "Delegate logger cannot be null at this state" while another thread still logs,
+    // which took a cluster worker down before its first unit (ClusterTest, once in CI).
+    org.slf4j.LoggerFactory.getILoggerFactory();
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
