@@ -56,9 +56,9 @@ import picocli.CommandLine.Spec;
           + " in use; (e) schedules/s of an exploration of the catalog's triad with PCT, depth 3, its two fixes on"
           + " so that every schedule runs to the end, explored 200 schedules per call: the median call's rate"
           + " (the mean and the best call beside it) (target >= 5,000 schedules/s); (f) steps/s of the same"
-          + " exploration of a generated scenario of 32 and of 64 harts sharing /dev/loop0 (one mounts ext4 and"
+          + " exploration of a generated scenario of 8, 16, 32 and 64 harts sharing /dev/loop0 (one mounts ext4 and"
           + " writes a file, the others flush the device), beside the triad's steps per CPU-second (target: within"
-          + " 2x), and the bytes allocated per schedule.",
+          + " 2x at 32 and 64), the bytes allocated per schedule and the live heap after a forced GC.",
       "Each figure is warmed up until its rate is stable (" + BenchCommand.STABLE_ROUNDS + " rounds in a row"
           + " within " + BenchCommand.STABLE_PERCENT + "% of each other, rates of the calling thread's CPU time, so"
           + " that a neighbour's burst does not look like warm-up), for at most --warmup seconds, and each figure"
@@ -246,7 +246,7 @@ final class BenchCommand implements Callable<Integer> {
   // ---- f. N harts sharing one device ----
 
   /** The sizes of figure (f). */
-  static final int[] SHARING_HARTS = {32, 64};
+  static final int[] SHARING_HARTS = {8, 16, 32, 64};
   /** Schedules per explore call in figure (f). */
   static final int SHARING_CALL = 10;
 
@@ -298,11 +298,20 @@ final class BenchCommand implements Callable<Integer> {
     long allocated0 = allocatedBytes();
     Sample s = time(seconds, once);
     long perSchedule = (allocatedBytes() - allocated0) / Math.max(1, schedules[0]);
+    long live = liveHeap();
     double perCpu = s.perCpuSecond();
     figure("f", harts + " harts on one device, pct", s.median(), "steps/s", 0, String.format(Locale.ROOT,
-        "%,d steps/schedule, per CPU-second %s (triad's over this: %.2f), %,d KiB allocated/schedule",
-        s.units() / Math.max(1, schedules[0]), shortRate(perCpu), triad / Math.max(1, perCpu), perSchedule >> 10));
+        "%,d steps/schedule, per CPU-second %s (triad's over this: %.2f), %,d KiB allocated/schedule, %,d KiB"
+            + " live heap after a GC",
+        s.units() / Math.max(1, schedules[0]), shortRate(perCpu), triad / Math.max(1, perCpu), perSchedule >> 10,
+        live >> 10));
     w.flush();
+  }
+
+  /** The heap in use after a forced full GC (the bench's own, not model code). */
+  private static long liveHeap() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** Bytes the calling thread has allocated so far, or 0 where the JVM does not tell. */
