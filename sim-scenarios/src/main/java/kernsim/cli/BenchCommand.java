@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
           + " writes a file, the others flush the device), beside the triad's steps per CPU-second (target: within"
           + " 2x at 32 and 64), the bytes allocated per schedule and the live heap after a forced GC.",
       "Each figure is warmed up until its rate is stable (" + BenchCommand.STABLE_ROUNDS + " rounds in a row"
-          + " within " + BenchCommand.STABLE_PERCENT + "% of each other, rates of the calling thread's CPU time, so"
+          + " within " + BenchCommand.STABLE_PERCENT + "%% of each other, rates of the calling thread's CPU time, so"
           + " that a neighbour's burst does not look like warm-up), for at most --warmup seconds, and each figure"
           + " says how long that took or that the cap ended it. Then it is measured, call after call; the figure is the median call's rate (a"
           + " neighbour's burst slows a few calls and the mean with them), and the mean and the best call are"
