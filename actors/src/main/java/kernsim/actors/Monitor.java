@@ -40,6 +40,71 @@ public interface Monitor {
     return false;
   }
 
+  /**
+   * How much of the run just ended this monitor left unchecked: null (the default) when it checked the
+   * run fully. A monitor whose check is a bounded search says here when a bound applied, so that a run
+   * it let pass is not taken for one it checked: {@link Incomplete.Kind#CHECKED_LATE} when it gave up
+   * checking early but its end-of-run check decided the run, {@link Incomplete.Kind#NOT_DECIDED} when
+   * part of the run went unchecked (a search ran out of budget). The runtime asks only after a run that
+   * ended without a failure, its {@link #onEnd} or {@link #onPowerLoss} having run, and keeps the answer
+   * beside the run's result ({@link RunResult#incomplete}), never in its event log. Keep the reason short
+   * and the same for the same cap, without the run's own numbers: explorations count runs per reason.
+   */
+  default Incomplete incomplete() {
+    return null;
+  }
+
+  /**
+   * A run a monitor did not check fully ({@link #incomplete}): how, and why in a few words (e.g. "search
+   * budget 1,000,000 configurations"). Ordered by kind, then reason.
+   */
+  record Incomplete(Kind kind, String reason) implements Comparable<Incomplete> {
+    public Incomplete {
+      java.util.Objects.requireNonNull(kind, "kind");
+      java.util.Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Not decided: part of the run was not checked. */
+    public static Incomplete notDecided(String reason) {
+      return new Incomplete(Kind.NOT_DECIDED, reason);
+    }
+
+    /** Checked late: an early check gave up, the end-of-run check decided. */
+    public static Incomplete checkedLate(String reason) {
+      return new Incomplete(Kind.CHECKED_LATE, reason);
+    }
+
+    @Override
+    public int compareTo(Incomplete o) {
+      int c = kind.compareTo(o.kind);
+      return c != 0 ? c : reason.compareTo(o.reason);
+    }
+
+    /** How far the check got. */
+    public enum Kind {
+      /** Part of the run went unchecked: the run passed undecided. */
+      NOT_DECIDED("not decided"),
+      /** Decided, but only by the end-of-run check: a failure would have been reported at the end, not at once. */
+      CHECKED_LATE("checked late");
+
+      private final String text;
+
+      Kind(String text) {
+        this.text = text;
+      }
+
+      /** As reports show it: {@code not decided}, {@code checked late}. */
+      public String text() {
+        return text;
+      }
+
+      /** As JSON shows it: {@code not-decided}, {@code checked-late}. */
+      public String id() {
+        return text.replace(' ', '-');
+      }
+    }
+  }
+
   /** A monitor that only records every observation into {@code into}, for tools and tests to read. */
   static Monitor recorder(java.util.List<Object> into) {
     java.util.Objects.requireNonNull(into, "into");

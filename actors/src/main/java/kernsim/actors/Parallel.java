@@ -3,6 +3,7 @@ package kernsim.actors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,8 @@ final class Parallel {
   private final ConcurrentHashMap<Integer, RunResult> failures = new ConcurrentHashMap<>();
   private final AtomicReference<Throwable> error = new AtomicReference<>();
   private final int[] steps;
+  /** Per iteration, what its oracles left unchecked (null: nothing), summed over the iterations counted. */
+  private final SortedMap<String, Monitor.Incomplete>[] incomplete;
   private final AtomicReference<RunResult> last = new AtomicReference<>();
   private int done;
   private int lastIndex = -1;
@@ -43,6 +46,9 @@ final class Parallel {
     this.workers = workers;
     this.progress = progress;
     this.steps = new int[options.iterations()];
+    @SuppressWarnings("unchecked")
+    SortedMap<String, Monitor.Incomplete>[] perIteration = new SortedMap[options.iterations()];
+    this.incomplete = perIteration;
   }
 
   ExploreResult run() {
@@ -71,13 +77,24 @@ final class Parallel {
     if (low != Integer.MAX_VALUE) {
       RunResult f = failures.get(low);
       if (stopAtFailure) {
-        return new ExploreResult(Optional.of(f), low + 1, sum(low + 1), f);
+        return new ExploreResult(Optional.of(f), low + 1, sum(low + 1), f, tally(low + 1));
       }
       int ran = Math.min(next.get(), options.iterations());
-      return new ExploreResult(Optional.of(f), ran, sum(ran), last.get());
+      return new ExploreResult(Optional.of(f), ran, sum(ran), last.get(), tally(ran));
     }
     int ran = Math.min(next.get(), options.iterations());
-    return new ExploreResult(Optional.empty(), ran, sum(ran), last.get());
+    return new ExploreResult(Optional.empty(), ran, sum(ran), last.get(), tally(ran));
+  }
+
+  /** What the oracles left unchecked in iterations 0 to n - 1, as one worker counts it. */
+  private ExploreResult.Tally tally(int n) {
+    ExploreResult.Tally t = new ExploreResult.Tally();
+    for (int i = 0; i < n; i++) {
+      if (incomplete[i] != null) {
+        t.add(incomplete[i]);
+      }
+    }
+    return t;
   }
 
   private long sum(int n) {
@@ -101,6 +118,7 @@ final class Parallel {
           k.complete(Simulator.stepsEstimate(options, r));
         }
         steps[i] = r.steps();
+        incomplete[i] = r.incomplete().isEmpty() ? null : r.incomplete();
         if (r.failed()) {
           failed(i, r);
         }

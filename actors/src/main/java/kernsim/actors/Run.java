@@ -35,6 +35,10 @@ final class Run implements World, Strategy.Ready {
   /** What the current step touched, for strategies that want it; null otherwise. */
   private final Footprint footprint;
   private List<Monitor> monitors = List.of();
+  /** The first boot's monitors that a reboot dropped: still asked {@link #incomplete}. */
+  private final List<Monitor> retired = new ArrayList<>();
+  /** Whether the monitors' end-of-run (or power-loss) checks ran for the world now running. */
+  private boolean endChecked;
   private Monitor.Verdict[] verdicts = new Monitor.Verdict[0];
   /** The monitors that hear region descriptions (the step view's); empty in explorations. */
   private List<Monitor.RegionListener> regionListeners = List.of();
@@ -110,10 +114,13 @@ final class Run implements World, Strategy.Ready {
     open = true;
     currentActor = "";
     log.append(controller.nowNanos(), RUNTIME, new Summaries.Rebooted(steps));
+    endChecked = false; // the rebooted world's end is still to come
     List<Monitor> ms = new ArrayList<>();
     for (Monitor m : monitors) {
       if (m.hearsReboot()) {
         ms.add(m);
+      } else {
+        retired.add(m);
       }
     }
     ms.addAll(reboot);
@@ -142,6 +149,29 @@ final class Run implements World, Strategy.Ready {
 
   Failure failure() {
     return failure;
+  }
+
+  /**
+   * Oracle name → what it left unchecked ({@link Monitor#incomplete}), for a run that ended without a
+   * failure and whose end (or power-loss) checks ran; empty otherwise. Of a first boot's monitor and a
+   * reboot's of the same name that both left something unchecked, the first boot's is kept.
+   */
+  java.util.SortedMap<String, Monitor.Incomplete> incomplete() {
+    TreeMap<String, Monitor.Incomplete> out = new TreeMap<>();
+    if (failure != null || !endChecked) {
+      return out;
+    }
+    List<Monitor> all = new ArrayList<>(retired);
+    all.addAll(monitors);
+    for (Monitor m : all) {
+      if (!out.containsKey(m.name())) {
+        Monitor.Incomplete x = m.incomplete();
+        if (x != null) {
+          out.put(m.name(), x);
+        }
+      }
+    }
+    return out;
   }
 
   /** Runs the world until it ends, fails, or passes its step bound. */
@@ -258,6 +288,7 @@ final class Run implements World, Strategy.Ready {
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onPowerLoss(verdicts[i]);
     }
+    endChecked = true;
   }
 
   private void end() {
@@ -269,6 +300,7 @@ final class Run implements World, Strategy.Ready {
     for (int i = 0; i < verdicts.length && failure == null; i++) {
       monitors.get(i).onEnd(verdicts[i]);
     }
+    endChecked = true;
     if (failure == null && strategy instanceof ReplayStrategy r) {
       r.checkExhausted(steps);
       divergence();

@@ -1,6 +1,7 @@
 package kernsim.actors;
 
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.function.Supplier;
 
 /** One iteration's outcome. The trace and the log's hash are computed on first use. */
@@ -14,10 +15,12 @@ public final class RunResult {
   private final boolean abandoned;
   private final int powerLostAfter;
   private final boolean rebooted;
+  private final SortedMap<String, Monitor.Incomplete> incomplete;
   private Trace trace;
 
   RunResult(int iteration, Failure failure, int steps, long endNanos, EventLog log, boolean abandoned,
-      int powerLostAfter, boolean rebooted, Supplier<Trace> trace) {
+      int powerLostAfter, boolean rebooted, SortedMap<String, Monitor.Incomplete> incomplete, Supplier<Trace> trace) {
+    this.incomplete = java.util.Collections.unmodifiableSortedMap(incomplete);
     this.abandoned = abandoned;
     this.powerLostAfter = powerLostAfter;
     this.rebooted = rebooted;
@@ -70,6 +73,15 @@ public final class RunResult {
    */
   public boolean rebooted() {
     return rebooted;
+  }
+
+  /**
+   * Oracle name → what it left unchecked in this run ({@link Monitor#incomplete}), in name order; empty when
+   * every oracle checked the run fully, and for a run that failed, was abandoned or ended at its step bound
+   * without its end checks. Not part of the event log or the trace.
+   */
+  public SortedMap<String, Monitor.Incomplete> incomplete() {
+    return incomplete;
   }
 
   /** Steps taken. */

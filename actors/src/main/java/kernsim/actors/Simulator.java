@@ -171,7 +171,7 @@ public final class Simulator implements AutoCloseable {
       long end = controller.nowNanos();
       teardown();
       return new RunResult(iteration, failure, run.steps(), end, run.log(), run.abandoned(), run.powerLostAfter(),
-          run.rebooted(), () -> trace(spec, options, strategy, seed, iteration, run, failure));
+          run.rebooted(), run.incomplete(), () -> trace(spec, options, strategy, seed, iteration, run, failure));
     } finally {
       controller.unbind();
     }
@@ -261,9 +261,11 @@ public final class Simulator implements AutoCloseable {
     long totalSteps = 0;
     RunResult last = null;
     RunResult firstFailure = null;
+    ExploreResult.Tally incomplete = new ExploreResult.Tally();
     for (int i = 0; i < options.iterations(); i++) {
       last = iteration(spec, options, k, i);
       totalSteps += last.steps();
+      incomplete.add(last);
       if (i == 0) {
         k = stepsEstimate(options, last);
       }
@@ -271,14 +273,14 @@ public final class Simulator implements AutoCloseable {
       if (last.failed() && firstFailure == null) {
         firstFailure = last;
         if (stopAtFailure) {
-          return new ExploreResult(Optional.of(last), i + 1, totalSteps, last);
+          return new ExploreResult(Optional.of(last), i + 1, totalSteps, last, incomplete);
         }
       }
       if (!goOn) {
-        return new ExploreResult(Optional.ofNullable(firstFailure), i + 1, totalSteps, last);
+        return new ExploreResult(Optional.ofNullable(firstFailure), i + 1, totalSteps, last, incomplete);
       }
     }
-    return new ExploreResult(Optional.ofNullable(firstFailure), options.iterations(), totalSteps, last);
+    return new ExploreResult(Optional.ofNullable(firstFailure), options.iterations(), totalSteps, last, incomplete);
   }
 
   /**
@@ -339,24 +341,28 @@ public final class Simulator implements AutoCloseable {
     long totalSteps = 0;
     RunResult last = null;
     RunResult firstFailure = null;
+    ExploreResult.Tally incomplete = new ExploreResult.Tally();
     int i = 0;
     while (i < options.iterations()) {
       last = run(spec, dfs.execution(), options.run(), options.seed(), i);
       i++;
       totalSteps += last.steps();
+      incomplete.add(last);
       boolean more = dfs.finish(last);
       boolean goOn = progress == null || progress.iterationDone(i - 1, last);
       if (last.failed() && firstFailure == null) {
         firstFailure = last;
         if (stopAtFailure) {
-          return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()));
+          return new ExploreResult(Optional.of(last), i, totalSteps, last, Optional.of(dfs.verdict()),
+              incomplete.rows());
         }
       }
       if (!more || !goOn) {
         break;
       }
     }
-    return new ExploreResult(Optional.ofNullable(firstFailure), i, totalSteps, last, Optional.of(dfs.verdict()));
+    return new ExploreResult(Optional.ofNullable(firstFailure), i, totalSteps, last, Optional.of(dfs.verdict()),
+        incomplete.rows());
   }
 
   public ExploreResult explore(WorldSpec spec, ExploreOptions options) {

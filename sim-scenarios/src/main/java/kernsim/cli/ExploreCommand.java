@@ -242,6 +242,7 @@ final class ExploreCommand implements Callable<Integer> {
           w.printf(Locale.ROOT, "no failure found in %,d schedules (strategy %s, seed %d)%n",
               result.iterations(), schedule.strategy.id(), schedule.seed);
           result.exhaustive().ifPresent(x -> w.println(exhaustive(x)));
+          incomplete(result).forEach(w::println);
           if (view.html != null) {
             w.println("html:    not written (no failing schedule to show)");
           }
@@ -286,6 +287,7 @@ final class ExploreCommand implements Callable<Integer> {
       result.exhaustive().ifPresent(x -> report.add(String.format(Locale.ROOT,
           "dfs: %,d classes of schedules ran to their end before it (%,d executions, %,d given up as equivalent)",
           x.classes() - 1, x.executions(), x.abandoned())));
+      report.addAll(incomplete(result));
       report.addAll(Report.run(context, failing, timeline, view.regionsFor(steps)));
       view.report(report, steps);
       report.add("");
@@ -430,6 +432,7 @@ final class ExploreCommand implements Callable<Integer> {
     long failing = rows.stream().filter(r -> r.firstRun != null).count();
     w.printf(Locale.ROOT, "outcomes of %,d schedules (strategy %s, seed %d): %,d distinct, %,d failing%n",
         result.iterations(), schedule.strategy.id(), schedule.seed, rows.size(), failing);
+    incomplete(result).forEach(w::println);
     List<String> names = table.hartNames();
     List<String> header = new ArrayList<>(List.of("#", "count", "share", "grade", "verdict", "first"));
     header.addAll(names);
@@ -531,8 +534,29 @@ final class ExploreCommand implements Callable<Integer> {
     o.put("totalSteps", result.totalSteps());
     o.put("seconds", seconds);
     o.put("schedulesPerSecond", result.iterations() / Math.max(seconds, 1e-9));
+    var gaps = o.putArray("incomplete");
+    for (ExploreResult.Incomplete x : result.incomplete()) {
+      ObjectNode g = gaps.addObject();
+      g.put("oracle", x.oracle());
+      g.put("kind", x.kind().id());
+      g.put("reason", x.reason());
+      g.put("schedules", x.schedules());
+    }
     coverageJson(o);
     return o;
+  }
+
+  /**
+   * The report's lines for the oracles that did not check every schedule fully (Monitor.incomplete), one per
+   * oracle and reason: {@code errno: 37 of 600 schedules not decided (search budget 1,000,000 configurations)};
+   * none when every oracle checked every schedule fully.
+   */
+  static List<String> incomplete(ExploreResult result) {
+    List<String> out = new ArrayList<>();
+    for (ExploreResult.Incomplete x : result.incomplete()) {
+      out.add(x.describe(result.iterations()));
+    }
+    return out;
   }
 
   private static String line(List<String> cells, int[] width) {

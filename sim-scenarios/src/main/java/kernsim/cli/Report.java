@@ -81,6 +81,7 @@ public final class Report {
     if (f.isEmpty()) {
       List<String> on = Oracles.NAMES.stream().filter(o -> !settings.oraclesOff().contains(o)).toList();
       out.add("verdict:  ok \u2014 no oracle objected in " + r.steps() + " steps (oracles on: " + orNone(on) + ")");
+      r.incomplete().forEach((name, x) -> out.add("  " + name + ": " + x.kind().text() + " (" + x.reason() + ")"));
       return out;
     }
     Failure failure = f.get();

@@ -46,26 +46,29 @@ final class ClusterExplore implements Coordinator.Job {
       RunResult first = sim.iteration(world, options, options.pctSteps(), 0);
       progress.accept(1);
       if (first.failed() || options.iterations() == 1) {
-        return new ExploreResult(first.failed() ? Optional.of(first) : Optional.empty(), 1, first.steps(), first);
+        return new ExploreResult(first.failed() ? Optional.of(first) : Optional.empty(), 1, first.steps(), first,
+            new ExploreResult.Tally().add(first));
       }
       int k = Simulator.stepsEstimate(options, first);
       Units.Exploration e = Units.Exploration.of(Units.World.of(world.scenario(), world.settings()), options);
       ClusterExplore job = new ClusterExplore(e, options, k, unit, progress);
       Seed.run(cluster, job, log);
       long total = first.steps();
+      ExploreResult.Tally incomplete = new ExploreResult.Tally().add(first);
       for (Coordinator.RangeDone d : job.results.values()) {
         total += d.steps(); // only the ranges below the lowest failure and its own are kept
+        incomplete.addAll(d.incomplete());
       }
       if (job.lowest == Integer.MAX_VALUE) {
         RunResult last = sim.iteration(world, options, k, options.iterations() - 1);
-        return new ExploreResult(Optional.empty(), options.iterations(), total, last);
+        return new ExploreResult(Optional.empty(), options.iterations(), total, last, incomplete);
       }
       RunResult failing = sim.iteration(world, options, k, job.lowest);
       if (!failing.failed()) {
         throw new IllegalStateException("schedule " + ExploreResult.schedule(job.lowest) + " failed on a worker but not here: the"
             + " nodes do not run the same kernsim");
       }
-      return new ExploreResult(Optional.of(failing), job.lowest + 1, total, failing);
+      return new ExploreResult(Optional.of(failing), job.lowest + 1, total, failing, incomplete);
     }
   }
 

@@ -45,9 +45,15 @@ final class Coordinator {
 
   /**
    * An exploration range's result: {@code ran} iterations from its first, {@code steps} over them, and the
-   * first failing iteration among them ({@code -1} if none; the range stopped there).
+   * first failing iteration among them ({@code -1} if none; the range stopped there), and what the oracles left
+   * unchecked in them ({@link kernsim.actors.ExploreResult#incomplete}).
    */
-  record RangeDone(long unit, ActorRef<Worker.Msg> worker, int ran, long steps, int failure) implements Result {}
+  record RangeDone(long unit, ActorRef<Worker.Msg> worker, int ran, long steps, int failure,
+      java.util.List<kernsim.actors.ExploreResult.Incomplete> incomplete) implements Result {
+    RangeDone {
+      incomplete = java.util.List.copyOf(incomplete);
+    }
+  }
 
   /** An experiment cell's row. */
   record CellDone(long unit, ActorRef<Worker.Msg> worker, Row row) implements Result {}

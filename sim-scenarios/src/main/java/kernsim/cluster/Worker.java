@@ -264,6 +264,7 @@ final class Worker {
       ExploreOptions options = e.exploration().options();
       int ran = 0;
       long steps = 0;
+      ExploreResult.Tally incomplete = new ExploreResult.Tally();
       for (int i = e.from(); i < e.to(); i++) {
         if (cancelled.contains(e.unit())) {
           return null;
@@ -271,11 +272,12 @@ final class Worker {
         RunResult r = sim.iteration(world, options, e.k(), i);
         ran++;
         steps += r.steps();
+        incomplete.add(r);
         if (r.failed()) {
-          return new Coordinator.RangeDone(e.unit(), self, ran, steps, i);
+          return new Coordinator.RangeDone(e.unit(), self, ran, steps, i, incomplete.rows());
         }
       }
-      return new Coordinator.RangeDone(e.unit(), self, ran, steps, -1);
+      return new Coordinator.RangeDone(e.unit(), self, ran, steps, -1, incomplete.rows());
     }
     RunCell c = (RunCell) t;
     Row row = Runner.row(sim, c.cell().cell());

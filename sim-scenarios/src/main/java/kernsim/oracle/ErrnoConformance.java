@@ -29,7 +29,8 @@ import kernsim.dev.SysResult;
  * <p>The check is a search (Wing and Gong, Lowe) memoised on (calls taken per hart, state), so a
  * sequential history costs one specification step per call. Searches are bounded; a window too large
  * to decide is let pass rather than reported. A window too large to settle (its budget falls with the
- * harts in it, see {@link #WINDOW_BUDGET}) is checked with the rest of the run at its end.
+ * harts in it, see {@link #WINDOW_BUDGET}) is checked with the rest of the run at its end. Both say so
+ * after the run ({@link #incomplete}): not decided, or checked late.
  */
 public final class ErrnoConformance implements Monitor {
   public static final String NAME = "errno";
@@ -68,7 +69,19 @@ public final class ErrnoConformance implements Monitor {
   private int nextId;
   private int inFlight;
   private boolean settleOff;
+  /** Why windows stopped being settled (one of the {@code LATE_} reasons), or null. */
+  private String settledUntil;
+  /** Whether the end-of-run check ran out of its {@link #FINAL_BUDGET}. */
+  private boolean endUndecided;
   private boolean failed;
+
+  /** {@link #incomplete}'s reasons: windows not settled, each a cap of {@link #settle}. */
+  static final String LATE_OVERLAP = "windows not settled: 2^(calls in flight at once) orders over the settling budget";
+  static final String LATE_BUDGET = "windows not settled: a window's search over the settling budget";
+  static final String LATE_FRONTIER = "windows not settled: over " + MAX_FRONTIER + " end states";
+  /** {@link #incomplete}'s reason when the end-of-run check ran out of budget. */
+  static final String UNDECIDED = String.format(java.util.Locale.ROOT, "search budget %,d configurations",
+      FINAL_BUDGET);
 
   /** The oracle for the starry profile. */
   public ErrnoConformance() {
@@ -192,9 +205,27 @@ public final class ErrnoConformance implements Monitor {
     if (window.length == 0) {
       return;
     }
-    if (linearizer.check(frontier, window, FINAL_BUDGET) == Linearizer.Verdict.NOT_LINEARIZABLE) {
+    Linearizer.Verdict v = linearizer.check(frontier, window, FINAL_BUDGET);
+    if (v == Linearizer.Verdict.NOT_LINEARIZABLE) {
       fail(window, verdict);
     }
+    endUndecided = v == Linearizer.Verdict.UNDECIDED;
+  }
+
+  /**
+   * Not decided when the end-of-run check ran out of its {@link #FINAL_BUDGET} (the run passed undecided);
+   * checked late when windows stopped being settled (the calls since were checked only at the end, which
+   * decided them); null when every window was settled and the end check decided the last.
+   */
+  @Override
+  public Incomplete incomplete() {
+    if (failed) {
+      return null;
+    }
+    if (endUndecided) {
+      return Incomplete.notDecided(UNDECIDED);
+    }
+    return settledUntil == null ? null : Incomplete.checkedLate(settledUntil);
   }
 
   /**
@@ -273,12 +304,12 @@ public final class ErrnoConformance implements Monitor {
       return;
     }
     if (1L << Math.min(62, overlap(window)) > windowBudget(window.length)) {
-      settleOff = true; // hopeless to settle within its budget: the end of the run checks everything from here
+      stopSettling(LATE_OVERLAP); // hopeless to settle within its budget: the end of the run checks everything from here
       return;
     }
     Set<SpecState> ends = linearizer.ends(frontier, window, windowBudget(window.length));
     if (ends == null || ends.size() > MAX_FRONTIER) {
-      settleOff = true; // too large to settle: the end of the run checks everything from here
+      stopSettling(ends == null ? LATE_BUDGET : LATE_FRONTIER); // too large: the end of the run checks everything from here
       return;
     }
     if (ends.isEmpty()) {
@@ -289,6 +320,11 @@ public final class ErrnoConformance implements Monitor {
     for (HartLog log : harts) {
       log.settled = log.calls.size();
     }
+  }
+
+  private void stopSettling(String why) {
+    settleOff = true;
+    settledUntil = why;
   }
 
   /**

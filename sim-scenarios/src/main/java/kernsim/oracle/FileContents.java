@@ -58,7 +58,7 @@ import kernsim.fs.file.Uapi;
  *
  * <p>Calls are settled whenever none is in flight, as the errno oracle's windows are; a file whose
  * window is over {@link #BUDGET} configurations, or ends in more than {@link #MAX_ENDS} contents, is
- * let pass and unknown from there. Files that no call reads cost one step per call.
+ * let pass and unknown from there, and the run reported not decided ({@link #incomplete}). Files that no call reads cost one step per call.
  */
 public final class FileContents implements Monitor {
   public static final String NAME = "file-contents";
@@ -363,6 +363,22 @@ public final class FileContents implements Monitor {
   private int mountsInFlight;
   private boolean off;
   private boolean failed;
+  /** Why a file's window was let pass (one of the {@code UNDECIDED_} reasons), or null. */
+  private String letPass;
+
+  /** {@link #incomplete}'s reasons: a file's window let pass, the file unknown from there. */
+  static final String UNDECIDED_BUDGET = String.format(java.util.Locale.ROOT,
+      "search budget %,d configurations: a file's window let pass, unknown from there", BUDGET);
+  static final String UNDECIDED_ENDS = "over " + MAX_ENDS + " contents after a file's window: unknown from there";
+
+  /**
+   * Not decided when a file's window went over {@link #BUDGET} or ended in more than {@link #MAX_ENDS}
+   * contents: its calls, and the file after them, went unchecked.
+   */
+  @Override
+  public Incomplete incomplete() {
+    return letPass != null && !failed ? Incomplete.notDecided(letPass) : null;
+  }
 
   public FileContents() {}
 
@@ -944,6 +960,9 @@ public final class FileContents implements Monitor {
       Search search = new Search(ops, null);
       if (!search.run(from) || search.ends.size() > MAX_ENDS) {
         frontier.remove(file); // undecided: unknown from here
+        if (letPass == null) {
+          letPass = search.over ? UNDECIDED_BUDGET : UNDECIDED_ENDS;
+        }
         continue;
       }
       if (search.ends.isEmpty() && anyRead) {

@@ -55,7 +55,8 @@ import kernsim.dev.loop.ReadOnlyMonitor;
  * (a Monogon operation), a successful mount, MS_MOVE or pivot_root over {@code /} or {@code /dev} (device
  * paths may then lead elsewhere), or a successful LOOP_CTL_REMOVE or LOOP_CTL_ADD (a device's state
  * starts again). Calls are settled whenever none is in flight, as the errno oracle's windows are; a
- * window too large to search (over {@link #BUDGET} configurations) is let pass.
+ * window too large to search (over {@link #BUDGET} configurations) is let pass, and the run reported
+ * not decided ({@link #incomplete}).
  */
 public final class ReadOnlyDevices implements Monitor {
   public static final String NAME = ReadOnlyMonitor.NAME;
@@ -135,6 +136,18 @@ public final class ReadOnlyDevices implements Monitor {
   private int inFlight;
   private boolean off;
   private boolean failed;
+  /** Whether a window went over {@link #BUDGET} (its device was let pass from there). */
+  private boolean overBudget;
+
+  /** {@link #incomplete}'s reason. */
+  static final String UNDECIDED = String.format(java.util.Locale.ROOT,
+      "search budget %,d configurations: a device's window let pass, anything allowed from there", BUDGET);
+
+  /** Not decided when a device's window went over {@link #BUDGET}: its calls, and its state after, went unchecked. */
+  @Override
+  public Incomplete incomplete() {
+    return overBudget && !failed ? Incomplete.notDecided(UNDECIDED) : null;
+  }
 
   /** The oracle for {@code semantics}' profile, from a kernel with every device unbound. */
   public ReadOnlyDevices(Semantics semantics) {
@@ -647,6 +660,7 @@ public final class ReadOnlyDevices implements Monitor {
       Search search = new Search(ops, null);
       if (!search.run(from)) {
         frontier.put(dev, ALL); // undecided: anything from here
+        overBudget = true;
         continue;
       }
       if (search.ends == 0) {

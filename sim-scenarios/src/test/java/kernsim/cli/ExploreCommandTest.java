@@ -144,6 +144,7 @@ class ExploreCommandTest {
     assertEquals(iterations, j.get("schedule").asInt(), "the failing schedule is the last one explored");
     assertTrue(j.get("schedulesPerSecond").asDouble() > 0, j.toString());
     assertTrue(j.get("totalSteps").asLong() >= j.get("steps").asLong(), j.toString());
+    assertEquals(0, j.get("incomplete").size(), "every oracle checked every schedule fully: " + j.get("incomplete"));
     JsonNode v = j.get("verdict");
     assertEquals("failed", v.get("status").asText());
     assertEquals("safety-violation", v.get("kind").asText());

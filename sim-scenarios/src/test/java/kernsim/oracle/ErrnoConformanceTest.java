@@ -418,4 +418,60 @@ class ErrnoConformanceTest {
     h.call("world/h1", "ioctl(ld, LOOP_GET_STATUS64)", ok(0));
     assertTrue(fails(h).contains("LOOP_GET_STATUS64) = 0, but it can only be ENXIO"));
   }
+
+  // ==== what the oracle did not check fully (Monitor.incomplete) ====
+
+  /** {@code harts} harts open /dev/loop0 one after another, then each calls {@code call} with all in flight at once. */
+  private static Histories allAtOnce(int harts, String call, java.util.function.IntFunction<kernsim.dev.SysResult> result) {
+    Histories h = new Histories().boot(1);
+    for (int i = 1; i <= harts; i++) {
+      h.call("world/h" + i, "ld = open(\"/dev/loop0\", O_RDWR)", ok(0));
+    }
+    for (int i = 1; i <= harts; i++) {
+      h.start("world/h" + i, call);
+    }
+    for (int i = 1; i <= harts; i++) {
+      h.ret("world/h" + i, result.apply(i));
+    }
+    return h;
+  }
+
+  private static ErrnoConformance checked(Histories h, boolean fails) {
+    ErrnoConformance oracle = new ErrnoConformance(SequentialSpec.of(Semantics.STARRY));
+    Optional<String> r = ErrnoConformance.check(oracle, h.observations());
+    assertEquals(fails, r.isPresent(), () -> r.orElse("no failure"));
+    return oracle;
+  }
+
+  @Test
+  void aRunWhoseWindowsAllSettledIsCheckedFully() {
+    assertEquals(null, checked(allAtOnce(3, "ioctl(ld, LOOP_GET_STATUS64)", i -> err(Errno.ENXIO)), false).incomplete());
+  }
+
+  /** 13 calls in flight at once: 2^13 orders over 13 harts' settling budget (4,615), so the end check decides. */
+  @Test
+  void aWindowOverTheSettlingCapIsCheckedLate() {
+    int harts = 13;
+    assertTrue(1L << harts > ErrnoConformance.windowBudget(harts) && 1L << 12 < ErrnoConformance.windowBudget(12));
+    ErrnoConformance o = checked(allAtOnce(harts, "ioctl(ld, LOOP_GET_STATUS64)", i -> err(Errno.ENXIO)), false);
+    assertEquals(kernsim.actors.Monitor.Incomplete.checkedLate(ErrnoConformance.LATE_OVERLAP), o.incomplete());
+    // one hart fewer settles: nothing to report
+    assertEquals(null, checked(allAtOnce(12, "ioctl(ld, LOOP_GET_STATUS64)", i -> err(Errno.ENXIO)), false).incomplete());
+    // a late check still fails what no order allows, and then reports nothing incomplete
+    ErrnoConformance f = checked(allAtOnce(harts, "ioctl(ld, LOOP_GET_STATUS64)", i -> i == 1 ? ok(0) : err(Errno.ENXIO)),
+        true);
+    assertEquals(null, f.incomplete());
+  }
+
+  /**
+   * 21 calls in flight at once, the first an impossible success: every order of the other 20 is a configuration
+   * (2^20, over the end check's 1,000,000) before the search could tell, so the run passes undecided and says so.
+   */
+  @Test
+  void anEndCheckOverItsBudgetReportsTheRunNotDecided() {
+    ErrnoConformance o = checked(allAtOnce(21, "ioctl(ld, LOOP_GET_STATUS64)", i -> i == 1 ? ok(0) : err(Errno.ENXIO)),
+        false);
+    assertEquals(kernsim.actors.Monitor.Incomplete.notDecided(ErrnoConformance.UNDECIDED), o.incomplete());
+    assertEquals("search budget 1,000,000 configurations", ErrnoConformance.UNDECIDED);
+  }
 }
