@@ -3,7 +3,8 @@ package kernsim.actors;
 /**
  * An observer of a world: it sees every step and every observation model code emits, and may fail
  * the run. It never sends messages and never affects scheduling. Safety checks go in
- * {@link #onStep}/{@link #onObservation}, end-of-run checks in {@link #onEnd}.
+ * {@link #onStep}/{@link #onObservation}, end-of-run checks in {@link #onEnd}; a check bounded by a
+ * budget or cap says when the bound applied in {@link #incomplete}.
  */
 public interface Monitor {
   /** The name shown in reports (an oracle's name). */
