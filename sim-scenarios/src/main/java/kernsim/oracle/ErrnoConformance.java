@@ -71,7 +71,8 @@ public final class ErrnoConformance implements Monitor {
   private boolean settleOff;
   /** Why windows stopped being settled (one of the {@code LATE_} reasons), or null. */
   private String settledUntil;
-  /** Whether the end-of-run check ran out of its {@link #FINAL_BUDGET}. */
+  /** Whether the end-of-run check ran ({@link #onEnd}: not after a power loss), and ran out of its {@link #FINAL_BUDGET}. */
+  private boolean ended;
   private boolean endUndecided;
   private boolean failed;
 
@@ -79,6 +80,8 @@ public final class ErrnoConformance implements Monitor {
   static final String LATE_OVERLAP = "windows not settled: 2^(calls in flight at once) orders over the settling budget";
   static final String LATE_BUDGET = "windows not settled: a window's search over the settling budget";
   static final String LATE_FRONTIER = "windows not settled: over " + MAX_FRONTIER + " end states";
+  /** {@link #incomplete}'s reason when settling stopped and the world then lost power: no end-of-run check. */
+  static final String NO_END = "windows not settled, then a power loss: no end-of-run check";
   /** {@link #incomplete}'s reason when the end-of-run check ran out of budget. */
   static final String UNDECIDED = String.format(java.util.Locale.ROOT, "search budget %,d configurations",
       FINAL_BUDGET);
@@ -201,6 +204,7 @@ public final class ErrnoConformance implements Monitor {
     if (failed) {
       return;
     }
+    ended = true;
     Call[][] window = window();
     if (window.length == 0) {
       return;
@@ -215,7 +219,9 @@ public final class ErrnoConformance implements Monitor {
   /**
    * Not decided when the end-of-run check ran out of its {@link #FINAL_BUDGET} (the run passed undecided);
    * checked late when windows stopped being settled (the calls since were checked only at the end, which
-   * decided them); null when every window was settled and the end check decided the last.
+   * decided them), not decided either when the world then lost power (no end check ran); null when every
+   * window was settled and the end check decided the last (after a power loss the calls in flight never
+   * return, and the last window is not checked: that is the fault's, not a bound's).
    */
   @Override
   public Incomplete incomplete() {
@@ -225,7 +231,10 @@ public final class ErrnoConformance implements Monitor {
     if (endUndecided) {
       return Incomplete.notDecided(UNDECIDED);
     }
-    return settledUntil == null ? null : Incomplete.checkedLate(settledUntil);
+    if (settledUntil == null) {
+      return null;
+    }
+    return ended ? Incomplete.checkedLate(settledUntil) : Incomplete.notDecided(NO_END);
   }
 
   /**

@@ -463,6 +463,19 @@ class ErrnoConformanceTest {
     assertEquals(null, f.incomplete());
   }
 
+  /** The same window over the cap, then a power loss instead of the end: nothing decided the calls since. */
+  @Test
+  void aWindowOverTheSettlingCapThenAPowerLossIsNotDecided() {
+    ErrnoConformance o = new ErrnoConformance(SequentialSpec.of(Semantics.STARRY));
+    List<String> failures = new ArrayList<>();
+    for (Object x : allAtOnce(13, "ioctl(ld, LOOP_GET_STATUS64)", i -> err(Errno.ENXIO)).observations()) {
+      o.onObservation(x, failures::add);
+    }
+    o.onPowerLoss(failures::add);
+    assertEquals(List.of(), failures);
+    assertEquals(kernsim.actors.Monitor.Incomplete.notDecided(ErrnoConformance.NO_END), o.incomplete());
+  }
+
   /**
    * 21 calls in flight at once, the first an impossible success: every order of the other 20 is a configuration
    * (2^20, over the end check's 1,000,000) before the search could tell, so the run passes undecided and says so.
