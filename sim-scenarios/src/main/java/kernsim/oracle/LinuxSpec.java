@@ -787,19 +787,7 @@ final class LinuxSpec extends StarrySpec {
     } else {
       out.allow(EIO, dropped, why(out, n, "may hold no readable superblock"));
     }
-    Walk t = Walk.of(after, m.target());
-    if (t.failed()) {
-      out.allow(t.outcome(), dropped, out.explaining() ? t.why(after) : null);
-      return;
-    }
-    if (t.unsure()) {
-      out.allow(ANY_ERR, dropped, out.explaining() ? t.why(after) : null);
-    } else if (t.node() != Nodes.DIR) {
-      out.allow(EIO, dropped, out.explaining() ? "the target " + t.shown() + " is not a directory" : null);
-      return;
-    }
-    out.allow(OK, after.withNewMount(new SpecState.Mount(c.id + 1, after.mount(t.mount()).id(), t.abs(), "ext4", n, ro,
-        false, false, new java.util.TreeMap<>())));
+    ext4Target(after, dropped, c, m, n, ro, out);
   }
 
   /** umount2 of an ext4 mount: 0 (Linux's write-back failure does not fail it); the mount's hold goes. */

@@ -1168,6 +1168,15 @@ class StarrySpec implements SequentialSpec {
     SpecState after = s.withoutFd(c.proc, CLAIM_FD);
     SpecState dropped = after.withDev(n, Loops.normalize(Loops.set(after.dev(n), Loops.MOUNTED, false)));
     out.allow(EIO, dropped, out.explaining() ? "loop" + n + " may hold no readable superblock" : null);
+    ext4Target(after, dropped, c, m, n, ro, out);
+  }
+
+  /**
+   * The end of a claimed ext4 mount, after its superblock (both profiles): the target's walk fails it
+   * ({@code dropped}: the device no longer mounted), a target that is not a directory fails it with EIO,
+   * and a success adds the mount of loop{@code n} over {@code after}.
+   */
+  final void ext4Target(SpecState after, SpecState dropped, Call c, Syscall.Mount m, int n, boolean ro, Outcomes out) {
     Walk t = Walk.of(after, m.target());
     if (t.failed()) {
       out.allow(t.outcome(), dropped, out.explaining() ? t.why(after) : null);
