@@ -36,6 +36,11 @@ final class Controller {
     /** The choice log that last numbered this key, and its number there: saves a lookup per step. */
     ChoiceLog log;
     int logId;
+    /**
+     * The step that created the actor while footprints were recorded, or -1; cleared by its first step (its
+     * start, which processes the creation's system message).
+     */
+    int createdBy = -1;
 
     Slot(Mailbox mailbox, String key, long serial) {
       this.mailbox = mailbox;
@@ -85,7 +90,12 @@ final class Controller {
    * actor (the owner, for every world actor; Pekko's threads during start-up).
    */
   synchronized Slot slotFor(Mailbox mailbox, String key) {
-    return new Slot(mailbox, key, mailboxSerial++);
+    Slot s = new Slot(mailbox, key, mailboxSerial++);
+    Footprint f = footprint;
+    if (f != null && Thread.currentThread() == owner) {
+      s.createdBy = f.step();
+    }
+    return s;
   }
 
   /**
@@ -249,8 +259,25 @@ final class Controller {
     return ready[i].key;
   }
 
+  /**
+   * The step that created ready slot i's actor, if it has not started; else the step that sent the ordinary
+   * message at the head of its mailbox; or -1 (see Strategy.Ready#sender).
+   */
+  int readySender(int i) {
+    if (ready[i].createdBy >= 0) {
+      return ready[i].createdBy; // its start: the step that created it began it
+    }
+    if (ready[i].mailbox.messageQueue() instanceof SlotQueue q) {
+      Envelope e = q.peek();
+      Integer from = e == null ? null : senders.get(e);
+      return from == null ? -1 : from;
+    }
+    return -1;
+  }
+
   Slot take(int i) {
     Slot m = ready[i];
+    m.createdBy = -1;
     System.arraycopy(ready, i + 1, ready, i, readyCount - i - 1);
     ready[--readyCount] = null;
     return m;

@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The {@code dfs} strategy: a stateless exhaustive search over a world's schedules with dynamic
- * partial-order reduction, optionally bounded in preemptions. Each execution runs the world from its
- * start; the search keeps the tree of choices between executions.
+ * The {@code dfs} strategy: an exhaustive search over a world's schedules with partial-order reduction,
+ * optionally bounded in preemptions. Each execution runs the world from its start; the search keeps the
+ * tree of choices between executions (and, bounded, the classes of the prefixes it reached).
  *
  * <p><b>Unbounded</b>: source-set DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas: "Optimal
  * Dynamic Partial Order Reduction", POPL 2014, Algorithm 1), with its races computed on each complete
@@ -22,33 +22,31 @@ import java.util.TreeSet;
  * steps) is run to its end exactly once; an execution whose every candidate is asleep is given up
  * ({@link Strategy#ABANDON}) and counted apart.
  *
- * <p><b>Bounded</b> ({@code preemptionBound >= 0}, CHESS: Musuvathi, Qadeer, PLDI 2007): a step is a
- * preemption when it runs another actor than the last step's while that one could still run. Every
- * initial of a reversed race is tried, and, as in bounded partial-order reduction (Coons, Musuvathi,
- * McKinley, OOPSLA 2013), the racing actor is also tried at the latest earlier point where switching to it
- * costs no preemption. A backtrack point the bound forbids is skipped and remembered: the verdict then
- * says that the bound, not the space, ended the search. An explored choice p at a node (prefix u) goes to
- * sleep for a later sibling q when the bound cut nothing below it (its subtree is then what the unbounded
- * search explores, and the sleep set's argument holds), or else when cost(q) >= cost(p) + [p can still
- * run after its step], costs taken at that node. A schedule u.q.w.p.z the sleeper skips (p independent of
- * q.w) is equivalent to u.p.q.w.z, which differs from it only in the switch into p and back to q at the
- * node (what the condition weighs) and in the switch around p's old place, where dropping p adds no
- * preemption: an actor of w keeps its mailbox, as p sent nothing to it. So u.p.q.w.z is within the bound
- * whenever the skipped schedule is, and p's subtree covered its class. Otherwise the choice stays awake,
- * and equivalent executions may repeat: the search counts executions and distinct classes apart.
+ * <p><b>Bounded</b> ({@code preemptionBound >= 0}, CHESS: Musuvathi, Qadeer, PLDI 2007): a preemption is a
+ * step of another thread while the thread of the step before could go on. A thread is a causal chain of
+ * messages, what a CPU thread is to CHESS: a step belongs to the thread of the step that began what it
+ * does (the one that sent the message it processes, or, for an actor's start, the one that created it),
+ * and to a thread of its own, its actor's, when no step did or when the world's root (the actor of its
+ * first step: the harness) did. So a hart's system call, through the devices it calls and back, is one
+ * thread, and switching away from it while it can go on costs a preemption; after a clock advance, and
+ * when the thread waits, every choice is free. Every choice within the bound is tried at every node (no
+ * race analysis: pruning DPOR by a bound is unsound, Coons, Musuvathi, McKinley, OOPSLA 2013, and the
+ * repairs it needs are intricate). Instead the search is stateful over classes: a prefix of the same
+ * Mazurkiewicz class as one reached before (kept step by step, {@link PrefixClass}), with the same
+ * thread last and no fewer preemptions spent, is given up. That is sound: equivalent prefixes reach the
+ * same state of the world (the message-passing dependence below, which {@code DfsTest} checks schedule by
+ * schedule), each step's thread is fixed by the class (its send edges are), so the earlier prefix's
+ * subtree, explored in full first (depth first), holds an equivalent within the bound of every schedule
+ * below the later one. Bounded, then, the executions given up are those prefixes; each complete execution's
+ * class is counted, and a class may complete twice (two prefixes that differ in their last step).
  *
- * <p>Dependence is {@link Footprint}'s: two steps are dependent when either is global (a clock advance,
- * a drawn value) or they touched a common name. Unbounded, the names are the message-passing view's
- * ({@link Footprint#fine()}): an ordinary message put in an actor's mailbox touches its inbox, not the
- * actor, so a send commutes with the receiver's steps that process messages already queued; sends into
- * one inbox stay ordered; a step that processed no ordinary message touches its own inbox; and a receive
- * is a happens-before edge from its send, a race only when the receiver could run where the send ran
- * ({@link #receiveRace}). Bounded, the coarse view ({@link Footprint#touched()}, a send touches its
- * receiver): a send into a busy mailbox decides whether the receiver still has a message after its step,
- * so whether switching away from it is a preemption, and the bound's cost is not the same across the finer
- * classes (DfsTest's drawn worlds lose traces at bound 0 with the finer view). Classes are counted in the
- * message-passing view either way. Steps of one actor are always ordered. A drawn value branches the tree
- * on every value in its bound.
+ * <p>Dependence is {@link Footprint}'s message-passing view ({@link Footprint#fine()}): two steps are
+ * dependent when either is global (a clock advance, a drawn value) or they touched a common name. An
+ * ordinary message put in an actor's mailbox touches its inbox, not the actor, so a send commutes with the
+ * receiver's steps that process messages already queued; sends into one inbox stay ordered; a step that
+ * processed no ordinary message touches its own inbox; and a receive is a happens-before edge from its
+ * send, a race only when the receiver could run where the send ran ({@link #receiveRace}). Steps of one
+ * actor are always ordered. A drawn value branches the tree on every value in its bound.
  */
 final class DfsExplorer {
   /** The clock's pseudo-key in the tree. */
@@ -61,6 +59,11 @@ final class DfsExplorer {
   /** Names touched by steps, numbered in order of first appearance (deterministic). */
   private final Map<String, Integer> names = new HashMap<>();
   private final Set<Fingerprint> classes = new HashSet<>();
+  /**
+   * Bounded: the prefixes reached, by class and last thread, with the fewest preemptions spent on one; looked
+   * up only, never iterated.
+   */
+  private final HashMap<PrefixKey, Integer> reached = new HashMap<>();
 
   private long executions;
   private long complete;
@@ -85,24 +88,23 @@ final class DfsExplorer {
     /** Sleep set on entry; explored siblings are added as {@code done} with their footprints. */
     List<Sleeper> sleep;
     final List<Sleeper> doneSleepers = new ArrayList<>();
-    /**
-     * What the chosen step touched (set after it ran), in the view the search's dependence uses: unbounded
-     * the message-passing one, bounded the coarse one.
-     */
+    /** What the chosen step touched (set after it ran), in the message-passing view (see the class comment). */
     long[] touched;
-    /** What it touched in the message-passing view: its class's canonical form. */
-    long[] fine;
     /** The event (index among the scheduling nodes) that sent the ordinary message this step processed, or -1. */
     int from = -1;
     boolean global;
-    /** Whether the bound cut a branch below the current choice (then, bounded, it does not go to sleep). */
-    boolean childPruned;
-    /** Preemptions spent before this node's choice; the actor of the step before and whether it could run here. */
+    /** Bounded: preemptions spent before this node's choice. */
     int preemptions;
-    String previous;
-    boolean previousEnabled;
-    /** Whether the chosen actor could still run right after its step (known once the next choice is made). */
-    boolean chosenEnabledAfter;
+    /**
+     * Bounded: per enabled choice, the thread its step would belong to (null for the clock): the thread of the
+     * step that sent the message it would process, or the actor itself when no step did (see the class comment).
+     */
+    String[] threads;
+    /** Bounded: the thread of the step before (null at the start and after a clock advance), whether it can go on here. */
+    String current;
+    boolean currentEnabled;
+    /** Bounded: the thread of the chosen step. */
+    String chosenThread;
     // a drawn value
     int bound;
     int value;
@@ -111,21 +113,94 @@ final class DfsExplorer {
       this.data = data;
     }
 
+    /** Bounded: 1 when the choice switches away from the thread of the step before while that thread could go on. */
     int cost(String choice) {
-      return previousEnabled && !choice.equals(previous) ? 1 : 0;
+      return currentEnabled && !current.equals(threads[enabled.indexOf(choice)]) ? 1 : 0;
     }
   }
 
-  /**
-   * An explored (or otherwise covered) step asleep at a node: its actor and what it touched. Explored at
-   * a node where the bound cut nothing below it, it sleeps for every later sibling ({@code needs} is
-   * {@link Integer#MIN_VALUE}); otherwise only for a sibling whose own cost at that node is at least
-   * {@code needs}: see {@link #advance()}.
-   */
-  private record Sleeper(String actor, long[] touched, boolean global, int needs) {}
+  /** Unbounded: an explored (or otherwise covered) step asleep at a node: its actor and what it touched. */
+  private record Sleeper(String actor, long[] touched, boolean global) {}
 
   /** A Mazurkiewicz trace's canonical form, hashed: per touched name, the sequence of events on it. */
   private record Fingerprint(long a, long b) {}
+
+  /** A prefix's class (as {@link PrefixClass} hashes it) and the thread of its last step. */
+  private record PrefixKey(long a, long b, String thread) {}
+
+  /**
+   * The class of an execution's prefix, kept step by step in the message-passing view: for each name, a
+   * hash chain over the events on it (an event: its actor and occurrence, the event whose message it
+   * received, the values it drew; a global event on every name's chain and on its own), summed over the
+   * names. Equivalent prefixes, which reach the same state of the world, get the same hash.
+   */
+  private final class PrefixClass {
+    private long[] a = new long[64];
+    private long[] b = new long[64];
+    private final BitSet present = new BitSet();
+    private long sumA;
+    private long sumB;
+    private long globalA = 1;
+    private long globalB = 2;
+    private long drawn;
+    private final HashMap<String, Integer> occurrences = new HashMap<>();
+    private final ArrayList<Long> events = new ArrayList<>();
+
+    void drawn(int value) {
+      drawn = mix(drawn * 31 + value + 1);
+    }
+
+    void add(Node n) {
+      int occ = occurrences.merge(n.chosen, 1, Integer::sum);
+      long self = mix(n.chosen.hashCode() * 0x1_0000_0001L + occ);
+      long event = n.from >= 0 ? mix(self ^ events.get(n.from) * 0xD6E8FEB86659FD93L) : self;
+      events.add(self);
+      if (drawn != 0) {
+        event = mix(event ^ drawn * 0x9E3779B97F4A7C15L);
+        drawn = 0;
+      }
+      if (n.global) {
+        for (int id = present.nextSetBit(0); id >= 0; id = present.nextSetBit(id + 1)) {
+          chain(id, event);
+        }
+        globalA = mix(globalA * 31 + event);
+        globalB = mix(globalB ^ event * 0xC2B2AE3D27D4EB4FL);
+        return;
+      }
+      for (int w = 0; w < n.touched.length; w++) {
+        long word = n.touched[w];
+        while (word != 0) {
+          int id = w * 64 + Long.numberOfTrailingZeros(word);
+          word &= word - 1;
+          if (id >= a.length) {
+            a = Arrays.copyOf(a, Math.max(id + 1, a.length * 2));
+            b = Arrays.copyOf(b, a.length);
+          }
+          if (!present.get(id)) {
+            present.set(id);
+            a[id] = globalA; // the name's sequence starts with the global events before it
+            b[id] = globalB;
+            sumA += mix(a[id] + id);
+            sumB += mix(b[id] ^ id * 0x9E3779B97F4A7C15L);
+          }
+          chain(id, event);
+        }
+      }
+    }
+
+    private void chain(int id, long event) {
+      sumA -= mix(a[id] + id);
+      sumB -= mix(b[id] ^ id * 0x9E3779B97F4A7C15L);
+      a[id] = mix(a[id] * 31 + event);
+      b[id] = mix(b[id] ^ event * 0xC2B2AE3D27D4EB4FL);
+      sumA += mix(a[id] + id);
+      sumB += mix(b[id] ^ id * 0x9E3779B97F4A7C15L);
+    }
+
+    PrefixKey key(String thread) {
+      return new PrefixKey(sumA ^ mix(globalA), sumB + mix(globalB), thread);
+    }
+  }
 
   // ---- one execution ----
 
@@ -138,6 +213,12 @@ final class DfsExplorer {
     private int pos;
     /** Index in {@link #path} of the last scheduling node, or -1. */
     private int lastSched = -1;
+    /** Bounded: per step of this execution, its thread (null for a clock advance). */
+    private final ArrayList<String> stepThreads = new ArrayList<>();
+    /** Bounded: per step of this execution, its actor (or the clock). */
+    private final ArrayList<String> stepActors = new ArrayList<>();
+    /** Bounded: the class of the execution's prefix so far, kept step by step. */
+    private final PrefixClass prefix = new PrefixClass();
 
     @Override
     public StrategyKind kind() {
@@ -166,7 +247,7 @@ final class DfsExplorer {
               + enabled + "): a model must build the same world from the same choices");
         }
       } else {
-        node = fresh(enabled);
+        node = sleepSets ? fresh(enabled) : freshBounded(enabled, ready);
         if (node == null) {
           return ABANDON;
         }
@@ -174,6 +255,14 @@ final class DfsExplorer {
       }
       pos++;
       lastSched = pos - 1;
+      if (!sleepSets) {
+        if (node.threads == null) {
+          node.threads = threads(enabled, ready); // replaying: the same world, the same threads
+        }
+        node.chosenThread = node.threads[node.enabled.indexOf(node.chosen)];
+        stepThreads.add(node.chosenThread);
+        stepActors.add(node.chosen);
+      }
       return node.chosen.equals(CLOCK) ? ready.size() : index(ready, node.chosen);
     }
 
@@ -181,11 +270,11 @@ final class DfsExplorer {
     public void stepDone(Footprint step) {
       Node n = path.get(lastSched);
       n.global = step.global();
-      // Unbounded, the message-passing dependence; bounded, the coarse one (see the class comment). The
-      // classes are counted in the message-passing view either way.
-      n.fine = bits(step, true);
-      n.touched = sleepSets ? n.fine : bits(step, false);
+      n.touched = bits(step);
       n.from = step.receivedFrom();
+      if (!sleepSets) {
+        prefix.add(n);
+      }
     }
 
     @Override
@@ -208,25 +297,80 @@ final class DfsExplorer {
         path.add(node);
       }
       pos++;
+      if (!sleepSets) {
+        prefix.drawn(node.value);
+      }
       return node.value;
     }
 
-    /** A new scheduling node after the current path: its sleep set, its preemption count, its first choice. */
+    /** Per enabled choice, its thread (see {@link Node#threads}). */
+    private String[] threads(List<String> enabled, Ready ready) {
+      String[] t = new String[enabled.size()];
+      for (int i = 0; i < ready.size(); i++) {
+        int from = ready.sender(i);
+        // the world's root (the actor of its first step) is the harness: what it begins is a thread of its own
+        String sender = from >= 0 && from < stepThreads.size() && !stepActors.get(from).equals(stepActors.get(0))
+            ? stepThreads.get(from) : null;
+        t[i] = sender != null ? sender : ready.key(i);
+      }
+      return t;
+    }
+
+    /**
+     * Bounded: a new scheduling node, or null when a prefix of the same class, with the same thread last and no
+     * more preemptions spent, was reached before (its subtree, explored in full, has an equivalent of every
+     * schedule below this one). Every choice within the bound is tried, the step's own thread's first.
+     */
+    private Node freshBounded(List<String> enabled, Ready ready) {
+      Node node = new Node(false);
+      node.enabled = enabled;
+      node.sleep = List.of();
+      node.threads = threads(enabled, ready);
+      Node prev = lastSched < 0 ? null : path.get(lastSched);
+      if (prev != null) {
+        node.preemptions = prev.preemptions + prev.cost(prev.chosen);
+        node.current = prev.chosenThread;
+        node.currentEnabled = node.current != null && Arrays.asList(node.threads).contains(node.current);
+      }
+      PrefixKey key = prefix.key(node.current);
+      Integer seen = reached.get(key);
+      if (seen != null && seen <= node.preemptions) {
+        return null;
+      }
+      reached.put(key, node.preemptions);
+      node.backtrack = new TreeSet<>();
+      String first = null;
+      for (String e : enabled) {
+        int c = node.cost(e);
+        if (node.preemptions + c > bound) {
+          boundPruned = true; // the bound cut this branch
+          continue;
+        }
+        node.backtrack.add(e);
+        if (first == null || c < node.cost(first)) {
+          first = e;
+        }
+      }
+      if (first == null) {
+        return null; // nothing runnable within the bound (a switch is forced only when the thread cannot go on)
+      }
+      node.chosen = first;
+      return node;
+    }
+
+    /** Unbounded: a new scheduling node after the current path, with its sleep set and its first choice. */
     private Node fresh(List<String> enabled) {
       Node node = new Node(false);
       node.enabled = enabled;
       node.sleep = new ArrayList<>();
       Node prev = lastSched < 0 ? null : path.get(lastSched);
+      String previous = null;
       if (prev != null) {
-        node.preemptions = prev.preemptions + prev.cost(prev.chosen);
-        node.previous = prev.chosen.equals(CLOCK) ? null : prev.chosen;
-        node.previousEnabled = node.previous != null && enabled.contains(node.previous);
-        prev.chosenEnabledAfter = enabled.contains(prev.chosen);
+        previous = prev.chosen.equals(CLOCK) || !enabled.contains(prev.chosen) ? null : prev.chosen;
         if (!prev.global) {
-          int spent = prev.cost(prev.chosen);
           for (List<Sleeper> from : List.of(prev.sleep, prev.doneSleepers)) {
             for (Sleeper s : from) {
-              if (!s.global() && !intersects(s.touched(), prev.touched) && (from == prev.sleep || spent >= s.needs())) {
+              if (!s.global() && !intersects(s.touched(), prev.touched)) {
                 node.sleep.add(s);
               }
             }
@@ -234,24 +378,18 @@ final class DfsExplorer {
         }
       }
       String choice = null;
-      if (node.previousEnabled && !asleep(node, node.previous)) {
-        choice = node.previous; // no preemption: keep the actor that ran last
+      if (previous != null && !asleep(node, previous)) {
+        choice = previous; // keep the actor that ran last
       } else {
         for (String e : enabled) {
-          if (!asleep(node, e) && (bound < 0 || node.preemptions + node.cost(e) <= bound)) {
+          if (!asleep(node, e)) {
             choice = e;
             break;
           }
         }
       }
       if (choice == null) {
-        for (String e : enabled) {
-          if (!asleep(node, e)) {
-            pruned(path.size()); // not asleep but past the bound: the bound cut this branch
-            break;
-          }
-        }
-        return null; // everything runnable within the bound is asleep: equivalent to an explored execution
+        return null; // everything runnable is asleep: equivalent to an explored execution
       }
       node.chosen = choice;
       node.backtrack = new TreeSet<>(List.of(choice));
@@ -288,11 +426,12 @@ final class DfsExplorer {
     return node.done.contains(actor);
   }
 
-  private long[] bits(Footprint step, boolean fine) {
-    int size = fine ? step.fineSize() : step.size();
+  /** The names a step touched in the message-passing view, as bits by their numbers. */
+  private long[] bits(Footprint step) {
+    int size = step.fineSize();
     long[] b = new long[Math.max(1, (names.size() + size + 63) / 64)];
     for (int i = 0; i < size; i++) {
-      int id = names.computeIfAbsent(fine ? step.fineName(i) : step.name(i), k -> names.size());
+      int id = names.computeIfAbsent(step.fineName(i), k -> names.size());
       if (id / 64 >= b.length) {
         b = Arrays.copyOf(b, id / 64 + 1);
       }
@@ -333,7 +472,9 @@ final class DfsExplorer {
       complete++;
       classes.add(fingerprint(end));
     }
-    analyse(end);
+    if (sleepSets) {
+      analyse(end);
+    }
     return advance();
   }
 
@@ -384,7 +525,7 @@ final class DfsExplorer {
             }
           }
         }
-        if (sleepSets && e.from > lastGlobal) {
+        if (e.from > lastGlobal) {
           direct.add(e.from); // the receive: happens after its send, a dependence no schedule reverses
         }
         for (int i : direct) {
@@ -423,7 +564,7 @@ final class DfsExplorer {
    */
   private boolean receiveRace(Node[] ev, int i, int j) {
     Node e = ev[j];
-    if (!sleepSets || e.from != i || !ev[i].enabled.contains(e.chosen)) {
+    if (e.from != i || !ev[i].enabled.contains(e.chosen)) {
       return false;
     }
     for (int k = i + 1; k < j; k++) {
@@ -462,25 +603,12 @@ final class DfsExplorer {
     if (initials.isEmpty()) {
       return; // not co-enabled (the clock offered only when nothing else runs)
     }
-    if (sleepSets) {
-      for (String q : initials) {
-        if (at.backtrack.contains(q)) {
-          return;
-        }
-      }
-      at.backtrack.add(initials.first());
-      return;
-    }
-    at.backtrack.addAll(initials);
-    // Bounded: also at the latest earlier point where switching to the racing actor is free.
-    String q = ev[j].chosen;
-    for (int k = i; k >= 0; k--) {
-      Node n = ev[k];
-      if (n.enabled.contains(q) && n.cost(q) == 0) {
-        n.backtrack.add(q);
-        break;
+    for (String q : initials) {
+      if (at.backtrack.contains(q)) {
+        return;
       }
     }
+    at.backtrack.add(initials.first());
   }
 
   private boolean advance() {
@@ -496,25 +624,15 @@ final class DfsExplorer {
         continue;
       }
       n.done.add(n.chosen);
-      // The explored choice p sleeps for a later sibling q unconditionally when its subtree is what the
-      // unbounded search explores; below a cut, only when q costs at least what p plus the switch back
-      // from p to q cost here: then every schedule u.q.w.p.z the sleeper skips has the equivalent
-      // u.p.q.w.z within the bound too, and p's subtree covered it (see the class comment).
-      int needs = sleepSets || !n.childPruned ? Integer.MIN_VALUE : n.cost(n.chosen) + (n.chosenEnabledAfter ? 1 : 0);
-      n.doneSleepers.add(new Sleeper(n.chosen, n.touched == null ? new long[0] : n.touched, n.global, needs));
-      n.childPruned = false;
-      n.chosenEnabledAfter = false;
+      if (sleepSets) {
+        n.doneSleepers.add(new Sleeper(n.chosen, n.touched == null ? new long[0] : n.touched, n.global));
+      }
       n.touched = null;
-      n.fine = null;
       n.from = -1;
       n.global = false;
       String next = null;
       for (String q : n.backtrack) {
         if (asleep(n, q) || !n.enabled.contains(q)) {
-          continue;
-        }
-        if (bound >= 0 && n.preemptions + n.cost(q) > bound) {
-          pruned(idx);
           continue;
         }
         next = q;
@@ -528,14 +646,6 @@ final class DfsExplorer {
     }
     exhausted = true;
     return false;
-  }
-
-  /** The bound cut a branch at path[at]: no choice above it may go to sleep once explored. */
-  private void pruned(int at) {
-    boundPruned = true;
-    for (int i = 0; i < at; i++) {
-      path.get(i).childPruned = true;
-    }
   }
 
   /**
@@ -570,8 +680,8 @@ final class DfsExplorer {
         openGlobal = globals;
       } else {
         openGlobal = null;
-        for (int w = 0; w < n.fine.length; w++) {
-          long word = n.fine[w];
+        for (int w = 0; w < n.touched.length; w++) {
+          long word = n.touched[w];
           while (word != 0) {
             int id = w * 64 + Long.numberOfTrailingZeros(word);
             word &= word - 1;

@@ -429,6 +429,11 @@ final class Run implements World, Strategy.Ready {
   }
 
   @Override
+  public int sender(int i) {
+    return footprint == null ? -1 : controller.readySender(i);
+  }
+
+  @Override
   public int step() {
     return steps;
   }

@@ -54,5 +54,16 @@ public interface Strategy {
 
     /** How many steps the iteration has taken so far. */
     int step();
+
+    /**
+     * The step (its index in the iteration) that began what candidate {@code i} would do next: the step
+     * that created its actor, when its next step is its start; otherwise the step that sent the ordinary
+     * message it would process next, its mailbox's head. -1 when there is none (nothing queued, a message
+     * sent outside a step: a timer, the harness), or when footprints are not recorded ({@link #wantsFootprints()}).
+     * {@code dfs} derives the thread a step belongs to from it.
+     */
+    default int sender(int i) {
+      return -1;
+    }
   }
 }

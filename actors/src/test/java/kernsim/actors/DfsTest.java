@@ -48,8 +48,15 @@ class DfsTest {
     final List<Integer> from = new ArrayList<>();
     /** Per step, the coarse names (Footprint#touched: a send touches the receiver), the dependence before. */
     final List<List<String>> coarse = new ArrayList<>();
-    /** Preemptions of the schedule just run: steps that ran another actor while the last one could still run. */
+    /**
+     * Preemptions of the schedule just run: steps of another thread while the last step's thread could go on.
+     * A thread is a causal chain of messages: a step belongs to the thread of the step that began it (sent
+     * what it processes, or created its actor), or, when no step did or the world's root did, to its own
+     * actor's. (Written apart from DfsExplorer's, as the reference.)
+     */
     int preemptions;
+    /** Per step, its thread (null for the clock). */
+    final List<String> threadOfStep = new ArrayList<>();
 
     @Override
     public StrategyKind kind() {
@@ -70,14 +77,21 @@ class DfsTest {
       assertEquals(path.get(pos)[1], n, "the model repeats itself");
       int c = path.get(pos++)[0];
       String chosen = c == ready.size() ? Run.CLOCK : ready.key(c);
-      String previous = actors.isEmpty() ? Run.CLOCK : actors.get(actors.size() - 1);
-      boolean previousRunnable = false;
+      // a step's thread: its sender's, or its own actor when no step sent what it processes
+      String[] threads = new String[ready.size()];
+      String current = threadOfStep.isEmpty() ? null : threadOfStep.get(threadOfStep.size() - 1);
+      boolean currentCanGoOn = false;
       for (int i = 0; i < ready.size(); i++) {
-        previousRunnable |= ready.key(i).equals(previous);
+        int from = ready.sender(i);
+        boolean begun = from >= 0 && threadOfStep.get(from) != null && !actors.get(from).equals(actors.get(0));
+        threads[i] = begun ? threadOfStep.get(from) : ready.key(i); // the root (the first step's actor) is the harness
+        currentCanGoOn |= threads[i].equals(current);
       }
-      if (previousRunnable && !chosen.equals(previous)) {
+      String thread = c == ready.size() ? null : threads[c];
+      if (currentCanGoOn && !current.equals(thread)) {
         preemptions++;
       }
+      threadOfStep.add(thread);
       actors.add(chosen);
       return c;
     }
@@ -141,6 +155,7 @@ class DfsTest {
       global.clear();
       from.clear();
       coarse.clear();
+      threadOfStep.clear();
       preemptions = 0;
       pos = 0;
       while (!path.isEmpty()) {
