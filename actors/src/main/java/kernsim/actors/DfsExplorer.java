@@ -256,9 +256,6 @@ final class DfsExplorer {
       pos++;
       lastSched = pos - 1;
       if (!sleepSets) {
-        if (node.threads == null) {
-          node.threads = threads(enabled, ready); // replaying: the same world, the same threads
-        }
         node.chosenThread = node.threads[node.enabled.indexOf(node.chosen)];
         stepThreads.add(node.chosenThread);
         stepActors.add(node.chosen);
