@@ -1,5 +1,8 @@
 package kernsim.fuzz;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
@@ -136,11 +139,71 @@ public final class Coverage {
       int lastRun = -1; // the run lastHart and lastType belong to
       String lastHart;
       String lastType;
+      // By message type id: the replies' outcomes seen (across runs) and the requests' harts, each with the run
+      // that last reported it, so a run reports each fact once without hashing a record per step.
+      final Facts replies = new Facts();
+      final Facts requests = new Facts();
 
       Actor(String key) {
         cls = actorClass(key, hartKeys);
         hart = hartOf(key, hartKeys);
         isHart = hartKeys.contains(key);
+      }
+    }
+
+    /**
+     * A fact an actor reported: a reply's outcome and errno ({@code a}, {@code b}) or a request's hart ({@code a}),
+     * the record a run reports for it, and the run that last reported it. The strings compared are canonical
+     * (a class's cached letters, an enum constant's name), so the comparison is mostly by reference.
+     */
+    private static final class Fact {
+      final String a;
+      final String b;
+      final Object record;
+      int lastRun = -1;
+
+      Fact(String a, String b, Object record) {
+        this.a = a;
+        this.b = b;
+        this.record = record;
+      }
+    }
+
+    /** The facts (a, b) of each type seen so far, by type id; the run's first sight of one in {@link #first}. */
+    private static final class Facts {
+      private Fact[][] byType = new Fact[32][];
+
+      /** The fact (a, b) of type {@code t}, or null when it is new (then {@link #add} it). */
+      Fact find(int t, String a, String b) {
+        Fact[] fs = t < byType.length ? byType[t] : null;
+        if (fs != null) {
+          for (Fact f : fs) {
+            if (f.a.equals(a) && f.b.equals(b)) {
+              return f;
+            }
+          }
+        }
+        return null;
+      }
+
+      Fact add(int t, Fact f) {
+        if (t >= byType.length) {
+          byType = java.util.Arrays.copyOf(byType, Math.max(t + 1, byType.length * 2));
+        }
+        Fact[] fs = byType[t];
+        Fact[] more = fs == null ? new Fact[1] : java.util.Arrays.copyOf(fs, fs.length + 1);
+        more[more.length - 1] = f;
+        byType[t] = more;
+        return f;
+      }
+
+      /** Whether fact {@code f} is new in run {@code r} (and marks it seen). */
+      static boolean first(Fact f, int r) {
+        if (f.lastRun == r) {
+          return false;
+        }
+        f.lastRun = r;
+        return true;
       }
     }
 
@@ -186,7 +249,15 @@ public final class Coverage {
         if (t.reply) {
           String[] found = {null, null};
           outcome(((Reply<?>) m).value(), found);
-          messages.add(new Message(a.cls, t.name, found[0] == null ? "" : found[0], found[1] == null ? "" : found[1]));
+          String o = found[0] == null ? "" : found[0];
+          String e = found[1] == null ? "" : found[1];
+          Fact f = a.replies.find(t.id, o, e);
+          if (f == null) {
+            f = a.replies.add(t.id, new Fact(o, e, new Message(a.cls, t.name, o, e)));
+          }
+          if (Facts.first(f, r)) {
+            messages.add((Message) f.record);
+          }
         } else if (a.handled.firstIn(r, t.id)) {
           messages.add(new Message(a.cls, t.name, "", ""));
         }
@@ -204,7 +275,13 @@ public final class Coverage {
         String to = replyTo(m, refKeys);
         String requester = to == null ? null : hartOf(to, hartKeys);
         if (requester != null) {
-          requests.add(new Request(a.cls, requester, t.name));
+          Fact f = a.requests.find(t.id, requester, "");
+          if (f == null) {
+            f = a.requests.add(t.id, new Fact(requester, "", new Request(a.cls, requester, t.name)));
+          }
+          if (Facts.first(f, r)) {
+            requests.add((Request) f.record);
+          }
           if (a.lastRun == r && !a.lastHart.equals(requester)) {
             pairs.add(new Pair(a.cls, a.lastType, t.name));
           }
@@ -288,7 +365,10 @@ public final class Coverage {
    * whose class the record does not fix), its protocol, and an id for per-run sets (ids are never shown).
    */
   private record Type(int id, String name, boolean reply, boolean mayRequest, List<String> protocol,
-      Method[] accessors, int[] marks, String letters) {}
+      MethodHandle[] accessors, int[] marks, boolean[] toOutcome, boolean[] toReplyTo, String letters) {}
+
+  /** Typed {@code (Object) -> Object}, how every accessor is called. */
+  private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
 
   private static final ClassValue<Type> TYPES = new ClassValue<>() {
     @Override
@@ -298,16 +378,25 @@ public final class Coverage {
           : TimerSchedulerImpl.TimerMsg.class.isAssignableFrom(c) ? "timer" : c.getSimpleName();
       boolean reply = c == Reply.class;
       RecordComponent[] cs = c.isRecord() ? c.getRecordComponents() : new RecordComponent[0];
-      Method[] ms = new Method[cs.length];
+      MethodHandle[] ms = new MethodHandle[cs.length];
       int[] marks = new int[cs.length]; // 1: the name ends in replyTo, 2: in value (what the patterns matched)
+      boolean[] toOutcome = new boolean[cs.length]; // the component's type may hold an errno or a value
+      boolean[] toReplyTo = new boolean[cs.length]; // the component's type may hold a replyTo
       for (int i = 0; i < cs.length; i++) {
-        ms[i] = cs[i].getAccessor();
-        ms[i].setAccessible(true);
+        Method accessor = cs[i].getAccessor();
+        accessor.setAccessible(true);
+        try {
+          ms[i] = MethodHandles.lookup().unreflect(accessor).asType(GETTER);
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot read " + accessor, e);
+        }
         marks[i] = cs[i].getName().endsWith("replyTo") ? 1 : cs[i].getName().endsWith("value") ? 2 : 0;
+        toOutcome[i] = mayHoldOutcome(cs[i].getType(), new java.util.HashSet<>());
+        toReplyTo[i] = mayHoldReplyTo(cs[i].getType(), new java.util.HashSet<>());
       }
       return new Type(TYPE_IDS.getAndIncrement(), name, reply,
           c != Void.class && c != Summaries.ClockAdvance.class && mayHoldReplyTo(c, new java.util.HashSet<>()),
-          c == Void.class ? List.of() : PROTOCOL.get(c), ms, marks, lead(c.getSimpleName()));
+          c == Void.class ? List.of() : PROTOCOL.get(c), ms, marks, toOutcome, toReplyTo, lead(c.getSimpleName()));
     }
   };
 
@@ -332,11 +421,41 @@ public final class Coverage {
         && !org.apache.pekko.actor.ActorRef.class.isAssignableFrom(c); // an interface, Object, a collection: may
   }
 
-  private static Object component(Object record, Method accessor) {
+  /**
+   * Whether a value of declared type {@code c} can hold what {@link #walk} looks for: an errno, or a record with a
+   * component named {@code value} (conservative: an interface, {@code Object} or a collection may). A component
+   * of a type that cannot is not read, which leaves the walk's result as it was.
+   */
+  private static boolean mayHoldOutcome(Class<?> c, Set<Class<?>> seen) {
+    if (c == Errno.class) {
+      return true;
+    }
+    if (!seen.add(c)) {
+      return false;
+    }
+    if (c.isPrimitive() || c.isEnum() || c == String.class || c == byte[].class || Number.class.isAssignableFrom(c)
+        || c == Boolean.class || c == Character.class) {
+      return false;
+    }
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        if (rc.getName().endsWith("value") || mayHoldOutcome(rc.getType(), seen)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return !org.apache.pekko.actor.typed.ActorRef.class.isAssignableFrom(c)
+        && !org.apache.pekko.actor.ActorRef.class.isAssignableFrom(c);
+  }
+
+  private static Object component(Object record, MethodHandle accessor) {
     try {
-      return accessor.invoke(record);
-    } catch (ReflectiveOperationException e) {
-      return null;
+      return (Object) accessor.invokeExact(record);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e); // an accessor declares no checked exception
     }
   }
 
@@ -357,9 +476,13 @@ public final class Coverage {
   private static String findReplyTo(Object v, Map<Object, String> refKeys) {
     if (v instanceof Record) {
       Type t = TYPES.get(v.getClass());
-      Method[] ms = t.accessors;
+      MethodHandle[] ms = t.accessors;
       int[] names = t.marks;
+      boolean[] deeper = t.toReplyTo;
       for (int i = 0; i < ms.length; i++) {
+        if (names[i] != 1 && !deeper[i]) {
+          continue;
+        }
         Object c = component(v, ms[i]);
         if (names[i] == 1) {
           String k = keyOf(c, refKeys);
@@ -367,9 +490,11 @@ public final class Coverage {
             return k;
           }
         }
-        String k = findReplyTo(c, refKeys);
-        if (k != null) {
-          return k;
+        if (deeper[i]) {
+          String k = findReplyTo(c, refKeys);
+          if (k != null) {
+            return k;
+          }
         }
       }
       return null;
@@ -441,17 +566,27 @@ public final class Coverage {
       }
     } else if (v instanceof Record) {
       Type t = TYPES.get(v.getClass());
-      Method[] ms = t.accessors;
+      MethodHandle[] ms = t.accessors;
       int[] names = t.marks;
+      boolean[] deeper = t.toOutcome;
       for (int i = 0; i < ms.length; i++) {
+        boolean lead = names[i] == 2 && found[0] == null;
+        if (!lead && !deeper[i]) {
+          continue;
+        }
         Object c = component(v, ms[i]);
-        if (names[i] == 2 && found[0] == null) {
-          String lead = letters(c);
-          if (!lead.isEmpty()) {
-            found[0] = lead;
+        if (lead) {
+          String l = letters(c);
+          if (!l.isEmpty()) {
+            found[0] = l;
           }
         }
-        walk(c, found);
+        if (deeper[i]) {
+          walk(c, found);
+        }
+        if (found[0] != null && found[1] != null) {
+          return;
+        }
       }
     } else if (v instanceof Collection<?> c) {
       for (Object o : c) {
@@ -485,10 +620,23 @@ public final class Coverage {
       return TYPES.get(v.getClass()).letters;
     }
     if (v instanceof Enum<?> e) {
-      return lead(e.name());
+      return ENUM_LETTERS.get(e.getDeclaringClass())[e.ordinal()];
     }
     return lead(Summaries.value(v)); // a reference, a string, a byte array, anything else: rare in a reply
   }
+
+  /** Each enum constant's letters, by ordinal (one string per constant, so facts compare by reference). */
+  private static final ClassValue<String[]> ENUM_LETTERS = new ClassValue<>() {
+    @Override
+    protected String[] computeValue(Class<?> type) {
+      Object[] cs = type.getEnumConstants();
+      String[] out = new String[cs.length];
+      for (int i = 0; i < cs.length; i++) {
+        out[i] = lead(((Enum<?>) cs[i]).name());
+      }
+      return out;
+    }
+  };
 
   private static String lead(String s) {
     int n = 0;
