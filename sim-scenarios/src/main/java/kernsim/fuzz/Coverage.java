@@ -391,44 +391,36 @@ public final class Coverage {
           throw new IllegalStateException("cannot read " + accessor, e);
         }
         marks[i] = cs[i].getName().endsWith("replyTo") ? 1 : cs[i].getName().endsWith("value") ? 2 : 0;
-        toOutcome[i] = mayHoldOutcome(cs[i].getType(), new java.util.HashSet<>());
-        toReplyTo[i] = mayHoldReplyTo(cs[i].getType(), new java.util.HashSet<>());
+        toOutcome[i] = mayHoldOutcome(cs[i].getType());
+        toReplyTo[i] = mayHoldReplyTo(cs[i].getType());
       }
       return new Type(TYPE_IDS.getAndIncrement(), name, reply,
-          c != Void.class && c != Summaries.ClockAdvance.class && mayHoldReplyTo(c, new java.util.HashSet<>()),
+          c != Void.class && c != Summaries.ClockAdvance.class && mayHoldReplyTo(c),
           c == Void.class ? List.of() : PROTOCOL.get(c), ms, marks, toOutcome, toReplyTo, lead(c.getSimpleName()));
     }
   };
 
   /** Whether a value of class {@code c} can hold a {@code replyTo} component (conservative). */
-  private static boolean mayHoldReplyTo(Class<?> c, Set<Class<?>> seen) {
-    if (!seen.add(c)) {
-      return false;
-    }
-    if (c.isPrimitive() || c.isEnum() || c == String.class || c == byte[].class || Number.class.isAssignableFrom(c)
-        || c == Boolean.class || c == Character.class || c == Errno.class) {
-      return false;
-    }
-    if (c.isRecord()) {
-      for (RecordComponent rc : c.getRecordComponents()) {
-        if (rc.getName().endsWith("replyTo") || mayHoldReplyTo(rc.getType(), seen)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return !org.apache.pekko.actor.typed.ActorRef.class.isAssignableFrom(c)
-        && !org.apache.pekko.actor.ActorRef.class.isAssignableFrom(c); // an interface, Object, a collection: may
+  private static boolean mayHoldReplyTo(Class<?> c) {
+    return mayHold(c, "replyTo", false, new java.util.HashSet<>());
   }
 
   /**
    * Whether a value of declared type {@code c} can hold what {@link #walk} looks for: an errno, or a record with a
-   * component named {@code value} (conservative: an interface, {@code Object} or a collection may). A component
-   * of a type that cannot is not read, which leaves the walk's result as it was.
+   * component named {@code value}. A component of a type that cannot is not read, which leaves the walk's result
+   * as it was.
    */
-  private static boolean mayHoldOutcome(Class<?> c, Set<Class<?>> seen) {
+  private static boolean mayHoldOutcome(Class<?> c) {
+    return mayHold(c, "value", true, new java.util.HashSet<>());
+  }
+
+  /**
+   * Whether a value of class {@code c} can hold a record component whose name ends in {@code suffix} (or, with
+   * {@code errno}, an {@link Errno}); conservative: an interface, {@code Object} or a collection may.
+   */
+  private static boolean mayHold(Class<?> c, String suffix, boolean errno, Set<Class<?>> seen) {
     if (c == Errno.class) {
-      return true;
+      return errno;
     }
     if (!seen.add(c)) {
       return false;
@@ -439,7 +431,7 @@ public final class Coverage {
     }
     if (c.isRecord()) {
       for (RecordComponent rc : c.getRecordComponents()) {
-        if (rc.getName().endsWith("value") || mayHoldOutcome(rc.getType(), seen)) {
+        if (rc.getName().endsWith(suffix) || mayHold(rc.getType(), suffix, errno, seen)) {
           return true;
         }
       }
